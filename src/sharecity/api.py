@@ -1,0 +1,55 @@
+"""The HTTP API under /api/v1/: one NinjaAPI, routers from each context, one error shape."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from sharecity.kernel.errors import ShareCityError
+from sharecity.market.api import router as market_router
+
+api = NinjaAPI(
+    title="ShareCity API",
+    version="1",
+    description="Market API for sharing platforms: platform API keys (X-API-Key) for machine clients, "
+    "browser sessions with CSRF. Errors are {code, message, field}.",
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(ShareCityError)
+def _sharecity_error(request: HttpRequest, error: ShareCityError):
+    return api.create_response(request, error.as_dict(), status=error.http_status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, error: NinjaValidationError):
+    first = error.errors[0] if error.errors else {}
+    location = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path", "payload")]
+    field = ".".join(location) or None
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": first.get("msg", _("Invalid input.")), "field": field, "errors": error.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request: HttpRequest, error: AuthenticationError):
+    return api.create_response(
+        request,
+        {"code": "not_authenticated", "message": _("Sign in, or send a platform API key in X-API-Key."), "field": None},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError):
+    return api.create_response(request, {"code": "http_error", "message": str(error), "field": None},
+                               status=error.status_code)
+
+
+api.add_router("/", market_router)

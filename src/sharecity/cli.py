@@ -1,0 +1,101 @@
+"""The ``sharecity`` command: serve, migrate, demo, worker, manage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sharecity.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def cmd_migrate(_args) -> None:
+    _manage("migrate", "--no-input")
+
+
+def cmd_demo(_args) -> None:
+    from sharecity.sim.demo import demo_load
+
+    report = demo_load()
+    print(report.describe())
+
+
+def cmd_serve(args) -> None:
+    from django.conf import settings
+
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    if args.demo:
+        from sharecity.sim.demo import demo_load
+
+        report = demo_load()
+    from waitress import serve
+
+    from sharecity.wsgi import application
+
+    workers = []
+    if not args.no_workers:
+        from sharecity.workers import loops
+
+        workers = loops(["relay", "intake", "tasks"])
+        for loop in workers:
+            loop.start()
+    url = f"http://{args.host}:{args.port}/"
+    print(f"ShareCity is running at {url}  (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+          f"bus: {settings.SHARECITY_BUS}, workers: {', '.join(w.name for w in workers) or 'none'})")
+    if args.demo:
+        print(report.describe())
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        serve(application, host=args.host, port=args.port, threads=8, ident="ShareCity")
+    finally:
+        for loop in workers:
+            loop.stop()
+
+
+def cmd_worker(args) -> None:
+    from sharecity.workers import run_forever
+
+    names = ["relay", "intake", "tasks"] if args.name == "all" else [args.name]
+    run_forever(names)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["manage"]:
+        _setup()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["sharecity manage", *argv[1:]])
+        return
+    parser = argparse.ArgumentParser(prog="sharecity", description="ShareCity: the sharing economy of a city.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate, then run the web server and background workers")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load the demo city first (idempotent)")
+    serve.add_argument("--no-workers", action="store_true", help="web only; run workers as separate processes")
+    serve.set_defaults(func=cmd_serve)
+    commands.add_parser("migrate", help="create or update the database schema").set_defaults(func=cmd_migrate)
+    commands.add_parser("demo", help="load the demo city (idempotent)").set_defaults(func=cmd_demo)
+    worker = commands.add_parser("worker", help="run one background worker")
+    worker.add_argument("name", choices=["relay", "intake", "tasks", "all"])
+    worker.set_defaults(func=cmd_worker)
+    commands.add_parser("manage", help="any Django management command: sharecity manage <command> ...")
+    args = parser.parse_args(argv)
+    _setup()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The outbox relay: turns outbox rows into sealed envelopes and hands them to a transport.
+
+At least once, in order per platform. A platform's stream row is locked while its
+messages are sent, so several relay processes can run without reordering. The envelope
+of a message is a pure function of the outbox row and the stream position, so a message
+resent after a crash is byte-identical and the transport or intake drops the copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal
+from sharecity.exchange.keys import producer_key_ensure, producer_private_key
+from sharecity.exchange.models import DeliveryAttempt, ProducerStream
+from sharecity.exchange.transports import Transport, transport_for
+from sharecity.kernel.selectors import outbox_pending_for_platform, outbox_pending_platforms
+from sharecity.kernel.services import outbox_mark_relayed
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 60.0
+
+
+@dataclass
+class RelayReport:
+    sent: int = 0
+    failed_platforms: list[str] = field(default_factory=list)
+
+
+def _backoff(failures: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** max(failures - 1, 0)))
+
+
+def _relay_platform(*, platform_id: str, transport: Transport, limit: int, report: RelayReport) -> None:
+    producer_key_ensure(platform_id=platform_id)
+    private_key = producer_private_key(platform_id=platform_id)
+    with transaction.atomic():
+        stream, _ = ProducerStream.objects.select_for_update().get_or_create(
+            platform_id=platform_id, defaults={"last_hash": GENESIS_HASH}
+        )
+        now = timezone.now()
+        if stream.next_attempt_at and stream.next_attempt_at > now:
+            return
+        for message in outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True):
+            sequence = stream.last_sequence + 1
+            envelope = envelope_seal(
+                private_key=private_key,
+                message_id=str(message.message_id),
+                platform_id=platform_id,
+                type=message.message_type,
+                schema_version=message.schema_version,
+                sequence=sequence,
+                sent_at=message.created_at.astimezone(dt.UTC).isoformat(),
+                payload=message.payload,
+                prev_hash=stream.last_hash,
+            )
+            try:
+                transport.publish(
+                    platform_id=platform_id, message_id=envelope.message_id, sequence=sequence, data=envelope.to_bytes()
+                )
+            except Exception as error:
+                logger.warning("relay to %s failed for %s #%s: %s", transport.name, platform_id, sequence, error)
+                stream.consecutive_failures += 1
+                stream.next_attempt_at = now + _backoff(stream.consecutive_failures)
+                DeliveryAttempt.objects.create(
+                    message_id=message.message_id,
+                    platform_id=platform_id,
+                    sequence=sequence,
+                    transport=transport.name,
+                    succeeded=False,
+                    error=f"{type(error).__name__}: {error}",
+                )
+                report.failed_platforms.append(platform_id)
+                break
+            outbox_mark_relayed(message=message, sequence=sequence, relayed_at=now)
+            DeliveryAttempt.objects.create(
+                message_id=message.message_id,
+                platform_id=platform_id,
+                sequence=sequence,
+                transport=transport.name,
+                succeeded=True,
+            )
+            stream.last_sequence = sequence
+            stream.last_hash = envelope.hash
+            stream.consecutive_failures = 0
+            stream.next_attempt_at = None
+            report.sent += 1
+        stream.save()
+
+
+def relay_pump(*, transport: Transport | None = None, limit: int = 500) -> RelayReport:
+    """Send what is pending for every platform; returns how many messages went out."""
+    transport = transport or transport_for()
+    report = RelayReport()
+    for platform_id in outbox_pending_platforms():
+        _relay_platform(platform_id=platform_id, transport=transport, limit=limit, report=report)
+    return report

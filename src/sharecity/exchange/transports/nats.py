@@ -1,0 +1,127 @@
+"""NATS JetStream transport.
+
+nats-py is asyncio-only while Django services are synchronous, so the transport owns an
+event loop on a daemon thread and the sync methods submit coroutines to it. Each message
+carries ``Nats-Msg-Id`` = its message id, so JetStream drops a resent copy inside the
+stream's duplicate window; the hub consumes with one durable pull consumer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import nats
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from sharecity.exchange.transports import Delivery
+
+T = TypeVar("T")
+
+STREAM_NAME = "SHARECITY_EXCHANGE"
+SUBJECT_PREFIX = "sharecity.exchange."
+DURABLE_NAME = "hub-intake"
+
+
+class NatsTransport:
+    name = "nats"
+
+    def __init__(self, url: str, *, stream: str = STREAM_NAME, subject_prefix: str = SUBJECT_PREFIX,
+                 durable: str = DURABLE_NAME, timeout: float = 5.0) -> None:
+        self.url = url
+        self.stream = stream
+        self.subject_prefix = subject_prefix
+        self.durable = durable
+        self.timeout = timeout
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="nats-transport", daemon=True)
+        self._thread.start()
+        self._subscription: Any = None
+        self._run(self._connect())
+
+    def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        return future.result(timeout=timeout if timeout is not None else self.timeout + 5)
+
+    async def _connect(self) -> None:
+        self._nc = await nats.connect(
+            self.url, connect_timeout=2, max_reconnect_attempts=-1, reconnect_time_wait=0.5, allow_reconnect=True
+        )
+        self._js = self._nc.jetstream(timeout=self.timeout)
+        config = StreamConfig(
+            name=self.stream,
+            subjects=[f"{self.subject_prefix}>"],
+            storage=StorageType.FILE,
+            duplicate_window=120.0,
+        )
+        try:
+            await self._js.stream_info(self.stream)
+        except NotFoundError:
+            await self._js.add_stream(config)
+
+    def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes) -> None:
+        self._run(
+            self._js.publish(
+                f"{self.subject_prefix}{platform_id}", data, headers={"Nats-Msg-Id": message_id}, timeout=self.timeout
+            )
+        )
+
+    async def _fetch(self, limit: int, timeout: float) -> list[Delivery]:
+        if self._subscription is None:
+            self._subscription = await self._js.pull_subscribe(
+                f"{self.subject_prefix}>",
+                durable=self.durable,
+                stream=self.stream,
+                config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30.0, max_ack_pending=20000),
+            )
+        try:
+            messages = await self._subscription.fetch(limit, timeout=max(timeout, 0.05))
+        except (TimeoutError, NatsTimeoutError):
+            return []
+        return [Delivery(data=message.data, token=message) for message in messages]
+
+    def fetch(self, *, limit: int = 100, timeout: float = 0.0) -> list[Delivery]:
+        return self._run(self._fetch(limit, timeout), timeout=timeout + self.timeout + 5)
+
+    async def _ack(self, deliveries: list[Delivery]) -> None:
+        for delivery in deliveries:
+            await delivery.token.ack()
+        await self._nc.flush()
+
+    def ack(self, deliveries: list[Delivery]) -> None:
+        if deliveries:
+            self._run(self._ack(deliveries))
+
+    async def _nak(self, deliveries: list[Delivery], delay: float) -> None:
+        for delivery in deliveries:
+            await delivery.token.nak(delay=delay)
+
+    def nak(self, deliveries: list[Delivery], *, delay: float = 1.0) -> None:
+        if deliveries:
+            self._run(self._nak(deliveries, delay))
+
+    def purge(self) -> None:
+        """Delete the stream and its consumer (tests and fresh deployments)."""
+
+        async def _purge() -> None:
+            try:
+                await self._js.delete_stream(self.stream)
+            except NotFoundError:
+                pass
+            self._subscription = None
+            await self._connect()
+
+        self._run(_purge())
+
+    def close(self) -> None:
+        if self._loop.is_running():
+            try:
+                self._run(self._nc.drain())
+            except Exception:  # noqa: S110 - closing a broken connection is best effort
+                pass
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)

@@ -1,0 +1,55 @@
+"""Dashboard reads: totals per district and per platform, from the read model only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+
+from sharecity.hub.monitoring.models import ActivityStat
+from sharecity.hub.monitoring.services import NO_DISTRICT
+from sharecity.hub.registry.selectors import registered_platform_names
+from sharecity.kernel.districts import DISTRICTS, district_name
+
+METRICS = ("listings", "bookings", "completed", "turnover_fen", "reviews", "complaints")
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    values: dict[str, int] = field(default_factory=dict)
+
+
+def _rows(group_by: str, *, district_code: str | None) -> list[dict]:
+    stats = ActivityStat.objects.exclude(district_code=NO_DISTRICT)
+    if district_code:
+        stats = stats.filter(district_code=district_code)
+    return list(stats.values(group_by).annotate(**{m: Sum(m) for m in METRICS}).order_by(group_by))
+
+
+def activity_by_district(*, language: str, district_code: str | None = None) -> list[Row]:
+    rows = []
+    for item in _rows("district_code", district_code=district_code):
+        code = item.pop("district_code")
+        rows.append(Row(key=code, label=district_name(code, language=language), values=item))
+    rows.sort(key=lambda row: list(DISTRICTS).index(row.key) if row.key in DISTRICTS else 999)
+    return rows
+
+
+def activity_by_platform(*, district_code: str | None = None) -> list[Row]:
+    names = registered_platform_names()
+    rows = []
+    for item in _rows("platform_id", district_code=district_code):
+        platform_id = item.pop("platform_id")
+        rows.append(Row(key=platform_id, label=names.get(platform_id, platform_id), values=item))
+    rows.sort(key=lambda row: row.label)
+    return rows
+
+
+def activity_totals(*, district_code: str | None = None) -> dict[str, int]:
+    stats = ActivityStat.objects.exclude(district_code=NO_DISTRICT)
+    if district_code:
+        stats = stats.filter(district_code=district_code)
+    totals = stats.aggregate(**{m: Sum(m) for m in METRICS})
+    return {name: value or 0 for name, value in totals.items()}

@@ -1,0 +1,88 @@
+"""Kernel writes: the audit trail and the transactional outbox.
+
+``fact_record`` is the one door for a change that other parties must learn about: it
+writes the audit row and the outbox row inside the caller's transaction, and wakes the
+relay only after commit so a rolled-back change is never announced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+from sharecity.kernel.models import AuditEvent, OutboxMessage, User
+
+_commit_listeners: list[Callable[[], None]] = []
+
+
+def outbox_listener_add(listener: Callable[[], None]) -> None:
+    """Register a callable run after each commit that wrote outbox rows (wakes a relay)."""
+    if listener not in _commit_listeners:
+        _commit_listeners.append(listener)
+
+
+def _notify_listeners() -> None:
+    for listener in list(_commit_listeners):
+        listener()
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: Any,
+    platform_id: str = "",
+    data: dict | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor_label or (str(actor) if actor is not None and actor.pk else "system"),
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        platform_id=platform_id,
+        data=data or {},
+    )
+
+
+def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema_version: int = 1) -> OutboxMessage:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue must run inside the transaction of the change it reports")
+    message = OutboxMessage.objects.create(
+        platform_id=platform_id, message_type=message_type, payload=payload, schema_version=schema_version
+    )
+    transaction.on_commit(_notify_listeners)
+    return message
+
+
+def fact_record(
+    *,
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: Any,
+    platform_id: str,
+    message_type: str,
+    payload: dict,
+    audit_data: dict | None = None,
+) -> OutboxMessage:
+    """Audit a change and queue the fact for the exchange, atomically with the change."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        platform_id=platform_id,
+        data=audit_data if audit_data is not None else payload,
+    )
+    return outbox_enqueue(platform_id=platform_id, message_type=message_type, payload=payload)
+
+
+def outbox_mark_relayed(*, message: OutboxMessage, sequence: int, relayed_at) -> None:
+    message.sequence = sequence
+    message.relayed_at = relayed_at
+    message.save(update_fields=["sequence", "relayed_at"])

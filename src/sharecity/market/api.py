@@ -1,0 +1,346 @@
+"""The market's API: each platform's parking spaces, bookings, reviews and complaints.
+
+Every route sits under ``/p/{platform}/``. A platform API key only opens its own
+platform; a signed-in person may use any platform. A machine client acts for a person
+with the ``X-Acting-User`` header (that person's public id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.security import APIKeyHeader, SessionAuth
+
+from sharecity.kernel.errors import Forbidden, InvalidInput, NotAuthenticated
+from sharecity.kernel.models import User
+from sharecity.market.accounts import services as account_services
+from sharecity.market.complaints import selectors as complaint_selectors
+from sharecity.market.complaints import services as complaint_services
+from sharecity.market.parking import selectors as parking_selectors
+from sharecity.market.parking import services as parking_services
+from sharecity.market.parking.windows import WeeklyWindow
+from sharecity.market.platforms.errors import WrongPlatform
+from sharecity.market.platforms.models import Platform
+from sharecity.market.platforms.selectors import is_operator, platform_get
+from sharecity.market.platforms.services import api_key_authenticate
+from sharecity.market.reviews import selectors as review_selectors
+from sharecity.market.reviews import services as review_services
+
+
+class PlatformKey(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return api_key_authenticate(raw=key or "")
+
+
+router = Router(auth=[PlatformKey(), SessionAuth()])
+
+
+class Caller:
+    """Who is calling, on which platform, and for whom."""
+
+    def __init__(self, request: HttpRequest, slug: str) -> None:
+        self.platform: Platform = platform_get(slug=slug)
+        auth = request.auth
+        if isinstance(auth, Platform):
+            if auth.pk != self.platform.pk:
+                raise WrongPlatform()
+            self.machine = True
+            self.user = self._acting_user(request)
+        else:
+            self.machine = False
+            self.user = auth
+
+    @staticmethod
+    def _acting_user(request: HttpRequest) -> User | None:
+        acting = request.headers.get("X-Acting-User")
+        if not acting:
+            return None
+        try:
+            return User.objects.get(public_id=uuid.UUID(acting), is_active=True)
+        except (ValueError, User.DoesNotExist):
+            raise InvalidInput(_("X-Acting-User must be the public id of an active account."),
+                               field="X-Acting-User") from None
+
+    def person(self) -> User:
+        if self.user is None:
+            raise NotAuthenticated(_("This action is taken for a person: send X-Acting-User."), field="X-Acting-User")
+        return self.user
+
+    @property
+    def sees_whole_platform(self) -> bool:
+        return self.machine or is_operator(user=self.user, platform=self.platform)
+
+
+# ---- schemas -------------------------------------------------------------------------------------------------
+
+class WindowIn(Schema):
+    weekday: int = Field(..., ge=0, le=6, description="0 = Monday ... 6 = Sunday")
+    start: dt.time
+    end: dt.time = Field(..., description="end <= start means the window runs past midnight")
+
+
+class SpaceIn(Schema):
+    title: str
+    district: str = Field(..., description="GB/T 2260 district code")
+    address: str
+    vehicle_size: str = Field(..., description="small | standard | large")
+    price_per_hour_fen: int
+    windows: list[WindowIn]
+
+
+class WindowOut(Schema):
+    weekday: int
+    start: dt.time
+    end: dt.time
+
+
+class SpaceOut(Schema):
+    id: uuid.UUID
+    title: str
+    district: str
+    address: str
+    vehicle_size: str
+    price_per_hour_fen: int
+    status: str
+    windows: list[WindowOut]
+
+
+class QuoteOut(Schema):
+    minutes: int
+    price_per_hour_fen: int
+    parking_fen: int
+    service_fee_fen: int
+    total_fen: int
+
+
+class SearchQuery(Schema):
+    district: str | None = None
+    vehicle_size: str | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+
+class BookingIn(Schema):
+    space_id: uuid.UUID
+    start: dt.datetime
+    end: dt.datetime
+
+
+class BookingOut(Schema):
+    id: uuid.UUID
+    space_id: uuid.UUID
+    start: dt.datetime
+    end: dt.datetime
+    amount_fen: int
+    state: str
+
+
+class ReviewIn(Schema):
+    rating: int
+    comment: str = ""
+
+
+class ReviewOut(Schema):
+    id: uuid.UUID
+    booking_id: uuid.UUID
+    author_role: str
+    rating: int
+    comment: str
+
+
+class ComplaintIn(Schema):
+    category: str
+    description: str
+    remedy: str
+
+
+class ComplaintOut(Schema):
+    id: uuid.UUID
+    booking_id: uuid.UUID
+    category: str
+    remedy: str
+    status: str
+    description: str
+
+
+class VerificationIn(Schema):
+    kind: str = Field(..., description="person (resident ID) | business (unified social credit code)")
+    legal_name: str
+    id_number: str
+
+
+class VerificationOut(Schema):
+    kind: str
+    legal_name: str
+    id_number_masked: str
+    verified_at: dt.datetime
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _space_out(space) -> dict:
+    return {
+        "id": space.public_id, "title": space.title, "district": space.district_code, "address": space.address,
+        "vehicle_size": space.vehicle_size, "price_per_hour_fen": space.price_per_hour_fen, "status": space.status,
+        "windows": [{"weekday": w.weekday, "start": w.start_time, "end": w.end_time} for w in space.windows.all()],
+    }
+
+
+def _booking_out(booking) -> dict:
+    return {"id": booking.public_id, "space_id": booking.space.public_id, "start": booking.starts_at,
+            "end": booking.ends_at, "amount_fen": booking.amount_fen, "state": booking.state}
+
+
+def _review_out(review) -> dict:
+    return {"id": review.public_id, "booking_id": review.booking.public_id, "author_role": review.author_role,
+            "rating": review.rating, "comment": review.comment}
+
+
+def _complaint_out(complaint) -> dict:
+    return {"id": complaint.public_id, "booking_id": complaint.booking.public_id, "category": complaint.category,
+            "remedy": complaint.remedy, "status": complaint.status, "description": complaint.description}
+
+
+def _booking_for(caller: Caller, booking_id: uuid.UUID):
+    booking = parking_selectors.booking_get(platform=caller.platform, public_id=booking_id)
+    if caller.sees_whole_platform or parking_selectors.booking_party_role(booking=booking, user=caller.user):
+        return booking
+    raise Forbidden(_("This is not your booking."), field="booking", code="parking.not_your_booking")
+
+
+# ---- routes ---------------------------------------------------------------------------------------------------
+
+@router.get("/p/{platform}/spaces", response={200: list[SpaceOut], **ERRORS}, tags=["parking"])
+def spaces_search(request, platform: str, filters: Query[SearchQuery]):
+    caller = Caller(request, platform)
+    if (filters.start is None) != (filters.end is None):
+        raise InvalidInput(_("Give both start and end, or neither."), field="end" if filters.start else "start")
+    spaces = parking_selectors.space_search(
+        platform=caller.platform, district_code=filters.district, vehicle_size=filters.vehicle_size,
+        starts_at=filters.start, ends_at=filters.end,
+    )
+    return [_space_out(space) for space in spaces]
+
+
+@router.post("/p/{platform}/spaces", response={201: SpaceOut, **ERRORS}, tags=["parking"])
+def spaces_create(request, platform: str, data: SpaceIn):
+    caller = Caller(request, platform)
+    provider = caller.person()
+    space = parking_services.space_create(
+        actor=provider, platform=caller.platform, provider=provider, title=data.title, district_code=data.district,
+        address=data.address, vehicle_size=data.vehicle_size, price_per_hour_fen=data.price_per_hour_fen,
+        windows=[WeeklyWindow(w.weekday, w.start, w.end) for w in data.windows],
+    )
+    return 201, _space_out(space)
+
+
+@router.get("/p/{platform}/spaces/{space_id}", response={200: SpaceOut, **ERRORS}, tags=["parking"])
+def spaces_get(request, platform: str, space_id: uuid.UUID):
+    caller = Caller(request, platform)
+    return _space_out(parking_selectors.space_get(platform=caller.platform, public_id=space_id))
+
+
+@router.get("/p/{platform}/spaces/{space_id}/quote", response={200: QuoteOut, **ERRORS}, tags=["parking"])
+def spaces_quote(request, platform: str, space_id: uuid.UUID, start: dt.datetime, end: dt.datetime):
+    caller = Caller(request, platform)
+    space = parking_selectors.space_get(platform=caller.platform, public_id=space_id)
+    start, end = parking_services.booking_times_check(starts_at=start, ends_at=end)
+    quote = parking_selectors.quote_for(space=space, starts_at=start, ends_at=end)
+    return {**quote.__dict__, "total_fen": quote.total_fen}
+
+
+@router.post("/p/{platform}/bookings", response={201: BookingOut, **ERRORS}, tags=["parking"])
+def bookings_create(request, platform: str, data: BookingIn):
+    caller = Caller(request, platform)
+    customer = caller.person()
+    booking = parking_services.booking_create(actor=customer, platform=caller.platform, space_id=data.space_id,
+                                              customer=customer, starts_at=data.start, ends_at=data.end)
+    return 201, _booking_out(booking)
+
+
+@router.get("/p/{platform}/bookings", response={200: list[BookingOut], **ERRORS}, tags=["parking"])
+def bookings_list(request, platform: str):
+    caller = Caller(request, platform)
+    if caller.sees_whole_platform and caller.user is None:
+        bookings = parking_selectors.bookings_visible_to(platform=caller.platform, user=None, as_platform=True)
+    else:
+        bookings = parking_selectors.bookings_visible_to(platform=caller.platform, user=caller.person())
+    return [_booking_out(b) for b in bookings[:500]]
+
+
+@router.get("/p/{platform}/bookings/{booking_id}", response={200: BookingOut, **ERRORS}, tags=["parking"])
+def bookings_get(request, platform: str, booking_id: uuid.UUID):
+    return _booking_out(_booking_for(Caller(request, platform), booking_id))
+
+
+@router.post("/p/{platform}/bookings/{booking_id}/complete", response={200: BookingOut, **ERRORS}, tags=["parking"])
+def bookings_complete(request, platform: str, booking_id: uuid.UUID):
+    caller = Caller(request, platform)
+    booking = _booking_for(caller, booking_id)
+    return _booking_out(parking_services.booking_complete(actor=caller.person(), booking=booking))
+
+
+@router.post("/p/{platform}/bookings/{booking_id}/cancel", response={200: BookingOut, **ERRORS}, tags=["parking"])
+def bookings_cancel(request, platform: str, booking_id: uuid.UUID):
+    caller = Caller(request, platform)
+    booking = _booking_for(caller, booking_id)
+    return _booking_out(parking_services.booking_cancel(actor=caller.person(), booking=booking))
+
+
+@router.get("/p/{platform}/bookings/{booking_id}/reviews", response={200: list[ReviewOut], **ERRORS},
+            tags=["reviews"])
+def reviews_list(request, platform: str, booking_id: uuid.UUID):
+    booking = _booking_for(Caller(request, platform), booking_id)
+    return [_review_out(r) for r in review_selectors.reviews_of_booking(booking=booking)]
+
+
+@router.post("/p/{platform}/bookings/{booking_id}/reviews", response={201: ReviewOut, **ERRORS}, tags=["reviews"])
+def reviews_create(request, platform: str, booking_id: uuid.UUID, data: ReviewIn):
+    caller = Caller(request, platform)
+    booking = parking_selectors.booking_get(platform=caller.platform, public_id=booking_id)
+    review = review_services.review_create(actor=caller.person(), booking=booking, rating=data.rating,
+                                           comment=data.comment)
+    return 201, _review_out(review)
+
+
+@router.post("/p/{platform}/bookings/{booking_id}/complaints", response={201: ComplaintOut, **ERRORS},
+             tags=["complaints"])
+def complaints_create(request, platform: str, booking_id: uuid.UUID, data: ComplaintIn):
+    caller = Caller(request, platform)
+    booking = parking_selectors.booking_get(platform=caller.platform, public_id=booking_id)
+    complaint = complaint_services.complaint_file(actor=caller.person(), booking=booking, category=data.category,
+                                                  description=data.description, remedy=data.remedy)
+    return 201, _complaint_out(complaint)
+
+
+@router.get("/p/{platform}/complaints", response={200: list[ComplaintOut], **ERRORS}, tags=["complaints"])
+def complaints_list(request, platform: str):
+    caller = Caller(request, platform)
+    if caller.sees_whole_platform and caller.user is None:
+        complaints = complaint_selectors.complaints_of_platform(platform=caller.platform)
+    else:
+        complaints = complaint_selectors.complaints_of_user(platform=caller.platform, user=caller.person())
+    return [_complaint_out(c) for c in complaints[:500]]
+
+
+@router.post("/p/{platform}/verification", response={201: VerificationOut, **ERRORS}, tags=["accounts"])
+def verification_submit(request, platform: str, data: VerificationIn):
+    caller = Caller(request, platform)
+    person = caller.person()
+    profile = account_services.provider_verify(actor=person, user=person, kind=data.kind, legal_name=data.legal_name,
+                                               id_number=data.id_number, platform=caller.platform)
+    return 201, {"kind": profile.kind, "legal_name": profile.legal_name, "id_number_masked": profile.identity_masked,
+                 "verified_at": profile.verified_at}

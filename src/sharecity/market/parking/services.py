@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sharecity.exchange.schemas import payload_build
+from sharecity.kernel.districts import district_get
+from sharecity.kernel.errors import Forbidden, InvalidInput
+from sharecity.kernel.models import User
+from sharecity.kernel.services import fact_record
+from sharecity.kernel.timeutil import CITY_TZ, require_aware
+from sharecity.market.accounts.errors import NotVerifiedProvider
+from sharecity.market.accounts.selectors import party_key, provider_profile_for
+from sharecity.market.parking.errors import InvalidTimes, NotYourBooking, OutsideWindows, SlotTaken, WrongState
+from sharecity.market.parking.models import (
+    AvailabilityWindow,
+    Booking,
+    BookingState,
+    ParkingSpace,
+    SpaceStatus,
+    VehicleSize,
+)
+from sharecity.market.parking.selectors import (
+    booking_party_role,
+    overlapping_bookings,
+    quote_for,
+    space_get,
+    space_windows,
+)
+from sharecity.market.parking.windows import WeeklyWindow, window_covering, windows_overlap
+from sharecity.market.platforms.models import Platform
+
+CATEGORY = "parking"
+SLOT_MINUTES = 30
+MAX_PRICE_PER_HOUR_FEN = 100_000
+MAX_STAY = dt.timedelta(days=7)
+AUTOCOMPLETE_AFTER = dt.timedelta(hours=1)
+
+
+def _check_space_fields(*, title: str, district_code: str, address: str, vehicle_size: str,
+                        price_per_hour_fen: int, windows: list[WeeklyWindow]) -> None:
+    if not title.strip() or len(title) > 100:
+        raise InvalidInput(_("A title has 1 to 100 characters."), field="title")
+    district_get(district_code, field="district")
+    if not address.strip():
+        raise InvalidInput(_("Enter the address of the space."), field="address")
+    if vehicle_size not in VehicleSize.values:
+        raise InvalidInput(_("Choose small, standard or large."), field="vehicle_size")
+    if not isinstance(price_per_hour_fen, int) or not 1 <= price_per_hour_fen <= MAX_PRICE_PER_HOUR_FEN:
+        raise InvalidInput(_("The price per hour is between ¥0.01 and ¥1,000.00."), field="price_per_hour")
+    if not windows:
+        raise InvalidInput(_("Add at least one weekly window when the space is free."), field="windows")
+    for window in windows:
+        if not 0 <= window.weekday <= 6:
+            raise InvalidInput(_("A weekday is 0 (Monday) to 6 (Sunday)."), field="windows")
+        if window.start.minute % SLOT_MINUTES or window.end.minute % SLOT_MINUTES:
+            raise InvalidInput(_("Windows start and end on the hour or half hour."), field="windows")
+    if windows_overlap(windows):
+        raise InvalidInput(_("Two of the weekly windows overlap."), field="windows")
+
+
+@transaction.atomic
+def space_create(*, actor: User, platform: Platform, provider: User, title: str, district_code: str, address: str,
+                 vehicle_size: str, price_per_hour_fen: int, windows: list[WeeklyWindow]) -> ParkingSpace:
+    if provider_profile_for(provider) is None:
+        raise NotVerifiedProvider(_("Verify your real name before listing a space."), field="provider")
+    _check_space_fields(title=title, district_code=district_code, address=address, vehicle_size=vehicle_size,
+                        price_per_hour_fen=price_per_hour_fen, windows=windows)
+    space = ParkingSpace.objects.create(
+        platform=platform, provider=provider, title=title.strip(), district_code=district_code,
+        address=address.strip(), vehicle_size=vehicle_size, price_per_hour_fen=price_per_hour_fen,
+    )
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(space=space, weekday=w.weekday, start_time=w.start, end_time=w.end) for w in windows
+    )
+    fact_record(
+        actor=actor, action="parking.space_publish", target_type="parking_space", target_id=space.public_id,
+        platform_id=platform.exchange_id, message_type="listing.published",
+        payload=payload_build(
+            "listing.published", listing_id=str(space.public_id), category=CATEGORY, district=district_code,
+            provider_key=party_key(provider), price_fen=price_per_hour_fen, price_unit="hour", title=space.title,
+        ),
+    )
+    return space
+
+
+def _floor_to_slot(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=moment.minute - moment.minute % SLOT_MINUTES, second=0, microsecond=0)
+
+
+def booking_times_check(*, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime | None = None
+                        ) -> tuple[dt.datetime, dt.datetime]:
+    starts_at, ends_at = require_aware(starts_at), require_aware(ends_at)
+    for name, moment in (("start", starts_at), ("end", ends_at)):
+        local = moment.astimezone(CITY_TZ)
+        if local.minute % SLOT_MINUTES or local.second or local.microsecond:
+            raise InvalidTimes(_("Bookings start and end on the hour or half hour."), field=name)
+    if ends_at <= starts_at:
+        raise InvalidTimes(_("The end must be after the start."), field="end")
+    if ends_at - starts_at > MAX_STAY:
+        raise InvalidTimes(_("A booking lasts at most 7 days."), field="end")
+    now = now or timezone.now()
+    if starts_at < _floor_to_slot(now.astimezone(CITY_TZ)):
+        raise InvalidTimes(_("The start has already passed."), field="start")
+    return starts_at, ends_at
+
+
+@transaction.atomic
+def booking_create(*, actor: User, platform: Platform, space_id, customer: User, starts_at: dt.datetime,
+                   ends_at: dt.datetime) -> Booking:
+    """Book a space for a stay. The space row is locked while checking, so two requests for
+    the same slot are serialised and only the first one wins."""
+    starts_at, ends_at = booking_times_check(starts_at=starts_at, ends_at=ends_at)
+    space = space_get(platform=platform, public_id=space_id)
+    space = type(space).objects.select_for_update().get(pk=space.pk)
+    if space.provider_id == customer.pk:
+        raise Forbidden(_("You cannot book your own space."), field="space", code="parking.own_space")
+    if window_covering(space_windows(space), starts_at, ends_at) is None:
+        raise OutsideWindows(
+            _("The space is not offered for the whole of this time; see its weekly windows."), field="start"
+        )
+    if overlapping_bookings(space=space, starts_at=starts_at, ends_at=ends_at).exists():
+        raise SlotTaken(_("This time is already booked by someone else."), field="start")
+    quote = quote_for(space=space, starts_at=starts_at, ends_at=ends_at)
+    booking = Booking.objects.create(platform=platform, space=space, customer=customer, starts_at=starts_at,
+                                     ends_at=ends_at, amount_fen=quote.total_fen)
+    fact_record(
+        actor=actor, action="parking.booking_create", target_type="parking_booking", target_id=booking.public_id,
+        platform_id=platform.exchange_id, message_type="order.created",
+        payload=payload_build(
+            "order.created", order_id=str(booking.public_id), listing_id=str(space.public_id), category=CATEGORY,
+            district=space.district_code, customer_key=party_key(customer), provider_key=party_key(space.provider),
+            amount_fen=booking.amount_fen, starts_at=starts_at, ends_at=ends_at,
+        ),
+    )
+    transaction.on_commit(lambda: _schedule_autocomplete(booking))
+    return booking
+
+
+def _schedule_autocomplete(booking: Booking) -> None:
+    from sharecity.market.parking.tasks import booking_autocomplete
+
+    booking_autocomplete.using(run_after=booking.ends_at + AUTOCOMPLETE_AFTER).enqueue(booking.pk)
+
+
+def _booking_state_change(*, actor: User | None, booking: Booking, state: str, action: str) -> Booking:
+    booking.state = state
+    if state == BookingState.COMPLETED:
+        booking.completed_at = timezone.now()
+    booking.save(update_fields=["state", "completed_at"])
+    fact_record(
+        actor=actor, action=action, target_type="parking_booking", target_id=booking.public_id,
+        platform_id=booking.platform.exchange_id, message_type="order.state_changed",
+        payload=payload_build(
+            "order.state_changed", order_id=str(booking.public_id), category=CATEGORY,
+            district=booking.space.district_code, state=state, amount_fen=booking.amount_fen,
+        ),
+    )
+    return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    return Booking.objects.select_for_update().select_related("space", "platform").get(pk=booking.pk)
+
+
+@transaction.atomic
+def booking_complete(*, actor: User | None, booking: Booking) -> Booking:
+    """The stay is over: either side confirms once it has started; the system does so after the end."""
+    booking = _locked(booking)
+    if actor is not None and booking_party_role(booking=booking, user=actor) is None:
+        raise NotYourBooking(_("This is not your booking."), field="booking")
+    if booking.state != BookingState.CONFIRMED:
+        raise WrongState(_("Only a confirmed booking can be completed."), field="booking")
+    if timezone.now() < booking.starts_at:
+        raise WrongState(_("A booking can be completed once it has started."), field="booking")
+    return _booking_state_change(actor=actor, booking=booking, state=BookingState.COMPLETED,
+                                 action="parking.booking_complete")
+
+
+@transaction.atomic
+def booking_cancel(*, actor: User, booking: Booking) -> Booking:
+    """The customer cancels before the stay begins; the slot is free again."""
+    booking = _locked(booking)
+    if booking_party_role(booking=booking, user=actor) != "customer":
+        raise NotYourBooking(_("Only the customer can cancel a booking."), field="booking")
+    if booking.state != BookingState.CONFIRMED or timezone.now() >= booking.starts_at:
+        raise WrongState(_("Only a confirmed booking that has not started can be cancelled."), field="booking")
+    return _booking_state_change(actor=actor, booking=booking, state=BookingState.CANCELLED,
+                                 action="parking.booking_cancel")
+
+
+@transaction.atomic
+def space_remove(*, actor: User, space: ParkingSpace) -> ParkingSpace:
+    if space.provider_id != actor.pk:
+        raise Forbidden(_("Only the provider can remove this space."), field="space")
+    space.status = SpaceStatus.REMOVED
+    space.save(update_fields=["status"])
+    return space

@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from sharecity.market.platforms.models import ApiKey, OperatorMembership, Platform
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "credit_code", "is_active", "created_at")
+    readonly_fields = ("public_id",)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("platform", "label", "prefix", "created_at", "revoked_at", "last_used_at")
+    readonly_fields = ("prefix", "key_hash")
+
+
+admin.site.register(OperatorMembership)

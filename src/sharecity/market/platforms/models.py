@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sector(models.TextChoices):
+    PARKING = "parking", _("Off-peak parking")
+    HOMESTAY = "homestay", _("Homestays and short rentals")
+    HOUSEKEEPING = "housekeeping", _("Housekeeping")
+    ELDERLY_CARE = "elderly_care", _("Elderly care")
+    LAB_INSTRUMENTS = "lab_instruments", _("Lab instruments")
+    PRODUCTION_CAPACITY = "production_capacity", _("Production capacity")
+    SKILLS = "skills", _("Skills and crowdsourced tasks")
+    SECOND_HAND = "second_hand", _("Second-hand goods")
+
+
+class Platform(models.Model):
+    """A tenant: one sharing platform hosted by this deployment."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("short name"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    sectors = models.JSONField(_("sectors"), default=list)
+    city_code = models.CharField(_("city"), max_length=6, default="350200")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def exchange_id(self) -> str:
+        return str(self.public_id)
+
+
+class ApiKey(models.Model):
+    """A machine client's key. Only a hash is kept; the key is shown once when issued."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="api_keys")
+    label = models.CharField(_("label"), max_length=80)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.label} ({self.prefix})"
+
+
+class OperatorMembership(models.Model):
+    """Platform operator staff."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="operators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="operator_memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "user"], name="operator_membership_unique")]
+        verbose_name = _("operator membership")
+        verbose_name_plural = _("operator memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.platform}"

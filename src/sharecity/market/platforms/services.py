@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sharecity.exchange.keys import producer_key_ensure
+from sharecity.exchange.schemas import payload_build
+from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.ids import validate_credit_code
+from sharecity.kernel.models import User
+from sharecity.kernel.services import audit_record, fact_record
+from sharecity.market.platforms.errors import DuplicatePlatform
+from sharecity.market.platforms.models import ApiKey, OperatorMembership, Platform, Sector
+
+API_KEY_PREFIX = "sck_"
+
+
+def _hash_key(raw: str) -> str:
+    # Keys are 256-bit random, so a plain SHA-256 is as strong as a slow hash here.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def platform_create(*, actor: User | None, slug: str, name: str, credit_code: str, sectors: list[str],
+                    city_code: str = "350200") -> Platform:
+    credit_code = validate_credit_code(credit_code, field="credit_code")
+    if not name.strip():
+        raise InvalidInput(_("A platform needs a name."), field="name")
+    unknown = [sector for sector in sectors if sector not in Sector.values]
+    if unknown or not sectors:
+        raise InvalidInput(_("Choose one or more known sectors."), field="sectors")
+    if Platform.objects.filter(slug=slug).exists() or Platform.objects.filter(credit_code=credit_code).exists():
+        raise DuplicatePlatform(_("A platform with this short name or credit code exists."), field="slug")
+    platform = Platform.objects.create(slug=slug, name=name.strip(), credit_code=credit_code, sectors=sectors,
+                                       city_code=city_code)
+    public_key = producer_key_ensure(platform_id=platform.exchange_id)
+    fact_record(
+        actor=actor,
+        action="platform.create",
+        target_type="platform",
+        target_id=platform.pk,
+        platform_id=platform.exchange_id,
+        message_type="platform.registered",
+        payload=payload_build("platform.registered", name=platform.name, credit_code=credit_code, sectors=sectors,
+                              public_key=public_key),
+    )
+    return platform
+
+
+@transaction.atomic
+def api_key_issue(*, actor: User | None, platform: Platform, label: str) -> tuple[ApiKey, str]:
+    """Return the key row and the raw key, which is never stored and shown only now."""
+    prefix = secrets.token_hex(4)
+    raw = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(platform=platform, label=label, prefix=prefix, key_hash=_hash_key(raw))
+    audit_record(actor=actor, action="platform.api_key_issue", target_type="api_key", target_id=key.pk,
+                 platform_id=platform.exchange_id, data={"label": label, "prefix": prefix})
+    return key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, actor: User | None, key: ApiKey) -> None:
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="platform.api_key_revoke", target_type="api_key", target_id=key.pk,
+                 platform_id=key.platform.exchange_id)
+
+
+def api_key_authenticate(*, raw: str) -> Platform | None:
+    if not raw or not raw.startswith(API_KEY_PREFIX):
+        return None
+    prefix = raw[len(API_KEY_PREFIX):].split("_", 1)[0]
+    key = ApiKey.objects.select_related("platform").filter(prefix=prefix, revoked_at__isnull=True).first()
+    if key is None or not hmac.compare_digest(key.key_hash, _hash_key(raw)) or not key.platform.is_active:
+        return None
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return key.platform
+
+
+@transaction.atomic
+def operator_add(*, actor: User | None, platform: Platform, user: User) -> OperatorMembership:
+    membership, _ = OperatorMembership.objects.get_or_create(platform=platform, user=user)
+    audit_record(actor=actor, action="platform.operator_add", target_type="user", target_id=user.pk,
+                 platform_id=platform.exchange_id)
+    return membership

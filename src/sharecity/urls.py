@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sharecity.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("hub/", include("sharecity.hub.monitoring.urls")),
+    path("p/", include("sharecity.market.parking.urls")),
+    path("", include("sharecity.web.urls")),
+]

@@ -1,0 +1,110 @@
+"""Background loops: the outbox relay, hub intake and the task worker.
+
+``sharecity serve`` runs all three on threads next to the web server (embedded mode);
+at scale each runs as its own process with ``sharecity worker NAME``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from sharecity.exchange.relay import relay_pump
+from sharecity.hub.intake.services import intake_pump
+from sharecity.kernel.services import outbox_listener_add
+
+logger = logging.getLogger(__name__)
+
+
+class Loop(threading.Thread):
+    """Runs ``step`` until stopped; sleeps when idle, wakes early when poked."""
+
+    def __init__(self, name: str, step, *, idle_seconds: float | None = None) -> None:
+        super().__init__(name=name, daemon=True)
+        self.step = step
+        self.idle_seconds = idle_seconds if idle_seconds is not None else settings.SHARECITY_WORKER_IDLE_SECONDS
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            close_old_connections()
+            try:
+                busy = self.step()
+            except Exception:
+                logger.exception("%s step failed; retrying", self.name)
+                busy = False
+            if not busy:
+                self.wake.wait(self.idle_seconds)
+                self.wake.clear()
+        close_old_connections()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+
+
+def _relay_step() -> bool:
+    return relay_pump().sent > 0
+
+
+def _intake_step() -> bool:
+    report = intake_pump(timeout=0.0 if settings.SHARECITY_BUS == "local" else 1.0)
+    return (report.applied + report.duplicate + report.quarantined) > 0
+
+
+def _tasks_step_factory():
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=50, worker_id=f"sharecity-{uuid.uuid4().hex[:8]}", excluded_queue_names=[])
+
+    def step() -> bool:
+        worker.running = True
+        worker._run_tasks = 0
+        worker.run()
+        return worker._run_tasks > 0
+
+    return step
+
+
+def loops(names: list[str]) -> list[Loop]:
+    made = []
+    if "relay" in names:
+        made.append(Loop("relay", _relay_step))
+    if "intake" in names:
+        made.append(Loop("intake", _intake_step))
+    if "tasks" in names:
+        made.append(Loop("tasks", _tasks_step_factory(), idle_seconds=1.0))
+    relay = next((loop for loop in made if loop.name == "relay"), None)
+    intake = next((loop for loop in made if loop.name == "intake"), None)
+
+    def poke() -> None:
+        if relay:
+            relay.wake.set()
+        if intake:
+            # The local transport is the database: intake can start as soon as the relay has written.
+            threading.Timer(0.05, intake.wake.set).start()
+
+    outbox_listener_add(poke)
+    return made
+
+
+def run_forever(names: list[str]) -> None:
+    running = loops(names)
+    for loop in running:
+        loop.start()
+    logger.info("workers running: %s", ", ".join(loop.name for loop in running))
+    try:
+        while all(loop.is_alive() for loop in running):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for loop in running:
+            loop.stop()
