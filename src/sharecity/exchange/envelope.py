@@ -112,5 +112,7 @@ def envelope_verify(envelope: Envelope, *, public_key: str) -> None:
         )
     except (InvalidSignature, ValueError) as error:
         raise InvalidInput(
-            "signature does not verify with the platform's registered key", field="signature", code="exchange.bad_signature"
+            "signature does not verify with the platform's registered key",
+            field="signature",
+            code="exchange.bad_signature",
         ) from error

@@ -6,7 +6,7 @@ from sharecity.kernel.models import AuditEvent, OutboxMessage, User
 
 @admin.register(User)
 class ShareCityUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("ShareCity", {"fields": ("display_name", "phone")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("ShareCity", {"fields": ("display_name", "phone")}))
     list_display = ("username", "display_name", "is_staff", "is_active")
 
 

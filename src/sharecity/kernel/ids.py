@@ -23,15 +23,21 @@ class IdentityKind(StrEnum):
 _RESIDENT_RULES = {
     stdnum_errors.InvalidLength: _("A resident ID number has 18 characters (GB 11643)."),
     stdnum_errors.InvalidFormat: _("A resident ID number is 17 digits followed by a digit or X (GB 11643)."),
-    stdnum_errors.InvalidComponent: _("The birth date or region code in this resident ID number is not valid (GB 11643)."),
+    stdnum_errors.InvalidComponent: _(
+        "The birth date or region code in this resident ID number is not valid (GB 11643)."
+    ),
     stdnum_errors.InvalidChecksum: _("The check digit of this resident ID number does not match (GB 11643)."),
 }
 
 _CREDIT_RULES = {
     stdnum_errors.InvalidLength: _("A unified social credit code has 18 characters (GB 32100)."),
-    stdnum_errors.InvalidFormat: _("A unified social credit code uses digits and capital letters except I, O, Z, S and V (GB 32100)."),
+    stdnum_errors.InvalidFormat: _(
+        "A unified social credit code uses digits and capital letters except I, O, Z, S and V (GB 32100)."
+    ),
     stdnum_errors.InvalidComponent: _("A part of this unified social credit code is not valid (GB 32100)."),
-    stdnum_errors.InvalidChecksum: _("The check character of this unified social credit code does not match (GB 32100)."),
+    stdnum_errors.InvalidChecksum: _(
+        "The check character of this unified social credit code does not match (GB 32100)."
+    ),
 }
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import nats
+from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
@@ -89,7 +90,7 @@ class NatsTransport:
 
     async def _ack(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
-            await delivery.token.ack()
+            await cast(Msg, delivery.token).ack()
         await self._nc.flush()
 
     def ack(self, deliveries: list[Delivery]) -> None:
@@ -98,7 +99,7 @@ class NatsTransport:
 
     async def _nak(self, deliveries: list[Delivery], delay: float) -> None:
         for delivery in deliveries:
-            await delivery.token.nak(delay=delay)
+            await cast(Msg, delivery.token).nak(delay=delay)
 
     def nak(self, deliveries: list[Delivery], *, delay: float = 1.0) -> None:
         if deliveries:

@@ -18,7 +18,9 @@ def platform_register(*, platform_id: str, name: str, credit_code: str, sectors:
 
 
 @transaction.atomic
-def regulator_profile_set(*, actor: User | None, user: User, department: str, district_code: str = "") -> RegulatorProfile:
+def regulator_profile_set(
+    *, actor: User | None, user: User, department: str, district_code: str = ""
+) -> RegulatorProfile:
     if district_code:
         district_get(district_code)
     profile, _ = RegulatorProfile.objects.update_or_create(
