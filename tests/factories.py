@@ -33,25 +33,48 @@ def resident_id(n: int | None = None) -> str:
 
 def make_platform(*, slug: str | None = None, name: str | None = None):
     n = next(_counter)
-    return platform_create(actor=None, slug=slug or f"platform-{n}", name=name or f"测试平台{n}",
-                           credit_code=credit_code(n), sectors=["parking"])
+    return platform_create(
+        actor=None,
+        slug=slug or f"platform-{n}",
+        name=name or f"测试平台{n}",
+        credit_code=credit_code(n),
+        sectors=["parking"],
+    )
 
 
-def make_user(username: str | None = None, *, password: str = "pw-for-tests-123") -> User:
+def make_user(username: str | None = None, *, password: str = "pw-for-tests-123") -> User:  # noqa: S107
     return User.objects.create_user(username or f"user{next(_counter)}", password=password)
 
 
 def make_provider(platform, username: str | None = None) -> User:
     user = make_user(username)
-    provider_verify(actor=user, user=user, kind="person", legal_name="测试人", id_number=resident_id(), platform=platform)
+    provider_verify(
+        actor=user, user=user, kind="person", legal_name="测试人", id_number=resident_id(), platform=platform
+    )
     return user
 
 
-def make_space(platform, provider, *, district: str = "350203", price_fen: int = 800, windows=None,
-               vehicle_size: str = "standard", title: str = "测试车位"):
-    return space_create(actor=provider, platform=platform, provider=provider, title=title, district_code=district,
-                        address="厦门市思明区测试路1号", vehicle_size=vehicle_size, price_per_hour_fen=price_fen,
-                        windows=windows if windows is not None else ALL_WEEK)
+def make_space(
+    platform,
+    provider,
+    *,
+    district: str = "350203",
+    price_fen: int = 800,
+    windows=None,
+    vehicle_size: str = "standard",
+    title: str = "测试车位",
+):
+    return space_create(
+        actor=provider,
+        platform=platform,
+        provider=provider,
+        title=title,
+        district_code=district,
+        address="厦门市思明区测试路1号",
+        vehicle_size=vehicle_size,
+        price_per_hour_fen=price_fen,
+        windows=windows if windows is not None else ALL_WEEK,
+    )
 
 
 def api_key(platform) -> str:

@@ -36,21 +36,88 @@ PLATFORMS = [
 
 # (platform slug, provider username, title, district, address, size, fen per hour, windows)
 SPACES = [
-    ("ludao-parking", "provider", "湖滨南路小区地下车位 B2-018", "350203", "厦门市思明区湖滨南路 388 号", "standard", 600,
-     WEEKDAY_DAYTIME),
-    ("ludao-parking", "provider", "中山医院旁写字楼夜间车位", "350203", "厦门市思明区湖滨东路 201 号", "large", 500, NIGHTS),
-    ("ludao-parking", "provider2", "软件园二期错峰车位 A-07", "350206", "厦门市湖里区观日路 24 号", "standard", 400,
-     NIGHTS),
+    (
+        "ludao-parking",
+        "provider",
+        "湖滨南路小区地下车位 B2-018",
+        "350203",
+        "厦门市思明区湖滨南路 388 号",
+        "standard",
+        600,
+        WEEKDAY_DAYTIME,
+    ),
+    (
+        "ludao-parking",
+        "provider",
+        "中山医院旁写字楼夜间车位",
+        "350203",
+        "厦门市思明区湖滨东路 201 号",
+        "large",
+        500,
+        NIGHTS,
+    ),
+    (
+        "ludao-parking",
+        "provider2",
+        "软件园二期错峰车位 A-07",
+        "350206",
+        "厦门市湖里区观日路 24 号",
+        "standard",
+        400,
+        NIGHTS,
+    ),
     ("ludao-parking", "provider2", "集美学村小区车位", "350211", "厦门市集美区嘉庚路 9 号", "small", 300, ALL_WEEK),
-    ("ludao-parking", "provider3", "海沧湾公园旁车位", "350205", "厦门市海沧区滨湖北路 66 号", "standard", 350,
-     WEEKDAY_DAYTIME),
+    (
+        "ludao-parking",
+        "provider3",
+        "海沧湾公园旁车位",
+        "350205",
+        "厦门市海沧区滨湖北路 66 号",
+        "standard",
+        350,
+        WEEKDAY_DAYTIME,
+    ),
     ("ludao-parking", "provider3", "同安影视城商场车位", "350212", "厦门市同安区环城南路 1 号", "large", 250, ALL_WEEK),
-    ("ludao-parking", "provider3", "翔安医院共享车位", "350213", "厦门市翔安区翔安西路 8000 号", "standard", 300,
-     NIGHTS),
-    ("jinmen-parking", "provider4", "五大道写字楼夜间车位", "120101", "天津市和平区成都道 100 号", "standard", 800, NIGHTS),
-    ("jinmen-parking", "provider4", "南开大学周边小区车位", "120104", "天津市南开区卫津路 94 号", "small", 500,
-     WEEKDAY_DAYTIME),
-    ("jinmen-parking", "provider4", "滨海新区于家堡车位", "120116", "天津市滨海新区新华路 3 号", "large", 400, ALL_WEEK),
+    (
+        "ludao-parking",
+        "provider3",
+        "翔安医院共享车位",
+        "350213",
+        "厦门市翔安区翔安西路 8000 号",
+        "standard",
+        300,
+        NIGHTS,
+    ),
+    (
+        "jinmen-parking",
+        "provider4",
+        "五大道写字楼夜间车位",
+        "120101",
+        "天津市和平区成都道 100 号",
+        "standard",
+        800,
+        NIGHTS,
+    ),
+    (
+        "jinmen-parking",
+        "provider4",
+        "南开大学周边小区车位",
+        "120104",
+        "天津市南开区卫津路 94 号",
+        "small",
+        500,
+        WEEKDAY_DAYTIME,
+    ),
+    (
+        "jinmen-parking",
+        "provider4",
+        "滨海新区于家堡车位",
+        "120116",
+        "天津市滨海新区新华路 3 号",
+        "large",
+        400,
+        ALL_WEEK,
+    ),
 ]
 
 PEOPLE = [
@@ -68,8 +135,10 @@ class DemoReport:
     logins: list[tuple[str, str]] = field(default_factory=list)
 
     def describe(self) -> str:
-        lines = ["Demo city " + ("loaded." if self.created else "already loaded."),
-                 f"Demo logins (password: {DEMO_PASSWORD}):"]
+        lines = [
+            "Demo city " + ("loaded." if self.created else "already loaded."),
+            f"Demo logins (password: {DEMO_PASSWORD}):",
+        ]
         lines += [f"  {username:<10} {role}" for username, role in self.logins]
         return "\n".join(lines)
 
@@ -105,8 +174,12 @@ def demo_load() -> DemoReport:
     )
     platforms = {
         spec["slug"]: platform_create(
-            actor=admin, slug=spec["slug"], name=spec["name"], credit_code=credit_code_with_check_char(spec["serial"]),
-            sectors=["parking"], city_code=spec["city_code"],
+            actor=admin,
+            slug=spec["slug"],
+            name=spec["name"],
+            credit_code=credit_code_with_check_char(spec["serial"]),
+            sectors=["parking"],
+            city_code=spec["city_code"],
         )
         for spec in PLATFORMS
     }
@@ -117,29 +190,63 @@ def demo_load() -> DemoReport:
     regulator = _user("regulator", "市场监管局 吴涛")
     regulator_profile_set(actor=admin, user=regulator, department="厦门市市场监督管理局")
     district_regulator = _user("regulator-siming", "思明区市场监管局 郑洁")
-    regulator_profile_set(actor=admin, user=district_regulator, department="思明区市场监督管理局",
-                          district_code="350203")
+    regulator_profile_set(
+        actor=admin, user=district_regulator, department="思明区市场监督管理局", district_code="350203"
+    )
     providers = {}
     for username, display, legal, prefix in PEOPLE:
         person = _user(username, display)
         home = platforms["jinmen-parking"] if prefix.startswith("12") else ludao
-        provider_verify(actor=person, user=person, kind="person", legal_name=legal,
-                        id_number=resident_id_with_check_digit(prefix), platform=home)
+        provider_verify(
+            actor=person,
+            user=person,
+            kind="person",
+            legal_name=legal,
+            id_number=resident_id_with_check_digit(prefix),
+            platform=home,
+        )
         providers[username] = person
     spaces = []
     for slug, username, title, district, address, size, price, windows in SPACES:
-        spaces.append(space_create(
-            actor=providers[username], platform=platforms[slug], provider=providers[username], title=title,
-            district_code=district, address=address, vehicle_size=size, price_per_hour_fen=price, windows=windows,
-        ))
+        spaces.append(
+            space_create(
+                actor=providers[username],
+                platform=platforms[slug],
+                provider=providers[username],
+                title=title,
+                district_code=district,
+                address=address,
+                vehicle_size=size,
+                price_per_hour_fen=price,
+                windows=windows,
+            )
+        )
     # A few upcoming stays so the regulator's dashboard has bookings and turnover to show.
     monday_nine = _next_weekday_at(0, 9)
-    booking_create(actor=consumer, platform=ludao, space_id=spaces[0].public_id, customer=consumer,
-                   starts_at=monday_nine, ends_at=monday_nine + dt.timedelta(hours=3))
+    booking_create(
+        actor=consumer,
+        platform=ludao,
+        space_id=spaces[0].public_id,
+        customer=consumer,
+        starts_at=monday_nine,
+        ends_at=monday_nine + dt.timedelta(hours=3),
+    )
     night = _next_weekday_at(2, 20)
-    booking_create(actor=consumer, platform=ludao, space_id=spaces[2].public_id, customer=consumer,
-                   starts_at=night, ends_at=night + dt.timedelta(hours=10))
+    booking_create(
+        actor=consumer,
+        platform=ludao,
+        space_id=spaces[2].public_id,
+        customer=consumer,
+        starts_at=night,
+        ends_at=night + dt.timedelta(hours=10),
+    )
     tianjin_guest = _user("tianjin-guest", "赵静")
-    booking_create(actor=tianjin_guest, platform=platforms["jinmen-parking"], space_id=spaces[9].public_id,
-                   customer=tianjin_guest, starts_at=monday_nine, ends_at=monday_nine + dt.timedelta(hours=8))
+    booking_create(
+        actor=tianjin_guest,
+        platform=platforms["jinmen-parking"],
+        space_id=spaces[9].public_id,
+        customer=tianjin_guest,
+        starts_at=monday_nine,
+        ends_at=monday_nine + dt.timedelta(hours=8),
+    )
     return DemoReport(created=True, logins=LOGINS)

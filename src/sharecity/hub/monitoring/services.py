@@ -42,7 +42,11 @@ def order_created(*, envelope, payload) -> None:
 
 
 def order_state_changed(*, envelope, payload) -> None:
-    order = OrderFact.objects.select_for_update().filter(platform_id=envelope.platform_id, order_id=payload.order_id).first()
+    order = (
+        OrderFact.objects.select_for_update()
+        .filter(platform_id=envelope.platform_id, order_id=payload.order_id)
+        .first()
+    )
     if order is None or order.state == payload.state:
         return
     previous = order.state
@@ -50,8 +54,12 @@ def order_state_changed(*, envelope, payload) -> None:
     order.amount_fen = payload.amount_fen
     order.save(update_fields=["state", "amount_fen", "updated_at"])
     if payload.state == "completed" and previous != "completed":
-        _bump(platform_id=envelope.platform_id, district_code=payload.district, completed=1,
-              turnover_fen=payload.amount_fen)
+        _bump(
+            platform_id=envelope.platform_id,
+            district_code=payload.district,
+            completed=1,
+            turnover_fen=payload.amount_fen,
+        )
 
 
 def review_published(*, envelope, payload) -> None:
