@@ -1,0 +1,1 @@
+from tests.market.helpers import customer, platform, provider, space  # noqa: F401

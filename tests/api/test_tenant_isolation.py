@@ -1,0 +1,230 @@
+"""One platform's API key never reads or changes another platform's data.
+
+The walk enumerates the routes from the API object itself, so a route added later is
+walked too: if the walk does not know how to call it, the test fails and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from sharecity.api import api
+from sharecity.kernel.models import AuditEvent, OutboxMessage
+from sharecity.market.complaints.models import Complaint
+from sharecity.market.complaints.services import complaint_file
+from sharecity.market.parking.models import AvailabilityWindow, Booking, ParkingSpace
+from sharecity.market.parking.services import booking_complete, booking_create
+from sharecity.market.platforms.models import ApiKey, Platform
+from sharecity.market.platforms.services import api_key_issue, api_key_revoke
+from sharecity.market.reviews.models import Review
+from sharecity.market.reviews.services import review_create
+from tests import factories
+
+PREFIX = "/api/v1"
+OBJECT_PARAMS = {"space_id": "space", "booking_id": "booking"}
+
+
+def _router_routes(router, prefix: str = "") -> set[tuple[str, str]]:
+    routes = set()
+    for path, path_view in router.path_operations.items():
+        full = "/" + "/".join(part for part in (prefix + path).split("/") if part)
+        for operation in path_view.operations:
+            routes.update((method.upper(), full) for method in operation.methods)
+    for child_prefix, child in getattr(router, "_routers", []):
+        routes |= _router_routes(child, prefix + "/" + child_prefix)
+    return routes
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """Every (method, path) the API serves, from its routers (paths relative to /api/v1)."""
+    routes: set[tuple[str, str]] = set()
+    for prefix, router in api._routers:
+        routes |= _router_routes(router, prefix)
+    return routes
+
+
+def openapi_routes(client: Client) -> set[tuple[str, str]]:
+    document = client.get(f"{PREFIX}/openapi.json").json()
+    return {
+        (method.upper(), path.removeprefix(PREFIX))
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+class Tenant:
+    """A platform with a provider, a space, a completed booking, both reviews and a complaint."""
+
+    def __init__(self, name: str) -> None:
+        self.platform = factories.make_platform(slug=f"tenant-{name}")
+        self.key = factories.api_key(self.platform)
+        self.provider = factories.make_provider(self.platform)
+        self.customer = factories.make_user()
+        self.space = factories.make_space(self.platform, self.provider)
+        start = factories.current_slot()
+        self.booking = booking_create(actor=self.customer, platform=self.platform, space_id=self.space.public_id,
+                                      customer=self.customer, starts_at=start, ends_at=start + dt.timedelta(hours=1))
+        booking_complete(actor=self.customer, booking=self.booking)
+        self.review = review_create(actor=self.customer, booking=self.booking, rating=4, comment="不错")
+        self.provider_review = review_create(actor=self.provider, booking=self.booking, rating=5)
+        self.complaint = complaint_file(actor=self.customer, booking=self.booking, category="access",
+                                        description="道闸没有打开，等了二十分钟", remedy="refund")
+
+    def public_ids(self) -> list[str]:
+        return [str(obj.public_id) for obj in (self.space, self.booking, self.review, self.provider_review,
+                                                self.complaint)]
+
+    def snapshot(self) -> dict[str, list[dict]]:
+        """Every row that belongs to this platform, in full."""
+        p = self.platform
+        return {
+            "platform": list(Platform.objects.filter(pk=p.pk).values()),
+            "api_keys": list(ApiKey.objects.filter(platform=p).order_by("pk").values()),
+            "spaces": list(ParkingSpace.objects.filter(platform=p).order_by("pk").values()),
+            "windows": list(AvailabilityWindow.objects.filter(space__platform=p).order_by("pk").values()),
+            "bookings": list(Booking.objects.filter(platform=p).order_by("pk").values()),
+            "reviews": list(Review.objects.filter(platform=p).order_by("pk").values()),
+            "complaints": list(Complaint.objects.filter(platform=p).order_by("pk").values()),
+            "outbox": list(OutboxMessage.objects.filter(platform_id=p.exchange_id).order_by("pk").values()),
+            "audit": list(AuditEvent.objects.filter(platform_id=p.exchange_id).order_by("pk").values()),
+        }
+
+
+def _future_slot() -> tuple[str, str]:
+    start = factories.next_slot(48)
+    return start.isoformat(), (start + dt.timedelta(hours=2)).isoformat()
+
+
+def request_for(method: str, path: str, target: Tenant, *, slug: str) -> tuple[str, dict | None, dict]:
+    """URL, JSON body and query for one route, aimed at ``target``'s objects under ``slug``.
+
+    A route this does not know makes the test fail: teach it how to call the new route.
+    """
+    start, end = _future_slot()
+    params = set(re.findall(r"{(\w+)}", path))
+    unknown = params - {"platform", *OBJECT_PARAMS}
+    assert not unknown, f"the tenant walk does not know the path parameters {unknown} of {method} {path}"
+    url = PREFIX + path.format(platform=slug, space_id=target.space.public_id, booking_id=target.booking.public_id)
+    bodies = {
+        ("POST", "/p/{platform}/spaces"): {
+            "title": "越权车位", "district": "350203", "address": "厦门市思明区越权路1号", "vehicle_size": "standard",
+            "price_per_hour_fen": 500, "windows": [{"weekday": d, "start": "00:00", "end": "00:00"} for d in range(7)],
+        },
+        ("POST", "/p/{platform}/bookings"): {"space_id": str(target.space.public_id), "start": start, "end": end},
+        ("POST", "/p/{platform}/bookings/{booking_id}/complete"): None,
+        ("POST", "/p/{platform}/bookings/{booking_id}/cancel"): None,
+        ("POST", "/p/{platform}/bookings/{booking_id}/reviews"): {"rating": 1, "comment": "越权评价"},
+        ("POST", "/p/{platform}/bookings/{booking_id}/complaints"): {
+            "category": "other", "description": "越权投诉的内容", "remedy": "apology"},
+        ("POST", "/p/{platform}/verification"): {
+            "kind": "person", "legal_name": "越权人", "id_number": factories.resident_id()},
+    }
+    queries = {
+        ("GET", "/p/{platform}/spaces"): {"district": "350203", "start": start, "end": end},
+        ("GET", "/p/{platform}/spaces/{space_id}/quote"): {"start": start, "end": end},
+    }
+    if method != "GET":
+        assert (method, path) in bodies, f"the tenant walk has no request body for the new route {method} {path}"
+    return url, bodies.get((method, path)), queries.get((method, path), {})
+
+
+def call(client: Client, method: str, url: str, body, query, headers):
+    if method == "GET":
+        return client.get(url, query, headers=headers)
+    payload = json.dumps(body) if body is not None else ""
+    return client.generic(method, url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""),
+                          payload, content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def tenants():
+    return Tenant("a"), Tenant("b")
+
+
+@pytest.mark.django_db
+def test_the_walk_covers_every_route_of_the_api(client):
+    routes = api_routes()
+    assert len(routes) >= 14
+    assert routes == openapi_routes(client), "the OpenAPI document and the routers disagree"
+    outside = {route for route in routes if not route[1].startswith("/p/{platform}/")}
+    assert not outside, f"routes outside /p/{{platform}}/ need their own tenancy test: {outside}"
+
+
+@pytest.mark.django_db
+def test_a_key_of_platform_a_is_refused_on_every_route_of_platform_b(tenants):
+    a, b = tenants
+    client = Client()
+    headers = {"X-API-Key": a.key, "X-Acting-User": str(b.customer.public_id)}
+    before = b.snapshot()
+    walked = set()
+    for method, path in sorted(api_routes()):
+        url, body, query = request_for(method, path, b, slug=b.platform.slug)
+        response = call(client, method, url, body, query, headers)
+        walked.add((method, path))
+        assert response.status_code == 403, (method, path, response.status_code, response.content)
+        assert response.json()["code"] == "platform.forbidden", (method, path, response.json())
+        assert response.json()["field"] == "platform"
+        for public_id in b.public_ids():
+            assert public_id not in response.content.decode(), (method, path)
+    assert walked == api_routes()
+    assert b.snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_key_of_platform_a_cannot_reach_platform_b_objects_through_its_own_slug(tenants):
+    a, b = tenants
+    client = Client()
+    headers = {"X-API-Key": a.key, "X-Acting-User": str(b.customer.public_id)}
+    before = b.snapshot()
+    walked = set()
+    for method, path in sorted(api_routes()):
+        url, body, query = request_for(method, path, b, slug=a.platform.slug)
+        response = call(client, method, url, body, query, headers)
+        walked.add((method, path))
+        names_b_object = bool(set(re.findall(r"{(\w+)}", path)) & set(OBJECT_PARAMS)) or (
+            body is not None and str(b.space.public_id) in json.dumps(body))
+        if names_b_object:
+            assert response.status_code == 404, (method, path, response.status_code, response.content)
+            assert response.json()["code"] in {"parking.space_not_found", "parking.booking_not_found"}
+        else:
+            assert response.status_code < 500, (method, path, response.content)
+        for public_id in b.public_ids():
+            assert public_id not in response.content.decode(), (method, path, response.content)
+    assert walked == api_routes()
+    assert b.snapshot() == before
+
+
+@pytest.mark.django_db
+def test_without_credentials_every_route_answers_401(tenants):
+    a, _b = tenants
+    client = Client()
+    before = a.snapshot()
+    for method, path in sorted(api_routes()):
+        url, body, query = request_for(method, path, a, slug=a.platform.slug)
+        response = call(client, method, url, body, query, {"X-Acting-User": str(a.customer.public_id)})
+        assert response.status_code == 401, (method, path, response.status_code, response.content)
+        assert response.json()["code"] == "not_authenticated"
+    assert a.snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_revoked_key_opens_nothing(tenants):
+    a, _b = tenants
+    key, raw = api_key_issue(actor=None, platform=a.platform, label="to revoke")
+    client = Client()
+    url = f"{PREFIX}/p/{a.platform.slug}/bookings"
+    assert client.get(url, headers={"X-API-Key": raw}).status_code == 200
+    api_key_revoke(actor=None, key=key)
+    before = a.snapshot()
+    for method, path in sorted(api_routes()):
+        url, body, query = request_for(method, path, a, slug=a.platform.slug)
+        response = call(client, method, url, body, query,
+                        {"X-API-Key": raw, "X-Acting-User": str(a.customer.public_id)})
+        assert response.status_code == 401, (method, path, response.status_code, response.content)
+    assert a.snapshot() == before
