@@ -53,6 +53,9 @@ class NatsTransport:
             self.url, connect_timeout=2, max_reconnect_attempts=-1, reconnect_time_wait=0.5, allow_reconnect=True
         )
         self._js = self._nc.jetstream(timeout=self.timeout)
+        await self._stream_ensure()
+
+    async def _stream_ensure(self) -> None:
         config = StreamConfig(
             name=self.stream,
             subjects=[f"{self.subject_prefix}>"],
@@ -105,8 +108,9 @@ class NatsTransport:
         if deliveries:
             self._run(self._nak(deliveries, delay))
 
-    def purge(self) -> None:
-        """Delete the stream and its consumer (tests and fresh deployments)."""
+    def purge(self, *, recreate: bool = True) -> None:
+        """Delete the stream and its consumer (tests and fresh deployments); by default an
+        empty stream is made again on the same connection."""
 
         async def _purge() -> None:
             try:
@@ -114,14 +118,18 @@ class NatsTransport:
             except NotFoundError:
                 pass
             self._subscription = None
-            await self._connect()
+            if recreate:
+                await self._stream_ensure()
 
         self._run(_purge())
 
     def close(self) -> None:
         if self._loop.is_running():
             try:
-                self._run(self._nc.drain())
+                # Not drain(): draining a pull subscription waits for buffered messages that no
+                # fetch will take (e.g. the status reply of an expired pull), so it hangs until
+                # the timeout. Acks are flushed as they are sent; unacked messages are redelivered.
+                self._run(self._nc.close())
             except Exception:  # noqa: S110 - closing a broken connection is best effort
                 pass
             self._loop.call_soon_threadsafe(self._loop.stop)

@@ -1,0 +1,109 @@
+"""The slice over NATS JetStream: relay -> JetStream -> intake, with the same effect as the
+local transport, and JetStream's own deduplication by ``Nats-Msg-Id``."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from sharecity.exchange.relay import relay_pump
+from sharecity.exchange.transports.nats import NatsTransport
+from sharecity.hub.intake.models import QuarantinedMessage
+from sharecity.hub.intake.services import IntakeReport, intake_pump
+from sharecity.hub.monitoring.services import NO_DISTRICT
+from sharecity.hub.registry.models import RegisteredPlatform
+from tests.conftest import NATS_URL
+from tests.factories import make_platform, make_provider, make_space
+from tests.hub.slice import expected_stat, run_slice, stat
+
+pytestmark = [pytest.mark.nats, pytest.mark.django_db]
+
+
+@pytest.fixture
+def nats_transport():
+    """A stream, subject space and durable consumer of this test's own, removed afterwards."""
+    tag = uuid.uuid4().hex[:12]
+    transport = NatsTransport(NATS_URL, stream=f"SCTEST_{tag}", subject_prefix=f"sctest.{tag}.",
+                              durable=f"hub-intake-{tag}")
+    try:
+        yield transport
+    finally:
+        transport.purge(recreate=False)
+        transport.close()
+
+
+class Recording:
+    """Passes everything to the real transport and remembers what was published."""
+
+    def __init__(self, inner: NatsTransport) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.published: list[dict] = []
+
+    def publish(self, **message) -> None:
+        self.inner.publish(**message)
+        self.published.append(message)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def stream_message_count(transport: NatsTransport) -> int:
+    return transport._run(transport._js.stream_info(transport.stream)).state.messages
+
+
+def drain(transport, *, settled: int, within: float = 15.0) -> IntakeReport:
+    """Pump the intake until ``settled`` messages were applied, dropped or quarantined."""
+    total = IntakeReport()
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        report = intake_pump(transport=transport, timeout=0.5)
+        for name in ("applied", "duplicate", "deferred", "quarantined"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        if total.applied + total.duplicate + total.quarantined >= settled:
+            # One more short pump to show nothing else is waiting.
+            extra = intake_pump(transport=transport, timeout=0.3)
+            assert extra.applied + extra.duplicate + extra.quarantined == 0
+            return total
+    pytest.fail(f"intake settled only {total} of {settled} messages within {within}s")
+
+
+def test_slice_travels_over_jetstream_to_the_dashboard(nats_transport):
+    sl = run_slice(name="鹭岛共享停车")
+
+    assert relay_pump(transport=nats_transport).sent == 8
+    assert stream_message_count(nats_transport) == 8
+    report = drain(nats_transport, settled=8)
+
+    assert (report.applied, report.duplicate, report.quarantined) == (8, 0, 0)
+    # The same read model as with the local transport.
+    assert stat(sl.platform_id) == expected_stat(sl.booking)
+    assert stat(sl.platform_id, NO_DISTRICT)["verified_subjects"] == 1
+    assert RegisteredPlatform.objects.get(platform_id=sl.platform_id).name == "鹭岛共享停车"
+    assert QuarantinedMessage.objects.count() == 0
+    # Relaying again sends nothing new.
+    assert relay_pump(transport=nats_transport).sent == 0
+    assert stream_message_count(nats_transport) == 8
+
+
+def test_same_message_id_twice_is_deduplicated_and_applied_once(nats_transport):
+    recording = Recording(nats_transport)
+    platform = make_platform()
+    provider = make_provider(platform)
+    make_space(platform, provider)
+    assert relay_pump(transport=recording).sent == 3  # registered, verified, listed
+
+    listed = recording.published[-1]
+    nats_transport.publish(**listed)  # a resend after a lost acknowledgement: same Nats-Msg-Id
+    assert stream_message_count(nats_transport) == 3
+
+    # A resend after JetStream's duplicate window (a new Nats-Msg-Id) reaches the stream,
+    # and the intake itself drops it by the envelope's message id.
+    nats_transport.publish(**{**listed, "message_id": f"{listed['message_id']}-late"})
+    assert stream_message_count(nats_transport) == 4
+
+    report = drain(nats_transport, settled=4)
+    assert (report.applied, report.duplicate, report.quarantined) == (3, 1, 0)
+    assert stat(platform.exchange_id)["listings"] == 1
