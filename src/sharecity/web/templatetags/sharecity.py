@@ -1,0 +1,55 @@
+"""Template filters for ShareCity pages: money in yuan, district names in the active language."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from sharecity.kernel.districts import district_name
+from sharecity.kernel.money import format_yuan
+
+register = template.Library()
+
+
+@register.filter
+def yuan(fen) -> str:
+    """``1600|yuan`` -> ``¥16.00``; empty values show a dash."""
+    if fen is None or fen == "":
+        return "—"
+    return format_yuan(int(fen))
+
+
+@register.filter
+def district(code) -> str:
+    """A GB/T 2260 district code as its name in the active language."""
+    if not code:
+        return ""
+    return district_name(str(code), language=get_language() or "zh-hans")
+
+
+@register.filter
+def duration(minutes) -> str:
+    """``150`` -> ``2:30`` (hours and minutes)."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    return f"{hours}:{rest:02d}"
+
+
+@register.filter
+def stars(rating) -> str:
+    """``4`` -> ``★★★★☆``."""
+    try:
+        count = max(0, min(5, int(rating)))
+    except (TypeError, ValueError):
+        return ""
+    return "★" * count + "☆" * (5 - count)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``row.values|get_item:"bookings"``: a dictionary value by a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,21 @@
+"""Site-wide pages: home, login and logout. Thin: they read through selectors only."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+
+from sharecity.market.platforms.selectors import platform_list
+
+
+def home(request):
+    return render(request, "web/home.html", {"platforms": platform_list()})
+
+
+class ShareCityLoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+class ShareCityLogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
