@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from sharecity.kernel.errors import NotFound
 from sharecity.market.platforms.errors import PlatformNotFound
-from sharecity.market.platforms.models import Platform
+from sharecity.market.platforms.models import ApiKey, Platform
 
 
 def platform_list() -> QuerySet[Platform]:
@@ -25,3 +27,16 @@ def platforms_operated_by(user) -> QuerySet[Platform]:
 
 def is_operator(*, user, platform: Platform) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and platform.operators.filter(user=user).exists()
+
+
+def api_keys_of_platform(*, platform: Platform) -> QuerySet[ApiKey]:
+    """The platform's API keys, newest first (only hashes are stored; the raw key is never readable)."""
+    return ApiKey.objects.filter(platform=platform).order_by("-created_at", "-id")
+
+
+def api_key_get(*, platform: Platform, key_id: int) -> ApiKey:
+    """One of this platform's API keys; another platform's key is not found."""
+    key = ApiKey.objects.filter(platform=platform, pk=key_id).select_related("platform").first()
+    if key is None:
+        raise NotFound(_("No such API key on this platform."), field="key")
+    return key
