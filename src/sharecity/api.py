@@ -28,7 +28,12 @@ def _sharecity_error(request: HttpRequest, error: ShareCityError):
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, error: NinjaValidationError):
     first = error.errors[0] if error.errors else {}
-    location = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path", "payload")]
+    location = [str(part) for part in first.get("loc", [])]
+    if len(location) > 2 and location[0] in ("body", "form"):
+        # ("body", <the view's argument name>, field, ...): name the field the client sent.
+        location = location[2:]
+    elif location and location[0] in ("body", "form", "query", "path", "header", "cookie"):
+        location = location[1:]
     field = ".".join(location) or None
     return api.create_response(
         request,

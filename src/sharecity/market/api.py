@@ -12,7 +12,7 @@ import uuid
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, SessionAuth
 
 from sharecity.kernel.errors import Forbidden, InvalidInput, NotAuthenticated
@@ -239,12 +239,18 @@ def spaces_search(request, platform: str, filters: Query[SearchQuery]):
 def spaces_create(request, platform: str, data: SpaceIn):
     caller = Caller(request, platform)
     provider = caller.person()
-    space = parking_services.space_create(
-        actor=provider, platform=caller.platform, provider=provider, title=data.title, district_code=data.district,
-        address=data.address, vehicle_size=data.vehicle_size, price_per_hour_fen=data.price_per_hour_fen,
-        windows=[WeeklyWindow(w.weekday, w.start, w.end) for w in data.windows],
-    )
-    return 201, _space_out(space)
+    try:
+        space = parking_services.space_create(
+            actor=provider, platform=caller.platform, provider=provider, title=data.title,
+            district_code=data.district, address=data.address, vehicle_size=data.vehicle_size,
+            price_per_hour_fen=data.price_per_hour_fen,
+            windows=[WeeklyWindow(w.weekday, w.start, w.end) for w in data.windows],
+        )
+    except InvalidInput as error:
+        if error.field == "price_per_hour":  # the service's name for it; the API field is in fen
+            error.field = "price_per_hour_fen"
+        raise
+    return Status(201, _space_out(space))
 
 
 @router.get("/p/{platform}/spaces/{space_id}", response={200: SpaceOut, **ERRORS}, tags=["parking"])
@@ -268,7 +274,7 @@ def bookings_create(request, platform: str, data: BookingIn):
     customer = caller.person()
     booking = parking_services.booking_create(actor=customer, platform=caller.platform, space_id=data.space_id,
                                               customer=customer, starts_at=data.start, ends_at=data.end)
-    return 201, _booking_out(booking)
+    return Status(201, _booking_out(booking))
 
 
 @router.get("/p/{platform}/bookings", response={200: list[BookingOut], **ERRORS}, tags=["parking"])
@@ -313,7 +319,7 @@ def reviews_create(request, platform: str, booking_id: uuid.UUID, data: ReviewIn
     booking = parking_selectors.booking_get(platform=caller.platform, public_id=booking_id)
     review = review_services.review_create(actor=caller.person(), booking=booking, rating=data.rating,
                                            comment=data.comment)
-    return 201, _review_out(review)
+    return Status(201, _review_out(review))
 
 
 @router.post("/p/{platform}/bookings/{booking_id}/complaints", response={201: ComplaintOut, **ERRORS},
@@ -323,7 +329,7 @@ def complaints_create(request, platform: str, booking_id: uuid.UUID, data: Compl
     booking = parking_selectors.booking_get(platform=caller.platform, public_id=booking_id)
     complaint = complaint_services.complaint_file(actor=caller.person(), booking=booking, category=data.category,
                                                   description=data.description, remedy=data.remedy)
-    return 201, _complaint_out(complaint)
+    return Status(201, _complaint_out(complaint))
 
 
 @router.get("/p/{platform}/complaints", response={200: list[ComplaintOut], **ERRORS}, tags=["complaints"])
@@ -342,5 +348,5 @@ def verification_submit(request, platform: str, data: VerificationIn):
     person = caller.person()
     profile = account_services.provider_verify(actor=person, user=person, kind=data.kind, legal_name=data.legal_name,
                                                id_number=data.id_number, platform=caller.platform)
-    return 201, {"kind": profile.kind, "legal_name": profile.legal_name, "id_number_masked": profile.identity_masked,
-                 "verified_at": profile.verified_at}
+    return Status(201, {"kind": profile.kind, "legal_name": profile.legal_name,
+                        "id_number_masked": profile.identity_masked, "verified_at": profile.verified_at})
