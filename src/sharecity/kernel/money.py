@@ -20,8 +20,12 @@ def format_yuan(fen: int, *, symbol: bool = True) -> str:
 
 def parse_yuan(text: str | int | float | Decimal, *, field: str = "amount") -> int:
     """Parse a yuan amount (at most two decimals) into fen."""
+    cleaned = str(text).strip().replace(",", "")
+    # The sign may come before the currency symbol, as ``format_yuan`` writes it: ``-¥12.50``.
+    sign = cleaned[:1] if cleaned[:1] in {"-", "+"} else ""
+    cleaned = cleaned[len(sign):].lstrip("¥").strip()
     try:
-        amount = Decimal(str(text).strip().replace(",", "").lstrip("¥"))
+        amount = Decimal(sign + cleaned)
     except InvalidOperation as error:
         raise InvalidInput(_("Enter an amount in yuan, such as 12.50."), field=field) from error
     if not amount.is_finite():

@@ -49,9 +49,13 @@ def audit_record(
     )
 
 
-def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema_version: int = 1) -> OutboxMessage:
+def _require_transaction(name: str) -> None:
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("outbox_enqueue must run inside the transaction of the change it reports")
+        raise RuntimeError(f"{name} must run inside the transaction of the change it reports")
+
+
+def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema_version: int = 1) -> OutboxMessage:
+    _require_transaction("outbox_enqueue")
     message = OutboxMessage.objects.create(
         platform_id=platform_id, message_type=message_type, payload=payload, schema_version=schema_version
     )
@@ -71,6 +75,8 @@ def fact_record(
     audit_data: dict | None = None,
 ) -> OutboxMessage:
     """Audit a change and queue the fact for the exchange, atomically with the change."""
+    # Checked before the audit row is written, so a refused call leaves nothing behind.
+    _require_transaction("fact_record")
     audit_record(
         actor=actor,
         action=action,
