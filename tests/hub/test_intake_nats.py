@@ -10,13 +10,13 @@ import pytest
 
 from sharecity.exchange.relay import relay_pump
 from sharecity.exchange.transports.nats import NatsTransport
-from sharecity.hub.intake.models import QuarantinedMessage
+from sharecity.hub.intake.models import IntakeStream, QuarantinedMessage
 from sharecity.hub.intake.services import IntakeReport, intake_pump
 from sharecity.hub.monitoring.services import NO_DISTRICT
 from sharecity.hub.registry.models import RegisteredPlatform
 from tests.conftest import NATS_URL
 from tests.factories import make_platform, make_provider, make_space
-from tests.hub.slice import expected_stat, run_slice, stat
+from tests.hub.slice import craft, expected_stat, run_slice, stat
 
 pytestmark = [pytest.mark.nats, pytest.mark.django_db]
 
@@ -107,3 +107,28 @@ def test_same_message_id_twice_is_deduplicated_and_applied_once(nats_transport):
     report = drain(nats_transport, settled=4)
     assert (report.applied, report.duplicate, report.quarantined) == (3, 1, 0)
     assert stat(platform.exchange_id)["listings"] == 1
+
+
+def test_gap_is_redelivered_by_jetstream_and_garbage_is_quarantined_once(nats_transport):
+    platform = make_platform()
+    assert relay_pump(transport=nats_transport).sent == 1
+    assert drain(nats_transport, settled=1).applied == 1
+    platform_id = platform.exchange_id
+
+    stream = IntakeStream.objects.get(platform_id=platform_id)
+    second = craft(platform_id=platform_id, sequence=2, prev_hash=stream.last_hash)
+    third = craft(platform_id=platform_id, sequence=3, prev_hash=second.hash)
+    nats_transport.publish(platform_id=platform_id, message_id="garbage-1", sequence=0, data=b"{not json")
+    nats_transport.publish(platform_id=platform_id, message_id=third.message_id, sequence=3, data=third.to_bytes())
+    nats_transport.publish(platform_id=platform_id, message_id=second.message_id, sequence=2,
+                           data=second.to_bytes())
+
+    # The third is held back (nak) and redelivered by JetStream after the second has applied.
+    report = drain(nats_transport, settled=3)
+    assert (report.applied, report.quarantined, report.duplicate) == (2, 1, 0)
+    assert report.deferred >= 1
+    assert stat(platform_id)["listings"] == 2
+    stream.refresh_from_db()
+    assert (stream.last_sequence, stream.last_hash) == (3, third.hash)
+    # The garbage was acknowledged once quarantined: kept once, never redelivered.
+    assert QuarantinedMessage.objects.filter(code="exchange.malformed").count() == 1
