@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -56,5 +57,6 @@ def window_covering(windows: Iterable[WeeklyWindow], starts_at: dt.datetime, end
 def windows_overlap(windows: list[WeeklyWindow]) -> bool:
     """True when two windows of one space overlap (a data-entry mistake)."""
     reference = dt.date(2024, 1, 1)  # a Monday
-    spans = occurrences(windows, reference, reference + dt.timedelta(days=6))
-    return any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))
+    # Eight days: Sunday's window may run past midnight into the next week's Monday window.
+    spans = occurrences(windows, reference, reference + dt.timedelta(days=7))
+    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans))
