@@ -34,8 +34,10 @@ def platform_create(*, actor: User | None, slug: str, name: str, credit_code: st
     unknown = [sector for sector in sectors if sector not in Sector.values]
     if unknown or not sectors:
         raise InvalidInput(_("Choose one or more known sectors."), field="sectors")
-    if Platform.objects.filter(slug=slug).exists() or Platform.objects.filter(credit_code=credit_code).exists():
-        raise DuplicatePlatform(_("A platform with this short name or credit code exists."), field="slug")
+    if Platform.objects.filter(slug=slug).exists():
+        raise DuplicatePlatform(_("A platform with this short name exists."), field="slug")
+    if Platform.objects.filter(credit_code=credit_code).exists():
+        raise DuplicatePlatform(_("A platform with this credit code exists."), field="credit_code")
     platform = Platform.objects.create(slug=slug, name=name.strip(), credit_code=credit_code, sectors=sectors,
                                        city_code=city_code)
     public_key = producer_key_ensure(platform_id=platform.exchange_id)
