@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+
+from sharecity.kernel.crypto import decrypt_text
+from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.ids import resident_id_with_check_digit
+from sharecity.market.accounts.errors import IdentityInUse, VerificationRefused
+from sharecity.market.accounts.models import ProviderProfile
+from sharecity.market.accounts.services import IDENTITY_CONTEXT, provider_verify
+from sharecity.market.accounts.verification import OfflineVerifier
+from tests import factories
+from tests.market.helpers import new_facts, nothing_written
+
+pytestmark = pytest.mark.django_db
+
+
+def verify(platform, user, number, *, kind="person", name="陈小明", verifier=None):
+    return provider_verify(actor=user, user=user, kind=kind, legal_name=name, id_number=number, platform=platform,
+                           verifier=verifier)
+
+
+def row_text(profile) -> str:
+    return " ".join(str(value) for value in ProviderProfile.objects.filter(pk=profile.pk).values().get().values())
+
+
+def test_a_person_is_verified_and_the_number_is_kept_only_encrypted(platform, customer):
+    number = factories.resident_id()
+    with new_facts("subject.verified", actions=("provider.verify",)) as facts:
+        profile = verify(platform, customer, number)
+    assert number not in row_text(profile)
+    assert decrypt_text(profile.identity_encrypted, context=IDENTITY_CONTEXT) == number
+    assert profile.identity_masked == number[:4] + "**********" + number[-4:]
+    assert str(profile) == f"陈小明 ({profile.identity_masked})"
+    # Neither the fact for the hub nor the audit trail carries the number.
+    assert number not in str(facts["outbox"][0].payload)
+    assert number not in str(facts["audit"][0].data)
+    assert facts["audit"][0].data["masked"] == profile.identity_masked
+
+
+def test_a_lower_case_x_is_the_same_number(platform, customer):
+    number = next(n for n in (factories.resident_id() for _ in range(50)) if n.endswith("X"))
+    profile = verify(platform, customer, number.lower())
+    assert decrypt_text(profile.identity_encrypted, context=IDENTITY_CONTEXT) == number
+    with pytest.raises(IdentityInUse):
+        verify(platform, factories.make_user(), number)
+
+
+@pytest.mark.parametrize(("mutate", "rule"), [
+    (lambda n: n[:-1] + ("0" if n[-1] != "0" else "1"), "check digit"),
+    (lambda n: n[:17], "18 characters"),
+    (lambda n: resident_id_with_check_digit(n[:6] + "19801301" + n[14:17]), "birth date"),
+])
+def test_a_bad_resident_id_is_refused_naming_the_gb_11643_rule(platform, customer, mutate, rule):
+    with nothing_written(), pytest.raises(InvalidInput) as caught:
+        verify(platform, customer, mutate(factories.resident_id()))
+    assert caught.value.field == "id_number"
+    assert caught.value.code == "identity.invalid_resident_id"
+    assert "GB 11643" in str(caught.value.message)
+    assert rule in str(caught.value.message)
+    assert not ProviderProfile.objects.exists()
+
+
+def test_a_business_is_verified_by_its_credit_code(platform, customer):
+    code = factories.credit_code()
+    profile = verify(platform, customer, code, kind="business", name="厦门某某停车管理有限公司")
+    assert profile.kind == "business"
+    assert profile.identity_masked == code[:4] + "**********" + code[-4:]
+    with pytest.raises(InvalidInput) as caught:
+        verify(platform, factories.make_user(), factories.resident_id(), kind="business")
+    assert "GB 32100" in str(caught.value.message)
+
+
+def test_kind_and_legal_name_are_required(platform, customer):
+    with pytest.raises(InvalidInput) as caught:
+        verify(platform, customer, factories.resident_id(), kind="robot")
+    assert caught.value.field == "kind"
+    with pytest.raises(InvalidInput) as caught:
+        verify(platform, customer, factories.resident_id(), name="  ")
+    assert caught.value.field == "legal_name"
+
+
+def test_one_number_verifies_one_account(platform, customer):
+    number = factories.resident_id()
+    verify(platform, customer, number)
+    other = factories.make_user()
+    with nothing_written(), pytest.raises(IdentityInUse) as caught:
+        verify(platform, other, number)
+    assert caught.value.field == "id_number"
+    assert caught.value.http_status == 409
+    assert not ProviderProfile.objects.filter(user=other).exists()
+    # On another platform too: verification belongs to the person, not the platform.
+    with pytest.raises(IdentityInUse):
+        verify(factories.make_platform(), other, number)
+    # The holder may verify again.
+    assert verify(platform, customer, number).user == customer
+
+
+def test_the_offline_verifier_refuses_numbers_on_its_list(platform, customer):
+    refused = factories.resident_id()
+    verifier = OfflineVerifier(frozenset({refused}))
+    with nothing_written(), pytest.raises(VerificationRefused) as caught:
+        verify(platform, customer, refused, verifier=verifier)
+    assert caught.value.field == "id_number"
+    assert caught.value.code == "identity.refused"
+    assert "does not confirm" in str(caught.value.message)
+    assert not ProviderProfile.objects.exists()
+    profile = verify(platform, customer, factories.resident_id(), verifier=verifier)
+    assert profile.verifier == "offline"
+    assert profile.verification_reference.startswith("offline-")
