@@ -80,7 +80,9 @@ def test_dashboard_sends_anonymous_visitors_to_login(client):
 
 def test_dashboard_is_forbidden_to_non_regulators(client):
     _login(client, factories.make_user())
-    assert client.get(reverse("monitoring:dashboard")).status_code == 403
+    response = client.get(reverse("monitoring:dashboard"))
+    assert response.status_code == 403
+    assert "Only regulator staff may open the dashboard." in response.text
     assert client.get(reverse("monitoring:figures")).status_code == 403
 
 

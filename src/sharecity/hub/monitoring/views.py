@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -14,10 +16,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from sharecity.hub.intake.selectors import latest_received_at, quarantine_open_count
 from sharecity.hub.monitoring.selectors import activity_by_district, activity_by_platform, activity_totals
-from sharecity.hub.registry.models import RegulatorProfile
 from sharecity.hub.registry.selectors import regulator_profile_for
 from sharecity.kernel.districts import district_name
 from sharecity.kernel.money import format_yuan
+
+if TYPE_CHECKING:
+    from sharecity.hub.registry.models import RegulatorProfile
 
 METRIC_LABELS = {
     "listings": gettext_lazy("Listings"),
