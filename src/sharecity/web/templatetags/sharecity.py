@@ -29,11 +29,11 @@ def district(code) -> str:
 
 @register.filter
 def duration(minutes) -> str:
-    """``150`` -> ``2:30`` (hours and minutes)."""
+    """Minutes as hours: ``120`` -> ``2``, ``150`` -> ``2.5`` (stays are whole half hours)."""
     if minutes is None:
         return ""
-    hours, rest = divmod(int(minutes), 60)
-    return f"{hours}:{rest:02d}"
+    hours = int(minutes) / 60
+    return f"{hours:g}"
 
 
 @register.filter
