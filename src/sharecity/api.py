@@ -53,8 +53,12 @@ def _authentication_error(request: HttpRequest, error: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, error: HttpError):
-    return api.create_response(request, {"code": "http_error", "message": str(error), "field": None},
-                               status=error.status_code)
+    if error.status_code == 403 and "csrf" in str(error).lower():
+        body = {"code": "csrf_failed", "message": _("The CSRF token is missing or wrong: reload the page."),
+                "field": "csrfmiddlewaretoken"}
+    else:
+        body = {"code": "http_error", "message": str(error), "field": None}
+    return api.create_response(request, body, status=error.status_code)
 
 
 api.add_router("/", market_router)

@@ -212,7 +212,7 @@ def test_a_malformed_booking_is_422_naming_the_field(api, customer, daytime_spac
 def test_booking_an_unknown_space_is_404(api, customer):
     day = tomorrow()
     body = {"space_id": "00000000-0000-4000-8000-000000000000", "start": city(day, 9), "end": city(day, 10)}
-    assert_error(api.post("/bookings", body, user=customer), 404, "parking.space_not_found", "space")
+    assert_error(api.post("/bookings", body, user=customer), 404, "parking.space_not_found", "space_id")
 
 
 # ---- reviews and complaints -------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def test_both_sides_review_and_the_customer_complains(api, customer, provider, c
     assert response.json()["author_role"] == "customer"
     assert api.post(f"{path}/reviews", {"rating": 4}, user=provider).json()["author_role"] == "provider"
     assert len(api.get(f"{path}/reviews", user=customer).json()) == 2
-    assert_error(api.post(f"{path}/reviews", {"rating": 3}, user=customer), 409, "review.duplicate", "booking")
+    assert_error(api.post(f"{path}/reviews", {"rating": 3}, user=customer), 409, "review.duplicate", "booking_id")
 
     complaint = {"category": "price", "description": "出场时被多收了停车费", "remedy": "refund"}
     response = api.post(f"{path}/complaints", complaint, user=customer)
@@ -245,17 +245,17 @@ def test_a_review_or_complaint_for_someone_elses_booking_is_403(api, completed_b
     stranger = factories.make_user()
     path = f"/bookings/{completed_booking.public_id}"
     assert_error(api.post(f"{path}/reviews", {"rating": 1}, user=stranger), 403, "parking.not_your_booking",
-                 "booking")
+                 "booking_id")
     assert_error(api.post(f"{path}/complaints", {"category": "other", "description": "我没订过但要投诉",
                                                  "remedy": "apology"}, user=stranger),
-                 403, "parking.not_your_booking", "booking")
+                 403, "parking.not_your_booking", "booking_id")
     assert not completed_booking.reviews.exists()
     assert not completed_booking.complaints.exists()
     # A signed-in stranger cannot even read it.
     browser = Client()
     browser.force_login(stranger)
-    assert_error(browser.get(api.url(path)), 403, "parking.not_your_booking", "booking")
-    assert_error(browser.get(api.url(f"{path}/reviews")), 403, "parking.not_your_booking", "booking")
+    assert_error(browser.get(api.url(path)), 403, "parking.not_your_booking", "booking_id")
+    assert_error(browser.get(api.url(f"{path}/reviews")), 403, "parking.not_your_booking", "booking_id")
     assert browser.get(api.url("/bookings")).json() == []
 
 
@@ -300,6 +300,7 @@ def test_a_browser_session_needs_the_csrf_token_to_write(platform, customer, spa
     body = json.dumps({"space_id": str(space.public_id), "start": start.isoformat(), "end": end.isoformat()})
     refused = browser.post(url, body, content_type="application/json")
     assert refused.status_code == 403, refused.content
+    assert refused.json()["code"] == "csrf_failed"
     assert not Booking.objects.exists()
 
     token = _csrf_token()

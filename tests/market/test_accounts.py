@@ -51,6 +51,7 @@ def test_a_lower_case_x_is_the_same_number(platform, customer):
     (lambda n: n[:17], "18 characters"),
     (lambda n: resident_id_with_check_digit(n[:6] + "19801301" + n[14:17]), "birth date"),
 ])
+@pytest.mark.usefixtures("in_english")
 def test_a_bad_resident_id_is_refused_naming_the_gb_11643_rule(platform, customer, mutate, rule):
     with nothing_written(), pytest.raises(InvalidInput) as caught:
         verify(platform, customer, mutate(factories.resident_id()))

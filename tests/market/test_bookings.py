@@ -119,6 +119,7 @@ def test_bad_times_are_refused_naming_the_field(daytime_space, customer, start, 
     assert caught.value.http_status == 400
 
 
+@pytest.mark.usefixtures("in_english")
 def test_a_start_in_the_past_is_refused(daytime_space, customer):
     yesterday = day_after_tomorrow() - dt.timedelta(days=3)
     with nothing_written(), pytest.raises(InvalidTimes) as caught:

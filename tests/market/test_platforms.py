@@ -34,6 +34,7 @@ def test_a_platform_is_registered_with_a_signing_key_and_announced():
     ("91350200MA2XYZ12", "18 characters"),
     ("9135020000000000I1", "except I, O, Z, S and V"),
 ])
+@pytest.mark.usefixtures("in_english")
 def test_an_invalid_credit_code_is_refused_naming_the_gb_32100_rule(code, rule):
     with pytest.raises(InvalidInput) as caught:
         create(credit_code=code)
@@ -44,6 +45,7 @@ def test_an_invalid_credit_code_is_refused_naming_the_gb_32100_rule(code, rule):
     assert not Platform.objects.exists()
 
 
+@pytest.mark.usefixtures("in_english")
 def test_a_wrong_check_character_is_refused():
     good = factories.credit_code()
     bad = good[:-1] + ("1" if good[-1] != "1" else "2")

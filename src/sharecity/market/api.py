@@ -218,7 +218,7 @@ def _booking_for(caller: Caller, booking_id: uuid.UUID):
     booking = parking_selectors.booking_get(platform=caller.platform, public_id=booking_id)
     if caller.sees_whole_platform or parking_selectors.booking_party_role(booking=booking, user=caller.user):
         return booking
-    raise Forbidden(_("This is not your booking."), field="booking", code="parking.not_your_booking")
+    raise Forbidden(_("This is not your booking."), field="booking_id", code="parking.not_your_booking")
 
 
 # ---- routes ---------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sharecity.market.parking.selectors import booking_party_role
 @transaction.atomic
 def complaint_file(*, actor: User, booking: Booking, category: str, description: str, remedy: str) -> Complaint:
     if booking_party_role(booking=booking, user=actor) != "customer":
-        raise NotYourBooking(_("You can only complain about your own bookings."), field="booking")
+        raise NotYourBooking(_("You can only complain about your own bookings."), field="booking_id")
     if category not in ComplaintCategory.values:
         raise InvalidInput(_("Choose a complaint category."), field="category")
     if remedy not in Remedy.values:

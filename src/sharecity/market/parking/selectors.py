@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from sharecity.kernel.money import prorate_fen
 from sharecity.market.parking.errors import BookingNotFound, SpaceNotFound
@@ -47,7 +48,7 @@ def space_get(*, platform: Platform, public_id, include_removed: bool = False) -
         spaces = spaces.filter(status=SpaceStatus.PUBLISHED)
     space = spaces.prefetch_related("windows").filter(public_id=public_id).first()
     if space is None:
-        raise SpaceNotFound("No such parking space on this platform.", field="space")
+        raise SpaceNotFound(_("No such parking space on this platform."), field="space_id")
     return space
 
 
@@ -88,7 +89,7 @@ def booking_get(*, platform: Platform, public_id) -> Booking:
     booking = (Booking.objects.filter(platform=platform, public_id=public_id)
                .select_related("space", "space__provider", "customer", "platform").first())
     if booking is None:
-        raise BookingNotFound("No such booking on this platform.", field="booking")
+        raise BookingNotFound(_("No such booking on this platform."), field="booking_id")
     return booking
 
 

@@ -117,7 +117,7 @@ def booking_create(*, actor: User, platform: Platform, space_id, customer: User,
     space = space_get(platform=platform, public_id=space_id)
     space = type(space).objects.select_for_update().get(pk=space.pk)
     if space.provider_id == customer.pk:
-        raise Forbidden(_("You cannot book your own space."), field="space", code="parking.own_space")
+        raise Forbidden(_("You cannot book your own space."), field="space_id", code="parking.own_space")
     if window_covering(space_windows(space), starts_at, ends_at) is None:
         raise OutsideWindows(
             _("The space is not offered for the whole of this time; see its weekly windows."), field="start"
@@ -171,11 +171,11 @@ def booking_complete(*, actor: User | None, booking: Booking) -> Booking:
     """The stay is over: either side confirms once it has started; the system does so after the end."""
     booking = _locked(booking)
     if actor is not None and booking_party_role(booking=booking, user=actor) is None:
-        raise NotYourBooking(_("This is not your booking."), field="booking")
+        raise NotYourBooking(_("This is not your booking."), field="booking_id")
     if booking.state != BookingState.CONFIRMED:
-        raise WrongState(_("Only a confirmed booking can be completed."), field="booking")
+        raise WrongState(_("Only a confirmed booking can be completed."), field="booking_id")
     if timezone.now() < booking.starts_at:
-        raise WrongState(_("A booking can be completed once it has started."), field="booking")
+        raise WrongState(_("A booking can be completed once it has started."), field="booking_id")
     return _booking_state_change(actor=actor, booking=booking, state=BookingState.COMPLETED,
                                  action="parking.booking_complete")
 
@@ -185,9 +185,9 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
     """The customer cancels before the stay begins; the slot is free again."""
     booking = _locked(booking)
     if booking_party_role(booking=booking, user=actor) != "customer":
-        raise NotYourBooking(_("Only the customer can cancel a booking."), field="booking")
+        raise NotYourBooking(_("Only the customer can cancel a booking."), field="booking_id")
     if booking.state != BookingState.CONFIRMED or timezone.now() >= booking.starts_at:
-        raise WrongState(_("Only a confirmed booking that has not started can be cancelled."), field="booking")
+        raise WrongState(_("Only a confirmed booking that has not started can be cancelled."), field="booking_id")
     return _booking_state_change(actor=actor, booking=booking, state=BookingState.CANCELLED,
                                  action="parking.booking_cancel")
 
@@ -195,7 +195,7 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
 @transaction.atomic
 def space_remove(*, actor: User, space: ParkingSpace) -> ParkingSpace:
     if space.provider_id != actor.pk:
-        raise Forbidden(_("Only the provider can remove this space."), field="space")
+        raise Forbidden(_("Only the provider can remove this space."), field="space_id")
     space.status = SpaceStatus.REMOVED
     space.save(update_fields=["status"])
     return space

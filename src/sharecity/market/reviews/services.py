@@ -18,9 +18,9 @@ def review_create(*, actor: User, booking: Booking, rating: int, comment: str = 
     booking.refresh_from_db(fields=["state"])
     role = booking_party_role(booking=booking, user=actor)
     if role is None:
-        raise NotYourBooking(_("You can only review your own bookings."), field="booking")
+        raise NotYourBooking(_("You can only review your own bookings."), field="booking_id")
     if booking.state != BookingState.COMPLETED:
-        raise WrongState(_("A booking can be reviewed once it is completed."), field="booking")
+        raise WrongState(_("A booking can be reviewed once it is completed."), field="booking_id")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise InvalidInput(_("A rating is a whole number from 1 to 5."), field="rating")
     if len(comment) > 1000:
@@ -30,7 +30,7 @@ def review_create(*, actor: User, booking: Booking, rating: int, comment: str = 
             review = Review.objects.create(platform=booking.platform, booking=booking, author=actor, author_role=role,
                                            rating=rating, comment=comment.strip())
     except IntegrityError:
-        raise Conflict(_("You have already reviewed this booking."), field="booking",
+        raise Conflict(_("You have already reviewed this booking."), field="booking_id",
                        code="review.duplicate") from None
     fact_record(
         actor=actor, action="review.publish", target_type="review", target_id=review.public_id,
