@@ -104,3 +104,17 @@ def test_mask_shows_first_four_and_last_four():
 def test_mask_hides_short_values_entirely():
     assert mask_identity("1234") == "****"
     assert mask_identity("") == ""
+
+
+@pytest.mark.parametrize(
+    ("validate", "number", "standard"),
+    [(validate_resident_id, XIAMEN_ID[:-1], "GB 11643"), (validate_credit_code, other_check(CREDIT_CODE), "GB 32100")],
+)
+def test_chinese_messages_also_name_the_standard(validate, number, standard):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        with pytest.raises(InvalidInput) as caught:
+            validate(number)
+        message = str(caught.value.message)
+    assert standard in message
