@@ -94,7 +94,9 @@ class Booking(models.Model):
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["space", "starts_at"], name="booking_space_start_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start")
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"
+            )
         ]
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")

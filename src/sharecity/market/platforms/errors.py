@@ -14,8 +14,8 @@ class WrongPlatform(Forbidden):
     code = "platform.forbidden"
 
     def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("This API key belongs to another platform."), field=kwargs.pop("field", "platform"),
-                         **kwargs)
+        message = message or _("This API key belongs to another platform.")
+        super().__init__(message, field=kwargs.pop("field", "platform"), **kwargs)
 
 
 class DuplicatePlatform(Conflict):
