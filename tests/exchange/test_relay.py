@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from sharecity.exchange.batches import Batch, batch_parse, batch_verify, raw_parse
 from sharecity.exchange.envelope import GENESIS_HASH, envelope_parse, envelope_verify
 from sharecity.exchange.models import DeliveryAttempt, LocalStreamEntry, ProducerKey, ProducerStream
 from sharecity.exchange.relay import relay_pump
@@ -38,15 +40,35 @@ def wait_until(moment) -> None:
         time.sleep(max(0.0, (moment - timezone.now()).total_seconds()) + 0.05)
 
 
-def entries(platform_id: str) -> list[LocalStreamEntry]:
-    return list(LocalStreamEntry.objects.filter(platform_id=platform_id).order_by("sequence"))
+@dataclass(frozen=True)
+class Sent:
+    """One envelope as it left inside a batch on the local stream."""
+
+    sequence: int
+    message_id: str
+    envelope: bytes
+
+
+def batches(platform_id: str) -> list[Batch]:
+    rows = LocalStreamEntry.objects.filter(platform_id=platform_id).order_by("sequence")
+    return [batch_parse(raw_parse(bytes(row.envelope))) for row in rows]
+
+
+def entries(platform_id: str) -> list[Sent]:
+    return [
+        Sent(sequence=envelope.sequence, message_id=envelope.message_id, envelope=envelope.to_bytes())
+        for batch in batches(platform_id)
+        for envelope in batch.envelopes
+    ]
 
 
 def assert_valid_chain(platform_id: str) -> None:
     public_key = ProducerKey.objects.get(platform_id=platform_id).public_key
+    for batch in batches(platform_id):
+        batch_verify(batch, public_key=public_key)
     prev_hash = GENESIS_HASH
     for expected_sequence, entry in enumerate(entries(platform_id), start=1):
-        envelope = envelope_parse(bytes(entry.envelope))
+        envelope = envelope_parse(entry.envelope)
         envelope_verify(envelope, public_key=public_key)
         assert envelope.sequence == entry.sequence == expected_sequence
         assert envelope.platform_id == platform_id
@@ -75,12 +97,15 @@ def test_outbox_rows_become_a_signed_hash_chain_with_consecutive_sequences():
     assert [e.sequence for e in stream] == [1, 2, 3]
     # In outbox order, each entry is that row's message.
     assert [str(e.message_id) for e in stream] == [str(m.message_id) for m in outbox]
-    assert [envelope_parse(bytes(e.envelope)).type for e in stream] == [
+    assert [envelope_parse(e.envelope).type for e in stream] == [
         "platform.registered", "subject.verified", "listing.published"]
     assert_valid_chain(platform.exchange_id)
     for message in OutboxMessage.objects.filter(platform_id=platform.exchange_id):
         assert message.relayed_at is not None
     assert DeliveryAttempt.objects.filter(platform_id=platform.exchange_id, succeeded=True).count() == 3
+    # The three went as one batch: one signature over their Merkle root, one transport message.
+    assert report.batches == 1
+    assert LocalStreamEntry.objects.filter(platform_id=platform.exchange_id).count() == 1
 
 
 def test_running_the_relay_again_sends_nothing_twice():
@@ -89,7 +114,7 @@ def test_running_the_relay_again_sends_nothing_twice():
     assert relay_pump(transport=transport).sent == 3
     assert relay_pump(transport=transport).sent == 0
     assert relay_pump(transport=transport).sent == 0
-    assert LocalStreamEntry.objects.filter(platform_id=platform.exchange_id).count() == 3
+    assert len(entries(platform.exchange_id)) == 3
     assert DeliveryAttempt.objects.count() == 3
 
 
@@ -147,8 +172,7 @@ def test_a_failing_transport_records_the_attempt_keeps_the_row_and_backs_off():
     # Once the back-off has passed, a working transport sends it with the same sequence.
     wait_until(stream.next_attempt_at)
     assert relay_pump(transport=LocalTransport()).sent == 1
-    entry = LocalStreamEntry.objects.get(message_id=message.message_id)
-    assert entry.sequence == 1
+    assert [(e.message_id, e.sequence) for e in entries(platform.exchange_id)] == [(str(message.message_id), 1)]
     message.refresh_from_db()
     assert message.relayed_at is not None and message.sequence == 1
     attempts = list(DeliveryAttempt.objects.filter(message_id=message.message_id).order_by("id"))

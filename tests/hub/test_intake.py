@@ -142,7 +142,8 @@ def test_completion_reported_twice_counts_once(registered, transport):
     booking_complete(actor=customer, booking=booking)
     deliver(transport)
     # The platform reports the same state change again under a new message id.
-    state_changed = json.loads(bytes(LocalStreamEntry.objects.order_by("sequence").last().envelope))
+    last_batch = json.loads(bytes(LocalStreamEntry.objects.order_by("sequence").last().envelope))
+    state_changed = last_batch["envelopes"][-1]
     again = next_in_chain(registered.exchange_id, message_type="order.state_changed",
                           payload=state_changed["payload"])
     assert intake_receive(again.to_bytes()) is Outcome.APPLIED

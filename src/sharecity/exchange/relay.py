@@ -1,9 +1,11 @@
-"""The outbox relay: turns outbox rows into sealed envelopes and hands them to a transport.
+"""The outbox relay: turns outbox rows into sealed envelopes, signs them as a batch and
+hands the batch to a transport.
 
 At least once, in order per platform. A platform's stream row is locked while its
 messages are sent, so several relay processes can run without reordering. The envelope
 of a message is a pure function of the outbox row and the stream position, so a message
 resent after a crash is byte-identical and the transport or intake drops the copy.
+A failed hand-over leaves the rows pending; the platform backs off before trying again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from sharecity.exchange.batches import batch_seal
 from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal
 from sharecity.exchange.keys import producer_key_ensure, producer_private_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
@@ -25,11 +28,14 @@ from sharecity.kernel.services import outbox_mark_relayed
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
+# Envelopes per batch: one signature and one transport message for all of them.
+BATCH_LIMIT = 500
 
 
 @dataclass
 class RelayReport:
     sent: int = 0
+    batches: int = 0
     failed_platforms: list[str] = field(default_factory=list)
 
 
@@ -47,8 +53,13 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
         now = timezone.now()
         if stream.next_attempt_at and stream.next_attempt_at > now:
             return
-        for message in outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True):
-            sequence = stream.last_sequence + 1
+        messages = outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True)
+        if not messages:
+            return
+        envelopes = []
+        sequence, prev_hash = stream.last_sequence, stream.last_hash
+        for message in messages:
+            sequence += 1
             envelope = envelope_seal(
                 private_key=private_key,
                 message_id=str(message.message_id),
@@ -58,43 +69,44 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
                 sequence=sequence,
                 sent_at=message.created_at.astimezone(dt.UTC).isoformat(),
                 payload=message.payload,
-                prev_hash=stream.last_hash,
+                prev_hash=prev_hash,
             )
-            try:
-                transport.publish(
-                    platform_id=platform_id, message_id=envelope.message_id, sequence=sequence, data=envelope.to_bytes()
-                )
-            except Exception as error:
-                logger.warning("relay to %s failed for %s #%s: %s", transport.name, platform_id, sequence, error)
-                stream.consecutive_failures += 1
-                stream.next_attempt_at = now + _backoff(stream.consecutive_failures)
-                DeliveryAttempt.objects.create(
-                    message_id=message.message_id,
-                    platform_id=platform_id,
-                    sequence=sequence,
-                    transport=transport.name,
-                    succeeded=False,
-                    error=f"{type(error).__name__}: {error}",
-                )
-                report.failed_platforms.append(platform_id)
-                break
-            outbox_mark_relayed(message=message, sequence=sequence, relayed_at=now)
-            DeliveryAttempt.objects.create(
-                message_id=message.message_id,
-                platform_id=platform_id,
-                sequence=sequence,
-                transport=transport.name,
-                succeeded=True,
-            )
-            stream.last_sequence = sequence
-            stream.last_hash = envelope.hash
-            stream.consecutive_failures = 0
-            stream.next_attempt_at = None
-            report.sent += 1
+            message.sequence = sequence
+            prev_hash = envelope.hash
+            envelopes.append(envelope)
+        batch = batch_seal(platform_id=platform_id, envelopes=envelopes, private_key=private_key)
+        try:
+            transport.publish(platform_id=platform_id, message_id=batch.batch_id, sequence=batch.first_sequence,
+                              data=batch.to_bytes())
+        except Exception as error:
+            logger.warning("relay to %s failed for %s #%s-%s: %s", transport.name, platform_id,
+                           batch.first_sequence, batch.last_sequence, error)
+            stream.consecutive_failures += 1
+            stream.next_attempt_at = now + _backoff(stream.consecutive_failures)
+            stream.save()
+            _attempts(messages, platform_id=platform_id, transport=transport, error=f"{type(error).__name__}: {error}")
+            report.failed_platforms.append(platform_id)
+            return
+        outbox_mark_relayed(messages=messages, relayed_at=now)
+        _attempts(messages, platform_id=platform_id, transport=transport, error="")
+        stream.last_sequence = sequence
+        stream.last_hash = prev_hash
+        stream.consecutive_failures = 0
+        stream.next_attempt_at = None
         stream.save()
+        report.sent += len(messages)
+        report.batches += 1
 
 
-def relay_pump(*, transport: Transport | None = None, limit: int = 500) -> RelayReport:
+def _attempts(messages, *, platform_id: str, transport: Transport, error: str) -> None:
+    DeliveryAttempt.objects.bulk_create(
+        DeliveryAttempt(message_id=message.message_id, platform_id=platform_id, sequence=message.sequence,
+                        transport=transport.name, succeeded=not error, error=error)
+        for message in messages
+    )
+
+
+def relay_pump(*, transport: Transport | None = None, limit: int = BATCH_LIMIT) -> RelayReport:
     """Send what is pending for every platform; returns how many messages went out."""
     transport = transport or transport_for()
     report = RelayReport()

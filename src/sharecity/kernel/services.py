@@ -88,7 +88,8 @@ def fact_record(
     return outbox_enqueue(platform_id=platform_id, message_type=message_type, payload=payload)
 
 
-def outbox_mark_relayed(*, message: OutboxMessage, sequence: int, relayed_at) -> None:
-    message.sequence = sequence
-    message.relayed_at = relayed_at
-    message.save(update_fields=["sequence", "relayed_at"])
+def outbox_mark_relayed(*, messages: list[OutboxMessage], relayed_at) -> None:
+    """Record that these messages (their ``sequence`` already set) left with the relay."""
+    for message in messages:
+        message.relayed_at = relayed_at
+    OutboxMessage.objects.bulk_update(messages, ["sequence", "relayed_at"], batch_size=500)

@@ -4,6 +4,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ReceivedBatch(models.Model):
+    """A batch as the platform signed it: its Merkle root and the platform's signature over it."""
+
+    platform_id = models.CharField(max_length=64)
+    first_sequence = models.BigIntegerField()
+    last_sequence = models.BigIntegerField()
+    merkle_root = models.CharField(max_length=64)
+    signature = models.CharField(max_length=100)
+    transport = models.CharField(max_length=20, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["platform_id", "first_sequence"], name="received_batch_platform_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}#{self.first_sequence}-{self.last_sequence}"
+
+
 class ReceivedMessage(models.Model):
     """Every accepted envelope, raw and append-only: the hub's record of what it was told."""
 
@@ -14,6 +33,7 @@ class ReceivedMessage(models.Model):
     schema_version = models.PositiveSmallIntegerField()
     envelope = models.BinaryField()
     envelope_hash = models.CharField(max_length=64)
+    batch = models.ForeignKey(ReceivedBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -34,6 +54,8 @@ class IntakeStream(models.Model):
     platform_id = models.CharField(max_length=64, unique=True)
     last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    # Right-hand peaks of the platform's Merkle log at the hub (see exchange.merkle.MerkleFrontier).
+    merkle_frontier = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -59,3 +81,37 @@ class QuarantinedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.reason[:60]}"
+
+
+class SignedTreeHead(models.Model):
+    """A receipt: the hub's signed statement of a platform's log (size and Merkle root) at a time.
+
+    Kept append-only, so any two receipts can be checked for consistency: the later log
+    extends the earlier one and nothing was removed.
+    """
+
+    platform_id = models.CharField(max_length=64)
+    tree_size = models.BigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["platform_id", "tree_size"], name="sth_platform_size_idx")]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}@{self.tree_size}"
+
+    def as_receipt(self) -> dict:
+        return {
+            "platform_id": self.platform_id,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
+            "issued_at": self.issued_at.isoformat(),
+            "key_id": self.key_id,
+            "signature": self.signature,
+        }

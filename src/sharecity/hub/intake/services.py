@@ -1,5 +1,10 @@
 """Hub intake: verify, order, store append-only and apply each exchange message once.
 
+A delivery is a signed batch (or, from simple clients, a single envelope). The batch
+signature over its Merkle root vouches for every envelope in it. Each accepted envelope
+extends the platform's Merkle log at the hub, and the hub answers with a receipt: its
+signed tree head of that log.
+
 Outcomes: ``applied``; ``duplicate`` (already applied: a redelivery, dropped);
 ``deferred`` (a sequence gap: an earlier message has not arrived yet, try again later);
 ``quarantined`` (rejected with the field and rule at fault, kept for correction).
@@ -7,17 +12,29 @@ Outcomes: ``applied``; ``duplicate`` (already applied: a redelivery, dropped);
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils import timezone
 
+from sharecity.exchange.batches import Batch, batch_parse, batch_verify, is_batch, raw_parse
 from sharecity.exchange.envelope import GENESIS_HASH, Envelope, envelope_parse, envelope_verify
+from sharecity.exchange.merkle import MerkleFrontier
+from sharecity.exchange.receipts import receipt_body
 from sharecity.exchange.schemas import PlatformRegisteredV1, payload_validate
 from sharecity.exchange.transports import Transport, transport_for
 from sharecity.hub.intake.handlers import handlers_for
-from sharecity.hub.intake.models import IntakeStream, QuarantinedMessage, ReceivedMessage
+from sharecity.hub.intake.models import (
+    IntakeStream,
+    QuarantinedMessage,
+    ReceivedBatch,
+    ReceivedMessage,
+    SignedTreeHead,
+)
+from sharecity.hub.registry.keys import hub_sign
 from sharecity.hub.registry.selectors import registered_platform_get
 from sharecity.kernel.errors import InvalidInput
 
@@ -42,10 +59,11 @@ class IntakeReport:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
 
 
-def _quarantine(raw: bytes, error: InvalidInput, envelope: Envelope | None = None) -> Outcome:
+def _quarantine(raw: bytes, error: InvalidInput, envelope: Envelope | None = None, *,
+                platform_id: str | None = None) -> Outcome:
     QuarantinedMessage.objects.create(
         raw=raw,
-        platform_id=envelope.platform_id if envelope else "",
+        platform_id=platform_id or (envelope.platform_id if envelope else ""),
         message_id=envelope.message_id if envelope else "",
         code=error.code,
         field=error.field or "",
@@ -72,60 +90,142 @@ def _signing_key(envelope: Envelope) -> str:
     )
 
 
-def intake_receive(raw: bytes) -> Outcome:
-    envelope = None
-    try:
-        envelope = envelope_parse(raw)
-        envelope_verify(envelope, public_key=_signing_key(envelope))
-        payload = payload_validate(envelope.type, envelope.schema_version, envelope.payload)
-    except InvalidInput as error:
-        return _quarantine(raw, error, envelope)
+def intake_receive(raw: bytes, *, transport: str = "") -> Outcome:
+    """Take one envelope or one batch; for a batch, the least settled outcome of its envelopes."""
+    result = intake_receive_delivery(raw, transport=transport)
+    return result.outcome
 
+
+@dataclass
+class DeliveryResult:
+    outcomes: list[Outcome]
+    receipt: dict | None = None
+    error: dict | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        for outcome in (Outcome.QUARANTINED, Outcome.DEFERRED, Outcome.APPLIED):
+            if outcome in self.outcomes:
+                return outcome
+        return Outcome.DUPLICATE
+
+
+def intake_receive_delivery(raw: bytes, *, transport: str = "") -> DeliveryResult:
+    """Verify and apply what one transport delivery carried, and answer with a receipt."""
+    batch = envelope = None
+    try:
+        data = raw_parse(raw)
+        if is_batch(data):
+            batch = batch_parse(data)
+            batch_verify(batch, public_key=_signing_key(batch.envelopes[0]))
+            items = [(item, item.to_bytes()) for item in batch.envelopes]
+        else:
+            envelope = envelope_parse(data)
+            envelope_verify(envelope, public_key=_signing_key(envelope))
+            items = [(envelope, bytes(raw))]
+    except InvalidInput as error:
+        first = batch.envelopes[0] if batch else envelope
+        _quarantine(raw, error, first, platform_id=batch.platform_id if batch else None)
+        return DeliveryResult(outcomes=[Outcome.QUARANTINED], error=error.as_dict())
+    platform_id = items[0][0].platform_id
+    outcomes, error = _apply(platform_id=platform_id, items=items, batch=batch, transport=transport)
+    receipt = receipt_issue(platform_id=platform_id) if Outcome.APPLIED in outcomes else receipt_latest(
+        platform_id=platform_id
+    )
+    return DeliveryResult(outcomes=outcomes, receipt=receipt, error=error)
+
+
+def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batch | None, transport: str
+           ) -> tuple[list[Outcome], dict | None]:
+    outcomes: list[Outcome] = []
+    first_error = None
     with transaction.atomic():
         stream, _ = IntakeStream.objects.select_for_update().get_or_create(
-            platform_id=envelope.platform_id, defaults={"last_hash": GENESIS_HASH}
+            platform_id=platform_id, defaults={"last_hash": GENESIS_HASH}
         )
-        if ReceivedMessage.objects.filter(message_id=envelope.message_id).exists():
-            return Outcome.DUPLICATE
-        expected = stream.last_sequence + 1
-        if envelope.sequence < expected:
-            return _quarantine(
-                raw,
-                InvalidInput(
-                    f"sequence {envelope.sequence} was already used by another message (replay)",
-                    field="sequence",
-                    code="exchange.replayed_sequence",
-                ),
-                envelope,
-            )
-        if envelope.sequence > expected:
-            return Outcome.DEFERRED
-        if envelope.prev_hash != stream.last_hash:
-            return _quarantine(
-                raw,
-                InvalidInput("prev_hash does not match the hash of the platform's previous message",
-                             field="prev_hash", code="exchange.broken_chain"),
-                envelope,
-            )
-        try:
-            with transaction.atomic():
-                ReceivedMessage.objects.create(
-                    message_id=envelope.message_id,
-                    platform_id=envelope.platform_id,
-                    sequence=envelope.sequence,
-                    message_type=envelope.type,
-                    schema_version=envelope.schema_version,
-                    envelope=raw,
-                    envelope_hash=envelope.hash,
+        frontier = MerkleFrontier.from_json(stream.merkle_frontier)
+        known = set(
+            str(message_id) for message_id in ReceivedMessage.objects.filter(
+                message_id__in=[envelope.message_id for envelope, _ in items]
+            ).values_list("message_id", flat=True)
+        )
+        stored_batch = None
+        accepted: list[ReceivedMessage] = []
+        applied_payloads = []
+        for envelope, raw in items:
+            if envelope.message_id in known:
+                outcomes.append(Outcome.DUPLICATE)
+                continue
+            expected = stream.last_sequence + 1
+            problem = None
+            if envelope.sequence < expected:
+                problem = InvalidInput(f"sequence {envelope.sequence} was already used by another message (replay)",
+                                       field="sequence", code="exchange.replayed_sequence")
+            elif envelope.sequence > expected:
+                outcomes.append(Outcome.DEFERRED)
+                continue
+            elif envelope.prev_hash != stream.last_hash:
+                problem = InvalidInput("prev_hash does not match the hash of the platform's previous message",
+                                       field="prev_hash", code="exchange.broken_chain")
+            if problem is None:
+                try:
+                    payload = payload_validate(envelope.type, envelope.schema_version, envelope.payload)
+                except InvalidInput as error:
+                    problem = error
+            if problem is not None:
+                _quarantine(raw, problem, envelope)
+                first_error = first_error or problem.as_dict()
+                outcomes.append(Outcome.QUARANTINED)
+                continue
+            if batch is not None and stored_batch is None:
+                stored_batch = ReceivedBatch.objects.create(
+                    platform_id=platform_id, first_sequence=batch.first_sequence, last_sequence=batch.last_sequence,
+                    merkle_root=batch.merkle_root, signature=batch.signature, transport=transport,
                 )
-        except IntegrityError:
-            return Outcome.DUPLICATE
-        stream.last_sequence = envelope.sequence
-        stream.last_hash = envelope.hash
-        stream.save(update_fields=["last_sequence", "last_hash", "updated_at"])
-        for handler in handlers_for(envelope.type):
-            handler(envelope=envelope, payload=payload)
-    return Outcome.APPLIED
+            accepted.append(ReceivedMessage(
+                message_id=envelope.message_id, platform_id=platform_id, sequence=envelope.sequence,
+                message_type=envelope.type, schema_version=envelope.schema_version, envelope=raw,
+                envelope_hash=envelope.hash, batch=stored_batch,
+            ))
+            applied_payloads.append((envelope, payload))
+            frontier.append(bytes.fromhex(envelope.hash))
+            stream.last_sequence = envelope.sequence
+            stream.last_hash = envelope.hash
+            known.add(envelope.message_id)
+            outcomes.append(Outcome.APPLIED)
+        if accepted:
+            ReceivedMessage.objects.bulk_create(accepted, batch_size=500)
+            stream.merkle_frontier = frontier.to_json()
+            stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
+            for envelope, payload in applied_payloads:
+                for handler in handlers_for(envelope.type):
+                    handler(envelope=envelope, payload=payload)
+    return outcomes, first_error
+
+
+def receipt_issue(*, platform_id: str) -> dict | None:
+    """Sign the platform's log as it stands now (size and RFC 6962 root) and keep the receipt."""
+    stream = IntakeStream.objects.filter(platform_id=platform_id).first()
+    if stream is None or not stream.last_sequence:
+        return None
+    frontier = MerkleFrontier.from_json(stream.merkle_frontier)
+    body = {
+        "platform_id": platform_id,
+        "tree_size": frontier.size,
+        "root_hash": frontier.root().hex(),
+        "issued_at": timezone.now().astimezone(dt.UTC).isoformat(),
+    }
+    key_id, signature = hub_sign(receipt_body(body))
+    head = SignedTreeHead.objects.create(
+        platform_id=platform_id, tree_size=body["tree_size"], root_hash=body["root_hash"],
+        issued_at=dt.datetime.fromisoformat(body["issued_at"]), key_id=key_id, signature=signature,
+    )
+    return head.as_receipt()
+
+
+def receipt_latest(*, platform_id: str) -> dict | None:
+    head = SignedTreeHead.objects.filter(platform_id=platform_id).order_by("-id").first()
+    return head.as_receipt() if head else None
 
 
 def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout: float = 0.0) -> IntakeReport:
@@ -135,9 +235,10 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
     deliveries = transport.fetch(limit=limit, timeout=timeout)
     settled, retry = [], []
     for delivery in deliveries:
-        outcome = intake_receive(delivery.data)
-        report.add(outcome)
-        (retry if outcome is Outcome.DEFERRED else settled).append(delivery)
+        result = intake_receive_delivery(delivery.data, transport=transport.name)
+        for outcome in result.outcomes:
+            report.add(outcome)
+        (retry if Outcome.DEFERRED in result.outcomes else settled).append(delivery)
     transport.ack(settled)
     transport.nak(retry)
     return report

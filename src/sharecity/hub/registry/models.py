@@ -38,3 +38,18 @@ class RegulatorProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.department})"
+
+
+class HubSigningKey(models.Model):
+    """The hub's Ed25519 key that signs receipts; the private half is encrypted at rest."""
+
+    key_id = models.CharField(max_length=16, unique=True)
+    public_key = models.CharField(max_length=64)
+    private_key_encrypted = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key_id

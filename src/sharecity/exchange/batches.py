@@ -1,0 +1,140 @@
+"""Batches: the unit every transport carries.
+
+A batch holds consecutive envelopes of one platform and a Merkle root (RFC 6962) over
+their hashes, signed by the platform. Verifying the one batch signature proves every
+envelope in it (each envelope's hash is a leaf), so intake need not verify each
+envelope's own signature; those stay on every envelope so a single message can be
+proved later on its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from sharecity.exchange import merkle
+from sharecity.exchange.envelope import Envelope, canonical_json, envelope_hash, envelope_parse
+from sharecity.kernel.errors import InvalidInput
+
+BATCH_NAMESPACE = uuid.UUID("6c1f7a52-4a36-4f0e-9a51-5f3c8f0b2d11")
+
+
+@dataclass(frozen=True)
+class Batch:
+    platform_id: str
+    first_sequence: int
+    last_sequence: int
+    envelopes: tuple[Envelope, ...]
+    merkle_root: str
+    signature: str
+
+    @property
+    def batch_id(self) -> str:
+        """Deterministic, so a batch resent after a crash deduplicates on the transport."""
+        return str(uuid.uuid5(BATCH_NAMESPACE, f"{self.platform_id}:{self.first_sequence}:{self.last_sequence}"))
+
+    def as_dict(self) -> dict:
+        return {
+            "platform_id": self.platform_id,
+            "first_sequence": self.first_sequence,
+            "last_sequence": self.last_sequence,
+            "envelopes": [envelope.as_dict() for envelope in self.envelopes],
+            "merkle_root": self.merkle_root,
+            "signature": self.signature,
+        }
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.as_dict())
+
+
+def batch_root(envelopes: tuple[Envelope, ...] | list[Envelope]) -> str:
+    return merkle.root([bytes.fromhex(envelope.hash) for envelope in envelopes]).hex()
+
+
+def batch_seal(*, platform_id: str, envelopes: list[Envelope], private_key: bytes) -> Batch:
+    if not envelopes:
+        raise ValueError("a batch holds at least one envelope")
+    root_hex = batch_root(envelopes)
+    signature = Ed25519PrivateKey.from_private_bytes(private_key).sign(bytes.fromhex(root_hex))
+    return Batch(
+        platform_id=platform_id,
+        first_sequence=envelopes[0].sequence,
+        last_sequence=envelopes[-1].sequence,
+        envelopes=tuple(envelopes),
+        merkle_root=root_hex,
+        signature=base64.urlsafe_b64encode(signature).decode(),
+    )
+
+
+def is_batch(data: dict) -> bool:
+    return isinstance(data, dict) and "envelopes" in data
+
+
+def batch_parse(data: dict) -> Batch:
+    """Shape checks only; raises ``InvalidInput`` naming the field (``envelopes[3].sequence``)."""
+    expected = {"platform_id": str, "first_sequence": int, "last_sequence": int, "envelopes": list,
+                "merkle_root": str, "signature": str}
+    for name, kind in expected.items():
+        if name not in data:
+            raise InvalidInput(f"{name} is required", field=name, code="exchange.missing_field")
+        if not isinstance(data[name], kind) or isinstance(data[name], bool):
+            raise InvalidInput(f"{name} has the wrong type", field=name, code="exchange.wrong_type")
+    if not data["envelopes"]:
+        raise InvalidInput("a batch holds at least one envelope", field="envelopes", code="exchange.empty_batch")
+    envelopes = []
+    for position, item in enumerate(data["envelopes"]):
+        try:
+            envelopes.append(envelope_parse(item))
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field=f"envelopes[{position}].{error.field}", code=error.code) from None
+    return Batch(
+        platform_id=data["platform_id"],
+        first_sequence=data["first_sequence"],
+        last_sequence=data["last_sequence"],
+        envelopes=tuple(envelopes),
+        merkle_root=data["merkle_root"],
+        signature=data["signature"],
+    )
+
+
+def batch_verify(batch: Batch, *, public_key: str) -> None:
+    """Every envelope's hash matches its content, sequences run without holes from first to
+    last, the Merkle root covers exactly these envelopes and the platform signed it."""
+    for position, envelope in enumerate(batch.envelopes):
+        if envelope.platform_id != batch.platform_id:
+            raise InvalidInput("envelope of another platform in the batch", field=f"envelopes[{position}].platform_id",
+                               code="exchange.mixed_batch")
+        if envelope.sequence != batch.first_sequence + position:
+            raise InvalidInput("sequences in a batch run consecutively from first_sequence",
+                               field=f"envelopes[{position}].sequence", code="exchange.batch_sequence")
+        if envelope_hash(envelope.as_dict()) != envelope.hash:
+            raise InvalidInput("hash does not match the envelope's content", field=f"envelopes[{position}].hash",
+                               code="exchange.bad_hash")
+    if batch.last_sequence != batch.envelopes[-1].sequence:
+        raise InvalidInput("last_sequence does not match the last envelope", field="last_sequence",
+                           code="exchange.batch_sequence")
+    if batch_root(batch.envelopes) != batch.merkle_root:
+        raise InvalidInput("merkle_root is not the RFC 6962 root of the envelopes' hashes", field="merkle_root",
+                           code="exchange.bad_merkle_root")
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(public_key.encode())).verify(
+            base64.urlsafe_b64decode(batch.signature.encode()), bytes.fromhex(batch.merkle_root)
+        )
+    except (InvalidSignature, ValueError) as error:
+        raise InvalidInput("signature does not verify with the platform's registered key", field="signature",
+                           code="exchange.bad_signature") from error
+
+
+def raw_parse(raw: bytes | str) -> dict:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"not valid JSON: {error}", field="envelope", code="exchange.malformed") from error
+    if not isinstance(data, dict):
+        raise InvalidInput("a batch or an envelope is a JSON object", field="envelope", code="exchange.malformed")
+    return data
