@@ -1,42 +1,117 @@
 """Versioned message types of the exchange, defined once.
 
 A message type is identified by ``(type, schema_version)``. Producers build payloads
-with these models; intake validates against the same models. Adding a field with a
-default is a compatible change within a version; anything else is a new version.
+with these models; intake validates against the same models; ``sharecity manage
+exchange_schemas`` publishes them as JSON Schema under ``docs/exchange/schemas/``.
+Adding a field with a default (or a new allowed value) is a compatible change within a
+version; anything else is a new version.
+
+Conventions for every payload: ids are strings; money is an integer number of fen, never
+negative; districts are 6-digit GB/T 2260 codes; people and businesses appear only as
+party keys (keyed pseudonyms, ``exchange.pseudonyms``) except in fields a law requires,
+which are sealed to the receiving department (``exchange.sealing``); times carry a UTC
+offset. There are no floating-point numbers, because their canonical JSON text is not the
+same in every language and a signature covers that text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sharecity.exchange.sealing import EncryptedField
 from sharecity.kernel.errors import InvalidInput
 
 DistrictCode = Annotated[str, Field(pattern=r"^\d{6}$", description="GB/T 2260 district code")]
 PartyKey = Annotated[str, Field(min_length=8, max_length=64, description="keyed pseudonym of a person or business")]
 Fen = Annotated[int, Field(ge=0, description="amount in fen")]
 
+Timestamp = Annotated[AwareDatetime, Field(description="ISO 8601 date and time with a UTC offset")]
+Identifier = Annotated[str, Field(min_length=1, max_length=64, description="the sender's identifier of the thing")]
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+MessageId = Annotated[str, Field(pattern=UUID_PATTERN, description="an envelope's message_id (UUID, lower case)")]
+Sector = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9_]{1,39}$",
+          description="sector code: parking, homestay, housekeeping, elderly_care, lab_instruments, ..."),
+]
+Category = Annotated[str, Field(min_length=1, max_length=64, description="the platform's category of the listing")]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+LegalReference = Annotated[
+    str,
+    Field(min_length=1, max_length=500,
+          description="the law, regulation or platform rule and article relied on, e.g. 《电子商务法》第二十九条"),
+]
+Department = Annotated[
+    str, Field(min_length=1, max_length=120, description="the issuing department, e.g. 厦门市市场监督管理局")
+]
+
+PLATFORM_TO_HUB = "platform_to_hub"
+HUB_TO_PLATFORM = "hub_to_platform"
+
 
 class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class FieldRule(ValueError):
+    """A rule across fields, raised by a model validator, that still names the field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class StatementOfReasons(Payload):
+    """Why content or an account was restricted: what the person affected is told, and the hub sees."""
+
+    ground: Literal["illegal_content", "terms_violation"] = Field(
+        description="illegal under a law (illegal_content) or against the platform's published rules (terms_violation)"
+    )
+    legal_reference: LegalReference
+    facts: Text = Field(description="the facts and circumstances the decision rests on")
+    automated_detection: bool = Field(description="whether the content was found by automated means")
+    automated_decision: bool = Field(description="whether the decision was taken by automated means")
+
+
+# --- platform -> hub: platforms and subjects --------------------------------------------------
+
+
 class PlatformRegisteredV1(Payload):
-    name: str = Field(min_length=1, max_length=120)
-    credit_code: str = Field(min_length=18, max_length=18)
-    sectors: list[str]
+    """A platform joins the exchange and introduces the key that signs its messages (its first message)."""
+
+    name: str = Field(min_length=1, max_length=120, description="the platform's registered name")
+    credit_code: str = Field(min_length=18, max_length=18, description="unified social credit code (GB 32100)")
+    sectors: list[str] = Field(description="sectors the platform operates in")
     public_key: str = Field(description="Ed25519 public key, urlsafe base64, that signs this platform's messages")
 
 
+class SubjectRegisteredV1(Payload):
+    """An operator or provider (a person or a business) registers to offer on the platform."""
+
+    subject_key: PartyKey
+    subject_kind: Literal["person", "business"]
+    sectors: list[Sector] = Field(min_length=1, description="sectors in which the subject offers")
+    district: DistrictCode | None = Field(default=None, description="district where the subject mainly operates")
+    registered_at: Timestamp
+
+
 class SubjectVerifiedV1(Payload):
+    """The platform verified a subject's real identity (resident ID or credit code)."""
+
     subject_key: PartyKey
     subject_kind: Literal["person", "business"]
     verified_at: dt.datetime
 
 
+# --- listings ----------------------------------------------------------------------------------
+
+
 class ListingPublishedV1(Payload):
+    """A listing went live on the platform."""
+
     listing_id: str
     category: str
     district: DistrictCode
@@ -46,7 +121,62 @@ class ListingPublishedV1(Payload):
     title: str = Field(max_length=200)
 
 
+ListingAspect = Literal["title", "description", "category", "district", "price", "availability", "photos",
+                        "attributes", "provider"]
+
+
+class ListingChangedV1(Payload):
+    """A live listing changed. ``changed`` names what changed; the current value follows for the
+    fields the hub tracks (price, district, category, title)."""
+
+    listing_id: Identifier
+    changed: list[ListingAspect] = Field(min_length=1, description="which aspects of the listing changed")
+    changed_at: Timestamp
+    category: Category | None = Field(default=None, description="the category now, when it changed")
+    district: DistrictCode | None = Field(default=None, description="the district now, when it changed")
+    price_fen: Fen | None = Field(default=None, description="the price now, when it changed")
+    price_unit: Literal["hour", "day", "night", "item"] | None = None
+    title: str | None = Field(default=None, max_length=200, description="the title now, when it changed")
+
+    @model_validator(mode="after")
+    def _current_values_present(self) -> ListingChangedV1:
+        required = {"price": ("price_fen", "price_unit"), "district": ("district",), "category": ("category",),
+                    "title": ("title",)}
+        for aspect, names in required.items():
+            if aspect in self.changed:
+                for name in names:
+                    if getattr(self, name) is None:
+                        raise FieldRule(name, f"{name} is required when {aspect!r} is in changed")
+        return self
+
+
+class ListingRemovedV1(Payload):
+    """A listing was taken down. When the platform or an authority took it down, the statement of
+    reasons given to the provider travels with it."""
+
+    listing_id: Identifier
+    removed_at: Timestamp
+    removed_by: Literal["provider", "platform", "authority"] = Field(
+        description="the provider withdrew it, the platform's moderation removed it, or an authority ordered it"
+    )
+    statement_of_reasons: StatementOfReasons | None = Field(
+        default=None, description="required unless the provider withdrew the listing"
+    )
+
+    @model_validator(mode="after")
+    def _reasons_when_imposed(self) -> ListingRemovedV1:
+        if self.removed_by != "provider" and self.statement_of_reasons is None:
+            raise FieldRule("statement_of_reasons",
+                            "statement_of_reasons is required when the platform or an authority removes a listing")
+        return self
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+
 class OrderCreatedV1(Payload):
+    """A customer placed an order for a listing."""
+
     order_id: str
     listing_id: str
     category: str
@@ -58,15 +188,28 @@ class OrderCreatedV1(Payload):
     ends_at: dt.datetime
 
 
+OrderState = Literal["requested", "confirmed", "paid", "started", "completed", "cancelled", "refunded", "disputed"]
+
+
 class OrderStateChangedV1(Payload):
+    """An order moved to another state; ``amount_fen`` is the order's amount after the change."""
+
     order_id: str
     category: str
     district: DistrictCode
-    state: Literal["confirmed", "completed", "cancelled"]
+    state: OrderState
     amount_fen: Fen
+    previous_state: OrderState | None = Field(default=None, description="the state the order left")
+    changed_at: Timestamp | None = Field(default=None, description="when the state changed")
+    refund_fen: Fen | None = Field(default=None, description="amount refunded by this change, if any")
+
+
+# --- reviews and complaints ----------------------------------------------------------------------
 
 
 class ReviewPublishedV1(Payload):
+    """One side of an order reviewed the other."""
+
     review_id: str
     order_id: str
     district: DistrictCode
@@ -74,7 +217,23 @@ class ReviewPublishedV1(Payload):
     rating: int = Field(ge=1, le=5)
 
 
+class ReviewHiddenV1(Payload):
+    """A published review is no longer shown."""
+
+    review_id: Identifier
+    order_id: Identifier
+    district: DistrictCode
+    reason: Literal["abusive", "illegal", "spam", "personal_data", "not_genuine", "author_request", "court_order"]
+    hidden_by: Literal["platform", "author", "authority"]
+    hidden_at: Timestamp
+    statement_of_reasons: StatementOfReasons | None = Field(
+        default=None, description="given to the author when the platform or an authority hid the review"
+    )
+
+
 class ComplaintFiledV1(Payload):
+    """A customer or provider complained about an order."""
+
     complaint_id: str
     order_id: str
     district: DistrictCode
@@ -82,20 +241,306 @@ class ComplaintFiledV1(Payload):
     complainant_key: PartyKey
 
 
+class ComplaintAnsweredV1(Payload):
+    """The platform gave the complainant its first substantive answer."""
+
+    complaint_id: Identifier
+    district: DistrictCode
+    answered_at: Timestamp
+    answer: Literal["explanation", "refund_offered", "replacement_offered", "compensation_offered",
+                    "forwarded_to_provider", "rejected"]
+    summary: str = Field(default="", max_length=1000, description="what the platform answered, without personal data")
+
+
+class ComplaintEscalatedV1(Payload):
+    """The complaint left the platform's own handling for a higher or outside instance."""
+
+    complaint_id: Identifier
+    district: DistrictCode
+    escalated_at: Timestamp
+    escalated_to: Literal["platform_arbitration", "third_party_platform", "consumer_association", "market_regulator",
+                          "court"]
+    reason: Literal["unanswered_in_time", "complainant_not_satisfied", "serious_harm", "other"]
+
+
+class ComplaintResolvedV1(Payload):
+    """The complaint was closed, with what the complainant got."""
+
+    complaint_id: Identifier
+    district: DistrictCode
+    resolved_at: Timestamp
+    outcome: Literal["upheld", "partly_upheld", "rejected", "settled", "withdrawn"]
+    refund_fen: Fen = 0
+    compensation_fen: Fen = 0
+    complainant_satisfied: bool | None = Field(default=None, description="the complainant's own rating, if asked")
+
+
+# --- moderation, safety ----------------------------------------------------------------------------
+
+
+class ModerationDecisionV1(Payload):
+    """The platform restricted (or restored) a listing, a review or an account."""
+
+    decision_id: Identifier
+    subject_type: Literal["listing", "review", "account"]
+    subject_id: str = Field(min_length=1, max_length=64,
+                            description="listing or review id; for an account, the holder's party key")
+    decision: Literal["removed", "visibility_restricted", "demoted", "suspended", "terminated", "warned", "restored"]
+    duration_days: int | None = Field(default=None, ge=1, le=3650, description="for a temporary restriction")
+    decided_at: Timestamp
+    district: DistrictCode | None = None
+    statement_of_reasons: StatementOfReasons
+
+
+class SafetyIncidentV1(Payload):
+    """Something happened to someone's safety in connection with the platform's service."""
+
+    incident_id: Identifier
+    category: Literal["injury", "traffic", "fire", "theft", "assault", "harassment", "food_safety", "product_defect",
+                      "property_damage", "other"]
+    severity: Literal["general", "serious", "major", "extraordinary"] = Field(
+        description="一般 general, 较大 serious, 重大 major, 特别重大 extraordinary"
+    )
+    district: DistrictCode
+    occurred_at: Timestamp
+    reported_at: Timestamp
+    description: Text = Field(description="what happened, without names or identity numbers")
+    injured: int = Field(default=0, ge=0, description="people injured")
+    deaths: int = Field(default=0, ge=0)
+    order_id: Identifier | None = None
+    listing_id: Identifier | None = None
+
+
+# --- tax and labour --------------------------------------------------------------------------------
+
+
+class TaxTotalsV1(Payload):
+    """The platform's totals for the quarter."""
+
+    provider_count: int = Field(ge=0)
+    order_count: int = Field(ge=0)
+    gross_fen: Fen = Field(description="income of all providers through the platform, before refunds")
+    refunds_fen: Fen
+    commission_fen: Fen = Field(description="what the platform charged providers")
+    withheld_tax_fen: Fen = Field(description="tax the platform withheld on providers' behalf")
+
+
+class TaxProviderRowV1(Payload):
+    """One provider's income in the quarter. The law requires the identity, so it is sealed to the
+    tax department's key (context ``tax.quarterly_report.v1:<field>``)."""
+
+    provider_key: PartyKey
+    subject_kind: Literal["person", "business"]
+    legal_name: EncryptedField = Field(description="sealed legal name")
+    id_number: EncryptedField = Field(description="sealed resident ID number or unified social credit code")
+    district: DistrictCode
+    order_count: int = Field(ge=0)
+    gross_fen: Fen
+    refunds_fen: Fen
+    commission_fen: Fen
+    withheld_tax_fen: Fen
+
+
+class TaxQuarterlyReportV1(Payload):
+    """The platform's quarterly report of its providers' income to the tax department. A large
+    report is sent in parts; each part repeats the totals."""
+
+    report_id: Identifier
+    year: int = Field(ge=2000, le=2100)
+    quarter: int = Field(ge=1, le=4)
+    part: int = Field(default=1, ge=1)
+    parts: int = Field(default=1, ge=1)
+    recipient_key_id: str = Field(pattern=r"^[0-9a-f]{16}$",
+                                  description="key_id of the tax department's X25519 key the identities are sealed to")
+    totals: TaxTotalsV1
+    providers: list[TaxProviderRowV1] = Field(max_length=1000)
+
+    @model_validator(mode="after")
+    def _part_within_parts(self) -> TaxQuarterlyReportV1:
+        if self.part > self.parts:
+            raise FieldRule("part", "part cannot exceed parts")
+        return self
+
+
+class WorkerIncomeV1(Payload):
+    """A flexible worker's income and hours through the platform for one period."""
+
+    worker_key: PartyKey
+    period_start: dt.date
+    period_end: dt.date
+    sector: Sector
+    district: DistrictCode
+    order_count: int = Field(ge=0)
+    worked_minutes: int = Field(ge=0, description="time spent on orders, in minutes (no fractions on the wire)")
+    gross_fen: Fen = Field(description="what customers paid for the worker's orders")
+    commission_fen: Fen = Field(description="the platform's commission and service fees")
+    tips_fen: Fen = 0
+    paid_out_fen: Fen = Field(description="what the worker received")
+    injury_cover: bool = Field(description="whether occupational-injury cover applied throughout the period")
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> WorkerIncomeV1:
+        if self.period_end < self.period_start:
+            raise FieldRule("period_end", "period_end is before period_start")
+        return self
+
+
+# --- hub -> platform: directives --------------------------------------------------------------------
+
+
+class Directive(Payload):
+    """Common to every directive: who issued it, under which law, and by when the platform must act."""
+
+    issued_by: Department
+    legal_reference: LegalReference
+    issued_at: Timestamp
+    deadline: Timestamp = Field(description="by when the platform must act and acknowledge (directive.acknowledged)")
+
+
+class Finding(Payload):
+    """One thing an inspection found."""
+
+    code: str = Field(min_length=1, max_length=64, description="the inspection checklist item")
+    description: Text
+    legal_reference: LegalReference | None = None
+
+
+class InspectionResultV1(Directive):
+    """The result of a spot check (双随机一公开) or a targeted inspection of the platform or one of its
+    subjects. On ``fail`` the platform must rectify by the deadline."""
+
+    case_id: Identifier
+    inspection_kind: Literal["random_spot_check", "targeted", "complaint_driven"]
+    subject_type: Literal["platform", "listing", "subject"]
+    subject_id: str = Field(min_length=1, max_length=64,
+                            description="the platform id, a listing id, or a subject's party key")
+    result: Literal["pass", "fail"]
+    findings: list[Finding] = Field(default_factory=list)
+    inspected_at: Timestamp
+
+    @model_validator(mode="after")
+    def _findings_on_fail(self) -> InspectionResultV1:
+        if self.result == "fail" and not self.findings:
+            raise FieldRule("findings", "a failed inspection names at least one finding")
+        return self
+
+
+class RecallOrderV1(Directive):
+    """Stop selling a defective or dangerous product and reach those who bought it."""
+
+    recall_id: Identifier
+    product: str = Field(min_length=1, max_length=200, description="the product, model and batch recalled")
+    listing_ids: list[Identifier] = Field(default_factory=list, description="the platform's listings concerned")
+    product_ids: list[str] = Field(default_factory=list, description="GTINs or other product identifiers")
+    reason: Text = Field(description="the defect and the danger")
+    measures: list[Literal["remove_listings", "stop_sales", "notify_buyers", "refund_buyers", "collect_products"]] = (
+        Field(min_length=1)
+    )
+
+
+class CreditListChangedV1(Directive):
+    """A subject was put on or taken off a credit list (红名单 red, 黑名单 black, 重点关注 watch)."""
+
+    subject_key: PartyKey
+    subject_kind: Literal["person", "business"]
+    credit_list: Literal["red", "black", "watch"]
+    action: Literal["added", "removed"]
+    reason: Text
+    effective_at: Timestamp
+    expires_at: Timestamp | None = Field(default=None, description="when the listing lapses, if it does")
+    measures: list[str] = Field(default_factory=list,
+                                description="joint incentives or restrictions the platform is to apply")
+
+
+class AssistanceRequestV1(Directive):
+    """A request for assistance with an investigation (协查): the platform is to provide what is asked."""
+
+    case_id: Identifier
+    request: Text = Field(description="what the authority asks for")
+    subject_keys: list[PartyKey] = Field(default_factory=list)
+    order_ids: list[Identifier] = Field(default_factory=list)
+    listing_ids: list[Identifier] = Field(default_factory=list)
+    confidential: bool = Field(default=True, description="the platform must not tell the subjects")
+
+
+class EmergencyMeasure(Payload):
+    """One measure of an emergency order."""
+
+    kind: Literal["suspend_service", "limit_capacity", "freeze_prices", "publish_notice", "report_daily", "other"]
+    detail: Text
+
+
+class EmergencyOrderV1(Directive):
+    """An emergency directive: measures that apply in some districts and sectors for a time."""
+
+    emergency_id: Identifier
+    level: Literal["I", "II", "III", "IV"] = Field(description="response level, I the highest")
+    districts: list[DistrictCode] = Field(min_length=1)
+    sectors: list[Sector] = Field(min_length=1)
+    measures: list[EmergencyMeasure] = Field(min_length=1)
+    effective_from: Timestamp
+    effective_until: Timestamp | None = Field(default=None, description="open-ended until revoked when absent")
+
+
+DirectiveType = Literal["inspection.result", "recall.order", "credit_list.changed", "assistance.request",
+                        "emergency.order"]
+
+
+class DirectiveAcknowledgedV1(Payload):
+    """The platform's acknowledgement of a directive: what it did, and whether it is done."""
+
+    directive_message_id: MessageId
+    directive_type: DirectiveType
+    acknowledged_at: Timestamp
+    action_taken: Text
+    completed: bool
+    completed_at: Timestamp | None = None
+
+
 MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("platform.registered", 1): PlatformRegisteredV1,
+    ("subject.registered", 1): SubjectRegisteredV1,
     ("subject.verified", 1): SubjectVerifiedV1,
     ("listing.published", 1): ListingPublishedV1,
+    ("listing.changed", 1): ListingChangedV1,
+    ("listing.removed", 1): ListingRemovedV1,
     ("order.created", 1): OrderCreatedV1,
     ("order.state_changed", 1): OrderStateChangedV1,
     ("review.published", 1): ReviewPublishedV1,
+    ("review.hidden", 1): ReviewHiddenV1,
     ("complaint.filed", 1): ComplaintFiledV1,
+    ("complaint.answered", 1): ComplaintAnsweredV1,
+    ("complaint.escalated", 1): ComplaintEscalatedV1,
+    ("complaint.resolved", 1): ComplaintResolvedV1,
+    ("moderation.decision", 1): ModerationDecisionV1,
+    ("safety.incident", 1): SafetyIncidentV1,
+    ("tax.quarterly_report", 1): TaxQuarterlyReportV1,
+    ("worker.income", 1): WorkerIncomeV1,
+    ("inspection.result", 1): InspectionResultV1,
+    ("recall.order", 1): RecallOrderV1,
+    ("credit_list.changed", 1): CreditListChangedV1,
+    ("assistance.request", 1): AssistanceRequestV1,
+    ("emergency.order", 1): EmergencyOrderV1,
+    ("directive.acknowledged", 1): DirectiveAcknowledgedV1,
 }
+
+DIRECTIVE_TYPES: tuple[str, ...] = get_args(DirectiveType)
+
+# Who sends each message type.
+DIRECTIONS: dict[str, str] = {
+    message_type: HUB_TO_PLATFORM if message_type in DIRECTIVE_TYPES else PLATFORM_TO_HUB
+    for message_type, _version in MESSAGE_TYPES
+}
+
+# The version producers build now (``payload_build``); intake accepts every version listed above.
+CURRENT_VERSIONS: dict[str, int] = {}
+for _type, _version in MESSAGE_TYPES:
+    CURRENT_VERSIONS[_type] = max(_version, CURRENT_VERSIONS.get(_type, 0))
 
 
 def payload_build(message_type: str, **fields) -> dict:
     """Validate producer data against the current version and return JSON-ready data."""
-    model = MESSAGE_TYPES[(message_type, 1)]
+    model = MESSAGE_TYPES[(message_type, CURRENT_VERSIONS[message_type])]
     return model(**fields).model_dump(mode="json")
 
 
@@ -112,7 +557,11 @@ def payload_validate(message_type: str, schema_version: int, payload: object) ->
         return model.model_validate(payload)
     except ValidationError as error:
         first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        raise InvalidInput(
-            f"payload.{location}: {first['msg']}", field=f"payload.{location}", code="exchange.invalid_payload"
-        ) from error
+        parts = [str(part) for part in first["loc"]]
+        message = first["msg"]
+        rule = first.get("ctx", {}).get("error")
+        if isinstance(rule, FieldRule):
+            parts.append(rule.field)
+            message = str(rule)
+        field = ".".join(["payload", *parts])
+        raise InvalidInput(f"{field}: {message}", field=field, code="exchange.invalid_payload") from error
