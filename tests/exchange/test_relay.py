@@ -30,7 +30,7 @@ class BrokenTransport:
     def __init__(self) -> None:
         self.calls = 0
 
-    def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes) -> None:
+    def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes, direction: str = "up") -> None:
         self.calls += 1
         raise ConnectionError("bus unreachable")
 
@@ -50,7 +50,7 @@ class Sent:
 
 
 def batches(platform_id: str) -> list[Batch]:
-    rows = LocalStreamEntry.objects.filter(platform_id=platform_id).order_by("sequence")
+    rows = LocalStreamEntry.objects.filter(platform_id=platform_id, direction="up").order_by("sequence")
     return [batch_parse(raw_parse(bytes(row.envelope))) for row in rows]
 
 
@@ -105,7 +105,7 @@ def test_outbox_rows_become_a_signed_hash_chain_with_consecutive_sequences():
     assert DeliveryAttempt.objects.filter(platform_id=platform.exchange_id, succeeded=True).count() == 3
     # The three went as one batch: one signature over their Merkle root, one transport message.
     assert report.batches == 1
-    assert LocalStreamEntry.objects.filter(platform_id=platform.exchange_id).count() == 1
+    assert LocalStreamEntry.objects.filter(platform_id=platform.exchange_id, direction="up").count() == 1
 
 
 def test_running_the_relay_again_sends_nothing_twice():
@@ -203,7 +203,7 @@ def test_a_failure_on_one_platform_does_not_hold_up_another():
     second = make_platform()
 
     class FailsForFirst(LocalTransport):
-        def publish(self, *, platform_id, message_id, sequence, data):
+        def publish(self, *, platform_id, message_id, sequence, data, direction="up"):
             if platform_id == first.exchange_id:
                 raise TimeoutError("no ack")
             super().publish(platform_id=platform_id, message_id=message_id, sequence=sequence, data=data)
@@ -223,4 +223,4 @@ def test_a_rolled_back_change_is_never_relayed():
                     platform_id=platform.exchange_id, message_type="listing.published", payload={"x": 1})
         raise RuntimeError("the change failed after the fact was recorded")
     assert relay_pump(transport=LocalTransport()).sent == 0
-    assert LocalStreamEntry.objects.count() == 1
+    assert LocalStreamEntry.objects.filter(direction="up").count() == 1

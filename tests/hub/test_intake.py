@@ -123,11 +123,11 @@ def test_same_envelope_delivered_twice_applies_once(transport):
     deliver(transport)
     before = hub_snapshot()
 
-    raw = bytes(LocalStreamEntry.objects.order_by("sequence").last().envelope)
+    raw = bytes(LocalStreamEntry.objects.filter(direction="up").order_by("sequence").last().envelope)
     assert intake_receive(raw) is Outcome.DUPLICATE
 
     # A whole redelivery (the intake crashed before acknowledging) changes nothing either.
-    LocalStreamEntry.objects.update(acked_at=None)
+    LocalStreamEntry.objects.filter(direction="up").update(acked_at=None)
     report = intake_pump(transport=transport)
     assert (report.applied, report.duplicate, report.quarantined) == (0, 8, 0)
     assert hub_snapshot() == before
@@ -142,7 +142,7 @@ def test_completion_reported_twice_counts_once(registered, transport):
     booking_complete(actor=customer, booking=booking)
     deliver(transport)
     # The platform reports the same state change again under a new message id.
-    last_batch = json.loads(bytes(LocalStreamEntry.objects.order_by("sequence").last().envelope))
+    last_batch = json.loads(bytes(LocalStreamEntry.objects.filter(direction="up").order_by("sequence").last().envelope))
     state_changed = last_batch["envelopes"][-1]
     again = next_in_chain(registered.exchange_id, message_type="order.state_changed",
                           payload=state_changed["payload"])

@@ -52,7 +52,9 @@ class Recording:
 
 
 def stream_message_count(transport: NatsTransport) -> int:
-    return transport._run(transport._js.stream_info(transport.stream)).state.messages
+    """Messages on the uplink subjects (receipts travel back on the downlink ones)."""
+    info = transport._run(transport._js.stream_info(transport.stream, subjects_filter=f"{transport.subject_prefix}up.>"))
+    return sum((info.state.subjects or {}).values())
 
 
 class Watching:

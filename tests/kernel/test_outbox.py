@@ -7,7 +7,7 @@ from django.db import transaction
 
 from sharecity.kernel import services
 from sharecity.kernel.models import AuditEvent, OutboxMessage
-from sharecity.kernel.selectors import audit_list, outbox_pending, outbox_pending_count, outbox_pending_platforms
+from sharecity.kernel.selectors import audit_list, outbox_pending, outbox_pending_count, outbox_pending_streams
 from sharecity.kernel.services import fact_record, outbox_enqueue, outbox_listener_add
 from tests.factories import make_user
 
@@ -36,7 +36,7 @@ def test_fact_record_writes_audit_and_outbox_together():
     assert message.relayed_at is None and message.sequence is None
     assert outbox_pending_count() == 1
     assert [m.pk for m in outbox_pending()] == [message.pk]
-    assert outbox_pending_platforms() == ["platform-a"]
+    assert outbox_pending_streams() == [("up", "platform-a")]
     event = audit_list(target_type="parking_space", target_id="s-1").get()
     assert (event.action, event.actor, event.actor_label, event.platform_id) == (
         "parking.space_publish", user, "auditor", "platform-a")

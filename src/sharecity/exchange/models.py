@@ -56,6 +56,8 @@ class LocalStreamEntry(models.Model):
 
     message_id = models.UUIDField(unique=True)
     platform_id = models.CharField(max_length=64)
+    # "up": a platform to the hub; "down": the hub to a platform (receipts, directives).
+    direction = models.CharField(max_length=4, default="up")
     sequence = models.BigIntegerField()
     envelope = models.BinaryField()
     published_at = models.DateTimeField(auto_now_add=True)
@@ -63,7 +65,7 @@ class LocalStreamEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["acked_at", "id"], name="local_stream_unacked_idx")]
+        indexes = [models.Index(fields=["direction", "acked_at", "id"], name="local_stream_unacked_idx")]
 
     def __str__(self) -> str:
         return f"{self.platform_id}#{self.sequence}"

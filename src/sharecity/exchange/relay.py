@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from sharecity.exchange.batches import batch_seal
+from sharecity.exchange.batches import BATCH_NAMESPACE, batch_seal
 from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal
 from sharecity.exchange.keys import producer_key_ensure, producer_private_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
-from sharecity.kernel.selectors import outbox_pending_for_platform, outbox_pending_platforms
+from sharecity.kernel.selectors import outbox_pending_for_platform, outbox_pending_streams
 from sharecity.kernel.services import outbox_mark_relayed
 
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
+# The producer id under which the hub signs what it sends down to platforms.
+HUB_PRODUCER_ID = "hub"
 # Envelopes per batch: one signature and one transport message for all of them.
 BATCH_LIMIT = 500
 
@@ -43,17 +46,21 @@ def _backoff(failures: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** max(failures - 1, 0)))
 
 
-def _relay_platform(*, platform_id: str, transport: Transport, limit: int, report: RelayReport) -> None:
-    producer_key_ensure(platform_id=platform_id)
-    private_key = producer_private_key(platform_id=platform_id)
+def _relay_platform(*, platform_id: str, transport: Transport, limit: int, report: RelayReport,
+                    direction: str = "up") -> None:
+    # Facts are signed by the platform's key; directives down to a platform by the hub's.
+    signer = platform_id if direction == "up" else HUB_PRODUCER_ID
+    stream_id = platform_id if direction == "up" else f"{direction}:{platform_id}"
+    producer_key_ensure(platform_id=signer)
+    private_key = producer_private_key(platform_id=signer)
     with transaction.atomic():
         stream, _ = ProducerStream.objects.select_for_update().get_or_create(
-            platform_id=platform_id, defaults={"last_hash": GENESIS_HASH}
+            platform_id=stream_id, defaults={"last_hash": GENESIS_HASH}
         )
         now = timezone.now()
         if stream.next_attempt_at and stream.next_attempt_at > now:
             return
-        messages = outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True)
+        messages = outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True, direction=direction)
         if not messages:
             return
         envelopes = []
@@ -76,8 +83,8 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
             envelopes.append(envelope)
         batch = batch_seal(platform_id=platform_id, envelopes=envelopes, private_key=private_key)
         try:
-            transport.publish(platform_id=platform_id, message_id=batch.batch_id, sequence=batch.first_sequence,
-                              data=batch.to_bytes())
+            transport.publish(platform_id=platform_id, message_id=_transport_id(batch, direction),
+                              sequence=batch.first_sequence, data=batch.to_bytes(), direction=direction)
         except Exception as error:
             logger.warning("relay to %s failed for %s #%s-%s: %s", transport.name, platform_id,
                            batch.first_sequence, batch.last_sequence, error)
@@ -98,6 +105,13 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
         report.batches += 1
 
 
+def _transport_id(batch, direction: str) -> str:
+    """The deduplication id on the transport; the two directions count sequences apart."""
+    if direction == "up":
+        return batch.batch_id
+    return str(uuid.uuid5(BATCH_NAMESPACE, f"{direction}:{batch.batch_id}"))
+
+
 def _attempts(messages, *, platform_id: str, transport: Transport, error: str) -> None:
     DeliveryAttempt.objects.bulk_create(
         DeliveryAttempt(message_id=message.message_id, platform_id=platform_id, sequence=message.sequence,
@@ -110,6 +124,6 @@ def relay_pump(*, transport: Transport | None = None, limit: int = BATCH_LIMIT) 
     """Send what is pending for every platform; returns how many messages went out."""
     transport = transport or transport_for()
     report = RelayReport()
-    for platform_id in outbox_pending_platforms():
-        _relay_platform(platform_id=platform_id, transport=transport, limit=limit, report=report)
+    for direction, platform_id in outbox_pending_streams():
+        _relay_platform(platform_id=platform_id, transport=transport, limit=limit, report=report, direction=direction)
     return report

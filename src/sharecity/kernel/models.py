@@ -49,6 +49,8 @@ class OutboxMessage(models.Model):
 
     message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     platform_id = models.CharField(max_length=64, db_index=True)
+    # "up": a platform reports to the hub; "down": the hub directs a platform.
+    direction = models.CharField(max_length=4, default="up")
     message_type = models.CharField(max_length=80)
     schema_version = models.PositiveSmallIntegerField(default=1)
     payload = models.JSONField()

@@ -22,17 +22,20 @@ def audit_list(*, target_type: str | None = None, target_id: str | None = None) 
     return events
 
 
-def outbox_pending_platforms(*, limit: int = 1000) -> list[str]:
-    rows = OutboxMessage.objects.filter(relayed_at__isnull=True).order_by("id").values_list("platform_id", flat=True)
-    seen: dict[str, None] = {}
-    for platform_id in rows[:limit]:
-        seen.setdefault(platform_id, None)
+def outbox_pending_streams(*, limit: int = 1000) -> list[tuple[str, str]]:
+    """(direction, platform id) of the streams with messages waiting, oldest first."""
+    rows = OutboxMessage.objects.filter(relayed_at__isnull=True).order_by("id").values_list("direction", "platform_id")
+    seen: dict[tuple[str, str], None] = {}
+    for stream in rows[:limit]:
+        seen.setdefault(stream, None)
     return list(seen)
 
 
-def outbox_pending_for_platform(*, platform_id: str, limit: int, lock: bool) -> list[OutboxMessage]:
+def outbox_pending_for_platform(*, platform_id: str, limit: int, lock: bool, direction: str = "up"
+                                ) -> list[OutboxMessage]:
     """Oldest first; ``lock`` takes row locks so that two relays never send the same rows."""
-    rows = OutboxMessage.objects.filter(platform_id=platform_id, relayed_at__isnull=True).order_by("id")
+    rows = OutboxMessage.objects.filter(platform_id=platform_id, direction=direction,
+                                        relayed_at__isnull=True).order_by("id")
     if lock:
         rows = rows.select_for_update()
     return list(rows[:limit])

@@ -54,10 +54,12 @@ def _require_transaction(name: str) -> None:
         raise RuntimeError(f"{name} must run inside the transaction of the change it reports")
 
 
-def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema_version: int = 1) -> OutboxMessage:
+def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema_version: int = 1,
+                   direction: str = "up") -> OutboxMessage:
     _require_transaction("outbox_enqueue")
     message = OutboxMessage.objects.create(
-        platform_id=platform_id, message_type=message_type, payload=payload, schema_version=schema_version
+        platform_id=platform_id, message_type=message_type, payload=payload, schema_version=schema_version,
+        direction=direction,
     )
     transaction.on_commit(_notify_listeners)
     return message
@@ -73,6 +75,7 @@ def fact_record(
     message_type: str,
     payload: dict,
     audit_data: dict | None = None,
+    direction: str = "up",
 ) -> OutboxMessage:
     """Audit a change and queue the fact for the exchange, atomically with the change."""
     # Checked before the audit row is written, so a refused call leaves nothing behind.
@@ -85,7 +88,7 @@ def fact_record(
         platform_id=platform_id,
         data=audit_data if audit_data is not None else payload,
     )
-    return outbox_enqueue(platform_id=platform_id, message_type=message_type, payload=payload)
+    return outbox_enqueue(platform_id=platform_id, message_type=message_type, payload=payload, direction=direction)
 
 
 def outbox_mark_relayed(*, messages: list[OutboxMessage], relayed_at) -> None:

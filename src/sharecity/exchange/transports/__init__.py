@@ -1,8 +1,9 @@
-"""Transports carry sealed envelopes from producers to the hub's intake.
+"""Transports carry signed batches between platforms and the hub, both ways.
 
 Every transport offers the same two halves: ``publish`` on the producing side and
-``fetch``/``ack`` on the consuming side, with at-least-once delivery; the intake makes
-the effect exactly-once by message id.
+``fetch``/``ack`` on the consuming side, with at-least-once delivery; the receiving side
+makes the effect exactly-once by message id. ``direction`` is ``"up"`` (platform to hub:
+facts) or ``"down"`` (hub to platform: receipts and directives).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ class Delivery:
 class Transport(Protocol):
     name: str
 
-    def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes) -> None: ...
+    def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes,
+                direction: str = "up") -> None: ...
 
-    def fetch(self, *, limit: int = 100, timeout: float = 0.0) -> list[Delivery]: ...
+    def fetch(self, *, limit: int = 100, timeout: float = 0.0, direction: str = "up") -> list[Delivery]: ...
 
     def ack(self, deliveries: list[Delivery]) -> None: ...
 

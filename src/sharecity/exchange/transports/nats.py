@@ -25,7 +25,9 @@ T = TypeVar("T")
 
 STREAM_NAME = "SHARECITY_EXCHANGE"
 SUBJECT_PREFIX = "sharecity.exchange."
-DURABLE_NAME = "hub-intake"
+# Uplink (platforms to hub) is consumed by the hub's intake, downlink (hub to platforms) by
+# the platform side; each direction has its own subjects and durable consumer.
+DURABLE_NAME = "hub-intake-up"
 
 
 class NatsTransport:
@@ -41,7 +43,7 @@ class NatsTransport:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="nats-transport", daemon=True)
         self._thread.start()
-        self._subscription: Any = None
+        self._subscriptions: dict[str, Any] = {}
         self._run(self._connect())
 
     def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
@@ -67,29 +69,31 @@ class NatsTransport:
         except NotFoundError:
             await self._js.add_stream(config)
 
-    def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes) -> None:
+    def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes, direction: str = "up") -> None:
         self._run(
             self._js.publish(
-                f"{self.subject_prefix}{platform_id}", data, headers={"Nats-Msg-Id": message_id}, timeout=self.timeout
+                f"{self.subject_prefix}{direction}.{platform_id}", data, headers={"Nats-Msg-Id": message_id},
+                timeout=self.timeout,
             )
         )
 
-    async def _fetch(self, limit: int, timeout: float) -> list[Delivery]:
-        if self._subscription is None:
-            self._subscription = await self._js.pull_subscribe(
-                f"{self.subject_prefix}>",
-                durable=self.durable,
+    async def _fetch(self, limit: int, timeout: float, direction: str) -> list[Delivery]:
+        subscription = self._subscriptions.get(direction)
+        if subscription is None:
+            subscription = self._subscriptions[direction] = await self._js.pull_subscribe(
+                f"{self.subject_prefix}{direction}.>",
+                durable=self.durable if direction == "up" else f"{self.durable}-{direction}",
                 stream=self.stream,
                 config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30.0, max_ack_pending=20000),
             )
         try:
-            messages = await self._subscription.fetch(limit, timeout=max(timeout, 0.05))
+            messages = await subscription.fetch(limit, timeout=max(timeout, 0.05))
         except (TimeoutError, NatsTimeoutError):
             return []
         return [Delivery(data=message.data, token=message) for message in messages]
 
-    def fetch(self, *, limit: int = 100, timeout: float = 0.0) -> list[Delivery]:
-        return self._run(self._fetch(limit, timeout), timeout=timeout + self.timeout + 5)
+    def fetch(self, *, limit: int = 100, timeout: float = 0.0, direction: str = "up") -> list[Delivery]:
+        return self._run(self._fetch(limit, timeout, direction), timeout=timeout + self.timeout + 5)
 
     async def _ack(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
@@ -117,7 +121,7 @@ class NatsTransport:
                 await self._js.delete_stream(self.stream)
             except NotFoundError:
                 pass
-            self._subscription = None
+            self._subscriptions.clear()
             if recreate:
                 await self._stream_ensure()
 

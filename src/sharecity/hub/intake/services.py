@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import Batch, batch_parse, batch_verify, is_batch, raw_parse
-from sharecity.exchange.envelope import GENESIS_HASH, Envelope, envelope_parse, envelope_verify
+from sharecity.exchange.envelope import GENESIS_HASH, Envelope, canonical_json, envelope_parse, envelope_verify
 from sharecity.exchange.merkle import MerkleFrontier
 from sharecity.exchange.receipts import receipt_body
 from sharecity.exchange.schemas import PlatformRegisteredV1, payload_validate
@@ -39,6 +40,8 @@ from sharecity.hub.registry.selectors import registered_platform_get
 from sharecity.kernel.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
+
+RECEIPT_NAMESPACE = uuid.UUID("0d5f3e8a-2b7c-4c1e-8f6a-3a9d2c4b5e71")
 
 
 class Outcome(StrEnum):
@@ -234,11 +237,28 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
     report = IntakeReport()
     deliveries = transport.fetch(limit=limit, timeout=timeout)
     settled, retry = [], []
+    receipts: dict[str, dict] = {}
     for delivery in deliveries:
         result = intake_receive_delivery(delivery.data, transport=transport.name)
         for outcome in result.outcomes:
             report.add(outcome)
         (retry if Outcome.DEFERRED in result.outcomes else settled).append(delivery)
+        if result.receipt:
+            receipts[result.receipt["platform_id"]] = result.receipt
     transport.ack(settled)
     transport.nak(retry)
+    for receipt in receipts.values():
+        _receipt_send(transport, receipt)
     return report
+
+
+def _receipt_send(transport: Transport, receipt: dict) -> None:
+    """Send the latest receipt down to the platform. Best effort: a lost receipt is replaced by
+    the next one, which covers everything before it."""
+    message_id = str(uuid.uuid5(RECEIPT_NAMESPACE, f"{receipt['platform_id']}:{receipt['tree_size']}:"
+                                                   f"{receipt['issued_at']}"))
+    try:
+        transport.publish(platform_id=receipt["platform_id"], message_id=message_id, sequence=receipt["tree_size"],
+                          data=canonical_json({"kind": "receipt", "receipt": receipt}), direction="down")
+    except Exception as error:
+        logger.warning("could not send receipt to %s: %s", receipt["platform_id"], error)
