@@ -53,8 +53,13 @@ class Recording:
 
 def stream_message_count(transport: NatsTransport) -> int:
     """Messages on the uplink subjects (receipts travel back on the downlink ones)."""
-    info = transport._run(transport._js.stream_info(transport.stream, subjects_filter=f"{transport.subject_prefix}up.>"))
-    return sum((info.state.subjects or {}).values())
+    async def count() -> int:
+        total = 0
+        for name in await transport._stream_names():
+            total += (await transport._js.stream_info(name)).state.messages
+        return total
+
+    return transport._run(count())
 
 
 class Watching:
@@ -169,3 +174,25 @@ def test_gap_is_redelivered_by_jetstream_and_garbage_is_quarantined_once(nats_tr
     assert (stream.last_sequence, stream.last_hash) == (3, third.hash)
     # The garbage was acknowledged once quarantined: kept once, never redelivered.
     assert QuarantinedMessage.objects.filter(code="exchange.malformed").count() == 1
+
+
+def test_each_platform_has_its_own_stream_and_purge_removes_them_all(nats_transport):
+    first, second = make_platform(), make_platform()
+    assert relay_pump(transport=nats_transport).sent == 2
+    names = nats_transport._run(nats_transport._stream_names())
+    assert sorted(names) == sorted(nats_transport.up_stream(p.exchange_id) for p in (first, second))
+    assert drain(nats_transport, settled=2).applied == 2
+
+    nats_transport.purge(recreate=False)
+    assert nats_transport._run(nats_transport._stream_names()) == []
+    # Publishing again makes the platform's stream anew.
+    make_platform()
+    assert relay_pump(transport=nats_transport).sent == 1
+    assert len(nats_transport._run(nats_transport._stream_names())) == 1
+
+
+def test_stream_names_are_safe_and_distinct(nats_transport):
+    assert nats_transport.up_stream("abc-123") == f"{nats_transport.stream}_UP_abc-123"
+    odd = {nats_transport.up_stream(p) for p in ("a.b", "a b", "a*b", "a>b")}
+    assert len(odd) == 4
+    assert all(set(name) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") for name in odd)
