@@ -1,4 +1,4 @@
-"""The ``sharecity`` command: serve, migrate, demo, worker, manage."""
+"""The ``sharecity`` command: serve, migrate, demo, worker, exchange, manage."""
 
 from __future__ import annotations
 
@@ -70,6 +70,24 @@ def cmd_worker(args) -> None:
     run_forever(names)
 
 
+def cmd_exchange(args) -> None:
+    """``exchange export`` reads the hub's database; ``exchange verify`` never touches a database."""
+    from django.core.management.base import CommandError
+
+    if args.action == "export":
+        argv = ["exchange_export", "--platform", args.platform, "--out", args.out]
+    else:
+        argv = ["exchange_verify", args.file, *(["--message-id", args.message_id] if args.message_id else []),
+                *(["--json"] if args.json else []),
+                *(["--platform-key", args.platform_key] if args.platform_key else []),
+                *[option for pair in args.hub_key or [] for option in ("--hub-key", pair)]]
+    try:
+        _manage(*argv)
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(error.returncode)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:
@@ -91,6 +109,19 @@ def main(argv: list[str] | None = None) -> None:
     worker = commands.add_parser("worker", help="run one background worker")
     worker.add_argument("name", choices=["relay", "intake", "tasks", "all"])
     worker.set_defaults(func=cmd_worker)
+    exchange = commands.add_parser("exchange", help="export a platform's exchange log, or verify one")
+    actions = exchange.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write one platform's log (envelopes, batches, receipts) to a file")
+    export.add_argument("--platform", required=True, help="the platform's exchange id")
+    export.add_argument("--out", required=True, help="the file to write, or - for standard output")
+    verify = actions.add_parser("verify", help="check an exported log (no database needed); exit 0, 1 or 2")
+    verify.add_argument("file")
+    verify.add_argument("--message-id", help="print the inclusion proof of this message")
+    verify.add_argument("--json", action="store_true", help="machine-readable output")
+    verify.add_argument("--platform-key", help="trust this platform key, not the one in the file's header")
+    verify.add_argument("--hub-key", action="append", metavar="KEY_ID=PUBLIC_KEY",
+                        help="trust only these hub keys, not those in the file's header (repeatable)")
+    exchange.set_defaults(func=cmd_exchange)
     commands.add_parser("manage", help="any Django management command: sharecity manage <command> ...")
     args = parser.parse_args(argv)
     _setup()
