@@ -115,3 +115,28 @@ class SignedTreeHead(models.Model):
             "key_id": self.key_id,
             "signature": self.signature,
         }
+
+
+class IntakeGap(models.Model):
+    """A hole in a platform's sequence, seen when a later message arrived first.
+
+    Recorded when an envelope is deferred; the platform is asked to send the range again.
+    A gap is open while the platform's accepted chain ends before ``last_missing``.
+    """
+
+    platform_id = models.CharField(max_length=64)
+    first_missing = models.BigIntegerField()
+    last_missing = models.BigIntegerField()
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["platform_id", "first_missing"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform_id", "first_missing"], name="intake_gap_platform_first_unique")
+        ]
+        verbose_name = _("sequence gap")
+        verbose_name_plural = _("sequence gaps")
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}#{self.first_missing}-{self.last_missing}"

@@ -29,6 +29,7 @@ from sharecity.exchange.schemas import PlatformRegisteredV1, payload_validate
 from sharecity.exchange.transports import Transport, transport_for
 from sharecity.hub.intake.handlers import handlers_for
 from sharecity.hub.intake.models import (
+    IntakeGap,
     IntakeStream,
     QuarantinedMessage,
     ReceivedBatch,
@@ -113,8 +114,12 @@ class DeliveryResult:
         return Outcome.DUPLICATE
 
 
-def intake_receive_delivery(raw: bytes, *, transport: str = "") -> DeliveryResult:
-    """Verify and apply what one transport delivery carried, and answer with a receipt."""
+def intake_receive_delivery(raw: bytes, *, transport: str = "", sender: str = "") -> DeliveryResult:
+    """Verify and apply what one transport delivery carried, and answer with a receipt.
+
+    ``sender`` is the platform a transport has authenticated (the HTTPS gateway's API key):
+    input too broken to name its platform is quarantined under it, so the platform sees it.
+    """
     batch = envelope = None
     try:
         data = raw_parse(raw)
@@ -128,7 +133,7 @@ def intake_receive_delivery(raw: bytes, *, transport: str = "") -> DeliveryResul
             items = [(envelope, bytes(raw))]
     except InvalidInput as error:
         first = batch.envelopes[0] if batch else envelope
-        _quarantine(raw, error, first, platform_id=batch.platform_id if batch else None)
+        _quarantine(raw, error, first, platform_id=batch.platform_id if batch else (sender or None))
         return DeliveryResult(outcomes=[Outcome.QUARANTINED], error=error.as_dict())
     platform_id = items[0][0].platform_id
     outcomes, error = _apply(platform_id=platform_id, items=items, batch=batch, transport=transport)
@@ -155,6 +160,7 @@ def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batc
         stored_batch = None
         accepted: list[ReceivedMessage] = []
         applied_payloads = []
+        gap: tuple[int, int] | None = None
         for envelope, raw in items:
             if envelope.message_id in known:
                 outcomes.append(Outcome.DUPLICATE)
@@ -165,6 +171,7 @@ def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batc
                 problem = InvalidInput(f"sequence {envelope.sequence} was already used by another message (replay)",
                                        field="sequence", code="exchange.replayed_sequence")
             elif envelope.sequence > expected:
+                gap = gap or (expected, envelope.sequence - 1)
                 outcomes.append(Outcome.DEFERRED)
                 continue
             elif envelope.prev_hash != stream.last_hash:
@@ -203,7 +210,28 @@ def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batc
             for envelope, payload in applied_payloads:
                 for handler in handlers_for(envelope.type):
                     handler(envelope=envelope, payload=payload)
+            _quarantine_resolve(platform_id=platform_id, message_ids=[item.message_id for item in accepted])
+        if gap is not None:
+            _gap_record(platform_id=platform_id, first_missing=gap[0], last_missing=gap[1])
     return outcomes, first_error
+
+
+def _quarantine_resolve(*, platform_id: str, message_ids: list[str]) -> None:
+    """A message once refused has now been applied (corrected and sent again): close its entries."""
+    QuarantinedMessage.objects.filter(
+        platform_id=platform_id, resolved_at__isnull=True, message_id__in=message_ids
+    ).update(resolved_at=timezone.now())
+
+
+def _gap_record(*, platform_id: str, first_missing: int, last_missing: int) -> None:
+    """Remember that ``first_missing..last_missing`` has not arrived, so it can be asked for again."""
+    gap, created = IntakeGap.objects.get_or_create(
+        platform_id=platform_id, first_missing=first_missing, defaults={"last_missing": last_missing}
+    )
+    if not created:
+        gap.last_missing = max(gap.last_missing, last_missing)
+        gap.save(update_fields=["last_missing", "last_seen_at"])
+    logger.info("gap in %s: %s..%s missing", platform_id, first_missing, gap.last_missing)
 
 
 def receipt_issue(*, platform_id: str) -> dict | None:
