@@ -297,3 +297,10 @@ def test_sequence_gap_is_deferred_until_the_missing_message_arrives(registered, 
     stream.refresh_from_db()
     assert (stream.last_sequence, stream.last_hash) == (3, third.hash)
     assert intake_pump(transport=transport).applied == 0  # nothing left over
+
+
+def test_a_platform_cannot_send_a_directive_as_if_it_were_the_hub(registered):
+    fake_recall = {"recall_id": "R-1", "reason": "forged"}  # the payload never matters: the type alone is refused
+    envelope = next_in_chain(registered.exchange_id, message_type="recall.order", payload=fake_recall)
+    assert_quarantined(envelope.to_bytes(), code="exchange.wrong_direction", field="type", before=hub_snapshot(),
+                       message_id=envelope.message_id)

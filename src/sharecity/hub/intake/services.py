@@ -25,7 +25,7 @@ from sharecity.exchange.batches import Batch, batch_parse, batch_verify, is_batc
 from sharecity.exchange.envelope import GENESIS_HASH, Envelope, canonical_json, envelope_parse, envelope_verify
 from sharecity.exchange.merkle import MerkleFrontier
 from sharecity.exchange.receipts import receipt_body
-from sharecity.exchange.schemas import PlatformRegisteredV1, payload_validate
+from sharecity.exchange.schemas import DIRECTIONS, HUB_TO_PLATFORM, PlatformRegisteredV1, payload_validate
 from sharecity.exchange.transports import Transport, transport_for
 from sharecity.hub.intake.handlers import handlers_for
 from sharecity.hub.intake.models import (
@@ -161,6 +161,7 @@ def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batc
         accepted: list[ReceivedMessage] = []
         applied_payloads = []
         gap: tuple[int, int] | None = None
+        tried: set[int] = set()
         for envelope, raw in items:
             if envelope.message_id in known:
                 outcomes.append(Outcome.DUPLICATE)
@@ -171,12 +172,17 @@ def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batc
                 problem = InvalidInput(f"sequence {envelope.sequence} was already used by another message (replay)",
                                        field="sequence", code="exchange.replayed_sequence")
             elif envelope.sequence > expected:
-                gap = gap or (expected, envelope.sequence - 1)
+                if expected not in tried:  # not refused just now: it has not arrived
+                    gap = gap or (expected, envelope.sequence - 1)
                 outcomes.append(Outcome.DEFERRED)
                 continue
             elif envelope.prev_hash != stream.last_hash:
                 problem = InvalidInput("prev_hash does not match the hash of the platform's previous message",
                                        field="prev_hash", code="exchange.broken_chain")
+            tried.add(envelope.sequence)
+            if problem is None and DIRECTIONS.get(envelope.type) == HUB_TO_PLATFORM:
+                problem = InvalidInput(f"{envelope.type} is sent by the hub to platforms, never by a platform",
+                                       field="type", code="exchange.wrong_direction")
             if problem is None:
                 try:
                     payload = payload_validate(envelope.type, envelope.schema_version, envelope.payload)
