@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.kernel.errors import ShareCityError
 from sharecity.market.api import router as market_router
 
@@ -62,3 +63,42 @@ def _http_error(request: HttpRequest, error: HttpError):
 
 
 api.add_router("/", market_router)
+
+
+# ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------
+
+exchange_api = NinjaAPI(
+    title="ShareCity exchange (HTTPS push)",
+    version="1",
+    description="External platforms push signed batches (docs/exchange/) with their ingest key in X-Exchange-Key, "
+    "and read their receipts, inclusion proofs and quarantined input. Errors are {code, message, field}.",
+    urls_namespace="exchange-v1",
+)
+
+
+@exchange_api.exception_handler(ShareCityError)
+def _exchange_error(request: HttpRequest, error: ShareCityError):
+    return exchange_api.create_response(request, error.as_dict(), status=error.http_status)
+
+
+@exchange_api.exception_handler(NinjaValidationError)
+def _exchange_validation_error(request: HttpRequest, error: NinjaValidationError):
+    first = error.errors[0] if error.errors else {}
+    location = [str(part) for part in first.get("loc", [])][1:]
+    return exchange_api.create_response(
+        request, {"code": "invalid", "message": first.get("msg", _("Invalid input.")),
+                  "field": ".".join(location) or None}, status=422,
+    )
+
+
+@exchange_api.exception_handler(AuthenticationError)
+def _exchange_authentication_error(request: HttpRequest, error: AuthenticationError):
+    return exchange_api.create_response(
+        request,
+        {"code": "not_authenticated", "message": _("Send the platform's ingest key in X-Exchange-Key."),
+         "field": "X-Exchange-Key"},
+        status=401,
+    )
+
+
+exchange_api.add_router("/", gateway_router)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sharecity.hub.registry",
     "sharecity.hub.intake",
     "sharecity.hub.monitoring",
+    "sharecity.hub.gateway",
     "sharecity.web",
 ]
 

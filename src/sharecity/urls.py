@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sharecity.api import api
+from sharecity.api import api, exchange_api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("exchange/v1/", exchange_api.urls),
+    path("hub/quarantine/", include("sharecity.hub.gateway.urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
     path("", include("sharecity.web.urls")),
