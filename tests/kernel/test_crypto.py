@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from sharecity.kernel.crypto import blind_index, decrypt_text, encrypt_text, pseudonym
+from sharecity.kernel.crypto import blind_index, decrypt_text, encrypt_text
 
 NUMBER = "35020019800101009X"
 
@@ -57,10 +57,3 @@ def test_blind_index_depends_on_the_data_key(settings):
     assert blind_index(NUMBER, context="resident_id") != before
 
 
-def test_pseudonym_is_stable_and_reveals_nothing():
-    key = pseudonym(f"identity:{NUMBER}")
-    assert key == pseudonym(f"identity:{NUMBER}")
-    assert key != pseudonym("identity:another")
-    assert key != pseudonym(f"identity:{NUMBER}", context="other")
-    assert NUMBER not in key
-    assert 8 <= len(key) <= 64  # fits the exchange's PartyKey

@@ -109,3 +109,16 @@ def test_the_offline_verifier_refuses_numbers_on_its_list(platform, customer):
     profile = verify(platform, customer, factories.resident_id(), verifier=verifier)
     assert profile.verifier == "offline"
     assert profile.verification_reference.startswith("offline-")
+
+
+def test_the_hub_sees_a_verified_person_under_the_city_pseudonym_not_the_number(platform, customer):
+    from sharecity.exchange.pseudonyms import party_key_for_identity
+    from sharecity.kernel.models import OutboxMessage
+    from sharecity.market.accounts.selectors import party_key
+
+    number = factories.resident_id()
+    verify(platform, customer, number)
+    reported = OutboxMessage.objects.filter(message_type="subject.verified").latest("id").payload["subject_key"]
+    # Any other platform of the city computes the same key from the same number.
+    assert reported == party_key_for_identity(number) == party_key(customer)
+    assert number not in reported and number[-6:] not in reported

@@ -57,12 +57,6 @@ def blind_index(value: str, *, context: str) -> str:
     return hmac.new(_key(b"blind-index"), f"{context}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def pseudonym(value: str, *, context: str = "party") -> str:
-    """Keyed pseudonym under which the hub may link records without learning identity."""
-    digest = hmac.new(_key(b"pseudonym"), f"{context}\x00{value}".encode(), hashlib.sha256).digest()
-    return base64.b32encode(digest[:15]).decode().lower()
-
-
 def subkey(purpose: str) -> bytes:
     """A 32-byte key for one named purpose, derived from the data key like the keys above
     (HKDF-SHA256, info ``sharecity:<purpose>``), for modules that key their own HMACs."""

@@ -23,6 +23,8 @@ class ProviderProfile(models.Model):
     identity_encrypted = models.TextField()
     identity_index = models.CharField(max_length=64, unique=True)
     identity_masked = models.CharField(_("identity number"), max_length=18)
+    # How the hub sees this person: the same keyed pseudonym on every platform of the city.
+    party_key = models.CharField(max_length=64, blank=True)
     verified_at = models.DateTimeField(_("verified at"))
     verifier = models.CharField(_("verified by"), max_length=40)
     verification_reference = models.CharField(max_length=80, blank=True)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharecity.exchange.pseudonyms import party_key_for_identity
 from sharecity.exchange.schemas import payload_build
 from sharecity.kernel.crypto import blind_index, encrypt_text
 from sharecity.kernel.errors import InvalidInput
@@ -12,7 +13,6 @@ from sharecity.kernel.models import User
 from sharecity.kernel.services import fact_record
 from sharecity.market.accounts.errors import IdentityInUse, VerificationRefused
 from sharecity.market.accounts.models import ProviderProfile, SubjectKind
-from sharecity.market.accounts.selectors import party_key_for_identity_index
 from sharecity.market.accounts.verification import IdentityVerifier, identity_verifier
 from sharecity.market.platforms.models import Platform
 
@@ -51,6 +51,7 @@ def provider_verify(*, actor: User, user: User, kind: str, legal_name: str, id_n
             "identity_encrypted": encrypt_text(number, context=IDENTITY_CONTEXT),
             "identity_index": index,
             "identity_masked": mask_identity(number),
+            "party_key": party_key_for_identity(number),
             "verified_at": now,
             "verifier": verifier.name,
             "verification_reference": result.reference,
@@ -58,7 +59,7 @@ def provider_verify(*, actor: User, user: User, kind: str, legal_name: str, id_n
     )
     fact_payload = payload_build(
         "subject.verified",
-        subject_key=party_key_for_identity_index(index),
+        subject_key=profile.party_key,
         subject_kind=kind,
         verified_at=now,
     )
