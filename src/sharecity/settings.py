@@ -134,6 +134,9 @@ TASKS = {
 
 SHARECITY_BUS = conf.bus_url()
 SHARECITY_DATA_KEY = conf.data_key()
+# The city-issued key under which every platform computes the same party keys (pseudonyms).
+# Unset in development: a key derived from the data key links records within this deployment.
+SHARECITY_PSEUDONYM_KEY = os.environ.get("SHARECITY_PSEUDONYM_KEY") or None
 # Seconds a background loop sleeps when it found nothing to do.
 SHARECITY_WORKER_IDLE_SECONDS = float(os.environ.get("SHARECITY_WORKER_IDLE_SECONDS", "0.5"))
 
