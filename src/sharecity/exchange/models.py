@@ -69,3 +69,51 @@ class LocalStreamEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform_id}#{self.sequence}"
+
+
+class DownlinkStream(models.Model):
+    """The platform side's position in the hub's directive stream to one platform (``down:<platform_id>``):
+    the last sequence and hash taken, so a copy is dropped and a gap waits for what is missing."""
+
+    platform_id = models.CharField(max_length=64, unique=True)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"down:{self.platform_id}@{self.last_sequence}"
+
+
+class ProducerReceipt(models.Model):
+    """A receipt the hub sent down: its signed statement of the platform's log at a time. Kept so the
+    platform can later prove what it delivered and when."""
+
+    platform_id = models.CharField(max_length=64, db_index=True)
+    tree_size = models.BigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+    verified = models.BooleanField(default=False)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform_id", "tree_size", "issued_at"], name="producer_receipt_unique")
+        ]
+        verbose_name = _("receipt from the hub")
+        verbose_name_plural = _("receipts from the hub")
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}@{self.tree_size}"
+
+    def as_receipt(self) -> dict:
+        return {
+            "platform_id": self.platform_id,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
+            "issued_at": self.issued_at.isoformat(),
+            "key_id": self.key_id,
+            "signature": self.signature,
+        }
