@@ -34,10 +34,12 @@ INSTALLED_APPS = [
     "sharecity.market.parking",
     "sharecity.market.reviews",
     "sharecity.market.complaints",
+    "sharecity.market.directives",
     "sharecity.exchange",
     "sharecity.hub.registry",
     "sharecity.hub.intake",
     "sharecity.hub.monitoring",
+    "sharecity.hub.directives",
     "sharecity.hub.gateway",
     "sharecity.web",
 ]

@@ -9,7 +9,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("exchange/v1/", exchange_api.urls),
     path("hub/quarantine/", include("sharecity.hub.gateway.urls")),
+    path("hub/directives/", include("sharecity.hub.directives.urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
+    path("p/", include("sharecity.market.directives.urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sharecity.hub.directives.services import directive_acknowledged
 from sharecity.hub.monitoring import services as monitoring
 from sharecity.hub.registry.services import platform_register
 
@@ -26,6 +27,7 @@ HANDLERS: dict[str, list[Callable]] = {
     "order.state_changed": [monitoring.order_state_changed],
     "review.published": [monitoring.review_published],
     "complaint.filed": [monitoring.complaint_filed],
+    "directive.acknowledged": [directive_acknowledged],
 }
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
+from sharecity.hub.directives.selectors import directive_counts
 from sharecity.hub.intake.selectors import latest_received_at, quarantine_open_count
 from sharecity.hub.monitoring.selectors import activity_by_district, activity_by_platform, activity_totals
 from sharecity.hub.registry.selectors import regulator_profile_for
@@ -94,6 +95,7 @@ def _figures(profile: RegulatorProfile) -> dict:
         "by_platform": activity_by_platform(district_code=district_code),
         "chart": _chart(by_district),
         "quarantined": quarantine_open_count(),
+        "directives": directive_counts(),
         "latest_received": latest_received_at(),
         "refreshed_at": timezone.now(),
     }

@@ -199,3 +199,22 @@ def space_remove(*, actor: User, space: ParkingSpace) -> ParkingSpace:
     space.status = SpaceStatus.REMOVED
     space.save(update_fields=["status"])
     return space
+
+
+@transaction.atomic
+def space_suspend(*, actor: User | None, space: ParkingSpace, statement_of_reasons: dict,
+                  removed_by: str = "authority") -> ParkingSpace:
+    """Take a space off the platform because an authority ordered it (or the platform decided), with the
+    statement of reasons the provider is given and the hub sees. A space already off stays as it is."""
+    space = ParkingSpace.objects.select_for_update().select_related("platform").get(pk=space.pk)
+    if space.status == SpaceStatus.REMOVED:
+        return space
+    payload = payload_build("listing.removed", listing_id=str(space.public_id), removed_at=timezone.now(),
+                            removed_by=removed_by, statement_of_reasons=statement_of_reasons)
+    space.status = SpaceStatus.REMOVED
+    space.save(update_fields=["status"])
+    fact_record(
+        actor=actor, action="parking.space_suspend", target_type="parking_space", target_id=space.public_id,
+        platform_id=space.platform.exchange_id, message_type="listing.removed", payload=payload,
+    )
+    return space

@@ -26,6 +26,7 @@ from sharecity.market.accounts.selectors import provider_profile_for
 from sharecity.market.accounts.services import provider_verify
 from sharecity.market.complaints.selectors import complaints_of_platform, complaints_of_user
 from sharecity.market.complaints.services import complaint_file
+from sharecity.market.directives.selectors import directive_counts
 from sharecity.market.parking import selectors, services
 from sharecity.market.parking.forms import (
     ApiKeyForm,
@@ -344,6 +345,7 @@ def _console(request, platform: Platform, *, key_form: ApiKeyForm | None = None,
         "keys": api_keys_of_platform(platform=platform),
         "key_form": key_form or ApiKeyForm(),
         "raw_key": raw_key,
+        "directive_counts": directive_counts(platform=platform),
     }, status=status)
 
 

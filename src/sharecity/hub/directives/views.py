@@ -1,0 +1,124 @@
+"""Regulators' pages for directives: the list with deadlines, one directive, and a form per type."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sharecity.hub.directives import selectors, services
+from sharecity.hub.directives.forms import FORMS
+from sharecity.hub.directives.models import DirectiveStatus, DirectiveType
+from sharecity.hub.registry.selectors import registered_platform_names, regulator_profile_for
+from sharecity.kernel.errors import NotFound, ShareCityError
+from sharecity.kernel.timeutil import CITY_TZ
+
+if TYPE_CHECKING:
+    from sharecity.hub.registry.models import RegulatorProfile
+
+# Service fields that the forms call by another name.
+FIELD_ALIASES = {"measures.0.kind": "measure_kind", "measures.0.detail": "measure_detail"}
+
+
+def _regulator(request) -> RegulatorProfile:
+    profile = regulator_profile_for(request.user)
+    if profile is None:
+        raise PermissionDenied(_("Only regulator staff may see and issue directives."))
+    return profile
+
+
+def _row(directive, names: dict[str, str], now) -> dict:
+    return {
+        "directive": directive,
+        "platform_name": names.get(directive.platform_id, directive.platform_id),
+        "overdue": directive.is_overdue(now),
+    }
+
+
+@login_required
+@require_GET
+def directive_list(request):
+    profile = _regulator(request)
+    names = registered_platform_names()
+    platform_id = request.GET.get("platform") or None
+    status = request.GET.get("status") or None
+    if status not in (None, *DirectiveStatus.values):
+        status = None
+    now = timezone.now()
+    directives = selectors.directives_list(platform_id=platform_id, status=status)[:300]
+    return render(request, "hub_directives/list.html", {
+        "profile": profile,
+        "rows": [_row(directive, names, now) for directive in directives],
+        "counts": selectors.directive_counts(platform_id=platform_id),
+        "types": DirectiveType.choices,
+        "platforms": sorted(names.items(), key=lambda item: item[1]),
+        "statuses": DirectiveStatus.choices,
+        "selected_platform": platform_id or "",
+        "selected_status": status or "",
+    })
+
+
+@login_required
+@require_GET
+def directive_detail(request, message_id):
+    _regulator(request)
+    try:
+        directive = selectors.directive_get(message_id=message_id)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    names = registered_platform_names()
+    return render(request, "hub_directives/detail.html", {
+        **_row(directive, names, timezone.now()),
+        "payload": sorted(directive.payload.items()),
+        "acknowledgement": sorted(directive.acknowledgement.items()),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directive_new(request, directive_type: str):
+    profile = _regulator(request)
+    form_class = FORMS.get(directive_type)
+    if form_class is None:
+        raise Http404(_("No such type of directive."))
+    names = registered_platform_names()
+    now = timezone.now()
+    proposed = services.directive_deadline_default(directive_type, issued_at=now).astimezone(CITY_TZ)
+    initial = {"deadline": proposed.replace(second=0, microsecond=0), "platform_id": request.GET.get("platform", "")}
+    form = form_class(request.POST or None, platforms=names, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                directive = services.directive_issue(
+                    actor=request.user, platform_id=form.cleaned_data["platform_id"], directive_type=directive_type,
+                    deadline=form.cleaned_data.get("deadline"), **form.directive_fields(),
+                )
+            except ShareCityError as error:
+                field = FIELD_ALIASES.get(error.field or "", error.field)
+                form.add_error(field if field in form.fields else None, str(error.message))
+                status = error.http_status
+            else:
+                messages.success(request, _("The directive is on its way to %(platform)s. Deadline: %(deadline)s.") % {
+                    "platform": names.get(directive.platform_id, directive.platform_id),
+                    "deadline": f"{directive.deadline.astimezone(CITY_TZ):%Y-%m-%d %H:%M}",
+                })
+                return redirect("hub_directives:detail", message_id=directive.message_id)
+    return render(request, "hub_directives/new.html", {
+        "profile": profile,
+        "form": form,
+        "directive_type": directive_type,
+        "type_label": DirectiveType(directive_type).label,
+        "proposed_deadline": proposed,
+        "proposed_workdays": services.DEADLINE_WORKDAYS.get(directive_type),
+        "proposed_hours": services.EMERGENCY_HOURS if directive_type == "emergency.order" else None,
+        "no_platforms": not names,
+    }, status=status)
