@@ -47,7 +47,7 @@ def cmd_serve(args) -> None:
     if not args.no_workers:
         from sharecity.workers import loops
 
-        workers = loops(["relay", "intake", "tasks"])
+        workers = loops(["relay", "intake", "downlink", "tasks"])
         for loop in workers:
             loop.start()
     url = f"http://{args.host}:{args.port}/"
@@ -66,7 +66,7 @@ def cmd_serve(args) -> None:
 def cmd_worker(args) -> None:
     from sharecity.workers import run_forever
 
-    names = ["relay", "intake", "tasks"] if args.name == "all" else [args.name]
+    names = ["relay", "intake", "downlink", "tasks"] if args.name == "all" else [args.name]
     run_forever(names)
 
 
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="create or update the database schema").set_defaults(func=cmd_migrate)
     commands.add_parser("demo", help="load the demo city (idempotent)").set_defaults(func=cmd_demo)
     worker = commands.add_parser("worker", help="run one background worker")
-    worker.add_argument("name", choices=["relay", "intake", "tasks", "all"])
+    worker.add_argument("name", choices=["relay", "intake", "downlink", "tasks", "all"])
     worker.set_defaults(func=cmd_worker)
     exchange = commands.add_parser("exchange", help="export a platform's exchange log, or verify one")
     actions = exchange.add_subparsers(dest="action", required=True)

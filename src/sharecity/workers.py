@@ -1,6 +1,6 @@
-"""Background loops: the outbox relay, hub intake and the task worker.
+"""Background loops: the outbox relay, hub intake, the platforms' downlink and the task worker.
 
-``sharecity serve`` runs all three on threads next to the web server (embedded mode);
+``sharecity serve`` runs them all on threads next to the web server (embedded mode);
 at scale each runs as its own process with ``sharecity worker NAME``.
 """
 
@@ -14,9 +14,12 @@ import uuid
 from django.conf import settings
 from django.db import close_old_connections
 
+from sharecity.exchange.downlink import downlink_pump
 from sharecity.exchange.relay import relay_pump
 from sharecity.hub.intake.services import intake_pump
+from sharecity.hub.registry.keys import hub_public_keys
 from sharecity.kernel.services import outbox_listener_add
+from sharecity.market.directives.services import directives_receive
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +61,13 @@ def _intake_step() -> bool:
     return (report.applied + report.duplicate + report.quarantined) > 0
 
 
+def _downlink_step() -> bool:
+    """The platforms' side: receipts and directives the hub sent down."""
+    report = downlink_pump(hub_receipt_keys=hub_public_keys, on_directives=directives_receive,
+                           timeout=0.0 if settings.SHARECITY_BUS == "local" else 1.0)
+    return (report.receipts + report.directives + report.duplicate + report.refused) > 0
+
+
 def _tasks_step_factory():
     from django_tasks_db.management.commands.db_worker import Worker
 
@@ -79,10 +89,13 @@ def loops(names: list[str]) -> list[Loop]:
         made.append(Loop("relay", _relay_step))
     if "intake" in names:
         made.append(Loop("intake", _intake_step))
+    if "downlink" in names:
+        made.append(Loop("downlink", _downlink_step))
     if "tasks" in names:
         made.append(Loop("tasks", _tasks_step_factory(), idle_seconds=1.0))
     relay = next((loop for loop in made if loop.name == "relay"), None)
     intake = next((loop for loop in made if loop.name == "intake"), None)
+    downlink = next((loop for loop in made if loop.name == "downlink"), None)
 
     def poke() -> None:
         if relay:
@@ -90,6 +103,9 @@ def loops(names: list[str]) -> list[Loop]:
         if intake:
             # The local transport is the database: intake can start as soon as the relay has written.
             threading.Timer(0.05, intake.wake.set).start()
+        if downlink:
+            # Directives go down after the relay has sent them; receipts after intake.
+            threading.Timer(0.1, downlink.wake.set).start()
 
     outbox_listener_add(poke)
     return made
