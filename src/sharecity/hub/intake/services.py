@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -210,16 +211,52 @@ def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batc
             known.add(envelope.message_id)
             outcomes.append(Outcome.APPLIED)
         if accepted:
-            ReceivedMessage.objects.bulk_create(accepted, batch_size=500)
+            _received_store(accepted)
             stream.merkle_frontier = frontier.to_json()
             stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
-            for envelope, payload in applied_payloads:
-                for handler in handlers_for(envelope.type):
-                    handler(envelope=envelope, payload=payload)
+            _handlers_run(applied_payloads)
             _quarantine_resolve(platform_id=platform_id, message_ids=[item.message_id for item in accepted])
         if gap is not None:
             _gap_record(platform_id=platform_id, first_missing=gap[0], last_missing=gap[1])
     return outcomes, first_error
+
+
+_RECEIVED_COLUMNS = ("message_id", "platform_id", "sequence", "message_type", "schema_version", "envelope",
+                     "envelope_hash", "batch_id", "received_at")
+
+
+def _received_store(accepted: list[ReceivedMessage]) -> None:
+    """Append the accepted messages. On PostgreSQL with COPY inside intake's transaction (the
+    rows are most of what intake writes; COPY is several times faster than a multi-row INSERT)."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        ReceivedMessage.objects.bulk_create(accepted, batch_size=500)
+        return
+    now = timezone.now()
+    table = ReceivedMessage._meta.db_table
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(_RECEIVED_COLUMNS)}) FROM STDIN") as copy:
+            for message in accepted:
+                message.received_at = now
+                copy.write_row((message.message_id, message.platform_id, message.sequence, message.message_type,
+                                message.schema_version, message.envelope, message.envelope_hash, message.batch_id,
+                                now))
+
+
+def _handlers_run(applied: list[tuple[Envelope, object]]) -> None:
+    """Each applied message's read-model handlers, in order. A handler that offers ``apply_many``
+    has its calls of the whole delivery passed to that at the end instead (same effect, a few
+    queries per delivery rather than several per message)."""
+    grouped: dict[Callable, list[tuple[Callable, Envelope, object]]] = {}
+    for envelope, payload in applied:
+        for handler in handlers_for(envelope.type):
+            many = getattr(handler, "apply_many", None)
+            if many is None:
+                handler(envelope=envelope, payload=payload)
+            else:
+                grouped.setdefault(many, []).append((handler, envelope, payload))
+    for many, calls in grouped.items():
+        many(calls)
 
 
 def _quarantine_resolve(*, platform_id: str, message_ids: list[str]) -> None:
