@@ -8,6 +8,7 @@ platform's previous one, so a removed or reordered message breaks the chain.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -65,9 +66,15 @@ def envelope_hash(fields: dict) -> str:
     return hashlib.sha256(canonical_json({name: fields[name] for name in ENVELOPE_FIELDS})).hexdigest()
 
 
+@functools.lru_cache(maxsize=256)
+def _private_key(raw: bytes) -> Ed25519PrivateKey:
+    """Loading a key costs as much as a signature; the relay signs thousands with the same one."""
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
 def envelope_seal(*, private_key: bytes, **fields: Any) -> Envelope:
     digest = envelope_hash(fields)
-    signature = Ed25519PrivateKey.from_private_bytes(private_key).sign(bytes.fromhex(digest))
+    signature = _private_key(private_key).sign(bytes.fromhex(digest))
     return Envelope(**{name: fields[name] for name in ENVELOPE_FIELDS}, hash=digest, signature=_b64(signature))
 
 

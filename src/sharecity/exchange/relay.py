@@ -112,7 +112,22 @@ def _transport_id(batch, direction: str) -> str:
     return str(uuid.uuid5(BATCH_NAMESPACE, f"{direction}:{batch.batch_id}"))
 
 
+_ATTEMPT_COLUMNS = ("message_id", "platform_id", "sequence", "transport", "attempted_at", "succeeded", "error")
+
+
 def _attempts(messages, *, platform_id: str, transport: Transport, error: str) -> None:
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        # One row per message and attempt, as many rows as the relay sends: COPY, not INSERT.
+        now = timezone.now()
+        table = DeliveryAttempt._meta.db_table
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {table} ({', '.join(_ATTEMPT_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for message in messages:
+                copy.write_row((message.message_id, platform_id, message.sequence, transport.name, now, not error,
+                                error))
+        return
     DeliveryAttempt.objects.bulk_create(
         DeliveryAttempt(message_id=message.message_id, platform_id=platform_id, sequence=message.sequence,
                         transport=transport.name, succeeded=not error, error=error)

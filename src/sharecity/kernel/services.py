@@ -95,4 +95,15 @@ def outbox_mark_relayed(*, messages: list[OutboxMessage], relayed_at) -> None:
     """Record that these messages (their ``sequence`` already set) left with the relay."""
     for message in messages:
         message.relayed_at = relayed_at
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        # One statement over two arrays: Django's bulk_update builds a CASE per row, which costs
+        # the relay more than signing the messages.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {OutboxMessage._meta.db_table} AS o SET relayed_at = %s, sequence = v.sequence "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, sequence) WHERE o.id = v.id",
+                [relayed_at, [message.pk for message in messages], [message.sequence for message in messages]],
+            )
+        return
     OutboxMessage.objects.bulk_update(messages, ["sequence", "relayed_at"], batch_size=500)
