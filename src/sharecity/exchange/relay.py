@@ -54,9 +54,15 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
     producer_key_ensure(platform_id=signer)
     private_key = producer_private_key(platform_id=signer)
     with transaction.atomic():
-        stream, _ = ProducerStream.objects.select_for_update().get_or_create(
-            platform_id=stream_id, defaults={"last_hash": GENESIS_HASH}
-        )
+        # Several relay processes share the work: a platform another relay is sending is skipped
+        # (PostgreSQL's SKIP LOCKED), not waited for; it is that relay's until it commits.
+        stream = ProducerStream.objects.select_for_update(skip_locked=True).filter(platform_id=stream_id).first()
+        if stream is None:
+            if ProducerStream.objects.filter(platform_id=stream_id).exists():
+                return
+            stream, _ = ProducerStream.objects.select_for_update().get_or_create(
+                platform_id=stream_id, defaults={"last_hash": GENESIS_HASH}
+            )
         now = timezone.now()
         if stream.next_attempt_at and stream.next_attempt_at > now:
             return
