@@ -51,8 +51,11 @@ DUPLICATE_WINDOW = 120.0
 DISCOVER_EVERY = 3.0
 # Transport messages (batches of up to 500 envelopes) taken from one stream per round:
 # small enough that a fetch is applied well inside the consumer's ack wait.
-PER_STREAM_FETCH = 2
+PER_STREAM_FETCH = 4
 ACK_WAIT = 60.0
+# How long a round of pulls waits on each stream: short while messages flow, longer when idle.
+BUSY_WAIT = 0.02
+IDLE_WAIT = 0.25
 _SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -88,6 +91,7 @@ class NatsTransport:
         self._known_streams: set[str] = set()
         self._discovered_at = 0.0
         self._rotation = 0
+        self._wait = BUSY_WAIT
         self._run(self._connect())
 
     def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
@@ -221,11 +225,15 @@ class NatsTransport:
                 ordered = streams[start:] + streams[:start]
                 per_stream = max(1, min(PER_STREAM_FETCH, limit // len(ordered) or 1))
                 chosen = ordered[: max(1, limit // per_stream)]
-                wait = max(0.05, min(0.25, deadline - time.monotonic()))
+                # An idle stream holds its pull for the whole wait, so keep the wait short while
+                # busy and lengthen it (up to IDLE_WAIT) while nothing comes, to spare the server.
+                wait = max(0.02, min(self._wait, deadline - time.monotonic()))
                 results = await asyncio.gather(*(self._take(sub, per_stream, wait) for _, sub in chosen))
                 messages = [message for result in results for message in result]
                 if messages:
+                    self._wait = BUSY_WAIT
                     return [Delivery(data=message.data, token=message) for message in messages[:limit]]
+                self._wait = min(IDLE_WAIT, self._wait * 2)
             else:
                 await asyncio.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
             idle_rounds += 1

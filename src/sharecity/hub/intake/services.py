@@ -27,7 +27,7 @@ from sharecity.exchange.envelope import GENESIS_HASH, Envelope, canonical_json, 
 from sharecity.exchange.merkle import MerkleFrontier
 from sharecity.exchange.receipts import receipt_body
 from sharecity.exchange.schemas import DIRECTIONS, HUB_TO_PLATFORM, PlatformRegisteredV1, payload_validate
-from sharecity.exchange.transports import Transport, transport_for
+from sharecity.exchange.transports import Delivery, Transport, transport_for
 from sharecity.hub.intake.handlers import handlers_for
 from sharecity.hub.intake.models import (
     IntakeGap,
@@ -121,6 +121,23 @@ def intake_receive_delivery(raw: bytes, *, transport: str = "", sender: str = ""
     ``sender`` is the platform a transport has authenticated (the HTTPS gateway's API key):
     input too broken to name its platform is quarantined under it, so the platform sees it.
     """
+    opened = _open(raw, sender=sender)
+    if isinstance(opened, DeliveryResult):
+        return opened
+    assert opened is not None  # only unknown_later gives None
+    platform_id, items, batch = opened
+    outcomes, error = _apply(platform_id=platform_id, items=items, batch=batch, transport=transport)
+    receipt = receipt_issue(platform_id=platform_id) if Outcome.APPLIED in outcomes else receipt_latest(
+        platform_id=platform_id
+    )
+    return DeliveryResult(outcomes=outcomes, receipt=receipt, error=error)
+
+
+def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
+          ) -> tuple[str, list[tuple[Envelope, bytes]], Batch | None] | DeliveryResult | None:
+    """Parse and verify a delivery: (platform, envelopes with their bytes, batch), or the
+    quarantined result if it cannot be trusted at all. With ``unknown_later``, a platform not
+    registered yet gives None instead (its registration may be in a delivery not applied yet)."""
     batch = envelope = None
     try:
         data = raw_parse(raw)
@@ -133,21 +150,24 @@ def intake_receive_delivery(raw: bytes, *, transport: str = "", sender: str = ""
             envelope_verify(envelope, public_key=_signing_key(envelope))
             items = [(envelope, bytes(raw))]
     except InvalidInput as error:
+        if unknown_later and error.code == "exchange.unknown_platform":
+            return None
         first = batch.envelopes[0] if batch else envelope
         _quarantine(raw, error, first, platform_id=batch.platform_id if batch else (sender or None))
         return DeliveryResult(outcomes=[Outcome.QUARANTINED], error=error.as_dict())
-    platform_id = items[0][0].platform_id
-    outcomes, error = _apply(platform_id=platform_id, items=items, batch=batch, transport=transport)
-    receipt = receipt_issue(platform_id=platform_id) if Outcome.APPLIED in outcomes else receipt_latest(
-        platform_id=platform_id
-    )
-    return DeliveryResult(outcomes=outcomes, receipt=receipt, error=error)
+    return items[0][0].platform_id, items, batch
 
 
 def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batch | None, transport: str
            ) -> tuple[list[Outcome], dict | None]:
-    outcomes: list[Outcome] = []
-    first_error = None
+    [result] = _apply_many(platform_id=platform_id, deliveries=[(items, batch)], transport=transport)
+    return result
+
+
+def _apply_many(*, platform_id: str, deliveries: list[tuple[list[tuple[Envelope, bytes]], Batch | None]],
+                transport: str) -> list[tuple[list[Outcome], dict | None]]:
+    """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error) of each."""
+    results: list[tuple[list[Outcome], dict | None]] = []
     with transaction.atomic():
         stream, _ = IntakeStream.objects.select_for_update().get_or_create(
             platform_id=platform_id, defaults={"last_hash": GENESIS_HASH}
@@ -155,83 +175,89 @@ def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batc
         frontier = MerkleFrontier.from_json(stream.merkle_frontier)
         known = set(
             str(message_id) for message_id in ReceivedMessage.objects.filter(
-                message_id__in=[envelope.message_id for envelope, _ in items]
+                message_id__in=[envelope.message_id for items, _ in deliveries for envelope, _ in items]
             ).values_list("message_id", flat=True)
         )
-        stored_batch = None
-        accepted: list[tuple] = []  # rows of _RECEIVED_COLUMNS without batch and time
+        accepted: list[tuple] = []  # rows of _RECEIVED_COLUMNS without the time
         applied_payloads = []
         gap: tuple[int, int] | None = None
         tried: set[int] = set()
-        for envelope, raw in items:
-            if envelope.message_id in known:
-                outcomes.append(Outcome.DUPLICATE)
-                continue
-            expected = stream.last_sequence + 1
-            problem = None
-            if envelope.sequence < expected:
-                problem = InvalidInput(f"sequence {envelope.sequence} was already used by another message (replay)",
-                                       field="sequence", code="exchange.replayed_sequence")
-            elif envelope.sequence > expected:
-                if expected not in tried:  # not refused just now: it has not arrived
-                    gap = gap or (expected, envelope.sequence - 1)
-                outcomes.append(Outcome.DEFERRED)
-                continue
-            elif envelope.prev_hash != stream.last_hash:
-                problem = InvalidInput("prev_hash does not match the hash of the platform's previous message",
-                                       field="prev_hash", code="exchange.broken_chain")
-            tried.add(envelope.sequence)
-            if problem is None and DIRECTIONS.get(envelope.type) == HUB_TO_PLATFORM:
-                problem = InvalidInput(f"{envelope.type} is sent by the hub to platforms, never by a platform",
-                                       field="type", code="exchange.wrong_direction")
-            if problem is None:
-                try:
-                    payload = payload_validate(envelope.type, envelope.schema_version, envelope.payload)
-                except InvalidInput as error:
-                    problem = error
-            if problem is not None:
-                _quarantine(raw, problem, envelope)
-                first_error = first_error or problem.as_dict()
-                outcomes.append(Outcome.QUARANTINED)
-                continue
-            if batch is not None and stored_batch is None:
-                stored_batch = ReceivedBatch.objects.create(
-                    platform_id=platform_id, first_sequence=batch.first_sequence, last_sequence=batch.last_sequence,
-                    merkle_root=batch.merkle_root, signature=batch.signature, transport=transport,
-                )
-            accepted.append((envelope.message_id, platform_id, envelope.sequence, envelope.type,
-                             envelope.schema_version, raw, envelope.hash))
-            applied_payloads.append((envelope, payload))
-            frontier.append(bytes.fromhex(envelope.hash))
-            stream.last_sequence = envelope.sequence
-            stream.last_hash = envelope.hash
-            known.add(envelope.message_id)
-            outcomes.append(Outcome.APPLIED)
+        for items, batch in deliveries:
+            outcomes: list[Outcome] = []
+            first_error = None
+            stored_batch = None
+            for envelope, raw in items:
+                if envelope.message_id in known:
+                    outcomes.append(Outcome.DUPLICATE)
+                    continue
+                expected = stream.last_sequence + 1
+                problem = None
+                if envelope.sequence < expected:
+                    problem = InvalidInput(
+                        f"sequence {envelope.sequence} was already used by another message (replay)",
+                        field="sequence", code="exchange.replayed_sequence")
+                elif envelope.sequence > expected:
+                    if expected not in tried:  # not refused just now: it has not arrived
+                        gap = gap or (expected, envelope.sequence - 1)
+                    outcomes.append(Outcome.DEFERRED)
+                    continue
+                elif envelope.prev_hash != stream.last_hash:
+                    problem = InvalidInput("prev_hash does not match the hash of the platform's previous message",
+                                           field="prev_hash", code="exchange.broken_chain")
+                tried.add(envelope.sequence)
+                if problem is None and DIRECTIONS.get(envelope.type) == HUB_TO_PLATFORM:
+                    problem = InvalidInput(f"{envelope.type} is sent by the hub to platforms, never by a platform",
+                                           field="type", code="exchange.wrong_direction")
+                if problem is None:
+                    try:
+                        payload = payload_validate(envelope.type, envelope.schema_version, envelope.payload)
+                    except InvalidInput as error:
+                        problem = error
+                if problem is not None:
+                    _quarantine(raw, problem, envelope)
+                    first_error = first_error or problem.as_dict()
+                    outcomes.append(Outcome.QUARANTINED)
+                    continue
+                if batch is not None and stored_batch is None:
+                    stored_batch = ReceivedBatch.objects.create(
+                        platform_id=platform_id, first_sequence=batch.first_sequence,
+                        last_sequence=batch.last_sequence, merkle_root=batch.merkle_root, signature=batch.signature,
+                        transport=transport,
+                    )
+                accepted.append((envelope.message_id, platform_id, envelope.sequence, envelope.type,
+                                 envelope.schema_version, raw, envelope.hash,
+                                 stored_batch.pk if stored_batch is not None else None))
+                applied_payloads.append((envelope, payload))
+                frontier.append(bytes.fromhex(envelope.hash))
+                stream.last_sequence = envelope.sequence
+                stream.last_hash = envelope.hash
+                known.add(envelope.message_id)
+                outcomes.append(Outcome.APPLIED)
+            results.append((outcomes, first_error))
         if accepted:
-            _received_store(accepted, batch=stored_batch)
+            _received_store(accepted)
             stream.merkle_frontier = frontier.to_json()
             stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
             _handlers_run(applied_payloads)
             _quarantine_resolve(platform_id=platform_id, message_ids=[row[0] for row in accepted])
         if gap is not None:
             _gap_record(platform_id=platform_id, first_missing=gap[0], last_missing=gap[1])
-    return outcomes, first_error
+    return results
 
 
 _RECEIVED_COLUMNS = ("message_id", "platform_id", "sequence", "message_type", "schema_version", "envelope",
                      "envelope_hash", "batch_id", "received_at")
 
 
-def _received_store(accepted: list[tuple], *, batch: ReceivedBatch | None) -> None:
-    """Append the accepted messages (rows of ``_RECEIVED_COLUMNS`` up to the batch). On PostgreSQL
+def _received_store(accepted: list[tuple]) -> None:
+    """Append the accepted messages (rows of ``_RECEIVED_COLUMNS`` up to the time). On PostgreSQL
     with COPY inside intake's transaction: the rows are most of what intake writes, and COPY is
     several times faster than a multi-row INSERT of model instances."""
     now = timezone.now()
-    batch_id = batch.pk if batch is not None else None
     connection = transaction.get_connection()
     if connection.vendor != "postgresql":
         ReceivedMessage.objects.bulk_create(
-            [ReceivedMessage(**dict(zip(_RECEIVED_COLUMNS, (*row, batch_id, now), strict=True))) for row in accepted],
+            [ReceivedMessage(**dict(zip(_RECEIVED_COLUMNS, (*row, now), strict=True))) for row in accepted],
             batch_size=500,
         )
         return
@@ -239,7 +265,7 @@ def _received_store(accepted: list[tuple], *, batch: ReceivedBatch | None) -> No
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({', '.join(_RECEIVED_COLUMNS)}) FROM STDIN") as copy:
             for row in accepted:
-                copy.write_row((*row, batch_id, now))
+                copy.write_row((*row, now))
 
 
 def _handlers_run(applied: list[tuple[Envelope, object]]) -> None:
@@ -308,13 +334,41 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
     deliveries = transport.fetch(limit=limit, timeout=timeout)
     settled, retry = [], []
     receipts: dict[str, dict] = {}
-    for delivery in deliveries:
-        result = intake_receive_delivery(delivery.data, transport=transport.name)
-        for outcome in result.outcomes:
-            report.add(outcome)
-        (retry if Outcome.DEFERRED in result.outcomes else settled).append(delivery)
-        if result.receipt:
-            receipts[result.receipt["platform_id"]] = result.receipt
+    # A platform's deliveries in this fetch are applied together, in their order, in one
+    # transaction with one receipt: the per-delivery work (locks, look-ups, read-model updates,
+    # the signed receipt) is paid once per platform, which keeps up when batches are small.
+    # A platform's first deliveries may register it: what its key cannot be found for yet is
+    # opened again once those are applied (a second round), and only then refused.
+    waiting = list(deliveries)
+    for last_round in (False, True):
+        by_platform: dict[str, list[tuple[Delivery, list[tuple[Envelope, bytes]], Batch | None]]] = {}
+        later = []
+        for delivery in waiting:
+            opened = _open(delivery.data, unknown_later=not last_round)
+            if opened is None:
+                later.append(delivery)
+                continue
+            if isinstance(opened, DeliveryResult):
+                report.add(Outcome.QUARANTINED)
+                settled.append(delivery)
+                continue
+            platform_id, items, batch = opened
+            by_platform.setdefault(platform_id, []).append((delivery, items, batch))
+        for platform_id, group in by_platform.items():
+            results = _apply_many(platform_id=platform_id, deliveries=[(items, batch) for _, items, batch in group],
+                                  transport=transport.name)
+            applied = False
+            for (delivery, _, _), (outcomes, _) in zip(group, results, strict=True):
+                for outcome in outcomes:
+                    report.add(outcome)
+                (retry if Outcome.DEFERRED in outcomes else settled).append(delivery)
+                applied = applied or Outcome.APPLIED in outcomes
+            receipt = receipt_issue(platform_id=platform_id) if applied else receipt_latest(platform_id=platform_id)
+            if receipt:
+                receipts[platform_id] = receipt
+        waiting = later
+        if not waiting:
+            break
     transport.ack(settled)
     transport.nak(retry)
     for receipt in receipts.values():
