@@ -84,9 +84,8 @@ class DownlinkStream(models.Model):
         return f"down:{self.platform_id}@{self.last_sequence}"
 
 
-class ProducerReceipt(models.Model):
-    """A receipt the hub sent down: its signed statement of the platform's log at a time. Kept so the
-    platform can later prove what it delivered and when."""
+class ReceiptRecord(models.Model):
+    """The fields of a receipt (a signed tree head), as the hub keeps it and as a platform does."""
 
     platform_id = models.CharField(max_length=64, db_index=True)
     tree_size = models.BigIntegerField()
@@ -94,16 +93,9 @@ class ProducerReceipt(models.Model):
     issued_at = models.DateTimeField()
     key_id = models.CharField(max_length=16)
     signature = models.CharField(max_length=100)
-    verified = models.BooleanField(default=False)
-    received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["platform_id", "tree_size", "issued_at"], name="producer_receipt_unique")
-        ]
-        verbose_name = _("receipt from the hub")
-        verbose_name_plural = _("receipts from the hub")
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.platform_id}@{self.tree_size}"
@@ -117,3 +109,19 @@ class ProducerReceipt(models.Model):
             "key_id": self.key_id,
             "signature": self.signature,
         }
+
+
+class ProducerReceipt(ReceiptRecord):
+    """A receipt the hub sent down: its signed statement of the platform's log at a time. Kept so the
+    platform can later prove what it delivered and when."""
+
+    verified = models.BooleanField(default=False)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform_id", "tree_size", "issued_at"], name="producer_receipt_unique")
+        ]
+        verbose_name = _("receipt from the hub")
+        verbose_name_plural = _("receipts from the hub")

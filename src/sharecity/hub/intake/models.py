@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sharecity.exchange.models import ReceiptRecord
+
 
 class ReceivedBatch(models.Model):
     """A batch as the platform signed it: its Merkle root and the platform's signature over it."""
@@ -83,39 +85,18 @@ class QuarantinedMessage(models.Model):
         return f"{self.code}: {self.reason[:60]}"
 
 
-class SignedTreeHead(models.Model):
+class SignedTreeHead(ReceiptRecord):
     """A receipt: the hub's signed statement of a platform's log (size and Merkle root) at a time.
 
     Kept append-only, so any two receipts can be checked for consistency: the later log
     extends the earlier one and nothing was removed.
     """
 
-    platform_id = models.CharField(max_length=64)
-    tree_size = models.BigIntegerField()
-    root_hash = models.CharField(max_length=64)
-    issued_at = models.DateTimeField()
-    key_id = models.CharField(max_length=16)
-    signature = models.CharField(max_length=100)
-
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["platform_id", "tree_size"], name="sth_platform_size_idx")]
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
-
-    def __str__(self) -> str:
-        return f"{self.platform_id}@{self.tree_size}"
-
-    def as_receipt(self) -> dict:
-        return {
-            "platform_id": self.platform_id,
-            "tree_size": self.tree_size,
-            "root_hash": self.root_hash,
-            "issued_at": self.issued_at.isoformat(),
-            "key_id": self.key_id,
-            "signature": self.signature,
-        }
-
 
 class IntakeGap(models.Model):
     """A hole in a platform's sequence, seen when a later message arrived first.
