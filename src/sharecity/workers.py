@@ -16,6 +16,9 @@ from django.db import close_old_connections
 
 from sharecity.exchange.downlink import downlink_pump
 from sharecity.exchange.relay import relay_pump
+from sharecity.exchange.resend import relay_resend
+from sharecity.exchange.transports import transport_for
+from sharecity.hub.intake.resend import resend_requests_send
 from sharecity.hub.intake.services import intake_pump
 from sharecity.hub.registry.keys import hub_public_keys
 from sharecity.kernel.services import outbox_listener_add
@@ -58,14 +61,19 @@ def _relay_step() -> bool:
 
 def _intake_step() -> bool:
     report = intake_pump(timeout=0.0 if settings.SHARECITY_BUS == "local" else 1.0)
+    resend_requests_send(transport=transport_for())
     return (report.applied + report.duplicate + report.quarantined) > 0
+
+
+def _resend(platform_id: str, first_sequence: int, last_sequence: int) -> int:
+    return relay_resend(platform_id=platform_id, first_sequence=first_sequence, last_sequence=last_sequence)
 
 
 def _downlink_step() -> bool:
     """The platforms' side: receipts and directives the hub sent down."""
-    report = downlink_pump(hub_receipt_keys=hub_public_keys, on_directives=directives_receive,
+    report = downlink_pump(hub_receipt_keys=hub_public_keys, on_directives=directives_receive, on_resend=_resend,
                            timeout=0.0 if settings.SHARECITY_BUS == "local" else 1.0)
-    return (report.receipts + report.directives + report.duplicate + report.refused) > 0
+    return (report.receipts + report.directives + report.duplicate + report.refused + report.resend_requests) > 0
 
 
 def _tasks_step_factory():

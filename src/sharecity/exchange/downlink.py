@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from sharecity.exchange.batches import batch_parse, batch_verify, is_batch
 from sharecity.exchange.envelope import GENESIS_HASH, Envelope
 from sharecity.exchange.models import DownlinkStream, ProducerKey, ProducerReceipt
-from sharecity.exchange.receipts import RECEIPT_FIELDS, receipt_verify
+from sharecity.exchange.receipts import RECEIPT_FIELDS, receipt_verify, resend_request_verify
 from sharecity.exchange.relay import HUB_PRODUCER_ID
 from sharecity.exchange.transports import Delivery, Transport, transport_for
 from sharecity.kernel.errors import InvalidInput
@@ -46,6 +46,7 @@ class DownlinkReport:
     duplicate: int = 0
     deferred: int = 0
     refused: int = 0
+    resend_requests: int = 0
 
 
 class DirectivesNotTaken(Exception):
@@ -138,8 +139,22 @@ def _batch_take(data: dict, *, public_key: str | None, on_directives: Callable[[
     return True
 
 
+def _resend_take(request, *, hub_receipt_keys: dict[str, str] | None,
+                 on_resend: Callable[[str, int, int], object] | None) -> None:
+    """The hub asks for a range again: only a request it signed is honoured."""
+    if not isinstance(request, dict) or hub_receipt_keys is None:
+        raise InvalidInput("a resend request needs the hub's keys to check it", field="request",
+                           code="exchange.malformed")
+    if not resend_request_verify(request, hub_keys=hub_receipt_keys):
+        raise InvalidInput("the resend request is not signed by the hub", field="request.signature",
+                           code="exchange.bad_signature")
+    if on_resend is not None:
+        on_resend(str(request["platform_id"]), int(request["first_sequence"]), int(request["last_sequence"]))
+
+
 def downlink_receive(raw: bytes, *, hub_receipt_keys: dict[str, str] | None, hub_public_key: str | None,
-                     on_directives: Callable[[list[Envelope]], None], report: DownlinkReport | None = None) -> bool:
+                     on_directives: Callable[[list[Envelope]], None], report: DownlinkReport | None = None,
+                     on_resend: Callable[[str, int, int], object] | None = None) -> bool:
     """Take one downlink delivery. Returns False when it must be delivered again later (a gap)."""
     report = report if report is not None else DownlinkReport()
     try:
@@ -149,6 +164,10 @@ def downlink_receive(raw: bytes, *, hub_receipt_keys: dict[str, str] | None, hub
         if data.get("kind") == "receipt":
             receipt_store(data.get("receipt"), hub_receipt_keys=hub_receipt_keys)  # type: ignore[arg-type]
             report.receipts += 1
+            return True
+        if data.get("kind") == "resend_request":
+            _resend_take(data.get("request"), hub_receipt_keys=hub_receipt_keys, on_resend=on_resend)
+            report.resend_requests += 1
             return True
         if is_batch(data):
             return _batch_take(data, public_key=hub_public_key, on_directives=on_directives, report=report)
@@ -164,6 +183,7 @@ def downlink_pump(*, transport: Transport | None = None,
                   hub_receipt_keys: Callable[[], dict[str, str]] | None,
                   on_directives: Callable[[list[Envelope]], None],
                   hub_producer_key: Callable[[], str | None] = hub_producer_public_key,
+                  on_resend: Callable[[str, int, int], object] | None = None,
                   limit: int = 100, timeout: float = 0.0) -> DownlinkReport:
     """Fetch what the hub sent down, verify it, keep receipts, hand directives to ``on_directives``,
     and acknowledge what is settled (a gap is left for a later fetch)."""
@@ -182,7 +202,7 @@ def downlink_pump(*, transport: Transport | None = None,
         for delivery in pending:
             try:
                 done = downlink_receive(delivery.data, hub_receipt_keys=keys, hub_public_key=public_key,
-                                        on_directives=on_directives, report=report)
+                                        on_directives=on_directives, report=report, on_resend=on_resend)
             except DirectivesNotTaken:
                 # The callback failed: nothing was taken; the delivery comes again.
                 logger.exception("downlink delivery could not be applied; retrying later")

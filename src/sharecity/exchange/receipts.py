@@ -25,3 +25,24 @@ def receipt_verify(receipt: dict, *, hub_public_key: str) -> bool:
     except (InvalidSignature, ValueError, KeyError):
         return False
     return True
+
+
+RESEND_REQUEST_FIELDS = ("platform_id", "first_sequence", "last_sequence", "requested_at")
+
+
+def resend_request_body(request: dict) -> bytes:
+    """The bytes the hub signs when it asks a platform to send a range again."""
+    return canonical_json({name: request[name] for name in RESEND_REQUEST_FIELDS})
+
+
+def resend_request_verify(request: dict, *, hub_keys: dict[str, str]) -> bool:
+    key = hub_keys.get(request.get("key_id", ""))
+    if key is None:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(key.encode())).verify(
+            base64.urlsafe_b64decode(request["signature"].encode()), resend_request_body(request)
+        )
+    except (InvalidSignature, ValueError, KeyError):
+        return False
+    return True

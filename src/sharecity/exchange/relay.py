@@ -46,6 +46,21 @@ def _backoff(failures: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** max(failures - 1, 0)))
 
 
+def envelope_fields(message, *, platform_id: str, sequence: int, prev_hash: str) -> dict:
+    """The envelope of an outbox row at a stream position: a pure function of both, so a
+    message sent again (after a crash, or on request) is byte-identical."""
+    return {
+        "message_id": str(message.message_id),
+        "platform_id": platform_id,
+        "type": message.message_type,
+        "schema_version": message.schema_version,
+        "sequence": sequence,
+        "sent_at": message.created_at.astimezone(dt.UTC).isoformat(),
+        "payload": message.payload,
+        "prev_hash": prev_hash,
+    }
+
+
 def _relay_platform(*, platform_id: str, transport: Transport, limit: int, report: RelayReport,
                     direction: str = "up") -> None:
     # Facts are signed by the platform's key; directives down to a platform by the hub's.
@@ -75,14 +90,7 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
             sequence += 1
             envelope = envelope_seal(
                 private_key=private_key,
-                message_id=str(message.message_id),
-                platform_id=platform_id,
-                type=message.message_type,
-                schema_version=message.schema_version,
-                sequence=sequence,
-                sent_at=message.created_at.astimezone(dt.UTC).isoformat(),
-                payload=message.payload,
-                prev_hash=prev_hash,
+                **envelope_fields(message, platform_id=platform_id, sequence=sequence, prev_hash=prev_hash),
             )
             message.sequence = sequence
             prev_hash = envelope.hash

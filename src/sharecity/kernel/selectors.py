@@ -39,3 +39,10 @@ def outbox_pending_for_platform(*, platform_id: str, limit: int, lock: bool, dir
     if lock:
         rows = rows.select_for_update()
     return list(rows[:limit])
+
+
+def outbox_relayed_through(*, platform_id: str, last_sequence: int) -> QuerySet[OutboxMessage]:
+    """A platform's relayed facts from the first up to ``last_sequence``, in stream order."""
+    return OutboxMessage.objects.filter(
+        platform_id=platform_id, direction="up", sequence__isnull=False, sequence__lte=last_sequence
+    ).order_by("sequence")

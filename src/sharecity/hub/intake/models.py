@@ -110,6 +110,7 @@ class IntakeGap(models.Model):
     last_missing = models.BigIntegerField()
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
+    last_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["platform_id", "first_missing"]
