@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import uuid
 from urllib.parse import urlparse
 
 import pytest
@@ -60,3 +61,19 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+@pytest.fixture
+def nats_transport():
+    """A NATS JetStream transport with streams, subjects and durable consumers of this test's
+    own, removed afterwards so nothing is left on the shared server."""
+    from sharecity.exchange.transports.nats import NatsTransport
+
+    tag = uuid.uuid4().hex[:12]
+    transport = NatsTransport(NATS_URL, stream=f"SCTEST_{tag}", subject_prefix=f"sctest.{tag}.",
+                              durable=f"hub-intake-{tag}")
+    try:
+        yield transport
+    finally:
+        transport.purge(recreate=False)
+        transport.close()

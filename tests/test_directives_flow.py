@@ -20,7 +20,6 @@ from sharecity.exchange.models import DownlinkStream, LocalStreamEntry, Producer
 from sharecity.exchange.receipts import receipt_verify
 from sharecity.exchange.relay import relay_pump
 from sharecity.exchange.transports.local import LocalTransport
-from sharecity.exchange.transports.nats import NatsTransport
 from sharecity.hub.directives.models import Directive, DirectiveStatus
 from sharecity.hub.directives.services import directive_issue
 from sharecity.hub.intake.services import intake_pump
@@ -32,7 +31,6 @@ from sharecity.market.directives.models import ReceivedDirective
 from sharecity.market.directives.services import directives_receive
 from sharecity.market.platforms.services import operator_add
 from tests import factories
-from tests.conftest import NATS_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -222,19 +220,6 @@ def test_a_failing_callback_leaves_the_directive_for_the_next_pass(parties):
 
 
 # --- NATS JetStream ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def nats_transport():
-    """A stream, subject space and durable consumer of this test's own, removed afterwards."""
-    tag = uuid.uuid4().hex[:12]
-    transport = NatsTransport(NATS_URL, stream=f"SCTEST_{tag}", subject_prefix=f"sctest.{tag}.",
-                              durable=f"hub-intake-{tag}")
-    try:
-        yield transport
-    finally:
-        transport.purge(recreate=False)
-        transport.close()
 
 
 def until(step, done, *, seconds: float = 20.0) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 
 import pytest
 
@@ -15,24 +14,10 @@ from sharecity.hub.intake.models import IntakeStream, QuarantinedMessage
 from sharecity.hub.intake.services import IntakeReport, intake_pump
 from sharecity.hub.monitoring.services import NO_DISTRICT
 from sharecity.hub.registry.models import RegisteredPlatform
-from tests.conftest import NATS_URL
 from tests.factories import make_platform, make_provider, make_space
 from tests.hub.slice import craft, expected_stat, run_slice, stat
 
 pytestmark = [pytest.mark.nats, pytest.mark.django_db]
-
-
-@pytest.fixture
-def nats_transport():
-    """A stream, subject space and durable consumer of this test's own, removed afterwards."""
-    tag = uuid.uuid4().hex[:12]
-    transport = NatsTransport(NATS_URL, stream=f"SCTEST_{tag}", subject_prefix=f"sctest.{tag}.",
-                              durable=f"hub-intake-{tag}")
-    try:
-        yield transport
-    finally:
-        transport.purge(recreate=False)
-        transport.close()
 
 
 class Recording:
