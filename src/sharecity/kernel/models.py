@@ -60,7 +60,13 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["relayed_at", "id"], name="outbox_pending_idx")]
+        indexes = [
+            models.Index(fields=["relayed_at", "id"], name="outbox_pending_idx"),
+            # What the relay reads: a platform's pending rows in order. Partial, so it stays as
+            # small as the backlog however many rows have been relayed.
+            models.Index(fields=["platform_id", "direction", "id"], condition=models.Q(relayed_at__isnull=True),
+                         name="outbox_stream_pending_idx"),
+        ]
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
 
