@@ -95,10 +95,6 @@ def receipt_store(receipt: dict, *, hub_receipt_keys: dict[str, str] | None) -> 
     return stored
 
 
-def receipts_of_platform(*, platform_id: str) -> list[ProducerReceipt]:
-    return list(ProducerReceipt.objects.filter(platform_id=platform_id).order_by("id"))
-
-
 def receipt_latest(*, platform_id: str) -> ProducerReceipt | None:
     return ProducerReceipt.objects.filter(platform_id=platform_id).order_by("-tree_size", "-id").first()
 

@@ -8,10 +8,6 @@ from zoneinfo import ZoneInfo
 CITY_TZ = ZoneInfo("Asia/Shanghai")
 
 
-def to_city(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(CITY_TZ)
-
-
 def city_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=CITY_TZ)
 

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
-from sharecity.hub.gateway.models import IngestKey
 from sharecity.hub.intake import selectors as intake_selectors
 from sharecity.hub.intake.models import QuarantinedMessage
 
 RAW_EXCERPT_CHARS = 2000
-
-
-def ingest_keys_for(*, platform_id: str) -> QuerySet[IngestKey]:
-    return IngestKey.objects.filter(platform_id=platform_id)
 
 
 def raw_excerpt(entry: QuarantinedMessage, *, limit: int = RAW_EXCERPT_CHARS) -> str:

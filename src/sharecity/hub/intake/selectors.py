@@ -22,13 +22,6 @@ def latest_received_at(*, platform_ids: list[str] | None = None) -> dt.datetime 
     return messages.aggregate(latest=Max("received_at"))["latest"]
 
 
-def received_count() -> int:
-    return ReceivedMessage.objects.count()
-
-
-# --- for the HTTPS gateway and the hub's quarantine page ------------------------------------------------------
-
-
 def quarantine_list(*, platform_id: str | None = None, status: str = "all", code: str | None = None):
     """Quarantined inputs, newest first; ``status`` is ``open``, ``resolved`` or ``all``."""
     entries = QuarantinedMessage.objects.all()

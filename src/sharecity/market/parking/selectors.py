@@ -81,10 +81,6 @@ def space_search(*, platform: Platform, district_code: str | None = None, vehicl
     return found
 
 
-def spaces_of_provider(*, platform: Platform, provider) -> QuerySet[ParkingSpace]:
-    return ParkingSpace.objects.filter(platform=platform, provider=provider).prefetch_related("windows")
-
-
 def booking_get(*, platform: Platform, public_id) -> Booking:
     booking = (Booking.objects.filter(platform=platform, public_id=public_id)
                .select_related("space", "space__provider", "customer", "platform").first())

@@ -193,15 +193,6 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
 
 
 @transaction.atomic
-def space_remove(*, actor: User, space: ParkingSpace) -> ParkingSpace:
-    if space.provider_id != actor.pk:
-        raise Forbidden(_("Only the provider can remove this space."), field="space_id")
-    space.status = SpaceStatus.REMOVED
-    space.save(update_fields=["status"])
-    return space
-
-
-@transaction.atomic
 def space_suspend(*, actor: User | None, space: ParkingSpace, statement_of_reasons: dict,
                   removed_by: str = "authority") -> ParkingSpace:
     """Take a space off the platform because an authority ordered it (or the platform decided), with the

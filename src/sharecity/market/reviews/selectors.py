@@ -9,10 +9,6 @@ def reviews_of_booking(*, booking) -> QuerySet[Review]:
     return Review.objects.filter(booking=booking)
 
 
-def reviews_of_platform(*, platform) -> QuerySet[Review]:
-    return Review.objects.filter(platform=platform).select_related("booking")
-
-
 def space_rating(*, space) -> dict:
     """Average of the customers' ratings of a space."""
     return Review.objects.filter(booking__space=space, author_role="customer").aggregate(
