@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -21,47 +22,48 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(ShareCityError)
-def _sharecity_error(request: HttpRequest, error: ShareCityError):
-    return api.create_response(request, error.as_dict(), status=error.http_status)
+def _error_handlers_install(target: NinjaAPI, *, not_authenticated: str, auth_field: str | None) -> None:
+    """Every error leaves an API as {code, message, field}, whichever API it is."""
+
+    @target.exception_handler(ShareCityError)
+    def _sharecity_error(request: HttpRequest, error: ShareCityError):
+        return target.create_response(request, error.as_dict(), status=error.http_status)
+
+    @target.exception_handler(NinjaValidationError)
+    def _validation_error(request: HttpRequest, error: NinjaValidationError):
+        first = error.errors[0] if error.errors else {}
+        location = [str(part) for part in first.get("loc", [])]
+        if len(location) > 2 and location[0] in ("body", "form"):
+            # ("body", <the view's argument name>, field, ...): name the field the client sent.
+            location = location[2:]
+        elif location and location[0] in ("body", "form", "query", "path", "header", "cookie"):
+            location = location[1:]
+        field = ".".join(location) or None
+        return target.create_response(
+            request,
+            {"code": "invalid", "message": first.get("msg", _("Invalid input.")), "field": field,
+             "errors": error.errors},
+            status=422,
+        )
+
+    @target.exception_handler(AuthenticationError)
+    def _authentication_error(request: HttpRequest, error: AuthenticationError):
+        return target.create_response(
+            request, {"code": "not_authenticated", "message": _(not_authenticated), "field": auth_field}, status=401
+        )
+
+    @target.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, error: HttpError):
+        if error.status_code == 403 and "csrf" in str(error).lower():
+            body = {"code": "csrf_failed", "message": _("The CSRF token is missing or wrong: reload the page."),
+                    "field": "csrfmiddlewaretoken"}
+        else:
+            body = {"code": "http_error", "message": str(error), "field": None}
+        return target.create_response(request, body, status=error.status_code)
 
 
-@api.exception_handler(NinjaValidationError)
-def _validation_error(request: HttpRequest, error: NinjaValidationError):
-    first = error.errors[0] if error.errors else {}
-    location = [str(part) for part in first.get("loc", [])]
-    if len(location) > 2 and location[0] in ("body", "form"):
-        # ("body", <the view's argument name>, field, ...): name the field the client sent.
-        location = location[2:]
-    elif location and location[0] in ("body", "form", "query", "path", "header", "cookie"):
-        location = location[1:]
-    field = ".".join(location) or None
-    return api.create_response(
-        request,
-        {"code": "invalid", "message": first.get("msg", _("Invalid input.")), "field": field, "errors": error.errors},
-        status=422,
-    )
-
-
-@api.exception_handler(AuthenticationError)
-def _authentication_error(request: HttpRequest, error: AuthenticationError):
-    return api.create_response(
-        request,
-        {"code": "not_authenticated", "message": _("Sign in, or send a platform API key in X-API-Key."), "field": None},
-        status=401,
-    )
-
-
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, error: HttpError):
-    if error.status_code == 403 and "csrf" in str(error).lower():
-        body = {"code": "csrf_failed", "message": _("The CSRF token is missing or wrong: reload the page."),
-                "field": "csrfmiddlewaretoken"}
-    else:
-        body = {"code": "http_error", "message": str(error), "field": None}
-    return api.create_response(request, body, status=error.status_code)
-
-
+_error_handlers_install(api, not_authenticated=gettext_noop("Sign in, or send a platform API key in X-API-Key."),
+                        auth_field=None)
 api.add_router("/", market_router)
 
 
@@ -76,29 +78,8 @@ exchange_api = NinjaAPI(
 )
 
 
-@exchange_api.exception_handler(ShareCityError)
-def _exchange_error(request: HttpRequest, error: ShareCityError):
-    return exchange_api.create_response(request, error.as_dict(), status=error.http_status)
-
-
-@exchange_api.exception_handler(NinjaValidationError)
-def _exchange_validation_error(request: HttpRequest, error: NinjaValidationError):
-    first = error.errors[0] if error.errors else {}
-    location = [str(part) for part in first.get("loc", [])][1:]
-    return exchange_api.create_response(
-        request, {"code": "invalid", "message": first.get("msg", _("Invalid input.")),
-                  "field": ".".join(location) or None}, status=422,
-    )
-
-
-@exchange_api.exception_handler(AuthenticationError)
-def _exchange_authentication_error(request: HttpRequest, error: AuthenticationError):
-    return exchange_api.create_response(
-        request,
-        {"code": "not_authenticated", "message": _("Send the platform's ingest key in X-Exchange-Key."),
-         "field": "X-Exchange-Key"},
-        status=401,
-    )
-
-
+_error_handlers_install(
+    exchange_api, not_authenticated=gettext_noop("Send the platform's ingest key in X-Exchange-Key."),
+    auth_field="X-Exchange-Key",
+)
 exchange_api.add_router("/", gateway_router)
