@@ -59,8 +59,9 @@ def cmd_serve(args) -> None:
     try:
         serve(application, host=args.host, port=args.port, threads=8, ident="ShareCity")
     finally:
-        for loop in workers:
-            loop.stop()
+        from sharecity.workers import workers_stop
+
+        workers_stop(workers)
 
 
 def cmd_worker(args) -> None:

@@ -17,7 +17,7 @@ from django.db import close_old_connections
 from sharecity.exchange.downlink import downlink_pump
 from sharecity.exchange.relay import relay_pump
 from sharecity.exchange.resend import relay_resend
-from sharecity.exchange.transports import transport_for
+from sharecity.exchange.transports import transport_for, transports_close
 from sharecity.hub.intake.resend import resend_requests_send
 from sharecity.hub.intake.services import intake_pump
 from sharecity.hub.registry.keys import hub_public_keys
@@ -130,5 +130,13 @@ def run_forever(names: list[str]) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for loop in running:
-            loop.stop()
+        workers_stop(running)
+
+
+def workers_stop(running: list[Loop]) -> None:
+    """Stop the loops, then close the transport connections they shared (NATS keeps none open)."""
+    for loop in running:
+        loop.stop()
+    for loop in running:
+        loop.join(timeout=5)
+    transports_close()
