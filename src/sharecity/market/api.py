@@ -73,6 +73,12 @@ class Caller:
         return self.user
 
     @property
+    def lists_whole_platform(self) -> bool:
+        """A machine client not acting for anyone lists everything of its platform; otherwise a
+        list shows what the acting person may see."""
+        return self.machine and self.user is None
+
+    @property
     def sees_whole_platform(self) -> bool:
         return self.machine or is_operator(user=self.user, platform=self.platform)
 
@@ -280,7 +286,7 @@ def bookings_create(request, platform: str, data: BookingIn):
 @router.get("/p/{platform}/bookings", response={200: list[BookingOut], **ERRORS}, tags=["parking"])
 def bookings_list(request, platform: str):
     caller = Caller(request, platform)
-    if caller.sees_whole_platform and caller.user is None:
+    if caller.lists_whole_platform:
         bookings = parking_selectors.bookings_visible_to(platform=caller.platform, user=None, as_platform=True)
     else:
         bookings = parking_selectors.bookings_visible_to(platform=caller.platform, user=caller.person())
@@ -335,7 +341,7 @@ def complaints_create(request, platform: str, booking_id: uuid.UUID, data: Compl
 @router.get("/p/{platform}/complaints", response={200: list[ComplaintOut], **ERRORS}, tags=["complaints"])
 def complaints_list(request, platform: str):
     caller = Caller(request, platform)
-    if caller.sees_whole_platform and caller.user is None:
+    if caller.lists_whole_platform:
         complaints = complaint_selectors.complaints_of_platform(platform=caller.platform)
     else:
         complaints = complaint_selectors.complaints_of_user(platform=caller.platform, user=caller.person())
