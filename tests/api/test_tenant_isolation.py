@@ -24,9 +24,9 @@ from sharecity.market.platforms.services import api_key_issue, api_key_revoke
 from sharecity.market.reviews.models import Review
 from sharecity.market.reviews.services import review_create
 from tests import factories
+from tests.api.walk import walk_modules
 
 PREFIX = "/api/v1"
-OBJECT_PARAMS = {"space_id": "space", "booking_id": "booking"}
 
 
 def _router_routes(router, prefix: str = "") -> set[tuple[str, str]]:
@@ -35,7 +35,7 @@ def _router_routes(router, prefix: str = "") -> set[tuple[str, str]]:
         full = "/" + "/".join(part for part in (prefix + path).split("/") if part)
         for operation in path_view.operations:
             routes.update((method.upper(), full) for method in operation.methods)
-    for child_prefix, child in getattr(router, "_routers", []):
+    for child_prefix, child, *_ in getattr(router, "_routers", []):
         routes |= _router_routes(child, prefix + "/" + child_prefix)
     return routes
 
@@ -43,7 +43,7 @@ def _router_routes(router, prefix: str = "") -> set[tuple[str, str]]:
 def api_routes() -> set[tuple[str, str]]:
     """Every (method, path) the API serves, from its routers (paths relative to /api/v1)."""
     routes: set[tuple[str, str]] = set()
-    for prefix, router in api._routers:
+    for prefix, router, *_ in api._routers:
         routes |= _router_routes(router, prefix)
     return routes
 
@@ -75,15 +75,26 @@ class Tenant:
         self.provider_review = review_create(actor=self.provider, booking=self.booking, rating=5)
         self.complaint = complaint_file(actor=self.customer, booking=self.booking, category="access",
                                         description="道闸没有打开，等了二十分钟", remedy="refund")
+        for module in walk_modules():
+            if hasattr(module, "prepare"):
+                module.prepare(self)
 
     def public_ids(self) -> list[str]:
-        return [str(obj.public_id) for obj in (self.space, self.booking, self.review, self.provider_review,
-                                                self.complaint)]
+        ids = [str(obj.public_id) for obj in (self.space, self.booking, self.review, self.provider_review,
+                                               self.complaint)]
+        for module in walk_modules():
+            if hasattr(module, "OBJECT_IDS"):
+                ids += [str(public_id) for public_id in module.OBJECT_IDS(self)]
+        return ids
 
     def snapshot(self) -> dict[str, list[dict]]:
         """Every row that belongs to this platform, in full."""
         p = self.platform
-        return {
+        extra: dict[str, list[dict]] = {}
+        for module in walk_modules():
+            if hasattr(module, "SNAPSHOT"):
+                extra.update(module.SNAPSHOT(p))
+        return extra | {
             "platform": list(Platform.objects.filter(pk=p.pk).values()),
             "api_keys": list(ApiKey.objects.filter(platform=p).order_by("pk").values()),
             "spaces": list(ParkingSpace.objects.filter(platform=p).order_by("pk").values()),
@@ -108,9 +119,12 @@ def request_for(method: str, path: str, target: Tenant, *, slug: str) -> tuple[s
     """
     start, end = _future_slot()
     params = set(re.findall(r"{(\w+)}", path))
-    unknown = params - {"platform", *OBJECT_PARAMS}
+    object_params = {"space_id": lambda t: t.space.public_id, "booking_id": lambda t: t.booking.public_id}
+    for module in walk_modules():
+        object_params.update(getattr(module, "OBJECT_PARAMS", {}))
+    unknown = params - {"platform", *object_params}
     assert not unknown, f"the tenant walk does not know the path parameters {unknown} of {method} {path}"
-    url = PREFIX + path.format(platform=slug, space_id=target.space.public_id, booking_id=target.booking.public_id)
+    url = PREFIX + path.format(platform=slug, **{name: make(target) for name, make in object_params.items()})
     bodies = {
         ("POST", "/p/{platform}/spaces"): {
             "title": "越权车位", "district": "350203", "address": "厦门市思明区越权路1号", "vehicle_size": "standard",
@@ -129,6 +143,9 @@ def request_for(method: str, path: str, target: Tenant, *, slug: str) -> tuple[s
         ("GET", "/p/{platform}/spaces"): {"district": "350203", "start": start, "end": end},
         ("GET", "/p/{platform}/spaces/{space_id}/quote"): {"start": start, "end": end},
     }
+    for module in walk_modules():
+        bodies.update({route: make(target) for route, make in getattr(module, "BODIES", {}).items()})
+        queries.update({route: make(target) for route, make in getattr(module, "QUERIES", {}).items()})
     if method != "GET":
         assert (method, path) in bodies, f"the tenant walk has no request body for the new route {method} {path}"
     return url, bodies.get((method, path)), queries.get((method, path), {})
@@ -181,17 +198,20 @@ def test_a_key_of_platform_a_cannot_reach_platform_b_objects_through_its_own_slu
     a, b = tenants
     client = Client()
     headers = {"X-API-Key": a.key, "X-Acting-User": str(b.customer.public_id)}
+    not_found_codes = {"parking.space_not_found", "parking.booking_not_found"}
+    for module in walk_modules():
+        not_found_codes |= set(getattr(module, "NOT_FOUND_CODES", ()))
     before = b.snapshot()
     walked = set()
     for method, path in sorted(api_routes()):
         url, body, query = request_for(method, path, b, slug=a.platform.slug)
         response = call(client, method, url, body, query, headers)
         walked.add((method, path))
-        names_b_object = bool(set(re.findall(r"{(\w+)}", path)) & set(OBJECT_PARAMS)) or (
-            body is not None and str(b.space.public_id) in json.dumps(body))
+        names_b_object = bool(set(re.findall(r"{(\w+)}", path)) - {"platform"}) or (
+            body is not None and any(public_id in json.dumps(body) for public_id in b.public_ids()))
         if names_b_object:
             assert response.status_code == 404, (method, path, response.status_code, response.content)
-            assert response.json()["code"] in {"parking.space_not_found", "parking.booking_not_found"}
+            assert response.json()["code"] in not_found_codes, (method, path, response.json())
         else:
             assert response.status_code < 500, (method, path, response.content)
         for public_id in b.public_ids():

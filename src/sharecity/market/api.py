@@ -10,77 +10,35 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import APIKeyHeader, SessionAuth
+from ninja.security import SessionAuth
 
-from sharecity.kernel.errors import Forbidden, InvalidInput, NotAuthenticated
-from sharecity.kernel.models import User
+from sharecity.kernel.errors import Forbidden, InvalidInput
 from sharecity.market.accounts import services as account_services
+from sharecity.market.apiauth import ERRORS, Caller, PlatformKey
+from sharecity.market.availability import api as availability_api
+from sharecity.market.catalog import api as catalog_api
 from sharecity.market.complaints import selectors as complaint_selectors
 from sharecity.market.complaints import services as complaint_services
+from sharecity.market.disputes import api as disputes_api
+from sharecity.market.listings import api as listings_api
+from sharecity.market.messaging import api as messaging_api
+from sharecity.market.moderation import api as moderation_api
+from sharecity.market.orders import api as orders_api
 from sharecity.market.parking import selectors as parking_selectors
 from sharecity.market.parking import services as parking_services
 from sharecity.market.parking.windows import WeeklyWindow
-from sharecity.market.platforms.errors import WrongPlatform
-from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import is_operator, platform_get
-from sharecity.market.platforms.services import api_key_authenticate
+from sharecity.market.payments import api as payments_api
+from sharecity.market.pricing import api as pricing_api
 from sharecity.market.reviews import selectors as review_selectors
 from sharecity.market.reviews import services as review_services
 
-
-class PlatformKey(APIKeyHeader):
-    param_name = "X-API-Key"
-
-    def authenticate(self, request: HttpRequest, key: str | None):
-        return api_key_authenticate(raw=key or "")
-
-
 router = Router(auth=[PlatformKey(), SessionAuth()])
-
-
-class Caller:
-    """Who is calling, on which platform, and for whom."""
-
-    def __init__(self, request: HttpRequest, slug: str) -> None:
-        self.platform: Platform = platform_get(slug=slug)
-        auth = request.auth
-        if isinstance(auth, Platform):
-            if auth.pk != self.platform.pk:
-                raise WrongPlatform()
-            self.machine = True
-            self.user = self._acting_user(request)
-        else:
-            self.machine = False
-            self.user = auth
-
-    @staticmethod
-    def _acting_user(request: HttpRequest) -> User | None:
-        acting = request.headers.get("X-Acting-User")
-        if not acting:
-            return None
-        try:
-            return User.objects.get(public_id=uuid.UUID(acting), is_active=True)
-        except (ValueError, User.DoesNotExist):
-            raise InvalidInput(_("X-Acting-User must be the public id of an active account."),
-                               field="X-Acting-User") from None
-
-    def person(self) -> User:
-        if self.user is None:
-            raise NotAuthenticated(_("This action is taken for a person: send X-Acting-User."), field="X-Acting-User")
-        return self.user
-
-    @property
-    def lists_whole_platform(self) -> bool:
-        """A machine client not acting for anyone lists everything of its platform; otherwise a
-        list shows what the acting person may see."""
-        return self.machine and self.user is None
-
-    @property
-    def sees_whole_platform(self) -> bool:
-        return self.machine or is_operator(user=self.user, platform=self.platform)
+for _context_router in (catalog_api.router, listings_api.router, moderation_api.router, availability_api.router,
+                        payments_api.router, pricing_api.router, orders_api.router, disputes_api.router,
+                        messaging_api.router):
+    router.add_router("", _context_router)
 
 
 # ---- schemas -------------------------------------------------------------------------------------------------
@@ -186,15 +144,6 @@ class VerificationOut(Schema):
     legal_name: str
     id_number_masked: str
     verified_at: dt.datetime
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 def _space_out(space) -> dict:

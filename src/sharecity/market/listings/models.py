@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sharecity.market.catalog.models import PriceUnit
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_REVIEW = "pending_review", _("Pending review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+    REMOVED = "removed", _("Removed")
+
+
+class CancellationPolicy(models.TextChoices):
+    FLEXIBLE = "flexible", _("Flexible")
+    MODERATE = "moderate", _("Moderate")
+    STRICT = "strict", _("Strict")
+
+
+class Listing(models.Model):
+    """Something a provider offers on one platform: a space, an instrument, a service, a good."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="listings")
+    provider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="listings")
+    category = models.ForeignKey("market_catalog.Category", on_delete=models.PROTECT, related_name="listings")
+    status = models.CharField(_("status"), max_length=16, choices=ListingStatus.choices,
+                              default=ListingStatus.DRAFT, db_index=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    # {rule code: licence number} as the provider entered them.
+    licences = models.JSONField(_("licences"), default=dict, blank=True)
+    district_code = models.CharField(_("district"), max_length=6, db_index=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    price_fen = models.PositiveIntegerField(_("price (fen)"))
+    price_unit = models.CharField(_("price unit"), max_length=8, choices=PriceUnit.choices)
+    # Fees every customer pays on top of the price: [{"code", "label_zh", "label_en", "fen", "per": "order"|"unit"}]
+    fees = models.JSONField(_("fees"), default=list, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), default=1,
+                                           help_text=_("seats, rooms or pieces available at the same time"))
+    deposit_fen = models.PositiveIntegerField(_("deposit (fen)"), default=0)
+    deposit_refund_days = models.PositiveSmallIntegerField(_("deposit refunded within (days)"), default=0)
+    cancellation_policy = models.CharField(_("cancellation policy"), max_length=10,
+                                           choices=CancellationPolicy.choices, default=CancellationPolicy.MODERATE)
+    process = models.CharField(_("transaction process"), max_length=40, blank=True)
+    # jieba-segmented title, description and attribute values, space-separated: what full-text search matches.
+    search_text = models.TextField(blank=True, default="")
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    status_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["platform", "status", "category"], name="listing_browse_idx"),
+            models.Index(fields=["platform", "status", "price_fen"], name="listing_price_idx"),
+        ]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def rating_average(self) -> float | None:
+        return self.rating_sum / self.rating_count if self.rating_count else None

@@ -1,0 +1,7 @@
+"""The payments routes of the market API (mounted by ``market.api`` under its authentication)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["payments"])
