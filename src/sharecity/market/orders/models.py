@@ -16,7 +16,10 @@ class Order(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="orders")
-    listing = models.ForeignKey("market_listings.Listing", on_delete=models.PROTECT, related_name="orders")
+    # Every order is on a listing, except a task's: the customer posted the task and a provider's bid won it.
+    listing = models.ForeignKey("market_listings.Listing", on_delete=models.PROTECT, related_name="orders",
+                                null=True, blank=True)
+    task = models.ForeignKey("TaskRequest", on_delete=models.PROTECT, related_name="orders", null=True, blank=True)
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_placed")
     provider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_received")
     process = models.CharField(_("transaction process"), max_length=40)
@@ -31,6 +34,12 @@ class Order(models.Model):
     total_fen = models.PositiveIntegerField(_("total (fen)"))
     deposit_fen = models.PositiveIntegerField(_("deposit (fen)"), default=0)
     refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)
+    released_fen = models.PositiveIntegerField(_("paid out to the provider (fen)"), default=0)
+    deposit_deducted_fen = models.PositiveIntegerField(_("deducted from the deposit (fen)"), default=0)
+    deposit_settled = models.BooleanField(_("deposit settled"), default=False)
+    deposit_due_at = models.DateTimeField(_("deposit refunded by"), null=True, blank=True)
+    message = models.TextField(_("message to the provider"), blank=True)
+    tracking_no = models.CharField(_("tracking number"), max_length=64, blank=True)
     # The priced lines shown before commit, kept as shown: [{"label_zh", "label_en", "fen"}].
     price_lines = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -46,3 +55,117 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing} #{self.public_id}"
+
+
+class OrderEvent(models.Model):
+    """One step of an order's history: who took which transition, from where to where, when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    actor_role = models.CharField(max_length=10)
+    transition = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32)
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_state} -> {self.to_state}"
+
+
+class ScheduledTransition(models.Model):
+    """A timed transition waiting for its moment. The sweeper (``tasks.timers_fire``) takes the due
+    ones, so a restart of the workers loses nothing; ``done_at`` makes running one twice harmless."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="timers")
+    transition = models.CharField(max_length=40)
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, blank=True)  # taken | skipped
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["done_at", "due_at"], name="order_timer_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.transition} at {self.due_at}"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open for bids")
+    AWARDED = "awarded", _("Awarded")
+    CLOSED = "closed", _("Closed")
+
+
+class TaskRequest(models.Model):
+    """A task a customer posts for verified providers to bid on (知识技能众包)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="task_requests")
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks_posted")
+    category = models.ForeignKey("market_catalog.Category", on_delete=models.PROTECT, related_name="task_requests")
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    budget_fen = models.PositiveIntegerField(_("budget (fen)"))
+    deadline = models.DateTimeField(_("deadline"))
+    district_code = models.CharField(_("district"), max_length=6)
+    status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BidStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Not chosen")
+
+
+class Bid(models.Model):
+    task = models.ForeignKey(TaskRequest, on_delete=models.CASCADE, related_name="bids")
+    provider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bids")
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    days = models.PositiveIntegerField(_("days to deliver"))
+    # [{"title": ..., "amount_fen": ...}], summing to amount_fen.
+    milestone_plan = models.JSONField(_("milestones"), default=list)
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(max_length=10, choices=BidStatus.choices, default=BidStatus.SUBMITTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["amount_fen", "id"]
+        constraints = [models.UniqueConstraint(fields=["task", "provider"], name="one_bid_per_provider")]
+
+    def __str__(self) -> str:
+        return f"{self.task} / {self.amount_fen}"
+
+
+class MilestoneStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DELIVERED = "delivered", _("Delivered")
+    RELEASED = "released", _("Approved and paid")
+
+
+class Milestone(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("title"), max_length=120)
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    status = models.CharField(max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.OPEN)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
