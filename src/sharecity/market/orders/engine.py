@@ -199,13 +199,15 @@ class TimerDue:
     due_at: dt.datetime
 
 
-def timers_on_enter(process: Process, *, state: str, entered_at: dt.datetime, starts_at: dt.datetime | None = None,
+def timers_on_enter(process: Process, *, state: str, entered_at: dt.datetime, placed_at: dt.datetime | None = None,
+                    starts_at: dt.datetime | None = None,
                     ends_at: dt.datetime | None = None, completed_at: dt.datetime | None = None,
                     durations: Mapping[str, dt.timedelta] | None = None) -> list[TimerDue]:
     """Timed transitions leaving ``state``, with the moment each is due. A timer anchored on a time
     the order does not have (a purchase has no end) falls back to the moment it entered the state."""
     durations = durations or {}
-    anchors = {"entered": entered_at, "starts_at": starts_at, "ends_at": ends_at, "completed_at": completed_at}
+    anchors = {"entered": entered_at, "placed": placed_at, "starts_at": starts_at, "ends_at": ends_at,
+               "completed_at": completed_at}
     due = []
     for t in process.transitions:
         if t.timer is None or state not in t.sources:

@@ -35,7 +35,7 @@ DEFAULT_DURATIONS: dict[str, dt.timedelta] = {
     "deposit_refund": dt.timedelta(days=0),
 }
 
-ANCHORS = ("entered", "starts_at", "ends_at", "completed_at")
+ANCHORS = ("entered", "placed", "starts_at", "ends_at", "completed_at")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class State:
 @dataclass(frozen=True)
 class Timer:
     """The system takes the transition ``duration`` after ``anchor``: the moment the order entered the
-    source state, or its ``starts_at``/``ends_at``/``completed_at``. ``duration`` names an entry of
+    source state, was placed, or its ``starts_at``/``ends_at``/``completed_at``. ``duration`` names an entry of
     the durations (so a platform's setting or the listing can change it); ``extra`` is added to it."""
 
     anchor: str = "entered"
@@ -186,8 +186,9 @@ INSTANT_BOOKING = Process(
 
 REQUEST_TO_BOOK = Process(
     code="request_to_book", initial="pending_payment", label=_("Request to book"),
-    # The reservation is held while the provider decides.
-    hold_minutes=24 * 60 + 30,
+    # The reservation is held while the provider decides: 24 hours from the request, as long as
+    # availability holds anything.
+    hold_minutes=24 * 60,
     states=(*_BOOKING_STATES, State("requested", "requested", label=_("Requested, awaiting the provider"))),
     transitions=(
         _t("pay", "pending_payment", "requested", (CUSTOMER,), effects=("collect_payment",),
@@ -200,7 +201,7 @@ REQUEST_TO_BOOK = Process(
         _t("withdraw", "requested", "cancelled", (CUSTOMER,), effects=("refund_full", "release_reservation"),
            label=_("Withdraw the request")),
         _t("expire_request", "requested", "expired", (SYSTEM,), effects=("refund_full", "release_reservation"),
-           timer=Timer("entered", "request_window"), label=_("Expire unanswered")),
+           timer=Timer("placed", "request_window"), label=_("Expire unanswered")),
         *_AFTER_CONFIRMED,
     ),
 )
