@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sharecity.market.messaging import views
 
 app_name = "messaging"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/orders/<uuid:order_id>/messages/", views.thread, name="thread"),
+]
