@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from sharecity.market.complaints.models import Answer, ComplaintCategory, EscalatedTo, Outcome, Remedy
 
-
 EVIDENCE_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
 
