@@ -15,10 +15,16 @@ import uuid
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from sharecity.exchange import merkle
-from sharecity.exchange.envelope import Envelope, canonical_json, envelope_hash, envelope_parse
+from sharecity.exchange.envelope import (
+    Envelope,
+    _private_key,
+    canonical_json,
+    envelope_checked_bytes,
+    envelope_parse,
+)
 from sharecity.kernel.errors import InvalidInput
 
 BATCH_NAMESPACE = uuid.UUID("6c1f7a52-4a36-4f0e-9a51-5f3c8f0b2d11")
@@ -48,8 +54,22 @@ class Batch:
             "signature": self.signature,
         }
 
-    def to_bytes(self) -> bytes:
-        return canonical_json(self.as_dict())
+    def to_bytes(self, envelope_bytes: list[bytes] | None = None) -> bytes:
+        """``canonical_json(self.as_dict())``; given the envelopes' canonical bytes (as sealing or
+        verifying made them), those are put in place instead of encoding every envelope again."""
+        if envelope_bytes is None:
+            return canonical_json(self.as_dict())
+        if len(envelope_bytes) != len(self.envelopes):
+            raise ValueError("one encoded envelope per envelope")
+        # Sorted, "envelopes" is the batch's first key: the rest follows the list.
+        rest = canonical_json({
+            "platform_id": self.platform_id,
+            "first_sequence": self.first_sequence,
+            "last_sequence": self.last_sequence,
+            "merkle_root": self.merkle_root,
+            "signature": self.signature,
+        })
+        return b'{"envelopes":[' + b",".join(envelope_bytes) + b"]," + rest[1:]
 
 
 def batch_root(envelopes: tuple[Envelope, ...] | list[Envelope]) -> str:
@@ -60,7 +80,7 @@ def batch_seal(*, platform_id: str, envelopes: list[Envelope], private_key: byte
     if not envelopes:
         raise ValueError("a batch holds at least one envelope")
     root_hex = batch_root(envelopes)
-    signature = Ed25519PrivateKey.from_private_bytes(private_key).sign(bytes.fromhex(root_hex))
+    signature = _private_key(private_key).sign(bytes.fromhex(root_hex))
     return Batch(
         platform_id=platform_id,
         first_sequence=envelopes[0].sequence,
@@ -102,9 +122,12 @@ def batch_parse(data: dict) -> Batch:
     )
 
 
-def batch_verify(batch: Batch, *, public_key: str) -> None:
+def batch_verify(batch: Batch, *, public_key: str) -> list[bytes]:
     """Every envelope's hash matches its content, sequences run without holes from first to
-    last, the Merkle root covers exactly these envelopes and the platform signed it."""
+    last, the Merkle root covers exactly these envelopes and the platform signed it.
+
+    Returns each envelope's canonical bytes (``Envelope.to_bytes``), made while checking its hash."""
+    encoded: list[bytes] = []
     for position, envelope in enumerate(batch.envelopes):
         if envelope.platform_id != batch.platform_id:
             raise InvalidInput("envelope of another platform in the batch", field=f"envelopes[{position}].platform_id",
@@ -112,9 +135,11 @@ def batch_verify(batch: Batch, *, public_key: str) -> None:
         if envelope.sequence != batch.first_sequence + position:
             raise InvalidInput("sequences in a batch run consecutively from first_sequence",
                                field=f"envelopes[{position}].sequence", code="exchange.batch_sequence")
-        if envelope_hash(envelope.as_dict()) != envelope.hash:
+        raw = envelope_checked_bytes(envelope)
+        if raw is None:
             raise InvalidInput("hash does not match the envelope's content", field=f"envelopes[{position}].hash",
                                code="exchange.bad_hash")
+        encoded.append(raw)
     if batch.last_sequence != batch.envelopes[-1].sequence:
         raise InvalidInput("last_sequence does not match the last envelope", field="last_sequence",
                            code="exchange.batch_sequence")
@@ -128,6 +153,7 @@ def batch_verify(batch: Batch, *, public_key: str) -> None:
     except (InvalidSignature, ValueError) as error:
         raise InvalidInput("signature does not verify with the platform's registered key", field="signature",
                            code="exchange.bad_signature") from error
+    return encoded
 
 
 def raw_parse(raw: bytes | str) -> dict:

@@ -23,8 +23,14 @@ GENESIS_HASH = "0" * 64
 ENVELOPE_FIELDS = ("message_id", "platform_id", "type", "schema_version", "sequence", "sent_at", "payload", "prev_hash")
 
 
+# The same settings as ``json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``,
+# made once: building an encoder per call costs as much as encoding a small envelope.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_encode = _ENCODER.encode
+
+
 def canonical_json(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _encode(data).encode()
 
 
 def _b64(raw: bytes) -> str:
@@ -62,8 +68,28 @@ class Envelope:
         return canonical_json(self.as_dict())
 
 
+def envelope_body(fields: dict) -> str:
+    """The canonical JSON text the hash covers: every envelope field but ``hash`` and ``signature``."""
+    return _encode({name: fields[name] for name in ENVELOPE_FIELDS})
+
+
 def envelope_hash(fields: dict) -> str:
-    return hashlib.sha256(canonical_json({name: fields[name] for name in ENVELOPE_FIELDS})).hexdigest()
+    return hashlib.sha256(envelope_body(fields).encode()).hexdigest()
+
+
+def envelope_bytes_from_body(body: str, *, hash: str, signature: str, type: str) -> bytes:
+    """``canonical_json`` of the whole envelope, made from the canonical text of its hashed fields
+    (``envelope_body``) without encoding the payload a second time.
+
+    Sorted, the envelope's keys are ``hash``, the hashed fields up to ``sequence``, ``signature``,
+    then ``type``: so the whole envelope is the body with ``"hash":…`` put first and
+    ``"signature":…`` put before the body's last member, ``"type":…``. Byte-identical to
+    ``canonical_json(envelope.as_dict())`` (tested)."""
+    tail = f',"type":{_encode(type)}}}'
+    if not body.endswith(tail):  # not the body of these fields: never silently splice
+        raise ValueError("body does not end with the envelope's type")
+    cut = len(body) - len(tail)
+    return f'{{"hash":{_encode(hash)},{body[1:cut]},"signature":{_encode(signature)}{tail}'.encode()
 
 
 @functools.lru_cache(maxsize=256)
@@ -73,9 +99,26 @@ def _private_key(raw: bytes) -> Ed25519PrivateKey:
 
 
 def envelope_seal(*, private_key: bytes, **fields: Any) -> Envelope:
-    digest = envelope_hash(fields)
-    signature = _private_key(private_key).sign(bytes.fromhex(digest))
-    return Envelope(**{name: fields[name] for name in ENVELOPE_FIELDS}, hash=digest, signature=_b64(signature))
+    return envelope_seal_with_bytes(private_key=private_key, **fields)[0]
+
+
+def envelope_seal_with_bytes(*, private_key: bytes, **fields: Any) -> tuple[Envelope, bytes]:
+    """``envelope_seal`` and the envelope's canonical bytes (``Envelope.to_bytes``), encoding it once."""
+    body = envelope_body(fields)
+    raw_digest = hashlib.sha256(body.encode()).digest()
+    digest = raw_digest.hex()
+    signature = _b64(_private_key(private_key).sign(raw_digest))
+    envelope = Envelope(**{name: fields[name] for name in ENVELOPE_FIELDS}, hash=digest, signature=signature)
+    return envelope, envelope_bytes_from_body(body, hash=digest, signature=signature, type=fields["type"])
+
+
+def envelope_checked_bytes(envelope: Envelope) -> bytes | None:
+    """The envelope's canonical bytes if its hash matches its content, else None (one encoding
+    for both the check and the bytes intake stores)."""
+    body = envelope_body(envelope.as_dict())
+    if hashlib.sha256(body.encode()).hexdigest() != envelope.hash:
+        return None
+    return envelope_bytes_from_body(body, hash=envelope.hash, signature=envelope.signature, type=envelope.type)
 
 
 def envelope_parse(raw: bytes | str | dict) -> Envelope:
@@ -89,24 +132,31 @@ def envelope_parse(raw: bytes | str | dict) -> Envelope:
             raise InvalidInput(f"not valid JSON: {error}", field="envelope", code="exchange.malformed") from error
     if not isinstance(data, dict):
         raise InvalidInput("an envelope is a JSON object", field="envelope", code="exchange.malformed")
-    expected: dict[str, type | tuple[type, ...]] = {
-        "message_id": str,
-        "platform_id": str,
-        "type": str,
-        "schema_version": int,
-        "sequence": int,
-        "sent_at": str,
-        "payload": dict,
-        "prev_hash": str,
-        "hash": str,
-        "signature": str,
-    }
-    for name, kind in expected.items():
-        if name not in data:
-            raise InvalidInput(f"{name} is required", field=name, code="exchange.missing_field")
-        if not isinstance(data[name], kind) or isinstance(data[name], bool):
+    values = []
+    for name, kind in _EXPECTED:
+        try:
+            value = data[name]
+        except KeyError:
+            raise InvalidInput(f"{name} is required", field=name, code="exchange.missing_field") from None
+        if type(value) is not kind and (not isinstance(value, kind) or isinstance(value, bool)):
             raise InvalidInput(f"{name} has the wrong type", field=name, code="exchange.wrong_type")
-    return Envelope(**{name: data[name] for name in expected})
+        values.append(value)
+    return Envelope(*values)
+
+
+# Every field of an envelope with its JSON type, in the order of ``Envelope``'s fields.
+_EXPECTED: tuple[tuple[str, type], ...] = (
+    ("message_id", str),
+    ("platform_id", str),
+    ("type", str),
+    ("schema_version", int),
+    ("sequence", int),
+    ("sent_at", str),
+    ("payload", dict),
+    ("prev_hash", str),
+    ("hash", str),
+    ("signature", str),
+)
 
 
 def envelope_verify(envelope: Envelope, *, public_key: str) -> None:

@@ -36,7 +36,16 @@ def root(leaves: Sequence[bytes]) -> bytes:
     """MTH over the given leaves (raw leaf data, hashed here)."""
     if not leaves:
         return EMPTY_ROOT
-    return _root_of_hashes([leaf_hash(leaf) for leaf in leaves])
+    # Level by level, a lone last node moving up unchanged: the same tree as the recursive
+    # definition (the left subtree of every split is the largest power of two), without recursion.
+    sha256 = hashlib.sha256
+    level = [sha256(b"\x00" + leaf).digest() for leaf in leaves]
+    while len(level) > 1:
+        paired = [sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]
 
 
 def _root_of_hashes(hashes: Sequence[bytes]) -> bytes:

@@ -11,7 +11,9 @@ A failed hand-over leaves the rows pending; the platform backs off before trying
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -19,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import BATCH_NAMESPACE, batch_seal
-from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal
+from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal_with_bytes
 from sharecity.exchange.keys import producer_key_ensure, producer_private_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
+from sharecity.kernel.models import OutboxMessage
 from sharecity.kernel.selectors import outbox_pending_for_platform, outbox_pending_streams
 from sharecity.kernel.services import outbox_mark_relayed
 
@@ -61,6 +64,39 @@ def envelope_fields(message, *, platform_id: str, sequence: int, prev_hash: str)
     }
 
 
+@dataclass(slots=True)
+class PendingMessage:
+    """What the relay needs of an outbox row (read without building model instances)."""
+
+    pk: int
+    message_id: str
+    message_type: str
+    schema_version: int
+    payload: dict
+    created_at: dt.datetime
+    sequence: int | None = None
+    relayed_at: dt.datetime | None = None
+
+
+def _pending(*, platform_id: str, limit: int, direction: str) -> list:
+    """A platform's pending rows, oldest first, locked (as ``outbox_pending_for_platform``). On
+    PostgreSQL one plain query: building model instances cost the relay more than the query."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True, direction=direction)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, message_id::text, message_type, schema_version, payload::text, created_at "  # noqa: S608
+            f"FROM {OutboxMessage._meta.db_table} WHERE platform_id = %s AND direction = %s AND relayed_at IS NULL "
+            "ORDER BY id LIMIT %s FOR UPDATE",
+            [platform_id, direction, limit],
+        )
+        rows = cursor.fetchall()
+    loads = json.loads
+    return [PendingMessage(pk, message_id, message_type, schema_version, loads(payload), created_at)
+            for pk, message_id, message_type, schema_version, payload, created_at in rows]
+
+
 def _relay_platform(*, platform_id: str, transport: Transport, limit: int, report: RelayReport,
                     direction: str = "up") -> None:
     # Facts are signed by the platform's key; directives down to a platform by the hub's.
@@ -81,24 +117,25 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
         now = timezone.now()
         if stream.next_attempt_at and stream.next_attempt_at > now:
             return
-        messages = outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True, direction=direction)
+        messages = _pending(platform_id=platform_id, limit=limit, direction=direction)
         if not messages:
             return
-        envelopes = []
+        envelopes, encoded = [], []
         sequence, prev_hash = stream.last_sequence, stream.last_hash
         for message in messages:
             sequence += 1
-            envelope = envelope_seal(
+            envelope, raw = envelope_seal_with_bytes(
                 private_key=private_key,
                 **envelope_fields(message, platform_id=platform_id, sequence=sequence, prev_hash=prev_hash),
             )
             message.sequence = sequence
             prev_hash = envelope.hash
             envelopes.append(envelope)
+            encoded.append(raw)
         batch = batch_seal(platform_id=platform_id, envelopes=envelopes, private_key=private_key)
         try:
             transport.publish(platform_id=platform_id, message_id=_transport_id(batch, direction),
-                              sequence=batch.first_sequence, data=batch.to_bytes(), direction=direction)
+                              sequence=batch.first_sequence, data=batch.to_bytes(encoded), direction=direction)
         except Exception as error:
             logger.warning("relay to %s failed for %s #%s-%s: %s", transport.name, platform_id,
                            batch.first_sequence, batch.last_sequence, error)
@@ -126,6 +163,7 @@ def _transport_id(batch, direction: str) -> str:
     return str(uuid.uuid5(BATCH_NAMESPACE, f"{direction}:{batch.batch_id}"))
 
 
+_COPY_SAFE = re.compile(r"[A-Za-z0-9_.:@/+-]*")
 _ATTEMPT_COLUMNS = ("message_id", "platform_id", "sequence", "transport", "attempted_at", "succeeded", "error")
 
 
@@ -138,9 +176,16 @@ def _attempts(messages, *, platform_id: str, transport: Transport, error: str) -
         with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {table} ({', '.join(_ATTEMPT_COLUMNS)}) FROM STDIN"
         ) as copy:
-            for message in messages:
-                copy.write_row((message.message_id, platform_id, message.sequence, transport.name, now, not error,
-                                error))
+            if error or not _COPY_SAFE.fullmatch(f"{platform_id}{transport.name}"):
+                for message in messages:
+                    copy.write_row((message.message_id, platform_id, message.sequence, transport.name, now,
+                                    not error, error))
+            else:
+                # The common case, a success: the rows in COPY's text format at once (nothing in them
+                # needs escaping: uuids, numbers, a time and names checked above).
+                middle = f"\t{platform_id}\t"
+                end = f"\t{transport.name}\t{now.isoformat()}\tt\t\n"
+                copy.write("".join(f"{message.message_id}{middle}{message.sequence}{end}" for message in messages))
         return
     DeliveryAttempt.objects.bulk_create(
         DeliveryAttempt(message_id=message.message_id, platform_id=platform_id, sequence=message.sequence,

@@ -143,8 +143,8 @@ def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
         data = raw_parse(raw)
         if is_batch(data):
             batch = batch_parse(data)
-            batch_verify(batch, public_key=_signing_key(batch.envelopes[0]))
-            items = [(item, item.to_bytes()) for item in batch.envelopes]
+            encoded = batch_verify(batch, public_key=_signing_key(batch.envelopes[0]))
+            items = list(zip(batch.envelopes, encoded, strict=True))
         else:
             envelope = envelope_parse(data)
             envelope_verify(envelope, public_key=_signing_key(envelope))
@@ -173,11 +173,7 @@ def _apply_many(*, platform_id: str, deliveries: list[tuple[list[tuple[Envelope,
             platform_id=platform_id, defaults={"last_hash": GENESIS_HASH}
         )
         frontier = MerkleFrontier.from_json(stream.merkle_frontier)
-        known = set(
-            str(message_id) for message_id in ReceivedMessage.objects.filter(
-                message_id__in=[envelope.message_id for items, _ in deliveries for envelope, _ in items]
-            ).values_list("message_id", flat=True)
-        )
+        known = _known([envelope.message_id for items, _ in deliveries for envelope, _ in items])
         accepted: list[tuple] = []  # rows of _RECEIVED_COLUMNS without the time
         applied_payloads = []
         gap: tuple[int, int] | None = None
@@ -245,6 +241,30 @@ def _apply_many(*, platform_id: str, deliveries: list[tuple[list[tuple[Envelope,
     return results
 
 
+def _known(message_ids: list[str]) -> set[str]:
+    """Which of these message ids the hub has already received."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        valid = []
+        for message_id in message_ids:
+            try:
+                valid.append(str(uuid.UUID(message_id)))
+            except ValueError:
+                continue  # not a uuid: cannot have been received (its payload check refuses it)
+        if not valid:
+            return set()
+        # One array parameter, not a list of thousands of placeholders built and parsed per delivery.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT message_id::text FROM {ReceivedMessage._meta.db_table} "  # noqa: S608
+                           "WHERE message_id = ANY(%s::uuid[])", [valid])
+            found = {row[0] for row in cursor.fetchall()}
+        return {message_id for message_id in message_ids if message_id in found}
+    return set(
+        str(message_id) for message_id in ReceivedMessage.objects.filter(message_id__in=message_ids)
+        .values_list("message_id", flat=True)
+    )
+
+
 _RECEIVED_COLUMNS = ("message_id", "platform_id", "sequence", "message_type", "schema_version", "envelope",
                      "envelope_hash", "batch_id", "received_at")
 
@@ -286,6 +306,9 @@ def _handlers_run(applied: list[tuple[Envelope, object]]) -> None:
 
 def _quarantine_resolve(*, platform_id: str, message_ids: list[str]) -> None:
     """A message once refused has now been applied (corrected and sent again): close its entries."""
+    open_entries = QuarantinedMessage.objects.filter(platform_id=platform_id, resolved_at__isnull=True)
+    if not open_entries.exists():  # the usual case: one cheap look instead of a match on every id
+        return
     QuarantinedMessage.objects.filter(
         platform_id=platform_id, resolved_at__isnull=True, message_id__in=message_ids
     ).update(resolved_at=timezone.now())

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -84,11 +86,11 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
     for handler, envelope, payload in calls:
         if handler in (order_created, order_state_changed):
             wanted[envelope.platform_id].add(payload.order_id)
-    orders: dict[tuple[str, str], OrderFact] = {}
+    orders: dict[tuple[str, str], Any] = {}
     for platform_id, order_ids in wanted.items():
-        for order in OrderFact.objects.select_for_update().filter(platform_id=platform_id, order_id__in=order_ids):
+        for order in _orders_lock(platform_id=platform_id, order_ids=order_ids):
             orders[(platform_id, order.order_id)] = order
-    new: dict[tuple[str, str], OrderFact] = {}
+    new: dict[tuple[str, str], Any] = {}
     changed: set[tuple[str, str]] = set()
     for handler, envelope, payload in calls:
         platform_id = envelope.platform_id
@@ -96,8 +98,8 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
             key = (platform_id, payload.order_id)
             if key in orders:
                 continue
-            orders[key] = new[key] = OrderFact(
-                platform_id=platform_id, order_id=payload.order_id, category=payload.category,
+            orders[key] = new[key] = _Order(
+                pk=None, platform_id=platform_id, order_id=payload.order_id, category=payload.category,
                 district_code=payload.district, amount_fen=payload.amount_fen, state="confirmed",
                 customer_key=payload.customer_key, provider_key=payload.provider_key,
             )
@@ -122,13 +124,9 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
         else:
             handler(envelope=envelope, payload=payload)
     if new:
-        OrderFact.objects.bulk_create(new.values(), batch_size=500)
+        _orders_insert(list(new.values()))
     if changed:
-        now = timezone.now()
-        updated = [orders[key] for key in changed]
-        for order in updated:
-            order.updated_at = now
-        OrderFact.objects.bulk_update(updated, ["state", "amount_fen", "updated_at"], batch_size=500)
+        _orders_update([orders[key] for key in changed])
     if bumps:
         keys = sorted(bumps)
         ActivityStat.objects.bulk_create(
@@ -151,3 +149,81 @@ _COUNTED: dict[Callable, tuple[str, bool]] = {
 # Intake groups the calls of these handlers per delivery and passes them to ``facts_apply``.
 for _handler in (order_created, order_state_changed, *_COUNTED):
     _handler.apply_many = facts_apply  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class _Order:
+    """An order as ``facts_apply`` reads and writes it (plain data: no model instance per row)."""
+
+    pk: int | None
+    platform_id: str
+    order_id: str
+    state: str
+    amount_fen: int
+    category: str = ""
+    district_code: str = ""
+    customer_key: str = ""
+    provider_key: str = ""
+
+
+_ORDER_TABLE = OrderFact._meta.db_table
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _orders_lock(*, platform_id: str, order_ids: set[str]) -> list[_Order]:
+    """The platform's orders among ``order_ids``, locked for update."""
+    if not _postgres():
+        return [_Order(pk=order.pk, platform_id=platform_id, order_id=order.order_id, state=order.state,
+                       amount_fen=order.amount_fen)
+                for order in OrderFact.objects.select_for_update().filter(platform_id=platform_id,
+                                                                          order_id__in=order_ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, order_id, state, amount_fen FROM {_ORDER_TABLE} "  # noqa: S608
+                       "WHERE platform_id = %s AND order_id = ANY(%s::text[]) FOR UPDATE",
+                       [platform_id, sorted(order_ids)])
+        return [_Order(pk=pk, platform_id=platform_id, order_id=order_id, state=state, amount_fen=amount)
+                for pk, order_id, state, amount in cursor.fetchall()]
+
+
+_ORDER_COLUMNS = ("platform_id", "order_id", "category", "district_code", "amount_fen", "state", "customer_key",
+                  "provider_key", "created_at", "updated_at")
+
+
+def _orders_insert(orders: list[_Order]) -> None:
+    """New orders (none of them exists: each was looked for under the lock): COPY on PostgreSQL."""
+    now = timezone.now()
+    if not _postgres():
+        OrderFact.objects.bulk_create(
+            [OrderFact(platform_id=o.platform_id, order_id=o.order_id, category=o.category,
+                       district_code=o.district_code, amount_fen=o.amount_fen, state=o.state,
+                       customer_key=o.customer_key, provider_key=o.provider_key) for o in orders],
+            batch_size=500,
+        )
+        return
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {_ORDER_TABLE} ({', '.join(_ORDER_COLUMNS)}) FROM STDIN"
+    ) as copy:
+        for o in orders:
+            copy.write_row((o.platform_id, o.order_id, o.category, o.district_code, o.amount_fen, o.state,
+                            o.customer_key, o.provider_key, now, now))
+
+
+def _orders_update(orders: list[_Order]) -> None:
+    """Write the new state and amount of existing orders: one statement over arrays."""
+    now = timezone.now()
+    if not _postgres():
+        updated = []
+        for o in orders:
+            updated.append(OrderFact(pk=o.pk, state=o.state, amount_fen=o.amount_fen, updated_at=now))
+        OrderFact.objects.bulk_update(updated, ["state", "amount_fen", "updated_at"], batch_size=500)
+        return
+    orders = sorted(orders, key=lambda o: o.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_ORDER_TABLE} AS o SET state = v.state, amount_fen = v.amount_fen, updated_at = %s "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) AS v(id, state, amount_fen) WHERE o.id = v.id",
+            [now, [o.pk for o in orders], [o.state for o in orders], [o.amount_fen for o in orders]],
+        )

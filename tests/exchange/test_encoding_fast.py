@@ -1,0 +1,121 @@
+"""The fast paths of relay and intake give exactly the bytes of the plain definitions.
+
+The relay encodes each envelope once and splices the hash and signature in; intake checks the
+hash and makes the stored bytes from one encoding; batches are assembled from encoded
+envelopes; the Merkle root is computed level by level. Each must equal, byte for byte, the
+published definition (``canonical_json`` of the whole object, RFC 6962's recursive MTH), or
+a signature made one way would not verify the other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sharecity.exchange import merkle
+from sharecity.exchange.batches import batch_parse, batch_seal, batch_verify
+from sharecity.exchange.envelope import (
+    GENESIS_HASH,
+    canonical_json,
+    envelope_checked_bytes,
+    envelope_parse,
+    envelope_seal,
+    envelope_seal_with_bytes,
+    keypair_generate,
+)
+from sharecity.kernel.errors import InvalidInput
+
+PRIVATE, PUBLIC = keypair_generate()
+
+# Strings as an adversary or an odd platform would send them: quotes, backslashes, control
+# characters, non-ASCII, U+2028, and text that looks like the envelope's own keys.
+awkward_text = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(['"type":"x"', ',"type":', '\\"', "\u2028", "厦门·鹭岛 🚗", "}", "\x00\x1f\t\n"]),
+)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), awkward_text),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(awkward_text, children, max_size=4)),
+    max_leaves=12,
+)
+
+
+def fields(**overrides) -> dict:
+    data = {"message_id": "6f1c2b9e-8a57-4c1e-9f0b-0d3c5a7e9b21", "platform_id": "p-1", "type": "order.created",
+            "schema_version": 1, "sequence": 7, "sent_at": "2026-11-23T01:00:00.123456+00:00",
+            "payload": {"order_id": "o-1", "amount_fen": 1600}, "prev_hash": GENESIS_HASH}
+    data.update(overrides)
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(payload=st.dictionaries(awkward_text, json_values, max_size=6), kind=awkward_text, platform=awkward_text,
+       message_id=awkward_text)
+def test_sealed_bytes_are_the_canonical_json_of_the_whole_envelope(payload, kind, platform, message_id):
+    envelope, raw = envelope_seal_with_bytes(private_key=PRIVATE, **fields(
+        payload=payload, type=kind, platform_id=platform, message_id=message_id))
+    assert raw == canonical_json(envelope.as_dict()) == envelope.to_bytes()
+    assert envelope == envelope_seal(private_key=PRIVATE, **fields(
+        payload=payload, type=kind, platform_id=platform, message_id=message_id))
+    assert envelope_checked_bytes(envelope) == raw
+
+
+@settings(max_examples=60, deadline=None)
+@given(signature=awkward_text, kind=awkward_text)
+def test_intake_stores_the_canonical_bytes_even_of_an_odd_signature(signature, kind):
+    # The hash check passes (content untouched) but the signature field is anything at all:
+    # the stored bytes are still exactly canonical_json of what arrived.
+    envelope, _ = envelope_seal_with_bytes(private_key=PRIVATE, **fields(type=kind))
+    odd = dataclasses.replace(envelope, signature=signature)
+    assert envelope_checked_bytes(odd) == canonical_json(odd.as_dict())
+
+
+def test_a_changed_envelope_gives_no_bytes_at_all():
+    envelope, _ = envelope_seal_with_bytes(private_key=PRIVATE, **fields())
+    assert envelope_checked_bytes(dataclasses.replace(envelope, payload={"order_id": "o-2"})) is None
+    assert envelope_checked_bytes(dataclasses.replace(envelope, type="order.state_changed")) is None
+
+
+def test_batch_bytes_from_encoded_envelopes_equal_the_plain_encoding():
+    sealed = [envelope_seal_with_bytes(private_key=PRIVATE, **fields(
+        sequence=n, message_id=f"m-{n}", payload={"n": n, "title": "思明区 \"A\" \\ 车位"})) for n in range(1, 6)]
+    batch = batch_seal(platform_id="p-1", envelopes=[e for e, _ in sealed], private_key=PRIVATE)
+    fast = batch.to_bytes([raw for _, raw in sealed])
+    assert fast == batch.to_bytes() == canonical_json(batch.as_dict())
+    parsed = batch_parse(json.loads(fast))
+    assert batch_verify(parsed, public_key=PUBLIC) == [raw for _, raw in sealed]
+    with pytest.raises(ValueError, match="one encoded envelope"):
+        batch.to_bytes([sealed[0][1]])
+
+
+def test_a_tampered_envelope_in_a_batch_is_refused_by_hash_before_any_bytes_are_kept():
+    sealed = [envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}")) for n in (1, 2)]
+    data = json.loads(batch_seal(platform_id="p-1", envelopes=sealed, private_key=PRIVATE).to_bytes())
+    data["envelopes"][1]["payload"]["amount_fen"] = 1
+    with pytest.raises(InvalidInput) as refused:
+        batch_verify(batch_parse(data), public_key=PUBLIC)
+    assert refused.value.field == "envelopes[1].hash"
+
+
+def test_the_parser_still_names_the_field_and_refuses_booleans_for_numbers():
+    good = json.loads(envelope_seal(private_key=PRIVATE, **fields()).to_bytes())
+    for name, value, code in (("sequence", True, "exchange.wrong_type"), ("payload", [], "exchange.wrong_type"),
+                              ("schema_version", 1.0, "exchange.wrong_type")):
+        with pytest.raises(InvalidInput) as refused:
+            envelope_parse({**good, name: value})
+        assert (refused.value.field, refused.value.code) == (name, code)
+    missing = dict(good)
+    del missing["signature"]
+    with pytest.raises(InvalidInput) as refused:
+        envelope_parse(missing)
+    assert (refused.value.field, refused.value.code) == ("signature", "exchange.missing_field")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.binary(max_size=40), min_size=1, max_size=140))
+def test_the_level_by_level_root_is_rfc_6962s_recursive_root(leaves):
+    assert merkle.root(leaves) == merkle._root_of_hashes([merkle.leaf_hash(leaf) for leaf in leaves])
