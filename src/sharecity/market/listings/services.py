@@ -177,7 +177,10 @@ def _wrong_state(listing: Listing, action: str) -> WrongState:
 
 
 def _locked(listing: Listing) -> Listing:
-    return Listing.objects.select_for_update().select_related("platform", "category", "provider").get(pk=listing.pk)
+    """Lock the listing's row and bring the caller's instance up to date (the caller sees the outcome)."""
+    Listing.objects.select_for_update().filter(pk=listing.pk).values_list("pk", flat=True).get()
+    listing.refresh_from_db()
+    return listing
 
 
 def _audit(actor: User | None, listing: Listing, action: str, **data) -> None:
