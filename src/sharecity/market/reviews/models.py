@@ -29,6 +29,15 @@ class HiddenReason(models.TextChoices):
     COURT_ORDER = "court_order", _("Court or authority order")
 
 
+class ReviewUndeletable(Exception):
+    """Reviews are never deleted (E-commerce Law Art. 39); an operator may only hide one, with a reason."""
+
+
+class ReviewQuerySet(models.QuerySet):
+    def delete(self):
+        raise ReviewUndeletable("reviews cannot be deleted; hide one with review_hide and a recorded reason")
+
+
 class Review(models.Model):
     """Two-way: each side of a completed booking or order reviews the other once. Never deleted.
 
@@ -59,6 +68,8 @@ class Review(models.Model):
     hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   null=True, blank=True)
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -75,6 +86,9 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.order or self.booking}"
+
+    def delete(self, *args, **kwargs):
+        raise ReviewUndeletable("reviews cannot be deleted; hide one with review_hide and a recorded reason")
 
     @property
     def is_visible(self) -> bool:
