@@ -52,13 +52,14 @@ def _backoff(failures: int) -> dt.timedelta:
 def envelope_fields(message, *, platform_id: str, sequence: int, prev_hash: str) -> dict:
     """The envelope of an outbox row at a stream position: a pure function of both, so a
     message sent again (after a crash, or on request) is byte-identical."""
+    sent_at = message.sent_at if isinstance(message, PendingMessage) else None
     return {
         "message_id": str(message.message_id),
         "platform_id": platform_id,
         "type": message.message_type,
         "schema_version": message.schema_version,
         "sequence": sequence,
-        "sent_at": message.created_at.astimezone(dt.UTC).isoformat(),
+        "sent_at": sent_at or message.created_at.astimezone(dt.UTC).isoformat(),
         "payload": message.payload,
         "prev_hash": prev_hash,
     }
@@ -73,9 +74,18 @@ class PendingMessage:
     message_type: str
     schema_version: int
     payload: dict
-    created_at: dt.datetime
+    # ``created_at`` in UTC as ``datetime.isoformat`` writes it (the envelope's ``sent_at``).
+    sent_at: str
     sequence: int | None = None
     relayed_at: dt.datetime | None = None
+
+
+def _isoformat_utc(text: str) -> str:
+    """PostgreSQL's ``to_char(… 'YYYY-MM-DD"T"HH24:MI:SS.US')`` of a UTC time as Python's
+    ``isoformat()`` of the aware datetime: no fraction when it is zero, ``+00:00`` after."""
+    if text.endswith(".000000"):
+        text = text[:-7]
+    return f"{text}+00:00"
 
 
 def _pending(*, platform_id: str, limit: int, direction: str) -> list:
@@ -86,14 +96,15 @@ def _pending(*, platform_id: str, limit: int, direction: str) -> list:
         return outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True, direction=direction)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, message_id::text, message_type, schema_version, payload::text, created_at "  # noqa: S608
+            "SELECT id, message_id::text, message_type, schema_version, payload::text, "  # noqa: S608
+            "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
             f"FROM {OutboxMessage._meta.db_table} WHERE platform_id = %s AND direction = %s AND relayed_at IS NULL "
             "ORDER BY id LIMIT %s FOR UPDATE",
             [platform_id, direction, limit],
         )
         rows = cursor.fetchall()
     loads = json.loads
-    return [PendingMessage(pk, message_id, message_type, schema_version, loads(payload), created_at)
+    return [PendingMessage(pk, message_id, message_type, schema_version, loads(payload), _isoformat_utc(created_at))
             for pk, message_id, message_type, schema_version, payload, created_at in rows]
 
 

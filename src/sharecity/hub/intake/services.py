@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -241,16 +242,16 @@ def _apply_many(*, platform_id: str, deliveries: list[tuple[list[tuple[Envelope,
     return results
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _known(message_ids: list[str]) -> set[str]:
     """Which of these message ids the hub has already received."""
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        valid = []
-        for message_id in message_ids:
-            try:
-                valid.append(str(uuid.UUID(message_id)))
-            except ValueError:
-                continue  # not a uuid: cannot have been received (its payload check refuses it)
+        # Stored ids read back as canonical lower-case text, and only an exact match counts: an id
+        # in any other form cannot be among them (and would not cast to uuid).
+        valid = [message_id for message_id in message_ids if _CANONICAL_UUID.fullmatch(message_id)]
         if not valid:
             return set()
         # One array parameter, not a list of thousands of placeholders built and parsed per delivery.
@@ -269,6 +270,9 @@ _RECEIVED_COLUMNS = ("message_id", "platform_id", "sequence", "message_type", "s
                      "envelope_hash", "batch_id", "received_at")
 
 
+_COPY_PLAIN = re.compile(r"[A-Za-z0-9_.:@/+-]*")
+
+
 def _received_store(accepted: list[tuple]) -> None:
     """Append the accepted messages (rows of ``_RECEIVED_COLUMNS`` up to the time). On PostgreSQL
     with COPY inside intake's transaction: the rows are most of what intake writes, and COPY is
@@ -282,10 +286,25 @@ def _received_store(accepted: list[tuple]) -> None:
         )
         return
     table = ReceivedMessage._meta.db_table
+    stamp = now.isoformat()
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({', '.join(_RECEIVED_COLUMNS)}) FROM STDIN") as copy:
+            lines = []
             for row in accepted:
-                copy.write_row((*row, now))
+                message_id, platform_id, sequence, message_type, version, raw, digest, batch_id = row
+                if _COPY_PLAIN.fullmatch(f"{message_id}{platform_id}{message_type}{digest}"):
+                    # COPY's text format written directly (nothing here needs escaping; bytea as
+                    # hex, its backslash doubled): several times cheaper than adapting each value.
+                    batch = "\\N" if batch_id is None else batch_id
+                    lines.append(f"{message_id}\t{platform_id}\t{sequence}\t{message_type}\t{version}\t"
+                                 f"\\\\x{raw.hex()}\t{digest}\t{batch}\t{stamp}\n")
+                else:
+                    if lines:
+                        copy.write("".join(lines))
+                        lines = []
+                    copy.write_row((*row, now))
+            if lines:
+                copy.write("".join(lines))
 
 
 def _handlers_run(applied: list[tuple[Envelope, object]]) -> None:

@@ -1,0 +1,61 @@
+"""The relay's fast read of the outbox gives the envelopes the model-based definition gives:
+a message relayed now and the same message sent again later (``relay_resend``, which reads
+model instances) must be byte-identical, or the hub would see two different messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from sharecity.exchange.batches import batch_parse, raw_parse
+from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal
+from sharecity.exchange.keys import producer_private_key
+from sharecity.exchange.models import DeliveryAttempt, LocalStreamEntry
+from sharecity.exchange.relay import _isoformat_utc, envelope_fields, relay_pump
+from sharecity.exchange.transports.local import LocalTransport
+from sharecity.kernel.models import OutboxMessage
+from sharecity.kernel.services import outbox_enqueue
+
+pytestmark = pytest.mark.django_db
+
+MOMENTS = (
+    dt.datetime(2026, 11, 23, 8, 0, 0, tzinfo=dt.UTC),  # no fraction: isoformat leaves it out
+    dt.datetime(2026, 11, 23, 8, 0, 0, 1, tzinfo=dt.UTC),
+    dt.datetime(2026, 11, 23, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    dt.datetime(2027, 1, 1, 0, 0, 0, 120000, tzinfo=dt.UTC),
+)
+
+
+def test_relayed_envelopes_are_the_model_definition_byte_for_byte():
+    with transaction.atomic():
+        for n, moment in enumerate(MOMENTS):
+            message = outbox_enqueue(platform_id="p-fast", message_type="listing.removed",
+                                     payload={"listing_id": f"L-{n}", "reason": "厦门 \"引号\" \\ \u2028", "n": n})
+            OutboxMessage.objects.filter(pk=message.pk).update(created_at=moment)
+    transport = LocalTransport()
+    assert relay_pump(transport=transport).sent == len(MOMENTS)
+
+    [entry] = LocalStreamEntry.objects.filter(platform_id="p-fast")
+    batch = batch_parse(raw_parse(bytes(entry.envelope)))
+    private_key = producer_private_key(platform_id="p-fast")
+    prev = GENESIS_HASH
+    expected = []
+    for sequence, message in enumerate(OutboxMessage.objects.filter(platform_id="p-fast").order_by("id"), 1):
+        sealed = envelope_seal(private_key=private_key,
+                               **envelope_fields(message, platform_id="p-fast", sequence=sequence, prev_hash=prev))
+        expected.append(sealed)
+        prev = sealed.hash
+        assert message.sequence == sequence and message.relayed_at is not None
+    assert list(batch.envelopes) == expected
+    assert [envelope.sent_at for envelope in batch.envelopes] == [m.astimezone(dt.UTC).isoformat() for m in MOMENTS]
+    assert bytes(entry.envelope) == batch.to_bytes()
+    attempts = DeliveryAttempt.objects.filter(platform_id="p-fast").order_by("sequence")
+    assert [(str(a.message_id), a.sequence, a.succeeded, a.error) for a in attempts] == [
+        (e.message_id, e.sequence, True, "") for e in expected]
+
+
+def test_postgres_time_text_becomes_python_isoformat():
+    assert _isoformat_utc("2026-11-23T08:00:00.000000") == "2026-11-23T08:00:00+00:00"
+    assert _isoformat_utc("2026-11-23T08:00:00.000100") == "2026-11-23T08:00:00.000100+00:00"
