@@ -108,7 +108,7 @@ def payment_collect(*, platform: Platform, order_ref: str, customer: User, amoun
     """Charge the customer through the gateway and hold the money: the price in escrow, the
     deposit (if any) in deposits held. One payment per order unless a key is given."""
     order_ref = str(order_ref)
-    ledger.positive_amount(amount_fen)
+    ledger.positive_amount(amount_fen, allow_zero=deposit_fen > 0)
     ledger.positive_amount(deposit_fen, field="deposit_fen", allow_zero=True)
     key = idempotency_key or _key(platform, "payment", order_ref)
     _lock(platform)
