@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sharecity.market.listings import views
 
 app_name = "listings"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/listings/mine/", views.mine, name="mine"),
+    path("<slug:slug>/listings/new/", views.new, name="new"),
+    path("<slug:slug>/listings/<uuid:listing_id>/edit/", views.edit, name="edit"),
+    path("<slug:slug>/listings/<uuid:listing_id>/submit/", views.submit, name="submit"),
+]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sharecity.market.moderation import views
 
 app_name = "moderation"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/operator/moderation/", views.queue, name="queue"),
+    path("<slug:slug>/operator/moderation/<uuid:case_id>/decide/", views.decide, name="decide"),
+]

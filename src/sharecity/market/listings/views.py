@@ -1,0 +1,171 @@
+"""The provider's listing pages: my listings, a new listing (category first, then its form), edit, submit.
+
+Thin: parse with a form, call a service or selector, show the outcome. A rejected or suspended
+listing shows its statement of reasons to the provider.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sharecity.kernel.errors import NotFound, ShareCityError
+from sharecity.market.accounts.selectors import provider_profile_for
+from sharecity.market.catalog import selectors as catalog_selectors
+from sharecity.market.listings import selectors, services
+from sharecity.market.listings.forms import CategoryForm, ListingForm, add_service_error
+from sharecity.market.listings.models import Listing, ListingStatus
+from sharecity.market.moderation.selectors import latest_statements
+from sharecity.market.platforms.models import Platform
+from sharecity.market.platforms.selectors import platform_get
+
+EDITABLE_STATES = (ListingStatus.DRAFT, ListingStatus.REJECTED, ListingStatus.PUBLISHED, ListingStatus.SUSPENDED)
+SUBMITTABLE_STATES = (ListingStatus.DRAFT, ListingStatus.REJECTED)
+
+
+def _platform(slug: str) -> Platform:
+    try:
+        return platform_get(slug=slug)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+
+
+def _own_listing(request, platform: Platform, listing_id) -> Listing:
+    try:
+        listing = selectors.listing_get(platform=platform, public_id=listing_id)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    if listing.provider_id != request.user.pk:
+        raise Http404(_("No such listing among yours."))
+    return listing
+
+
+def _outcome_message(request, listing: Listing) -> None:
+    if listing.status == ListingStatus.PUBLISHED:
+        messages.success(request, _("“%(title)s” is published.") % {"title": listing.title})
+    elif listing.status == ListingStatus.PENDING_REVIEW:
+        messages.info(request, _("“%(title)s” is waiting for a moderator's review.") % {"title": listing.title})
+    elif listing.status == ListingStatus.REJECTED:
+        messages.error(request, _("“%(title)s” was not published; see the reasons below.") % {"title": listing.title})
+
+
+@login_required
+@require_GET
+def mine(request, slug: str):
+    platform = _platform(slug)
+    listings = list(selectors.listings_of_provider(platform=platform, provider=request.user))
+    statements = latest_statements(subject_type="listing", subject_ids=[item.public_id for item in listings])
+    rows = []
+    for listing in listings:
+        statement = statements.get(str(listing.public_id))
+        shown = statement if listing.status in (ListingStatus.REJECTED, ListingStatus.SUSPENDED,
+                                                ListingStatus.REMOVED) else None
+        rows.append({"listing": listing, "statement": shown,
+                     "can_edit": listing.status in EDITABLE_STATES,
+                     "can_submit": listing.status in SUBMITTABLE_STATES})
+    return render(request, "listings/mine.html", {"platform": platform, "rows": rows})
+
+
+def _form_page(request, platform: Platform, form: ListingForm, category, *, listing: Listing | None = None,
+               status: int = 200):
+    return render(request, "listings/form.html", {
+        "platform": platform, "form": form, "category": category, "listing": listing,
+    }, status=status)
+
+
+def _form_for(platform: Platform, category, data=None, initial=None) -> ListingForm:
+    form = ListingForm(
+        data,
+        attribute_fields=catalog_selectors.attribute_fields(category=category, platform=platform),
+        licence_rules=catalog_selectors.licence_rules(category=category, platform=platform),
+        initial=initial,
+    )
+    return form
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request, slug: str):
+    """Choose a category the platform offers, then fill the form that category asks for."""
+    platform = _platform(slug)
+    if provider_profile_for(request.user) is None:
+        messages.info(request, _("Verify your real name before creating a listing."))
+        return redirect(f"{reverse('parking:verify', args=[platform.slug])}?next={request.path}")
+    categories = catalog_selectors.categories_enabled(platform=platform)
+    code = request.POST.get("category") or request.GET.get("category")
+    category = next((c for c in categories if c.code == code), None)
+    if category is None:
+        chooser = CategoryForm(request.GET if code else None, categories=categories)
+        if code:
+            chooser.is_valid()
+        return render(request, "listings/choose_category.html", {
+            "platform": platform, "form": chooser, "categories": categories,
+        }, status=400 if code else 200)
+    if request.method == "GET":
+        form = _form_for(platform, category, initial={"price_unit": category.default_unit})
+        return _form_page(request, platform, form, category)
+    form = _form_for(platform, category, request.POST)
+    if not form.is_valid():
+        return _form_page(request, platform, form, category, status=400)
+    try:
+        listing = services.listing_create(actor=request.user, platform=platform, provider=request.user,
+                                          category=category, **form.values())
+        if request.POST.get("action") == "submit":
+            services.listing_submit(actor=request.user, listing=listing)
+    except ShareCityError as error:
+        add_service_error(form, error)
+        return _form_page(request, platform, form, category, status=error.http_status)
+    if request.POST.get("action") == "submit":
+        _outcome_message(request, listing)
+    else:
+        messages.success(request, _("Saved “%(title)s” as a draft.") % {"title": listing.title})
+    return redirect("listings:mine", slug=platform.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, slug: str, listing_id):
+    platform = _platform(slug)
+    listing = _own_listing(request, platform, listing_id)
+    if listing.status not in EDITABLE_STATES:
+        messages.error(request, _("A listing that is %(status)s cannot be edited.")
+                       % {"status": listing.get_status_display()})
+        return redirect("listings:mine", slug=platform.slug)
+    if request.method == "GET":
+        form = _form_for(platform, listing.category, initial=ListingForm.initial_from(listing))
+        return _form_page(request, platform, form, listing.category, listing=listing)
+    form = _form_for(platform, listing.category, request.POST)
+    if not form.is_valid():
+        return _form_page(request, platform, form, listing.category, listing=listing, status=400)
+    was_live = listing.status == ListingStatus.PUBLISHED
+    try:
+        services.listing_update(actor=request.user, listing=listing, **form.values())
+        if request.POST.get("action") == "submit" and listing.status in SUBMITTABLE_STATES:
+            services.listing_submit(actor=request.user, listing=listing)
+    except ShareCityError as error:
+        add_service_error(form, error)
+        return _form_page(request, platform, form, listing.category, listing=listing, status=error.http_status)
+    if was_live or request.POST.get("action") == "submit":
+        _outcome_message(request, listing)
+    else:
+        messages.success(request, _("Saved “%(title)s”.") % {"title": listing.title})
+    return redirect("listings:mine", slug=platform.slug)
+
+
+@login_required
+@require_POST
+def submit(request, slug: str, listing_id):
+    platform = _platform(slug)
+    listing = _own_listing(request, platform, listing_id)
+    try:
+        services.listing_submit(actor=request.user, listing=listing)
+    except ShareCityError as error:
+        messages.error(request, str(error.message))
+    else:
+        _outcome_message(request, listing)
+    return redirect("listings:mine", slug=platform.slug)
