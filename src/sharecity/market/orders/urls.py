@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sharecity.market.orders import views
 
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/market/", views.search, name="search"),
+    path("<slug:slug>/market/listings/<uuid:listing_id>/", views.listing, name="listing"),
+    path("<slug:slug>/market/listings/<uuid:listing_id>/quote/", views.quote, name="quote"),
+    path("<slug:slug>/market/listings/<uuid:listing_id>/checkout/", views.checkout, name="checkout"),
+    path("<slug:slug>/orders/", views.mine, name="mine"),
+    path("<slug:slug>/orders/<uuid:order_id>/", views.detail, name="detail"),
+    path("<slug:slug>/orders/<uuid:order_id>/do/<slug:name>/", views.transition, name="transition"),
+]

@@ -1,0 +1,109 @@
+"""The consumer pages: search, a listing with the total before commit, checkout, my orders, an order."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from sharecity.market.orders.models import Order
+from sharecity.market.orders.services import order_place, order_transition
+from tests import factories
+from tests.market.orders.conftest import hour_slot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_of(client):
+    def login(user):
+        client.force_login(user)
+        return client
+    return login
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Pages asserted in their English source text (users see Chinese first)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+def _fmt(moment) -> str:
+    from sharecity.kernel.timeutil import CITY_TZ
+
+    return moment.astimezone(CITY_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_search_finds_published_listings_by_words(client, platform, instrument):
+    page = client.get(reverse("orders:search", args=[platform.slug]), {"text": "电镜"})
+    assert page.status_code == 200
+    assert str(instrument.public_id) in page.content.decode()
+    page = client.get(reverse("orders:search", args=[platform.slug]), {"text": "挖掘机"})
+    assert str(instrument.public_id) not in page.content.decode()
+
+
+def test_the_listing_page_shows_the_full_total_policy_and_deposit_before_commit(client, platform, instrument, camera):
+    start, end = hour_slot(48, hours=2)
+    page = client.get(reverse("orders:listing", args=[platform.slug, instrument.public_id]),
+                      {"starts_at": _fmt(start), "ends_at": _fmt(end), "quantity": 1})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "¥605.00" in html  # 2 h at ¥300 and the ¥5 service fee
+    assert "Service fee" in html
+    assert "Moderate" in html
+    partial = client.get(reverse("orders:quote", args=[platform.slug, instrument.public_id]),
+                         {"starts_at": _fmt(start), "ends_at": _fmt(start + (end - start) * 2), "quantity": 1})
+    assert "¥1,205.00" in partial.content.decode()  # four hours now
+    rental = client.get(reverse("orders:listing", args=[platform.slug, camera.public_id])).content.decode()
+    assert "¥3,000.00" in rental
+    assert "refunded within 3 days" in rental
+
+
+def test_checkout_places_the_order_and_the_customer_pays_on_its_page(client_of, platform, instrument, customer,
+                                                                     provider):
+    start, end = hour_slot(48, hours=1)
+    client = client_of(customer)
+    response = client.post(reverse("orders:checkout", args=[platform.slug, instrument.public_id]),
+                           {"starts_at": _fmt(start), "ends_at": _fmt(end), "quantity": 1})
+    order = Order.objects.get(customer=customer)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orders:detail", args=[platform.slug, order.public_id])
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-action="pay"' in page
+    assert "¥305.00" in page
+    response = client.post(reverse("orders:transition", args=[platform.slug, order.public_id, "pay"]))
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.state == "confirmed"
+    page = client.get(reverse("orders:detail", args=[platform.slug, order.public_id])).content.decode()
+    assert 'data-state="confirmed"' in page
+    assert 'data-action="customer_cancel"' in page
+    assert "Pay" in page  # in the history
+    mine = client.get(reverse("orders:mine", args=[platform.slug])).content.decode()
+    assert str(order.public_id) in mine
+
+
+def test_a_refused_step_shows_the_rule_and_a_stranger_sees_nothing(client_of, platform, bicycle, customer, provider):
+    order = order_place(actor=customer, platform=platform, listing=bicycle, customer=customer)
+    order = order_transition(actor=customer, order=order, transition="pay")
+    response = client_of(provider).post(reverse("orders:transition", args=[platform.slug, order.public_id, "ship"]),
+                                        {"tracking_no": ""})
+    assert response.status_code == 409
+    assert "tracking number" in response.content.decode()
+    response = client_of(provider).post(reverse("orders:transition", args=[platform.slug, order.public_id, "ship"]),
+                                        {"tracking_no": "SF100"})
+    assert response.status_code == 302
+    assert client_of(factories.make_user()).get(
+        reverse("orders:detail", args=[platform.slug, order.public_id])).status_code == 403
+
+
+def test_the_customer_cannot_take_the_providers_step(client_of, platform, homestay, customer):
+    order = order_transition(actor=customer, order=order_place(
+        actor=customer, platform=platform, listing=homestay, customer=customer,
+        starts_at=hour_slot(72)[0].replace(hour=0), ends_at=hour_slot(96)[0].replace(hour=0)), transition="pay")
+    page = client_of(customer).get(reverse("orders:detail", args=[platform.slug, order.public_id])).content.decode()
+    assert 'data-action="accept"' not in page
+    response = client_of(customer).post(reverse("orders:transition", args=[platform.slug, order.public_id, "accept"]))
+    assert response.status_code == 403
