@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sharecity.kernel.districts import district_choices
+from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.money import parse_yuan
 from sharecity.kernel.timeutil import CITY_TZ
 
@@ -68,7 +69,7 @@ class SearchForm(forms.Form):
             return None
         try:
             return parse_yuan(value, field=name)
-        except Exception:  # noqa: BLE001 - any unreadable amount is the same mistake for the user
+        except InvalidInput:
             self.add_error(name, _("Enter an amount in yuan, e.g. 120 or 99.50."))
             return None
 
@@ -156,7 +157,7 @@ class TransitionForm(forms.Form):
         if transition == "report_damage":
             try:
                 out["deduction_fen"] = parse_yuan(data.get("deduction") or "0", field="deduction")
-            except Exception:  # noqa: BLE001
+            except InvalidInput:
                 out["deduction_fen"] = 0
             out["reason"] = data.get("reason") or ""
         if transition in ("deliver_milestone", "approve_milestone") and data.get("milestone_id"):
