@@ -1,7 +1,7 @@
 """Suspicious review patterns, found over plain data (no ORM): rings and bursts.
 
-- A **ring**: a small group of accounts whose reviews go almost only to one another
-  (the same two or three accounts trading and rating each other again and again).
+- A **ring**: a small group of accounts that trade with one another again and again and
+  whose reviews go almost only to one another.
 - A **burst**: many reviews written from one device, or from one network (an IPv4 /24,
   an IPv6 /48), within a short time.
 
@@ -39,7 +39,8 @@ class Finding:
 @dataclass(frozen=True)
 class Thresholds:
     ring_max_accounts: int = 4  # a ring is a group of at most this many accounts ...
-    ring_min_reviews: int = 6  # ... with at least this many reviews among them ...
+    ring_min_orders_per_pair: int = 2  # two accounts are linked by reviews on this many orders ...
+    ring_min_reviews: int = 6  # ... a group has at least this many reviews among its members ...
     ring_min_insularity: float = 0.8  # ... that are this share (at least) of what its members wrote
     burst_window: dt.timedelta = dt.timedelta(hours=1)
     burst_min_reviews: int = 5  # reviews from one device or network within the window
@@ -62,12 +63,19 @@ def network_of(ip: str | None) -> str | None:
 
 
 def rings(facts: list[ReviewFact], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
-    """Groups of few accounts connected by reviews that mostly stay among themselves."""
-    neighbours: dict[int, set[int]] = defaultdict(set)
+    """Groups of few accounts that trade with one another again and again and whose reviews mostly
+    stay among themselves. Only pairs with reviews on at least two orders link accounts, so a
+    provider's many one-off customers never make a group."""
+    orders_of_pair: dict[frozenset, set] = defaultdict(set)
     for fact in facts:
         if fact.subject_id is not None and fact.subject_id != fact.author_id:
-            neighbours[fact.author_id].add(fact.subject_id)
-            neighbours[fact.subject_id].add(fact.author_id)
+            orders_of_pair[frozenset((fact.author_id, fact.subject_id))].add(fact.order_id)
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for pair, orders in orders_of_pair.items():
+        if len(orders) >= thresholds.ring_min_orders_per_pair:
+            a, b = tuple(pair)
+            neighbours[a].add(b)
+            neighbours[b].add(a)
     seen: set[int] = set()
     findings = []
     for start in sorted(neighbours):
