@@ -201,7 +201,11 @@ def listing_screen(*, listing: Listing) -> screening.ScreenResult:
     """What the automated screening says of the listing as it stands (nothing is written)."""
     profile = provider_profile_for(listing.provider)
     trademarks = [profile.legal_name] if profile is not None and profile.kind == SubjectKind.BUSINESS else []
-    text_values = {k: v for k, v in (listing.attributes or {}).items() if isinstance(v, str)}
+    # Free text the provider wrote; choice codes and numbers say nothing an advertisement could.
+    text_fields = {f["name"] for f in catalog_selectors.attribute_fields(category=listing.category,
+                                                                          platform=listing.platform)
+                   if f.get("type", "text") == "text"}
+    text_values = {k: v for k, v in (listing.attributes or {}).items() if k in text_fields and isinstance(v, str)}
     return screening.screen(
         text=f"{listing.title}\n{listing.description}".strip(),
         licence_rules=catalog_selectors.licence_rules(category=listing.category, platform=listing.platform),
