@@ -107,3 +107,26 @@ def test_the_customer_cannot_take_the_providers_step(client_of, platform, homest
     assert 'data-action="accept"' not in page
     response = client_of(customer).post(reverse("orders:transition", args=[platform.slug, order.public_id, "accept"]))
     assert response.status_code == 403
+
+
+def test_a_promotion_shows_the_struck_through_original_price_and_is_what_the_order_charges(
+        client_of, platform, instrument, customer, provider):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sharecity.market.pricing.services import price_transacted_record, promotion_create
+
+    now = timezone.now()
+    price_transacted_record(listing=instrument, unit_price_fen=30_000, at=now - dt.timedelta(days=2))
+    promotion_create(actor=provider, listing=instrument, original_price_fen=30_000, price_fen=24_000,
+                     starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(days=7))
+    page = client_of(customer).get(reverse("orders:listing", args=[platform.slug, instrument.public_id]))
+    html = page.content.decode()
+    assert 'data-testid="original-price"' in html
+    assert "¥300.00</s>" in html
+    assert "¥240.00" in html
+    start, end = hour_slot(48, hours=1)
+    order = order_place(actor=customer, platform=platform, listing=instrument, customer=customer,
+                        starts_at=start, ends_at=end)
+    assert (order.unit_price_fen, order.total_fen) == (24_000, 24_500)

@@ -338,13 +338,15 @@ def _price_now(listing, at: dt.datetime) -> int:
 
 
 def _line_dict(line) -> dict:
+    """A quote line as kept on the order: its labels, ``fen`` and whatever else the quote gave."""
     if dataclasses.is_dataclass(line):
-        return dataclasses.asdict(line)
-    if isinstance(line, dict):
-        return dict(line)
-    if hasattr(line, "_asdict"):
-        return line._asdict()
-    return {"label": str(line)}
+        data = dataclasses.asdict(line)
+    elif isinstance(line, dict):
+        data = dict(line)
+    else:
+        data = {"label_zh": str(line), "label_en": str(line)}
+    data.setdefault("fen", data.get("amount_fen", 0))
+    return data
 
 
 @dataclasses.dataclass(frozen=True)
