@@ -152,7 +152,8 @@ def test_a_refused_answer_lets_the_complainant_escalate(order, customer, operato
 
 def test_an_accepted_answer_resolves_the_complaint(order, customer, operator):
     complaint = _file(customer, order)
-    complaint_answer(actor=operator, complaint=complaint, answer="refund_offered", text="同意全额退款，三个工作日内到账")
+    complaint_answer(actor=operator, complaint=complaint, answer="refund_offered",
+                     text="同意全额退款，三个工作日内到账")
     with nothing_written(), pytest.raises(NotComplainant):
         complaint_accept(actor=operator, complaint=complaint)
     with new_facts("complaint.resolved") as facts:
@@ -173,4 +174,5 @@ def test_a_parking_complaint_also_gets_its_answer_deadline(platform, space, cust
     complaint = complaint_file(actor=customer, booking=booking, category="access", description="道闸打不开进不去",
                                remedy="refund")
     assert complaint.answer_due_at is not None
-    assert complaints_overdue(platform=platform, now=complaint.answer_due_at + dt.timedelta(seconds=1)).get() == complaint
+    later = complaint.answer_due_at + dt.timedelta(seconds=1)
+    assert complaints_overdue(platform=platform, now=later).get() == complaint
