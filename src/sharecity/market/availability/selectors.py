@@ -277,3 +277,30 @@ def invalid_quantity(quantity) -> InvalidQuantity | None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
         return InvalidQuantity(_("The quantity is a whole number of at least 1."), field="quantity")
     return None
+
+
+def calendar_grid(*, listing: Listing, start_date: dt.date, days: int = 7, now: dt.datetime | None = None) -> dict:
+    """The calendar as a grid for a page: one column per day, one row per slot that is open on
+    at least one of the days (hour unit) or a single row (day, night and item units)."""
+    plan = plan_for(listing=listing)
+    unit = unit_of(listing=listing, plan=plan)
+    rows = calendar(listing=listing, start_date=start_date, days=days, now=now)
+    tz = tz_of(plan)
+    times = sorted({slot["starts_at"].astimezone(tz).time() for row in rows for slot in row.slots
+                    if slot["capacity"]})
+    if unit != slots.HOUR:
+        times = times[:1] or [dt.time(0)]
+    by_day = [{slot["starts_at"].astimezone(tz).time(): slot for slot in row.slots} for row in rows]
+    grid = [{"time": moment, "cells": [cells.get(moment) for cells in by_day]} for moment in times]
+    return {"unit": unit, "days": [row.date for row in rows], "rows": grid, "capacity": listing.capacity,
+            "slot_minutes": rules_of(plan).slot_minutes, "open": any(
+                slot["capacity"] for row in rows for slot in row.slots)}
+
+
+def weekly_rule_get(*, listing: Listing, rule_id: int) -> WeeklyRule | None:
+    return WeeklyRule.objects.filter(pk=rule_id, plan__listing=listing).select_related("plan__listing").first()
+
+
+def dated_exception_get(*, listing: Listing, exception_id: int) -> DatedException | None:
+    return (DatedException.objects.filter(pk=exception_id, plan__listing=listing)
+            .select_related("plan__listing").first())
