@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sharecity.kernel.money import format_yuan
 
 WIDTH = 640
-HEIGHT = 220
+HEIGHT = 180
 TOP = 24
 BOTTOM = 28
 LEFT = 8
