@@ -292,3 +292,22 @@ def test_a_published_listing_cannot_be_submitted_again(platform, provider):
 def test_licence_number_kept_as_given(platform, provider):
     listing = draft(platform, provider, licences={"special_industry_licence": f"  {LICENCE_NUMBER} "})
     assert listing.licences == {"special_industry_licence": LICENCE_NUMBER}
+
+
+def test_free_text_attributes_are_screened_but_choice_codes_are_not(platform, provider):
+    listing = draft(platform, provider, attributes={"guests": 2, "room_type": "entire", "house_rules": "顶级管家服务"})
+    services.listing_submit(actor=provider, listing=listing)
+    assert listing.status == ListingStatus.REJECTED
+    (statement,) = statements_for(subject_type="listing", subject_id=listing.public_id)
+    assert "顶级" in statement.facts and "《中华人民共和国广告法》第九条" in statement.legal_reference
+
+
+def test_a_business_providers_own_company_name_is_not_an_absolute_claim(platform):
+    from sharecity.market.accounts.services import provider_verify
+
+    company = factories.make_user()
+    provider_verify(actor=company, user=company, kind="business", legal_name="厦门最佳民宿管理有限公司",
+                    id_number=factories.credit_code(), platform=platform)
+    listing = draft(platform, company, description="厦门最佳民宿管理有限公司经营，推窗见海。")
+    services.listing_submit(actor=company, listing=listing)
+    assert listing.status == ListingStatus.PUBLISHED

@@ -19,6 +19,7 @@ SCHEMA = [
      "choices": [{"value": "entire", "label_zh": "整套", "label_en": "entire home"},
                  {"value": "private_room", "label_zh": "独立房间", "label_en": "private room"}]},
     {"name": "sea_view", "label_zh": "海景", "label_en": "Sea view", "type": "bool"},
+    {"name": "house_rules", "label_zh": "入住须知", "label_en": "House rules", "type": "text", "max_length": 200},
 ]
 LICENCE_NUMBER = "厦公特旅字第350203001号"
 
