@@ -206,6 +206,7 @@ class Processes:
         self.args = args
         self.bus = bus
         self.running: list[subprocess.Popen] = []
+        self.names: list[str] = []
         self.logs = args.var_dir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
 
@@ -218,7 +219,15 @@ class Processes:
         if self.args.profile and name in self.args.profile.split(","):
             command = ["py-spy", "record", "-r", "50", "-o", str(self.logs / f"{tag}.svg"), "--", *command]
         self.running.append(subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT))
+        self.names.append(name)
         out.close()
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) each kind of worker has used so far, from /proc (Linux)."""
+        used: dict[str, float] = {}
+        for name, process in zip(self.names, self.running, strict=True):
+            used[name] = used.get(name, 0.0) + proc_cpu_seconds([process.pid])
+        return used
 
     def stop(self) -> None:
         for process in self.running:
@@ -230,6 +239,7 @@ class Processes:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.running.clear()
+        self.names.clear()
 
 
 def nats_start(store: Path) -> tuple[subprocess.Popen, str]:
@@ -244,6 +254,30 @@ def nats_start(store: Path) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.05)
     raise SystemExit("nats-server did not start")
+
+
+def proc_cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) these processes have used, from /proc (Linux; 0 where unreadable)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def backend_pids() -> list[int]:
+    """The PostgreSQL backends serving this database: the workers' connections (not this script's
+    own, which filled the outbox)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def applied_count() -> int:
@@ -429,7 +463,11 @@ def main() -> None:
             processes.start("intake", SHARECITY_INTAKE_PARTITION=f"{k}/{args.workers}")
         log(f"nats {bus}: {args.relays} relay and {args.workers} intake processes")
         wait_applied(args.messages, what="backlog")
+        cpu = {**processes.cpu_seconds(), "nats-server": proc_cpu_seconds([nats.pid]),
+               "postgres backends": proc_cpu_seconds(backend_pids())}
         backlog = latency_stats()
+        log("CPU per message in the backlog phase: " + ", ".join(
+            f"{name} {seconds / args.messages * 1e6:,.0f} µs" for name, seconds in cpu.items()))
         log(f"backlog: {backlog['count']:,} in {backlog['seconds']:.1f}s = {backlog['rate']:,.0f} msg/s "
             f"(5-95%: {backlog['rate_5_95']:,.0f}); commit->applied p50 {backlog['p50']:.1f}s "
             f"p99 {backlog['p99']:.1f}s")

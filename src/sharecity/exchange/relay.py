@@ -89,8 +89,11 @@ def _isoformat_utc(text: str) -> str:
 
 
 def _pending(*, platform_id: str, limit: int, direction: str) -> list:
-    """A platform's pending rows, oldest first, locked (as ``outbox_pending_for_platform``). On
-    PostgreSQL one plain query: building model instances cost the relay more than the query."""
+    """A platform's pending rows, oldest first (as ``outbox_pending_for_platform``). On PostgreSQL
+    one plain query: building model instances cost the relay more than the query. The rows are
+    not locked one by one: the caller holds the lock of the platform's stream row, which every
+    relay takes before reading a platform's rows, so no other relay reads them meanwhile (and
+    locking 500 rows costs PostgreSQL a write to each before the UPDATE writes them again)."""
     connection = transaction.get_connection()
     if connection.vendor != "postgresql":
         return outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True, direction=direction)
@@ -99,7 +102,7 @@ def _pending(*, platform_id: str, limit: int, direction: str) -> list:
             "SELECT id, message_id::text, message_type, schema_version, payload::text, "  # noqa: S608
             "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
             f"FROM {OutboxMessage._meta.db_table} WHERE platform_id = %s AND direction = %s AND relayed_at IS NULL "
-            "ORDER BY id LIMIT %s FOR UPDATE",
+            "ORDER BY id LIMIT %s",
             [platform_id, direction, limit],
         )
         rows = cursor.fetchall()
