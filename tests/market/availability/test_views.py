@@ -90,9 +90,9 @@ def test_provider_adds_a_closed_exception_and_the_capacity_drops(client, listing
     wednesday = monday + dt.timedelta(days=2)
     login(client, provider)
     response = client.post(url(listing, "availability:exception_add"), {
-        "start_date": wednesday.isoformat(), "kind": "closed", "reason": "设备保养", "week": monday.isoformat()})
+        "start_date": wednesday.isoformat(), "kind": "closed", "reason": "设备保养", "week": week_start().isoformat()})
     assert response.status_code == 302
-    assert response["Location"].endswith(f"?start={monday.isoformat()}")
+    assert response["Location"].endswith(f"?start={wednesday.isoformat()}")  # the week of the exception
     exception = DatedException.objects.get()
     assert exception.reason == "设备保养" and exception.closed
     html = client.get(url(listing), {"start": monday.isoformat()}).content.decode()

@@ -7,6 +7,7 @@ NEMO-style instrument rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -85,6 +86,19 @@ class DatedException(models.Model):
         ordering = ["starts_at", "id"]
         verbose_name = _("dated exception")
         verbose_name_plural = _("dated exceptions")
+
+    @property
+    def first_day(self):
+        from sharecity.kernel.timeutil import CITY_TZ
+
+        return self.starts_at.astimezone(CITY_TZ).date()
+
+    @property
+    def last_day(self):
+        """The last whole day of an all-day exception (its end is the midnight after it)."""
+        from sharecity.kernel.timeutil import CITY_TZ
+
+        return (self.ends_at.astimezone(CITY_TZ) - dt.timedelta(microseconds=1)).date()
 
     def __str__(self) -> str:
         return f"{'closed' if self.closed else 'open'} {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%Y-%m-%d %H:%M}"

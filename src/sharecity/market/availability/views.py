@@ -111,9 +111,10 @@ def slots(request, slug: str, listing_id):
         **_week_context(listing, _week_start(request))})
 
 
-def _back(platform: Platform, listing: Listing, request):
+def _back(platform: Platform, listing: Listing, request, *, day: dt.date | None = None):
+    """Back to the calendar, on the week shown when the form was sent (or the week of ``day``)."""
     url = reverse("availability:calendar", args=[platform.slug, listing.public_id])
-    start = request.POST.get("week", "")
+    start = day.isoformat() if day is not None else request.POST.get("week", "")
     return redirect(f"{url}?start={start}" if start else url)
 
 
@@ -177,12 +178,12 @@ def exception_add(request, slug: str, listing_id):
     form = ExceptionForm(request.POST)
     if form.is_valid():
         try:
-            services.exception_add(actor=request.user, listing=listing, **form.service_arguments())
+            exception = services.exception_add(actor=request.user, listing=listing, **form.service_arguments())
         except ShareCityError as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("The exception is added."))
-            return _back(platform, listing, request)
+            return _back(platform, listing, request, day=exception.starts_at.astimezone(CITY_TZ).date())
     return _page(request, platform, listing, True, exception_form=form, status=400)
 
 
