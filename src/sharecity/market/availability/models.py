@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.catalog.models import PriceUnit
 
 
@@ -87,21 +88,17 @@ class DatedException(models.Model):
         verbose_name = _("dated exception")
         verbose_name_plural = _("dated exceptions")
 
+    def __str__(self) -> str:
+        return f"{'closed' if self.closed else 'open'} {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%Y-%m-%d %H:%M}"
+
     @property
     def first_day(self):
-        from sharecity.kernel.timeutil import CITY_TZ
-
         return self.starts_at.astimezone(CITY_TZ).date()
 
     @property
     def last_day(self):
         """The last whole day of an all-day exception (its end is the midnight after it)."""
-        from sharecity.kernel.timeutil import CITY_TZ
-
         return (self.ends_at.astimezone(CITY_TZ) - dt.timedelta(microseconds=1)).date()
-
-    def __str__(self) -> str:
-        return f"{'closed' if self.closed else 'open'} {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%Y-%m-%d %H:%M}"
 
 
 class ReservationStatus(models.TextChoices):
