@@ -40,7 +40,7 @@ from sharecity.market.listings.models import Listing, ListingStatus
 from sharecity.market.platforms.selectors import is_operator
 
 CHECK_IN_EARLY = dt.timedelta(minutes=15)
-MAX_HOLD_MINUTES = 24 * 60
+MAX_HOLD_MINUTES = 7 * 24 * 60
 PLAN_FIELDS = ("unit", "slot_minutes", "min_block_minutes", "max_block_minutes", "notice_minutes", "horizon_days",
                "max_future_reservations", "max_hours_per_week", "missed_release_minutes")
 SLOT_CHOICES = (5, 10, 15, 20, 30, 60, 120, 180, 240)
@@ -70,7 +70,7 @@ def reservation_hold(*, listing: Listing, customer: User, starts_at=None, ends_a
     if problem is not None:
         raise problem
     if not 1 <= hold_minutes <= MAX_HOLD_MINUTES:
-        raise InvalidTimes(_("A hold lasts from 1 minute to 24 hours."), field="hold_minutes")
+        raise InvalidTimes(_("A hold lasts from 1 minute to 7 days."), field="hold_minutes")
     listing = Listing.objects.select_for_update(of=("self",)).select_related("platform").get(pk=listing.pk)
     plan = selectors.plan_for(listing=listing)
     unit = selectors.unit_of(listing=listing, plan=plan)
