@@ -115,7 +115,9 @@ def envelope_seal_with_bytes(*, private_key: bytes, **fields: Any) -> tuple[Enve
 def envelope_checked_bytes(envelope: Envelope) -> bytes | None:
     """The envelope's canonical bytes if its hash matches its content, else None (one encoding
     for both the check and the bytes intake stores)."""
-    body = envelope_body(envelope.as_dict())
+    body = _encode({"message_id": envelope.message_id, "platform_id": envelope.platform_id, "type": envelope.type,
+                    "schema_version": envelope.schema_version, "sequence": envelope.sequence,
+                    "sent_at": envelope.sent_at, "payload": envelope.payload, "prev_hash": envelope.prev_hash})
     if hashlib.sha256(body.encode()).hexdigest() != envelope.hash:
         return None
     return envelope_bytes_from_body(body, hash=envelope.hash, signature=envelope.signature, type=envelope.type)

@@ -153,10 +153,12 @@ class MerkleFrontier:
     peaks: list[bytes] = field(default_factory=list)
 
     def append(self, leaf: bytes) -> None:
-        current = leaf_hash(leaf)
+        sha256 = hashlib.sha256  # leaf_hash and node_hash inline: intake appends every message
+        current = sha256(b"\x00" + leaf).digest()
         size = self.size
+        peaks = self.peaks
         while size & 1:
-            current = node_hash(self.peaks.pop(), current)
+            current = sha256(b"\x01" + peaks.pop() + current).digest()
             size >>= 1
         self.peaks.append(current)
         self.size += 1
