@@ -21,6 +21,8 @@ urlpatterns = [
     path("p/", include("sharecity.market.pricing.urls")),
     path("p/", include("sharecity.market.orders.urls")),
     path("p/", include("sharecity.market.disputes.urls")),
+    path("p/", include("sharecity.market.reviews.urls")),
+    path("p/", include("sharecity.market.complaints.urls")),
     path("p/", include("sharecity.market.messaging.urls")),
     path("", include("sharecity.web.urls")),
 ]

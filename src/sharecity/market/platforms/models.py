@@ -16,6 +16,12 @@ class Sector(models.TextChoices):
     PRODUCTION_CAPACITY = "production_capacity", _("Production capacity")
     SKILLS = "skills", _("Skills and crowdsourced tasks")
     SECOND_HAND = "second_hand", _("Second-hand goods")
+    TALENT = "talent", _("Talent sharing")
+    EDUCATION = "education", _("Education")
+    MEDICAL_CONSULTATION = "medical_consultation", _("Online medical consultation")
+    CHILD_CARE = "child_care", _("Child care")
+    CATERING = "catering", _("Catering and delivery")
+    CULTURE_SPORTS = "culture_sports", _("Culture, tourism and sports venues")
 
 
 class Platform(models.Model):

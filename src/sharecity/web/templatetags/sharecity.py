@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 
 from sharecity.kernel.districts import district_name
 from sharecity.kernel.money import format_yuan
+from sharecity.market.platforms.models import Sector
 
 register = template.Library()
 
@@ -53,3 +54,9 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def sector_label(code) -> str:
+    """A sector code (parking, homestay, ...) in the reader's language."""
+    return str(dict(Sector.choices).get(code, code))
