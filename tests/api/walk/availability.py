@@ -16,7 +16,9 @@ def _hour(hours_ahead: int) -> dt.datetime:
 
 def prepare(tenant) -> None:
     tenant.instrument = make_listing(tenant.platform, tenant.provider, capacity=2, title="越权测试仪器")
-    weekly_rule_add(actor=tenant.provider, listing=tenant.instrument, weekday=0, start=dt.time(0), end=dt.time(0))
+    for weekday in range(7):
+        weekly_rule_add(actor=tenant.provider, listing=tenant.instrument, weekday=weekday, start=dt.time(0),
+                        end=dt.time(0))
     exception_add(actor=tenant.provider, listing=tenant.instrument, start_date=_hour(24 * 9).date(), reason="保养")
     start = _hour(48)
     tenant.reservation = reservation_hold(listing=tenant.instrument, customer=tenant.customer, starts_at=start,
