@@ -168,3 +168,33 @@ def test_a_disabled_category_cannot_be_used(provider_client, platform):
     PlatformCategory.objects.filter(platform=platform).update(is_enabled=False)
     response = _new(provider_client, platform)
     assert response.status_code == 400 and not Listing.objects.exists()
+
+
+def test_provider_pauses_resumes_and_withdraws(provider_client, platform):
+    _new(provider_client, platform)
+    listing = Listing.objects.get()
+
+    def act(name):
+        response = provider_client.post(reverse("listings:action", args=[platform.slug, listing.public_id, name]))
+        assert response.status_code == 302
+        listing.refresh_from_db()
+        return listing.status
+
+    assert act("pause") == ListingStatus.SUSPENDED
+    assert act("resume") == ListingStatus.PUBLISHED
+    assert act("withdraw") == ListingStatus.REMOVED
+    assert act("resume") == ListingStatus.REMOVED  # refused, with a message
+    assert OutboxMessage.objects.filter(message_type="listing.removed").count() == 1
+
+
+def test_a_platform_suspension_shows_its_statement_and_cannot_be_resumed_by_the_provider(provider_client, platform):
+    from sharecity.market.listings.services import listing_suspend
+
+    _new(provider_client, platform)
+    listing = Listing.objects.get()
+    listing_suspend(actor=make_operator(platform), listing=listing, reason="住客投诉房间与描述不符，核查期间暂停。")
+    page = provider_client.get(reverse("listings:mine", args=[platform.slug])).content.decode()
+    assert "住客投诉房间与描述不符" in page and 'data-action="resume"' not in page
+    provider_client.post(reverse("listings:action", args=[platform.slug, listing.public_id, "resume"]))
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.SUSPENDED

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<slug:slug>/listings/new/", views.new, name="new"),
     path("<slug:slug>/listings/<uuid:listing_id>/edit/", views.edit, name="edit"),
     path("<slug:slug>/listings/<uuid:listing_id>/submit/", views.submit, name="submit"),
+    path("<slug:slug>/listings/<uuid:listing_id>/<slug:action>/", views.action, name="action"),
 ]

@@ -63,11 +63,17 @@ def mine(request, slug: str):
     rows = []
     for listing in listings:
         statement = statements.get(str(listing.public_id))
-        shown = statement if listing.status in (ListingStatus.REJECTED, ListingStatus.SUSPENDED,
-                                                ListingStatus.REMOVED) else None
+        shown = statement if statement is not None and listing.status in (
+            ListingStatus.REJECTED, ListingStatus.SUSPENDED, ListingStatus.REMOVED) and statement.decision in (
+            "rejected", "suspended", "removed") else None
+        platform_suspended = listing.status == ListingStatus.SUSPENDED and statement is not None \
+            and statement.decision == "suspended"
         rows.append({"listing": listing, "statement": shown,
                      "can_edit": listing.status in EDITABLE_STATES,
-                     "can_submit": listing.status in SUBMITTABLE_STATES})
+                     "can_submit": listing.status in SUBMITTABLE_STATES,
+                     "can_pause": listing.status == ListingStatus.PUBLISHED,
+                     "can_resume": listing.status == ListingStatus.SUSPENDED and not platform_suspended,
+                     "can_withdraw": listing.status != ListingStatus.REMOVED})
     return render(request, "listings/mine.html", {"platform": platform, "rows": rows})
 
 
@@ -168,4 +174,30 @@ def submit(request, slug: str, listing_id):
         messages.error(request, str(error.message))
     else:
         _outcome_message(request, listing)
+    return redirect("listings:mine", slug=platform.slug)
+
+
+PROVIDER_ACTIONS = ("pause", "resume", "withdraw")
+
+
+@login_required
+@require_POST
+def action(request, slug: str, listing_id, action: str):
+    """The provider pauses, resumes or withdraws their listing."""
+    if action not in PROVIDER_ACTIONS:
+        raise Http404(_("Unknown action."))
+    platform = _platform(slug)
+    listing = _own_listing(request, platform, listing_id)
+    try:
+        if action == "pause":
+            services.listing_suspend(actor=request.user, listing=listing, reason=request.POST.get("reason", ""))
+            messages.success(request, _("“%(title)s” is paused.") % {"title": listing.title})
+        elif action == "resume":
+            services.listing_reinstate(actor=request.user, listing=listing)
+            _outcome_message(request, listing)
+        else:
+            services.listing_remove(actor=request.user, listing=listing, reason=request.POST.get("reason", ""))
+            messages.success(request, _("“%(title)s” is withdrawn.") % {"title": listing.title})
+    except ShareCityError as error:
+        messages.error(request, str(error.message))
     return redirect("listings:mine", slug=platform.slug)
