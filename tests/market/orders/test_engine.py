@@ -46,7 +46,7 @@ def test_instant_booking_happy_path_pays_confirms_completes_and_pays_out():
         ("system", "close_reviews", after),
     ])
     assert [s.target for s in taken] == ["confirmed", "completed", "payout_ready", "closed"]
-    assert taken[0].effects == ("collect_payment", "confirm_reservation", "record_price")
+    assert taken[0].effects == ("confirm_reservation", "collect_payment", "record_price")
     assert taken[2].effects == ("release_escrow",)
     assert public_path("instant_booking", taken) == ["requested", "paid", "completed", "completed", "completed"]
     assert PROCESSES["instant_booking"].state("closed").terminal

@@ -331,3 +331,38 @@ def test_reads_of_orders(instrument, customer, provider, platform):
     now = timezone.now()
     assert transacted_unit_prices(listing=instrument, since=now - dt.timedelta(days=7),
                                   until=now + MIN) == [order.unit_price_fen]
+
+
+def test_paying_after_the_hold_ran_out_is_refused_before_any_charge(instrument, customer):
+    from sharecity.market.availability.services import holds_expire
+
+    order = book(instrument, customer)
+    holds_expire(now=order.created_at + 16 * MIN)
+    with pytest.raises(ShareCityError) as refused:
+        take(order, customer, "pay")
+    assert refused.value.code == "order.hold_expired"
+    assert reload(order).state == "pending_payment"
+    assert balance(order).paid_fen == 0
+    assert fire(order.state_changed_at + 15 * MIN) == 1
+    assert reload(order).state == "expired"
+
+
+def test_timers_survive_losing_every_queued_task(instrument, customer, django_capture_on_commit_callbacks):
+    """A restart that loses the task queue loses no timer: the rows are the schedule."""
+    with django_capture_on_commit_callbacks(execute=True):
+        order = take(book(instrument, customer), customer, "pay")
+    DBTaskResult.objects.all().delete()
+    assert fire(order.ends_at) == 1
+    assert reload(order).state == "completed"
+
+
+def test_the_sweeper_keeps_one_run_waiting(instrument, customer):
+    from sharecity.market.orders.tasks import SWEEP_PATH, order_timers_sweep, sweep_ensure
+
+    sweep_ensure()
+    sweep_ensure()
+    assert DBTaskResult.objects.filter(task_path=SWEEP_PATH, status="READY").count() == 1
+    order = book(instrument, customer)
+    ScheduledTransition.objects.filter(order=order).update(due_at=timezone.now() - MIN)
+    assert order_timers_sweep.call() == "1 taken"
+    assert reload(order).state == "expired"

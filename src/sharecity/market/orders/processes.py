@@ -129,9 +129,10 @@ def _t(name, sources, target, actors, *, guards=(), effects=(), timer=None, auto
 PARTIES = (CUSTOMER, PROVIDER)
 
 # --- pieces several processes share ---------------------------------------------------------------
+# Paying confirms the reservation first: a hold that ran out refuses the payment before any charge.
 
 _PAY = _t("pay", "pending_payment", "confirmed", (CUSTOMER,),
-          effects=("collect_payment", "confirm_reservation", "record_price"), label=_("Pay"))
+          effects=("confirm_reservation", "collect_payment", "record_price"), label=_("Pay"))
 _EXPIRE_UNPAID = _t("expire", "pending_payment", "expired", (SYSTEM,), effects=("release_reservation",),
                     timer=Timer("entered", "payment_window"), label=_("Expire unpaid"))
 _ABANDON = _t("abandon", "pending_payment", "cancelled", (CUSTOMER,), effects=("release_reservation",),
@@ -221,7 +222,7 @@ PURCHASE_DELIVERY = Process(
     ),
     transitions=(
         _t("pay", "pending_payment", "paid", (CUSTOMER,),
-           effects=("collect_payment", "confirm_reservation", "record_price"), label=_("Pay")),
+           effects=("confirm_reservation", "collect_payment", "record_price"), label=_("Pay")),
         _EXPIRE_UNPAID, _ABANDON,
         _t("cancel", "paid", "cancelled", (CUSTOMER, PROVIDER, OPERATOR),
            effects=("refund_full", "release_reservation"), label=_("Cancel (full refund)")),

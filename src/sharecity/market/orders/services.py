@@ -559,10 +559,15 @@ def timers_fire(*, now: dt.datetime | None = None, limit: int = 200) -> int:
 
 @transaction.atomic
 def _timer_fire(*, timer_id: int, now: dt.datetime) -> bool:
+    # The order first, then its timer: the order in the same order as ``order_transition`` takes them
+    # (it marks the order's timers superseded), so a timer and a person acting at once never deadlock.
+    order_id = ScheduledTransition.objects.filter(pk=timer_id).values_list("order_id", flat=True).first()
+    if order_id is None:
+        return False
+    order = _locked(Order(pk=order_id))
     timer = ScheduledTransition.objects.select_for_update().filter(pk=timer_id, done_at__isnull=True).first()
     if timer is None:
         return False
-    order = _locked(timer.order)
     try:
         with transaction.atomic():
             _transition(order=order, actor=None, role=SYSTEM, name=timer.transition, data={}, now=now)
