@@ -130,3 +130,52 @@ def test_a_promotion_shows_the_struck_through_original_price_and_is_what_the_ord
     order = order_place(actor=customer, platform=platform, listing=instrument, customer=customer,
                         starts_at=start, ends_at=end)
     assert (order.unit_price_fen, order.total_fen) == (24_000, 24_500)
+
+
+def test_a_task_is_posted_bid_on_accepted_and_funded_through_the_pages(client_of, platform, customer, provider):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sharecity.market.orders.models import Bid, TaskRequest
+    from tests.market.engine_factories import category
+
+    category("skills_tasks")
+    client = client_of(customer)
+    deadline = (timezone.now() + dt.timedelta(days=20)).date()
+    response = client.post(reverse("orders:task_new", args=[platform.slug]), {
+        "category": "skills_tasks", "title": "企业官网改版", "description": "五个页面，含移动端", "budget": "6000",
+        "deadline": f"{deadline:%Y-%m-%d}", "district": "350203"})
+    task = TaskRequest.objects.get(customer=customer)
+    assert response.status_code == 302
+    assert task.budget_fen == 600_000
+    assert "企业官网改版" in client.get(reverse("orders:tasks", args=[platform.slug])).content.decode()
+
+    bidder = client_of(provider)
+    response = bidder.post(reverse("orders:bid_new", args=[platform.slug, task.public_id]), {
+        "amount": "5000", "days": "15", "milestones": "设计 2000\n开发 3000", "message": "有类似案例"})
+    assert response.status_code == 302
+    bid = Bid.objects.get(task=task)
+    assert bid.milestone_plan == [{"title": "设计", "amount_fen": 200_000}, {"title": "开发", "amount_fen": 300_000}]
+    stranger = client_of(factories.make_user())
+    refused = stranger.post(reverse("orders:bid_new", args=[platform.slug, task.public_id]),
+                            {"amount": "4000", "days": "10"})
+    assert refused.status_code == 403  # not a verified provider
+    assert "Verify your real name" in refused.content.decode()
+
+    client = client_of(customer)
+    page = client.get(reverse("orders:task", args=[platform.slug, task.public_id])).content.decode()
+    assert 'data-action="accept-bid"' in page
+    response = client.post(reverse("orders:bid_accept", args=[platform.slug, task.public_id, bid.pk]))
+    order = Order.objects.get(task=task)
+    assert response["Location"] == reverse("orders:detail", args=[platform.slug, order.public_id])
+    client.post(reverse("orders:transition", args=[platform.slug, order.public_id, "fund"]))
+    order.refresh_from_db()
+    assert order.state == "in_progress"
+    first = order.milestones.first()
+    page = client_of(provider).get(reverse("orders:detail", args=[platform.slug, order.public_id])).content.decode()
+    assert page.count('data-action="deliver_milestone"') == 2
+    client_of(provider).post(reverse("orders:transition", args=[platform.slug, order.public_id, "deliver_milestone"]),
+                             {"milestone_id": first.pk})
+    first.refresh_from_db()
+    assert first.status == "delivered"

@@ -163,3 +163,57 @@ class TransitionForm(forms.Form):
         if transition in ("deliver_milestone", "approve_milestone") and data.get("milestone_id"):
             out["milestone_id"] = data["milestone_id"]
         return out
+
+
+class TaskForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"))
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    budget = forms.CharField(label=_("Budget (¥)"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    deadline = forms.DateField(label=_("Deadline"), widget=_date_widget())
+    district = forms.ChoiceField(label=_("District"))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        zh = _language().startswith("zh")
+        self.fields["category"].choices = [(c.code, c.name_zh if zh else c.name_en) for c in categories]
+        self.fields["district"].choices = district_choices(language=_language())
+
+    def clean_budget(self) -> int:
+        try:
+            return parse_yuan(self.cleaned_data["budget"], field="budget")
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error.message)) from None
+
+    def deadline_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.cleaned_data["deadline"], dt.time(23, 59), tzinfo=CITY_TZ)
+
+
+class BidForm(forms.Form):
+    amount = forms.CharField(label=_("Your price (¥)"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    days = forms.IntegerField(label=_("Days to deliver"), min_value=1, max_value=365)
+    milestones = forms.CharField(
+        label=_("Milestones"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One a line: title, then the amount in yuan, e.g. \"Design 2000\". Empty: one milestone."))
+    message = forms.CharField(label=_("Message"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_amount(self) -> int:
+        try:
+            return parse_yuan(self.cleaned_data["amount"], field="amount")
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error.message)) from None
+
+    def clean_milestones(self) -> list[dict]:
+        plan = []
+        for line in (self.cleaned_data.get("milestones") or "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            title, _sep, amount = line.rpartition(" ")
+            try:
+                plan.append({"title": title.strip(), "amount_fen": parse_yuan(amount, field="milestones")})
+            except InvalidInput:
+                raise forms.ValidationError(
+                    _("Write each milestone as its title, a space and its amount in yuan.")) from None
+        return plan

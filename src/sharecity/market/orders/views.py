@@ -16,7 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.market.orders import engine, selectors, services
-from sharecity.market.orders.forms import OrderForm, SearchForm, TransitionForm, order_form_initial
+from sharecity.market.orders.forms import (
+    BidForm,
+    OrderForm,
+    SearchForm,
+    TaskForm,
+    TransitionForm,
+    order_form_initial,
+)
 from sharecity.market.orders.processes import PROCESSES
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.selectors import is_operator, platform_get
@@ -333,4 +340,108 @@ def transition(request, slug: str, order_id, name: str):
     except ShareCityError as error:
         return _order_page(request, platform, order, role, error=str(error.message), status=error.http_status)
     messages.success(request, _("Done: %(state)s.") % {"state": _state_label(order)})
+    return redirect("orders:detail", slug=platform.slug, order_id=order.public_id)
+
+
+# --- tasks and bids -------------------------------------------------------------------------------
+
+
+def _task_categories(platform: Platform) -> list:
+    from sharecity.market.catalog.selectors import process_for
+
+    return [c for c in _categories(platform) if process_for(category=c, platform=platform) == "task_bidding"]
+
+
+def _tasks_page(request, platform: Platform, form: TaskForm | None = None, *, status: int = 200):
+    categories = _task_categories(platform)
+    if form is None and request.user.is_authenticated:
+        form = TaskForm(categories=categories)
+    return render(request, "orders/tasks.html", {
+        "platform": platform, "tasks": selectors.tasks_open(platform=platform)[:100], "form": form,
+    }, status=status)
+
+
+@require_GET
+def tasks(request, slug: str):
+    return _tasks_page(request, _platform(slug))
+
+
+@login_required
+@require_POST
+def task_new(request, slug: str):
+    from sharecity.market.catalog.selectors import category_get
+
+    platform = _platform(slug)
+    form = TaskForm(request.POST, categories=_task_categories(platform))
+    if not form.is_valid():
+        return _tasks_page(request, platform, form, status=400)
+    data = form.cleaned_data
+    try:
+        task = services.task_post(actor=request.user, platform=platform, customer=request.user,
+                                  category=category_get(code=data["category"]), title=data["title"],
+                                  description=data["description"], budget_fen=data["budget"],
+                                  deadline=form.deadline_at(), district_code=data["district"])
+    except ShareCityError as error:
+        form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        return _tasks_page(request, platform, form, status=error.http_status)
+    return redirect("orders:task", slug=platform.slug, task_id=task.public_id)
+
+
+def _task_page(request, platform: Platform, task, form: BidForm | None = None, *, status: int = 200):
+    is_customer = request.user.is_authenticated and task.customer_id == request.user.pk
+    bids = list(task.bids.select_related("provider"))
+    own_bid = next((b for b in bids if request.user.is_authenticated and b.provider_id == request.user.pk), None)
+    can_bid = request.user.is_authenticated and not is_customer and own_bid is None and task.status == "open"
+    return render(request, "orders/task.html", {
+        "platform": platform, "task": task, "is_customer": is_customer,
+        "bids": bids if is_customer else ([own_bid] if own_bid else []), "bid_count": len(bids),
+        "form": form or (BidForm() if can_bid else None), "order": task.orders.first(),
+        "category": _category_name(task.category),
+    }, status=status)
+
+
+def _task(platform: Platform, task_id):
+    try:
+        return selectors.task_get(platform=platform, public_id=task_id)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+
+
+@require_GET
+def task(request, slug: str, task_id):
+    platform = _platform(slug)
+    return _task_page(request, platform, _task(platform, task_id))
+
+
+@login_required
+@require_POST
+def bid_new(request, slug: str, task_id):
+    platform = _platform(slug)
+    found = _task(platform, task_id)
+    form = BidForm(request.POST)
+    if not form.is_valid():
+        return _task_page(request, platform, found, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.bid_submit(actor=request.user, task=found, provider=request.user, amount_fen=data["amount"],
+                            days=data["days"], milestone_plan=data["milestones"], message=data["message"])
+    except ShareCityError as error:
+        form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        return _task_page(request, platform, found, form, status=error.http_status)
+    messages.success(request, _("Your bid is in. The customer will choose."))
+    return redirect("orders:task", slug=platform.slug, task_id=found.public_id)
+
+
+@login_required
+@require_POST
+def bid_accept(request, slug: str, task_id, bid_id: int):
+    platform = _platform(slug)
+    found = _task(platform, task_id)
+    try:
+        order = services.bid_accept(actor=request.user, bid=selectors.bid_get(task=found, bid_id=bid_id))
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    except ShareCityError as error:
+        messages.error(request, str(error.message))
+        return redirect("orders:task", slug=platform.slug, task_id=found.public_id)
     return redirect("orders:detail", slug=platform.slug, order_id=order.public_id)
