@@ -152,12 +152,18 @@ class ScreenResult:
         return [finding.as_dict() for finding in self.findings]
 
 
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def normalise(text: str) -> str:
     """Half-width, lower-case text of the same length as ``text`` (positions stay valid)."""
-    out = []
+    folded = text.translate(_FULL_WIDTH).lower()
+    if len(folded) == len(text):
+        return folded
+    out = []  # a rare character whose lower case is longer: fold one by one
     for char in text:
-        folded = unicodedata.normalize("NFKC", char).lower()
-        out.append(folded if len(folded) == 1 else (char.lower() if len(char.lower()) == 1 else char))
+        one = unicodedata.normalize("NFKC", char).lower()
+        out.append(one if len(one) == 1 else (char.lower() if len(char.lower()) == 1 else char))
     return "".join(out)
 
 
@@ -197,9 +203,24 @@ class _Words:
         return None
 
 
-def _words(text: str) -> _Words:
-    spans = tuple((s, e, w) for w, s, e in jieba.tokenize(text))
+def _words(text: str, offset: int = 0) -> _Words:
+    spans = tuple((s + offset, e + offset, w) for w, s, e in jieba.tokenize(text))
     return _Words(frozenset(s for s, _e, _w in spans), frozenset(e for _s, e, _w in spans), spans)
+
+
+class _Segmenter:
+    """jieba's words of the text, segmented clause by clause and only where a term matched:
+    jieba cuts at punctuation anyway, so a clause's words are the text's words there."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.clauses: dict[int, _Words] = {}
+
+    def at(self, start: int, end: int) -> _Words:
+        clause, left = _clause(self.text, start, end)
+        if left not in self.clauses:
+            self.clauses[left] = _words(clause, left)
+        return self.clauses[left]
 
 
 def _is_word(words: _Words, start: int, end: int, multi_token: bool) -> tuple[bool, str]:
@@ -358,7 +379,7 @@ def screen(*, text: str, licence_rules: Iterable[Mapping] = (), licences: Mappin
     values = [str(v) for v in (attributes or {}).values() if isinstance(v, str | int | float) and str(v).strip()]
     full = "\n".join([text or "", *values]) if values else (text or "")
     norm = normalise(full)
-    words = _words(norm)
+    segmenter = _Segmenter(norm)
     protected = _spans_of(norm, trademarks)
 
     findings: list[Finding] = []
@@ -372,7 +393,7 @@ def screen(*, text: str, licence_rules: Iterable[Mapping] = (), licences: Mappin
         if any(s < end and start < e for s, e in covered):
             continue  # overlaps a longer term already found (全网最低 covers 最低价's 最低)
         for kind, multi_token in kinds:
-            counts, word = _is_word(words, start, end, multi_token)
+            counts, word = _is_word(segmenter.at(start, end), start, end, multi_token)
             if not counts:
                 continue
             if kind == "absolute":
