@@ -311,3 +311,14 @@ def test_a_business_providers_own_company_name_is_not_an_absolute_claim(platform
     listing = draft(platform, company, description="厦门最佳民宿管理有限公司经营，推窗见海。")
     services.listing_submit(actor=company, listing=listing)
     assert listing.status == ListingStatus.PUBLISHED
+
+
+def test_ratings_add_up_and_come_out_again(platform, provider):
+    listing = _published(platform, provider)
+    services.listing_rating_add(listing=listing, rating=5)
+    services.listing_rating_add(listing=listing, rating=4)
+    services.listing_rating_remove(listing=listing, rating=5)
+    listing.refresh_from_db()
+    assert (listing.rating_sum, listing.rating_count, listing.rating_average) == (4, 1, 4.0)
+    with pytest.raises(InvalidInput):
+        services.listing_rating_add(listing=listing, rating=6)

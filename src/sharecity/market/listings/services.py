@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -487,3 +488,28 @@ def listing_remove(*, actor: User, listing: Listing, reason: str) -> Listing:
     _audit(actor, listing, "remove", by="platform" if by_platform else "provider")
     _take_down(actor, listing, removed_by="platform" if by_platform else "provider", statement=statement)
     return listing
+
+
+# --- ratings (called by reviews when a customer's review is published or hidden) ---------------
+
+
+def _rating_check(rating: int) -> int:
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise InvalidListing(_("A rating is a whole number from 1 to 5."), field="rating")
+    return rating
+
+
+@transaction.atomic
+def listing_rating_add(*, listing: Listing, rating: int) -> None:
+    """Count a published customer rating in the listing's aggregate (one UPDATE, no lost update)."""
+    rating = _rating_check(rating)
+    Listing.objects.filter(pk=listing.pk).update(rating_sum=F("rating_sum") + rating,
+                                                 rating_count=F("rating_count") + 1)
+
+
+@transaction.atomic
+def listing_rating_remove(*, listing: Listing, rating: int) -> None:
+    """Take a rating out of the aggregate (its review was hidden by the platform)."""
+    rating = _rating_check(rating)
+    Listing.objects.filter(pk=listing.pk, rating_count__gt=0, rating_sum__gte=rating).update(
+        rating_sum=F("rating_sum") - rating, rating_count=F("rating_count") - 1)
