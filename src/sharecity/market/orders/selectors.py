@@ -39,6 +39,11 @@ def orders_of(*, platform: Platform, user, role: str = "customer") -> QuerySet[O
     return orders.none()
 
 
+def orders_of_platform(*, platform: Platform) -> QuerySet[Order]:
+    """Every order of the platform (for its operator and its own machine clients)."""
+    return _orders(platform)
+
+
 def order_party_role(*, order: Order, user) -> str | None:
     """``customer``, ``provider`` or ``operator`` of the order's platform, else None."""
     if user is None or not getattr(user, "is_authenticated", False):
