@@ -224,9 +224,9 @@ def test_unknown_transition_and_process_are_named(in_english):
 def test_what_each_side_may_do_in_a_state():
     process = PROCESSES["instant_booking"]
     names = lambda role, **kw: sorted(t.name for t in engine.available(process, state="confirmed", role=role, **kw))  # noqa: E731
-    assert names("customer") == ["customer_cancel", "dispute"]
-    assert names("provider") == ["dispute", "provider_cancel"]
-    assert names("customer", facts=facts(now=START + dt.timedelta(minutes=5))) == ["dispute"]
+    assert names("customer") == ["check_in", "customer_cancel", "dispute"]
+    assert names("provider") == ["check_in", "dispute", "provider_cancel"]
+    assert names("customer", facts=facts(now=START + dt.timedelta(minutes=5))) == ["check_in", "dispute"]
     assert [t.name for t in engine.available(PROCESSES["task_bidding"], state="in_progress", role="system")] == [
         "auto_approve"]
 
@@ -236,6 +236,8 @@ def test_timers_on_entering_a_state():
     assert engine.timers_on_enter(instant, state="pending_payment", entered_at=NOW) == [
         engine.TimerDue("expire", NOW + dt.timedelta(minutes=15))]
     assert engine.timers_on_enter(instant, state="confirmed", entered_at=NOW, starts_at=START, ends_at=END) == [
+        engine.TimerDue("complete", END)]
+    assert engine.timers_on_enter(instant, state="in_use", entered_at=START, starts_at=START, ends_at=END) == [
         engine.TimerDue("complete", END)]
     assert engine.timers_on_enter(instant, state="completed", entered_at=END, ends_at=END,
                                   durations={"escrow_release_delay": dt.timedelta(days=3)}) == [

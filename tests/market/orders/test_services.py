@@ -366,3 +366,12 @@ def test_the_sweeper_keeps_one_run_waiting(instrument, customer):
     ScheduledTransition.objects.filter(order=order).update(due_at=timezone.now() - MIN)
     assert order_timers_sweep.call() == "1 taken"
     assert reload(order).state == "expired"
+
+
+def test_checking_in_is_refused_before_availability_opens_it(instrument, customer):
+    order = take(book(instrument, customer, slot=hour_slot(48)), customer, "pay")
+    with pytest.raises(ShareCityError) as refused:
+        take(order, customer, "check_in")
+    assert refused.value.code.startswith("availability.")
+    assert reload(order).state == "confirmed"
+    assert reservation(order).status == "confirmed"

@@ -155,6 +155,7 @@ def _disputes(sources: tuple[str, ...], released_state: str) -> list[Transition]
 _BOOKING_STATES = (
     State("pending_payment", "requested", label=_("Awaiting payment")),
     State("confirmed", "paid", label=_("Confirmed and paid")),
+    State("in_use", "started", label=_("Checked in")),
     State("completed", "completed", label=_("Completed")),
     State("payout_ready", "completed", label=_("Completed, paid out")),
     State("closed", "completed", terminal=True, label=_("Closed")),
@@ -171,12 +172,14 @@ _AFTER_CONFIRMED = [
     _t("customer_cancel", "confirmed", "cancelled", (CUSTOMER,), guards=("before_start",),
        effects=("refund_by_policy", "release_reservation", "release_escrow"),
        label=_("Cancel (refund by the cancellation policy)")),
-    _t("complete", "confirmed", "completed", (SYSTEM, OPERATOR), guards=("after_end",),
-       effects=("use_reservation",), timer=Timer("ends_at"), label=_("Complete")),
+    # Checking in marks the reservation used (availability says when: from shortly before the start).
+    _t("check_in", "confirmed", "in_use", PARTIES, effects=("check_in",), label=_("Check in")),
+    _t("complete", ("confirmed", "in_use"), "completed", (SYSTEM, OPERATOR), guards=("after_end",),
+       timer=Timer("ends_at"), label=_("Complete")),
     _t("release_payout", "completed", "payout_ready", (SYSTEM,), effects=("release_escrow",),
        timer=Timer("ends_at", "escrow_release_delay"), label=_("Release the escrow")),
     _CLOSE_REVIEWS,
-    *_disputes(("confirmed", "completed"), "payout_ready"),
+    *_disputes(("confirmed", "in_use", "completed"), "payout_ready"),
 ]
 
 INSTANT_BOOKING = Process(

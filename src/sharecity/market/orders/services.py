@@ -289,7 +289,16 @@ def _fx_milestones_overdue_release(ctx: EffectContext) -> None:
         _release_milestone(ctx, milestone)
 
 
+def _fx_check_in(ctx: EffectContext) -> None:
+    from sharecity.market.availability.services import reservation_check_in
+
+    reservation = _reservation(ctx.order)
+    if reservation is not None:
+        reservation_check_in(reservation=reservation, now=ctx.now)
+
+
 EFFECTS: dict[str, Callable[[EffectContext], None]] = {
+    "check_in": _fx_check_in,
     "collect_payment": _fx_collect_payment,
     "confirm_reservation": _fx_confirm_reservation,
     "release_reservation": _fx_release_reservation,
