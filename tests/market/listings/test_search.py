@@ -267,7 +267,7 @@ def test_postgres_text_search_uses_the_gin_index(platform, shop):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN SELECT id FROM market_listings_listing WHERE {PG_MATCH}", ["'数控'"])  # noqa: S608
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "listing_search_tsv_idx" in plan
+    assert "listing_search_vector_idx" in plan
 
 
 @pytest.mark.postgres

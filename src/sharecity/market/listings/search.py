@@ -4,7 +4,8 @@ The text is segmented by ``listings.text`` (jieba) exactly as ``Listing.search_t
 each word of the query must match: either the word itself or all of the smaller words jieba's
 search mode cuts it into (so "数控加工" finds a listing segmented as "数控 / 加工" too).
 SQLite matches through the FTS5 table of migration ``0002_search_index`` ranked by ``bm25``;
-PostgreSQL through ``to_tsvector('simple', search_text)`` (GIN-indexed) ranked by ``ts_rank``.
+PostgreSQL through the stored ``search_vector`` = ``to_tsvector('simple', search_text)``
+(migration 0004, GIN-indexed) ranked by ``ts_rank``.
 
 Filters narrow in SQL. A search near a point prefilters a bounding box in SQL and keeps the
 listings within the exact (haversine) distance in Python; an availability window asks
@@ -115,7 +116,8 @@ def _tsquery(terms: list[list[str]]) -> str:
 
 
 # Fixed SQL (table names are constants of this module); the query text is always a bound parameter.
-TSVECTOR = f"to_tsvector('simple'::regconfig, \"{LISTING_TABLE}\".\"search_text\")"
+# PostgreSQL: the stored column to_tsvector('simple', search_text) of migration 0004, GIN-indexed.
+TSVECTOR = f"\"{LISTING_TABLE}\".\"search_vector\""
 PG_MATCH = f"{TSVECTOR} @@ to_tsquery('simple'::regconfig, %s)"
 # Normalisation 1 (rank / (1 + log(length))): as bm25 does, a short, focused listing outranks a long one.
 PG_RANK = f"-ts_rank({TSVECTOR}, to_tsquery('simple'::regconfig, %s), 1)"
