@@ -74,6 +74,8 @@ def test_provider_closes_a_day_and_sees_the_capacity_drop(live_server):
             page.click("[data-action=next-week]")
             expect(page.locator("[data-testid=week-start]")).to_have_text(f"{next_monday:%Y-%m-%d}")
             assert page.evaluate("window.__calendarMarker") == "kept"
+            # The forms under the grid now come back to the week shown.
+            expect(page.locator("#week-rule")).to_have_value(f"{next_monday:%Y-%m-%d}")
             wednesday_ten = page.locator(f"[data-testid=slot][data-start='{ten.isoformat()}']")
             thursday_slot = page.locator(f"[data-testid=slot][data-start='{thursday_ten.isoformat()}']")
             expect(wednesday_ten).to_have_attribute("data-remaining", "2")

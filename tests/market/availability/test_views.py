@@ -83,6 +83,8 @@ def test_htmx_week_navigation_returns_only_the_grid(client, listing, provider):
     assert response.status_code == 200
     assert "<html" not in html and 'data-testid="rule-form"' not in html
     assert f'data-testid="week-start">{next_week:%Y-%m-%d}' in html
+    # The week the provider's forms return to follows the grid (out-of-band swap).
+    assert f'id="week-exception" value="{next_week:%Y-%m-%d}" hx-swap-oob="true"' in html
 
 
 def test_provider_adds_a_closed_exception_and_the_capacity_drops(client, listing, provider):

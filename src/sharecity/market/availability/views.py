@@ -95,7 +95,7 @@ def calendar(request, slug: str, listing_id):
     platform, listing, editor = _listing(request, slug, listing_id)
     if request.htmx:
         return render(request, "availability/_week.html", {
-            "platform": platform, "listing": listing,
+            "platform": platform, "listing": listing, "oob": editor,
             "week_url": reverse("availability:calendar", args=[platform.slug, listing.public_id]),
             **_week_context(listing, _week_start(request))})
     return _page(request, platform, listing, editor)
