@@ -268,3 +268,14 @@ def test_a_process_definition_that_breaks_the_rules_is_refused():
         from sharecity.market.orders.processes import Timer
         Process(code="x", initial="a", states=states,
                 transitions=(Transition("go", ("a",), "b", frozenset({"customer"}), timer=Timer()),))
+
+
+def test_a_refusal_says_the_rule_in_words(in_english):
+    with pytest.raises(WrongState) as refused:
+        engine.step(PROCESSES["purchase_delivery"], state="shipped", role="customer", transition="cancel",
+                    facts=facts())
+    assert str(refused.value.message) == "“Cancel (full refund)” cannot be done while the order is “Shipped”."
+    with pytest.raises(ActorNotAllowed) as refused:
+        engine.step(PROCESSES["request_to_book"], state="requested", role="customer", transition="accept",
+                    facts=facts())
+    assert str(refused.value.message) == "Only the provider may do “Accept”."

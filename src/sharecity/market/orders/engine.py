@@ -21,7 +21,7 @@ from sharecity.market.orders.errors import (
     UnknownTransition,
     WrongState,
 )
-from sharecity.market.orders.processes import DEFAULT_DURATIONS, PROCESSES, Process, Transition
+from sharecity.market.orders.processes import DEFAULT_DURATIONS, PROCESSES, ROLE_NAMES, Process, Transition
 
 
 @dataclass(frozen=True)
@@ -162,13 +162,15 @@ def step(process: Process, *, state: str, role: str, transition: str, facts: Fac
             field="transition")
     found = next((t for t in candidates if state in t.sources), None)
     if found is None:
+        current = process.state(state).label if process.has_state(state) else state
         raise WrongState(
-            _("%(name)s cannot be done while the order is %(state)s.") % {"name": transition, "state": state},
+            _("“%(name)s” cannot be done while the order is “%(state)s”.") % {
+                "name": candidates[0].label, "state": current},
             field="transition", code="order.wrong_state")
     if role not in found.actors:
         raise ActorNotAllowed(
-            _("Only the %(actors)s may do %(name)s.") % {
-                "actors": " / ".join(sorted(found.actors)), "name": transition},
+            _("Only %(actors)s may do “%(name)s”.") % {
+                "actors": _(" or ").join(str(ROLE_NAMES[a]) for a in sorted(found.actors)), "name": found.label},
             field="transition", code="order.actor_not_allowed")
     failing = guards_failing(found, facts)
     if failing:

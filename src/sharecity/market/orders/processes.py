@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 CUSTOMER, PROVIDER, OPERATOR, SYSTEM = "customer", "provider", "operator", "system"
 ROLES = (CUSTOMER, PROVIDER, OPERATOR, SYSTEM)
+ROLE_NAMES = {CUSTOMER: _("the customer"), PROVIDER: _("the provider"), OPERATOR: _("the platform's operator"),
+              SYSTEM: _("the system")}
 
 PUBLIC_STATES = ("requested", "confirmed", "paid", "started", "completed", "cancelled", "refunded", "disputed")
 
