@@ -186,8 +186,8 @@ def _district(complaint: Complaint) -> str:
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("platform", "order__listing", "booking__space").get(
-        pk=complaint.pk)
+    return (Complaint.objects.select_for_update(of=("self",))
+            .select_related("platform", "order__listing", "booking__space").get(pk=complaint.pk))
 
 
 def _require_operator(actor, complaint: Complaint) -> None:

@@ -46,7 +46,7 @@ def _transition(*, actor, order, transition: str, **data):
 def dispute_open(*, actor: User, order, reason: str, description: str, amount_claimed_fen: int = 0) -> Dispute:
     from sharecity.market.orders.models import Order
 
-    order = Order.objects.select_for_update().select_related("platform", "listing").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("platform", "listing").get(pk=order.pk)
     role = party_role(order=order, user=actor)
     if role not in ("customer", "provider"):
         raise errors.NotAParty(_("Only the customer and the provider of an order can open a dispute about it."),
@@ -93,7 +93,8 @@ def dispute_resolve(*, actor: User, dispute: Dispute, decision: str, decision_te
     if not 10 <= len(decision_text) <= 4000:
         raise errors.InvalidDispute(_("Write the decision and its reasons in 10 to 4000 characters."),
                                     field="decision_text")
-    order = Order.objects.select_for_update().select_related("platform", "customer").get(pk=dispute.order_id)
+    order = (Order.objects.select_for_update(of=("self",)).select_related("platform", "customer")
+             .get(pk=dispute.order_id))
     left = refundable_fen(order)
     amount = 0
     if decision == Decision.REFUND_FULL:

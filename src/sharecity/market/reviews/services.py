@@ -99,7 +99,7 @@ def review_submit(*, actor: User, order, rating: int, comment: str = "", ip: str
     from sharecity.market.orders.models import Order
 
     now = now or timezone.now()
-    order = Order.objects.select_for_update().select_related("listing", "platform").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("listing", "platform").get(pk=order.pk)
     role = party_role(order=order, user=actor)
     if role not in (AuthorRole.CUSTOMER, AuthorRole.PROVIDER):
         raise errors.NotAParty(_("Only the customer and the provider of an order can review it."), field="order_id")
@@ -182,7 +182,7 @@ def reviews_publish_due(*, now: dt.datetime | None = None, order_pk: int | None 
     published = 0
     for order_id in sorted(set(due.values_list("order_id", flat=True))):
         with transaction.atomic():
-            for review in (Review.objects.select_for_update().select_related("order__listing", "platform")
+            for review in (Review.objects.select_for_update(of=("self",)).select_related("order__listing", "platform")
                            .filter(order_id=order_id, published_at__isnull=True).order_by("id")):
                 _publish(review, now=now)
                 published += 1
@@ -196,8 +196,8 @@ def reviews_publish_due(*, now: dt.datetime | None = None, order_pk: int | None 
 def review_hide(*, actor: User, review: Review, reason: str, note: str, now: dt.datetime | None = None) -> Review:
     """An operator stops showing a published review, with the reason recorded, audited and reported."""
     now = now or timezone.now()
-    review = Review.objects.select_for_update().select_related("platform", "order__listing", "booking__space").get(
-        pk=review.pk)
+    review = (Review.objects.select_for_update(of=("self",))
+              .select_related("platform", "order__listing", "booking__space").get(pk=review.pk))
     if not is_operator(user=actor, platform=review.platform):
         raise errors.NotOperator(_("Only the platform's operator staff may hide a review."), field="review_id")
     if reason not in HiddenReason.values:
