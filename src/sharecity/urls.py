@@ -14,9 +14,10 @@ urlpatterns = [
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),
     path("p/", include("sharecity.market.catalog.urls")),
+    # Before listings: its catch-all listing action pattern would take calendar/ and slots/.
+    path("p/", include("sharecity.market.availability.urls")),
     path("p/", include("sharecity.market.listings.urls")),
     path("p/", include("sharecity.market.moderation.urls")),
-    path("p/", include("sharecity.market.availability.urls")),
     path("p/", include("sharecity.market.payments.urls")),
     path("p/", include("sharecity.market.pricing.urls")),
     path("p/", include("sharecity.market.orders.urls")),

@@ -1,4 +1,5 @@
-"""The demo city: two parking platforms, people in every role, listings and bookings.
+"""The demo city: two parking platforms and two market platforms with every vertical, people in
+every role, listings, bookings and orders in every stage.
 
 Everything is created through the services, so the demo produces the same outbox facts
 a real platform would, and the hub's dashboard fills up as the workers relay them.
@@ -22,6 +23,7 @@ from sharecity.market.parking.services import booking_create, space_create
 from sharecity.market.parking.windows import WeeklyWindow
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.services import operator_add, platform_create
+from sharecity.sim.demo_market import market_demo_load, market_demo_orders
 
 DEMO_PASSWORD = "sharecity-demo"  # noqa: S105 - published demo credentials
 
@@ -146,7 +148,9 @@ class DemoReport:
 LOGINS = [
     ("consumer", "resident who books parking / 预订车位的市民"),
     ("provider", "verified resident who lists spaces / 出租车位的实名认证市民"),
-    ("operator", "鹭岛共享停车 platform staff / 平台运营人员 (/p/ludao-parking/operator/)"),
+    ("operator", "鹭岛共享停车, 鹭岛共享生活 and 津门生活服务 staff / 平台运营人员 (/p/ludao-share/operator/)"),
+    ("maker", "verified provider of production capacity and skills / 生产能力与技能服务提供者"),
+    ("host", "verified homestay host / 民宿房东"),
     ("regulator", "厦门市市场监督管理局 regulator / 监管人员 (/hub/)"),
     ("admin", "Django admin / 系统管理员 (/admin/)"),
 ]
@@ -249,4 +253,6 @@ def demo_load() -> DemoReport:
         starts_at=monday_nine,
         ends_at=monday_nine + dt.timedelta(hours=8),
     )
+    market = market_demo_load(admin=admin, operator=operator, password=DEMO_PASSWORD)
+    market_demo_orders(market, consumer=consumer)
     return DemoReport(created=True, logins=LOGINS)

@@ -1,0 +1,278 @@
+"""The demo's general marketplace: one platform per city with every vertical of the catalog.
+
+Each leaf category gets a listing, created and submitted through the listing services (so
+moderation runs and the hub hears of it), and a few orders are taken through their
+transaction processes to show every stage: paid, shipped and received, reviewed, complained
+about, a task with a bid and a paid milestone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from sharecity.kernel.ids import credit_code_with_check_char, resident_id_with_check_digit
+from sharecity.kernel.models import User
+from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.market.accounts.selectors import provider_profile_for
+from sharecity.market.accounts.services import provider_verify
+from sharecity.market.catalog.models import Category
+from sharecity.market.catalog.selectors import attribute_fields, licence_rules
+from sharecity.market.catalog.services import catalog_seed, platform_category_enable
+from sharecity.market.listings.models import Listing
+from sharecity.market.listings.services import listing_create, listing_submit
+from sharecity.market.platforms.models import Platform
+from sharecity.market.platforms.services import operator_add, platform_create
+
+MARKET_PLATFORMS = [
+    {"slug": "ludao-share", "name": "鹭岛共享生活", "serial": "91350200MA2YLG003", "city_code": "350200",
+     "districts": ["350203", "350206", "350211", "350205", "350212", "350213"]},
+    {"slug": "jinmen-life", "name": "津门生活服务", "serial": "91120101MA05JL004", "city_code": "120100",
+     "districts": ["120101", "120104", "120116", "120103", "120105"]},
+]
+
+# (username, display name, legal name, resident-ID prefix: region 350200/120101, born in the 1980s)
+MARKET_PROVIDERS = [
+    ("maker", "厦门精工坊 蔡工", "蔡志远", "35020019830415071", "ludao-share"),
+    ("lab", "厦大仪器共享中心 许老师", "许文静", "35020019810622082", "ludao-share"),
+    ("host", "鼓浪屿民宿 苏姐", "苏美玲", "35020019860208043", "ludao-share"),
+    ("carer", "家政阿姨 郭秀英", "郭秀英", "35020019800930064", "ludao-share"),
+    ("tj-provider", "津门服务 刘师傅", "刘德福", "12010119840512035", "jinmen-life"),
+]
+
+# leaf code: (title, description, price in fen, attribute values beyond the generated ones)
+LEAF_LISTINGS: dict[str, tuple[str, str, int, dict]] = {
+    "cnc_machining": ("五轴加工中心闲时产能 铝合金精密零件",
+                      "集美工业区五轴加工中心，夜班闲置，可加工铝合金、不锈钢零件，提供首件检测报告。", 18000, {}),
+    "injection_moulding": ("280吨注塑机共享 小批量试产",
+                           "海沧工厂注塑产线周末空闲，可承接PP、ABS小批量试产，含模具调试。", 150, {}),
+    "printing_3d": ("光固化3D打印手板 三天交付", "工业级SLA设备打印手板模型，表面可打磨上色，按件计价。", 8800,
+                    {"build_volume_mm": "300x300x400"}),
+    "sheet_metal": ("激光切割与折弯 来图加工", "同安钣金车间提供激光切割、折弯、焊接，来图报价。", 2500, {}),
+    "equipment_rental": ("小型挖掘机出租 按天计费", "三一小型挖掘机，适合庭院及市政小工程，押金按规定期限退还。", 60000,
+                         {"equipment_type": "小型挖掘机", "brand_model": "三一 SY16C"}),
+    "lab_instruments": ("场发射扫描电镜 机时共享", "高校仪器共享平台的场发射扫描电镜，配能谱，需持上机资格。", 30000,
+                        {"model": "Zeiss Sigma 300", "institution": "厦门大学分析测试中心"}),
+    "testing_services": ("金属材料拉伸试验 可出CMA报告", "按国家标准进行室温拉伸试验，出具CMA检测报告。", 45000,
+                         {"standard": "GB/T 228.1-2021"}),
+    "skills_tasks": ("小程序开发与维护", "承接微信小程序前后端开发，按里程碑交付验收。", 500000, {}),
+    "translation": ("中英商务合同翻译", "专业商务合同与技术文件中英互译，可加盖翻译专用章。", 30000, {}),
+    "part_time_experts": ("注册安全工程师 兼职咨询", "为中小企业提供安全生产评估与整改建议，按小时计费。", 40000, {}),
+    "shared_employees": ("春节期间共享用工 仓储分拣", "物流企业间共享员工，旺季仓储分拣支援，按天结算。", 28000, {}),
+    "interest_courses": ("少儿书法兴趣课 十课时", "社区书法老师授课，十课时小班教学。", 120000, {}),
+    "vocational_training": ("育婴员职业技能培训", "符合职业技能标准的育婴员培训课程，结业可参加等级认定。", 260000, {}),
+    "online_consultation": ("全科医生在线复诊咨询", "慢性病复诊咨询与用药指导，由执业医师在线回复。", 3000, {}),
+    "offpeak_parking": ("写字楼夜间错峰车位", "思明区写字楼地下车位，工作日夜间及周末开放。", 500, {}),
+    "homestay": ("鼓浪屿海景民宿 双床房", "鼓浪屿内厝澳海景双床房，步行可达码头，含早餐。", 58000, {}),
+    "short_rental": ("软件园短租公寓 一室一厅", "软件园二期旁精装一室一厅，适合出差短住。", 26000, {}),
+    "house_cleaning": ("日常保洁 两小时起", "经验丰富的保洁阿姨，自带工具，两小时起约。", 5000, {}),
+    "nanny": ("住家育儿嫂 持证上岗", "持健康证及育婴员证，照护零至三岁婴幼儿。", 35000, {}),
+    "elderly_home_care": ("居家养老助浴助洁服务", "为失能半失能老人提供助浴、助洁、陪诊服务。", 6000, {}),
+    "elderly_day_care": ("社区日间照料中心 托老", "白天托老，含午餐、午休和康复活动。", 9000, {}),
+    "childcare_centre": ("社区普惠托育 全日托", "备案托育机构，全日托含两餐两点。", 15000, {}),
+    "babysitting": ("临时看护 晚间陪伴", "持健康证的看护人员，晚间临时照看儿童。", 4500, {}),
+    "meal_delivery": ("社区长者营养午餐 外送", "中央厨房制作，少油少盐，社区内配送。", 1800, {}),
+    "shared_kitchen": ("共享厨房 按小时租用", "持证共享厨房，适合烘焙工作室与小型餐饮试做。", 8000, {}),
+    "second_hand": ("九成新儿童自行车", "孩子长大闲置，九成新，可当面验货。", 15000, {}),
+    "second_hand_electronics": ("二手笔记本电脑 16G内存", "个人自用笔记本，电池健康，附原装充电器。", 320000, {}),
+    "sports_venues": ("社区羽毛球场 晚间时段", "标准羽毛球场地，晚间时段开放预约。", 6000, {}),
+    "high_risk_sports": ("帆船体验课 持证教练", "五缘湾帆船体验，持证教练带领，含救生衣。", 38000, {}),
+    "culture_venues": ("文创园小剧场 活动场地", "可容纳八十人的小剧场，适合讲座与演出。", 50000, {}),
+    "tour_guides": ("鼓浪屿研学导览 半日", "持证导游带领的鼓浪屿历史建筑研学。", 60000, {}),
+}
+
+# Seats at the same hour, pieces in stock; rooms and rented equipment one at a time.
+UNIT_CAPACITY = {"hour": 3, "item": 20}
+
+# Which demo provider offers each top-level vertical (the rest go to "carer").
+VERTICAL_PROVIDERS = {"production": "maker", "skills": "maker", "talent": "maker", "research": "lab",
+                      "education": "lab", "medical": "lab", "lodging": "host", "culture_sports": "host",
+                      "parking": "host", "idle_goods": "host"}
+
+
+def _value_for(definition: dict, given: dict):
+    name = definition["name"]
+    if name in given:
+        return given[name]
+    kind = definition["type"]
+    choices = definition.get("choices") or []
+    if kind == "choice":
+        return choices[0]["value"]
+    if kind == "multichoice":
+        return [choices[0]["value"]]
+    if kind == "bool":
+        return True
+    if kind == "int":
+        low, high = int(definition.get("min", 1)), int(definition.get("max", 100))
+        return max(low, min(high, 10 if low <= 10 else low))
+    if kind == "decimal":
+        low, high = float(definition.get("min", 1)), float(definition.get("max", 100))
+        return str(max(low, min(high, 1.0 if low <= 1 else low)))
+    if kind == "date":
+        return (timezone.now().astimezone(CITY_TZ).date() + dt.timedelta(days=30)).isoformat()
+    return definition.get("label_zh", name)[:definition.get("max_length", 60)]
+
+
+def attributes_for(*, category: Category, platform: Platform, given: dict) -> dict:
+    """Values for every required field (and the optional ones the demo names)."""
+    values = {}
+    for definition in attribute_fields(category=category, platform=platform):
+        if definition.get("required") or definition["name"] in given:
+            values[definition["name"]] = _value_for(definition, given)
+    return values
+
+
+def licence_number_for(rule: dict, serial: int) -> str:
+    pattern = rule.get("pattern") or ""
+    digits = re.fullmatch(r"\^(\w*)\\d\{(\d+)\}\$", pattern)
+    if digits:
+        prefix, count = digits.group(1), int(digits.group(2))
+        return prefix + str(350200_0000_0000_00 + serial).rjust(count, "0")[-count:]
+    return f"闽厦证字〔2025〕第{serial:05d}号"
+
+
+def licences_for(*, category: Category, platform: Platform) -> dict:
+    return {rule["code"]: licence_number_for(rule, index + 1)
+            for index, rule in enumerate(licence_rules(category=category, platform=platform))
+            if rule.get("holder") in ("listing", "provider")}
+
+
+@dataclass
+class MarketDemo:
+    platforms: dict[str, Platform]
+    listings: dict[tuple[str, str], Listing]
+
+
+def _user(username: str, display_name: str, password: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username, password=password, display_name=display_name)
+    return user
+
+
+def _top_level(category: Category) -> Category:
+    while category.parent_id is not None:
+        category = category.parent
+    return category
+
+
+def market_demo_load(*, admin: User, operator: User, password: str) -> MarketDemo:
+    """Create the market platforms, enable every category, and list something in each leaf."""
+    catalog_seed()
+    platforms: dict[str, Platform] = {}
+    tops = list(Category.objects.filter(parent__isnull=True, is_active=True))
+    for spec in MARKET_PLATFORMS:
+        platform = platform_create(
+            actor=admin, slug=spec["slug"], name=spec["name"],
+            credit_code=credit_code_with_check_char(spec["serial"]),
+            sectors=sorted({top.sector for top in tops}), city_code=spec["city_code"],
+        )
+        operator_add(actor=admin, platform=platform, user=operator)
+        for top in tops:
+            platform_category_enable(actor=operator, platform=platform, category=top, enabled=True, with_children=True)
+        platforms[spec["slug"]] = platform
+    providers: dict[str, User] = {}
+    for username, display, legal, prefix, home in MARKET_PROVIDERS:
+        person = _user(username, display, password)
+        if provider_profile_for(person) is None:
+            provider_verify(actor=person, user=person, kind="person", legal_name=legal,
+                            id_number=resident_id_with_check_digit(prefix), platform=platforms[home])
+        providers[username] = person
+    listings: dict[tuple[str, str], Listing] = {}
+    leaves = {category.code: category for category in Category.objects.filter(code__in=LEAF_LISTINGS)}
+    for spec in MARKET_PLATFORMS:
+        platform = platforms[spec["slug"]]
+        districts = spec["districts"]
+        for index, (code, (title, description, price_fen, given)) in enumerate(LEAF_LISTINGS.items()):
+            category = leaves.get(code)
+            if category is None:
+                continue
+            if spec["slug"] == "jinmen-life":
+                provider = providers["tj-provider"]
+                title = title.replace("鼓浪屿", "五大道").replace("厦门", "天津").replace("思明区", "和平区")
+                description = (description.replace("鼓浪屿", "五大道").replace("厦门", "天津")
+                               .replace("思明区", "和平区").replace("集美", "西青").replace("海沧", "津南")
+                               .replace("同安", "武清").replace("五缘湾", "东疆湾").replace("软件园", "高新区"))
+            else:
+                provider = providers[VERTICAL_PROVIDERS.get(_top_level(category).code, "carer")]
+            listing = listing_create(
+                actor=provider, platform=platform, provider=provider, category=category, title=title,
+                description=description, attributes=attributes_for(category=category, platform=platform, given=given),
+                licences=licences_for(category=category, platform=platform),
+                district_code=districts[index % len(districts)], price_fen=price_fen,
+                price_unit=category.default_unit, capacity=UNIT_CAPACITY.get(category.default_unit, 1),
+                deposit_fen=50_000 if category.default_process == "rental_deposit" else 0,
+                deposit_refund_days=3 if category.default_process == "rental_deposit" else 0,
+            )
+            listings[(spec["slug"], code)] = listing_submit(actor=provider, listing=listing)
+    return MarketDemo(platforms=platforms, listings=listings)
+
+
+def _slot(listing: Listing, *, days_ahead: int) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """A slot the listing's unit accepts, ``days_ahead`` days from now (in city time)."""
+    today = timezone.now().astimezone(CITY_TZ).date() + dt.timedelta(days=days_ahead)
+    if listing.price_unit == "hour":
+        start = dt.datetime.combine(today, dt.time(10), tzinfo=CITY_TZ)
+        return start, start + dt.timedelta(hours=2)
+    if listing.price_unit in ("day", "night"):
+        start = dt.datetime.combine(today, dt.time(0), tzinfo=CITY_TZ)
+        return start, start + dt.timedelta(days=2)
+    return None, None
+
+
+def market_demo_orders(demo: MarketDemo, *, consumer: User) -> None:
+    """Orders in every stage on the Xiamen market platform, through the transaction processes."""
+    from sharecity.market.complaints.services import complaint_file_order
+    from sharecity.market.orders.services import (
+        bid_accept,
+        bid_submit,
+        order_place,
+        order_transition,
+        task_post,
+    )
+    from sharecity.market.reviews.services import review_submit
+
+    platform = demo.platforms["ludao-share"]
+
+    def place(code: str, days_ahead: int = 3):
+        listing = demo.listings[("ludao-share", code)]
+        starts_at, ends_at = _slot(listing, days_ahead=days_ahead)
+        return order_place(actor=consumer, platform=platform, listing=listing, customer=consumer,
+                           starts_at=starts_at, ends_at=ends_at)
+
+    # Upcoming bookings, paid (instant) or accepted (request to book), and a rental with its deposit.
+    order_transition(actor=consumer, order=place("lab_instruments", 4), transition="pay")
+    homestay = order_transition(actor=consumer, order=place("homestay", 9), transition="pay")
+    order_transition(actor=homestay.provider, order=homestay, transition="accept")
+    order_transition(actor=consumer, order=place("equipment_rental", 6), transition="pay")
+    place("house_cleaning", 5)  # awaiting payment: the hold expires unless paid
+
+    # A second-hand purchase, shipped, received and reviewed by both sides.
+    bicycle = order_transition(actor=consumer, order=place("second_hand"), transition="pay")
+    bicycle = order_transition(actor=bicycle.provider, order=bicycle, transition="ship", tracking_no="SF1402233851")
+    bicycle = order_transition(actor=consumer, order=bicycle, transition="confirm_receipt")
+    review_submit(actor=consumer, order=bicycle, rating=5, comment="车子和描述一致，卖家很耐心。")
+    review_submit(actor=bicycle.provider, order=bicycle, rating=5, comment="买家准时付款，沟通顺畅。")
+
+    # A meal delivery that arrived cold: shipped, then a complaint waiting for the platform's answer.
+    meal = order_transition(actor=consumer, order=place("meal_delivery"), transition="pay")
+    meal = order_transition(actor=meal.provider, order=meal, transition="ship", tracking_no="DD20251123001")
+    complaint_file_order(actor=consumer, order=meal, category="not_as_described",
+                         description="送达时饭菜已经凉了，比约定时间晚了四十分钟。", remedy="refund")
+
+    # A skills task: posted, bid on, accepted, funded, the first milestone delivered and paid.
+    maker = demo.listings[("ludao-share", "skills_tasks")].provider
+    from sharecity.market.catalog.selectors import category_get
+
+    task = task_post(actor=consumer, platform=platform, customer=consumer, category=category_get(code="skills_tasks"),
+                     title="社区团购小程序开发", description="需要一个社区团购小程序，含商品管理和订单后台。",
+                     budget_fen=1_200_000, deadline=timezone.now() + dt.timedelta(days=40), district_code="350203")
+    bid = bid_submit(actor=maker, task=task, provider=maker, amount_fen=980_000, days=30, milestone_plan=[
+        {"title": "原型与界面设计", "amount_fen": 280_000}, {"title": "开发与上线", "amount_fen": 700_000}])
+    order = order_transition(actor=consumer, order=bid_accept(actor=consumer, bid=bid), transition="fund")
+    first = order.milestones.order_by("pk").first()
+    order = order_transition(actor=maker, order=order, transition="deliver_milestone", milestone_id=first.pk)
+    order_transition(actor=consumer, order=order, transition="approve_milestone", milestone_id=first.pk)
