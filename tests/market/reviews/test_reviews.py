@@ -25,7 +25,7 @@ from sharecity.market.reviews.selectors import (
     review_status,
 )
 from sharecity.market.reviews.services import review_hide, review_submit, reviews_publish_due
-from sharecity.market.reviews.tasks import review_window_close
+from sharecity.market.reviews.tasks import review_window_close, reviews_publish_sweep
 from tests import factories
 from tests.market.engine_factories import make_listing
 from tests.market.helpers import new_facts, nothing_written
@@ -94,6 +94,22 @@ def test_the_first_review_schedules_the_window_timer(order, customer, django_cap
     # Fired early (a clock skew, a retry) it does nothing; the sweeper still catches the review later.
     assert review_window_close.call(order.pk) == "published 0"
     assert Review.objects.get().published_at is None
+    # The sweeper waits too, one at a time, and catches what is due.
+    sweeps = DBTaskResult.objects.filter(task_path="sharecity.market.reviews.tasks.reviews_publish_sweep")
+    assert sweeps.count() == 1
+    another = make_order(order.platform, order.provider, order.customer, listing=order.listing)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_submit(actor=order.provider, order=another, rating=4)
+    assert sweeps.count() == 1
+
+
+def test_the_sweeper_publishes_what_is_due_and_comes_back(platform, provider, customer):
+    old = make_order(platform, provider, customer, completed_at=timezone.now() - dt.timedelta(days=8))
+    review_submit(actor=customer, order=old, rating=3, now=old.completed_at + dt.timedelta(days=1))
+    assert reviews_publish_sweep.call() == "published 1"
+    assert order_reviews_for(order=old, user=provider)[0].rating == 3
+    waiting = DBTaskResult.objects.get(task_path="sharecity.market.reviews.tasks.reviews_publish_sweep")
+    assert waiting.run_after > timezone.now()
 
 
 def test_the_window_is_a_setting(order, customer, settings):

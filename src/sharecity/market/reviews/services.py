@@ -136,9 +136,10 @@ def review_submit(*, actor: User, order, rating: int, comment: str = "", ip: str
 
 
 def _schedule_publication(order_pk: int, deadline: dt.datetime) -> None:
-    from sharecity.market.reviews.tasks import review_window_close
+    from sharecity.market.reviews.tasks import review_window_close, sweep_ensure
 
     review_window_close.using(run_after=deadline).enqueue(order_pk)
+    sweep_ensure()
 
 
 def _listing_rating(listing, rating: int, sign: int) -> None:
