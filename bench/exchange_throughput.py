@@ -305,7 +305,9 @@ def analyze_outbox() -> None:
         cursor.execute("ANALYZE kernel_outboxmessage")
 
 
-def wait_applied(target: int, *, what: str, every: float = 5.0, stall: float = 180.0) -> None:
+def wait_applied(target: int, *, what: str, every: float = 5.0, stall: float = 180.0, on_flowing=None) -> None:
+    """Wait until ``target`` messages are applied; ``on_flowing(applied, pending)`` is called at the
+    first poll that sees messages applied (the workers have started up)."""
     started = last_change = time.monotonic()
     last = previous = applied_count()
     rounds = 0
@@ -315,6 +317,9 @@ def wait_applied(target: int, *, what: str, every: float = 5.0, stall: float = 1
         if rounds % 4 == 0:
             analyze_outbox()
         now = applied_count()
+        if on_flowing is not None and now > 0:
+            on_flowing(now, pending_count())
+            on_flowing = None
         if now != last:
             last_change = time.monotonic()
         elif time.monotonic() - last_change > stall:
@@ -462,12 +467,28 @@ def main() -> None:
         for k in range(args.workers):
             processes.start("intake", SHARECITY_INTAKE_PARTITION=f"{k}/{args.workers}")
         log(f"nats {bus}: {args.relays} relay and {args.workers} intake processes")
-        wait_applied(args.messages, what="backlog")
-        cpu = {**processes.cpu_seconds(), "nats-server": proc_cpu_seconds([nats.pid]),
-               "postgres backends": proc_cpu_seconds(backend_pids())}
+
+        def cpu_now() -> dict[str, float]:
+            return {**processes.cpu_seconds(), "nats-server": proc_cpu_seconds([nats.pid]),
+                    "postgres backends": proc_cpu_seconds(backend_pids())}
+
+        flowing: dict = {}
+
+        def snapshot(applied: int, pending: int) -> None:
+            flowing.update(cpu=cpu_now(), applied=applied, relayed=args.messages - pending)
+
+        wait_applied(args.messages, what="backlog", on_flowing=snapshot)
+        if flowing:
+            # From the first poll that saw messages applied (start-up left out) to the end: the
+            # relay's share per message it sent since, the others' per message applied since.
+            cpu, start = cpu_now(), flowing["cpu"]
+            shares = []
+            for name, seconds in cpu.items():
+                since = flowing["relayed"] if name == "relay" else flowing["applied"]
+                per_message = (seconds - start.get(name, 0.0)) / max(1, args.messages - since)
+                shares.append(f"{name} {per_message * 1e6:,.0f} µs")
+            log("CPU per message while flowing: " + ", ".join(shares))
         backlog = latency_stats()
-        log("CPU per message in the backlog phase: " + ", ".join(
-            f"{name} {seconds / args.messages * 1e6:,.0f} µs" for name, seconds in cpu.items()))
         log(f"backlog: {backlog['count']:,} in {backlog['seconds']:.1f}s = {backlog['rate']:,.0f} msg/s "
             f"(5-95%: {backlog['rate_5_95']:,.0f}); commit->applied p50 {backlog['p50']:.1f}s "
             f"p99 {backlog['p99']:.1f}s")
