@@ -25,3 +25,15 @@ def test_the_thread_page_polls_and_only_parties_see_it(client, platform, provide
     assert "<html" not in listing and "13912345678" in listing and 'data-testid="message-flagged"' in listing
     response = client.post(url, {"body": "请在平台内沟通"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "请在平台内沟通" in response.content.decode()
+
+
+def test_the_operator_sees_messages_with_contact_details(client, platform, provider, customer, operator):
+    from sharecity.market.messaging.services import message_send
+
+    order = make_order(platform, provider, customer, state="confirmed", completed=False)
+    message_send(actor=customer, order=order, body="加我微信 lab_helper01 私下付款")
+    message_send(actor=customer, order=order, body="明天见")
+    client.force_login(operator)
+    page = client.get(reverse("disputes:queue", args=[platform.slug])).content.decode()
+    flagged = page.split('data-testid="flagged-messages"')[1]
+    assert "lab_helper01" in flagged and "明天见" not in flagged

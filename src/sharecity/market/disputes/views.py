@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.market.disputes import selectors, services
 from sharecity.market.disputes.forms import OpenForm, ResolveForm
+from sharecity.market.messaging.selectors import flagged_messages
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.selectors import is_operator, platform_get
 from sharecity.market.reviews.orderlink import order_get, party_role
@@ -77,7 +78,7 @@ def _operator_platform(request, slug: str) -> Platform:
 def _queue(request, platform, *, failed: dict | None = None, status: int = 200):
     return render(request, "disputes/queue.html", {
         "platform": platform, **selectors.dispute_queue(platform=platform), "resolve_form": ResolveForm(),
-        "failed": failed or {},
+        "failed": failed or {}, "flagged_messages": flagged_messages(platform=platform, limit=50),
     }, status=status)
 
 
