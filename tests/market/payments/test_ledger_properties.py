@@ -14,7 +14,7 @@ import itertools
 from collections import defaultdict
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from sharecity.kernel.errors import ShareCityError
@@ -30,17 +30,20 @@ pytestmark = pytest.mark.django_db
 ORDERS = 3
 _run = itertools.count(1)
 
-amounts = st.integers(min_value=1, max_value=50_000)
+amounts = st.integers(min_value=1, max_value=50_000) | st.integers(min_value=1, max_value=2_000)
 order = st.integers(min_value=0, max_value=ORDERS - 1)
 
+rarely = st.sampled_from([False, False, False, False, True])   # the gateway refuses one time in five
+deposits = st.just(0) | st.integers(min_value=1, max_value=20_000)
+openings = st.lists(st.tuples(amounts, deposits), min_size=ORDERS, max_size=ORDERS)
 operations = st.lists(st.one_of(
-    st.tuples(st.just("collect"), order, amounts, st.integers(min_value=0, max_value=20_000), st.booleans()),
+    st.tuples(st.just("collect"), order, amounts, deposits, rarely),
     st.tuples(st.just("release"), order, amounts, st.integers(min_value=0, max_value=1)),
     st.tuples(st.just("milestone"), order, amounts, st.integers(min_value=0, max_value=1)),
-    st.tuples(st.just("refund"), order, amounts, st.booleans()),
+    st.tuples(st.just("refund"), order, amounts | st.integers(min_value=1, max_value=300), rarely),
     st.tuples(st.just("deposit"), order, st.integers(min_value=0, max_value=25_000), st.integers(0, 1)),
-    st.tuples(st.just("payout"), st.integers(min_value=0, max_value=2), st.booleans()),
-), min_size=1, max_size=25)
+    st.tuples(st.just("payout"), st.integers(min_value=0, max_value=2), rarely),
+), min_size=1, max_size=20)
 
 
 def _quick_check(platform, model_escrow):
@@ -73,12 +76,24 @@ def _full_check(platform, refs, model_escrow):
         price_paid = balance.paid_fen - (balance.deposit_held_fen + balance.deposit_returned_fen
                                          + balance.deposit_deducted_fen)
         assert 0 <= balance.refunded_fen <= price_paid
-        assert balance.released_fen + balance.refunded_fen <= price_paid
+        # Conservation: the price is in escrow, released to providers, or refunded straight from escrow.
+        refunded_from_escrow = balance.refunded_fen - balance.refunded_from_provider_fen
+        assert balance.escrow_fen + balance.released_fen + refunded_from_escrow == price_paid
+        if balance.refunded_from_provider_fen:
+            event("refund taken back from a provider")
 
 
+# Always tried: a refund taken back from the provider after release, then refused after the payout;
+# and the case Hypothesis found once, a deposit deduction that must not be refunded as price.
+@example(opening=[(10_000, 0), (5_000, 0), (1, 0)],
+         ops=[("release", 0, 10_000, 1), ("refund", 0, 3_000, False), ("payout", 1, False),
+              ("refund", 0, 1_000, False), ("milestone", 1, 2_000, 0), ("refund", 1, 4_000, False)])
+@example(opening=[(1_351, 0), (430, 0), (1, 11_734)],
+         ops=[("release", 0, 135, 0), ("deposit", 0, 13_019, 0), ("deposit", 2, 562, 0),
+              ("collect", 0, 730, 0, False), ("refund", 2, 466, False)])
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ops=operations)
-def test_any_sequence_of_operations_keeps_the_ledger_whole(ops):
+@given(opening=openings, ops=operations)
+def test_any_sequence_of_operations_keeps_the_ledger_whole(opening, ops):
     OfflineGateway.reset()
     run = next(_run)
     platform = factories.make_platform(slug=f"prop-{run}")
@@ -90,6 +105,8 @@ def test_any_sequence_of_operations_keeps_the_ledger_whole(ops):
     collected: set[str] = set()
     released: set[str] = set()
     milestones = itertools.count(1)
+    # Most orders are paid first, so that the operations after have money to move.
+    ops = [("collect", index, amount, deposit, False) for index, (amount, deposit) in enumerate(opening)] + ops
     for op in ops:
         kind, *args = op
         OfflineGateway.reset()
@@ -137,8 +154,10 @@ def test_any_sequence_of_operations_keeps_the_ledger_whole(ops):
                 if refuse:
                     OfflineGateway.fail_for("provider-")
                 services.payout_run(platform=platform, provider=providers[who] if who < 2 else None)
-        except ShareCityError:
-            pass   # refused operations (not enough in escrow, gateway refused, ...) must leave nothing behind
+        except ShareCityError as error:
+            event(f"{kind} refused: {error.code}")   # refusals must leave nothing behind
+        else:
+            event(f"{kind} done")
         _quick_check(platform, model_escrow)
     OfflineGateway.reset()
     _full_check(platform, refs, model_escrow)

@@ -219,3 +219,13 @@ def test_commission_rules_name_the_field_at_fault(platform, in_english):
 def test_only_operators_change_commission(platform):
     with pytest.raises(NotOperator):
         services.commission_rule_save(actor=factories.make_user(), platform=platform, percent_bp=100)
+
+
+def test_a_deposit_deduction_is_not_refunded_as_price(platform, provider, customer, order_ref):
+    _collect(platform, order_ref, customer, amount=100, deposit=10_000)
+    services.deposit_release(platform=platform, order_ref=order_ref, customer=customer, deduction_fen=5_000,
+                             reason="damage", provider=provider)
+    services.refund(platform=platform, order_ref=order_ref, customer=customer, amount_fen=100, reason="x")
+    with pytest.raises(RefundRefused):
+        services.refund(platform=platform, order_ref=order_ref, customer=customer, amount_fen=1, reason="x")
+    assert selectors.provider_summary(platform=platform, provider=provider).payable_fen == 5_000

@@ -44,7 +44,8 @@ def platform_balances(*, platform: Platform) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class OrderBalance:
-    """Where an order's money is now. ``paid_fen`` is what the customer paid (price and deposit)."""
+    """Where an order's money is now. ``paid_fen`` is what the customer paid (price and deposit).
+    ``refunded_fen`` includes ``refunded_from_provider_fen``, taken back after a release."""
 
     order_ref: str
     paid_fen: int
@@ -54,6 +55,7 @@ class OrderBalance:
     commission_fen: int
     tax_fen: int
     refunded_fen: int
+    refunded_from_provider_fen: int
     deposit_returned_fen: int
     deposit_deducted_fen: int
     customer_id: int | None
@@ -84,6 +86,8 @@ def order_balance(*, order_ref: str) -> OrderBalance:
         commission_fen=by_account.get(ledger.PLATFORM_COMMISSION, 0),
         tax_fen=by_account.get(ledger.TAX_WITHHELD, 0),
         refunded_fen=into(ledger.CUSTOMER_FUNDS, (EntryKind.REFUND,)),
+        refunded_from_provider_fen=-_sum(postings.filter(account__kind=ledger.PROVIDER_PAYABLE,
+                                                         entry__kind=EntryKind.REFUND)),
         deposit_returned_fen=into(ledger.CUSTOMER_FUNDS, (EntryKind.DEPOSIT_RELEASE,)),
         deposit_deducted_fen=into(ledger.PROVIDER_PAYABLE, (EntryKind.DEPOSIT_DEDUCTION,)),
         customer_id=payment,
@@ -92,10 +96,11 @@ def order_balance(*, order_ref: str) -> OrderBalance:
 
 
 def order_payable_fen(*, order_ref: str, provider) -> int:
-    """What this order put in the provider's payable account and is still there for it
-    (releases and deductions, less commission, tax and refunds taken back)."""
+    """What this order's price put in the provider's payable account and is still there for it
+    (releases, less commission, tax and refunds taken back). A deposit deduction is not part of
+    the price and is never refunded as if it were."""
     return _sum(Posting.objects.filter(entry__order_ref=str(order_ref), account__kind=ledger.PROVIDER_PAYABLE,
-                                       account__owner=provider))
+                                       account__owner=provider).exclude(entry__kind=EntryKind.DEPOSIT_DEDUCTION))
 
 
 def paid_out_since_release(*, platform: Platform, order_ref: str, provider) -> bool:

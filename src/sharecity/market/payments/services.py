@@ -213,6 +213,13 @@ def refund(*, platform: Platform, order_ref: str, customer: User, amount_fen: in
             raise NotEnoughInEscrow(
                 _("At most %(left)s can be refunded: that is what remains in escrow for this order.")
                 % {"left": format_yuan(balance.escrow_fen)}, field="amount_fen")
+        price_paid = balance.paid_fen - (balance.deposit_held_fen + balance.deposit_returned_fen
+                                         + balance.deposit_deducted_fen)
+        if amount_fen > price_paid - balance.refunded_fen:
+            raise RefundRefused(
+                _("At most %(left)s can be refunded: the price paid for this order less what was already "
+                  "refunded.") % {"left": format_yuan(max(price_paid - balance.refunded_fen, 0))},
+                field="amount_fen")
         provider_id = balance.provider_ids[0]
         provider = User.objects.get(pk=provider_id)
         if selectors.paid_out_since_release(platform=platform, order_ref=order_ref, provider=provider):
