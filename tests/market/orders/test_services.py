@@ -375,3 +375,20 @@ def test_checking_in_is_refused_before_availability_opens_it(instrument, custome
     assert refused.value.code.startswith("availability.")
     assert reload(order).state == "confirmed"
     assert reservation(order).status == "confirmed"
+
+
+def test_a_bid_is_made_under_the_providers_listing_in_the_tasks_category(platform, customer, provider):
+    from sharecity.market.orders.services import bid_accept, bid_submit, task_post
+    from tests.market.engine_factories import category, make_listing
+
+    skills = make_listing(platform, provider, category_code="skills_tasks", title="小程序开发服务",
+                          description="微信小程序定制", price_fen=500_000)
+    task = task_post(actor=customer, platform=platform, customer=customer, category=category("skills_tasks"),
+                     title="预约小程序", description="门店预约", budget_fen=600_000,
+                     deadline=timezone.now() + dt.timedelta(days=30), district_code="350206")
+    bid = bid_submit(actor=provider, task=task, provider=provider, amount_fen=550_000, days=20, milestone_plan=[])
+    assert bid.listing == skills
+    order = bid_accept(actor=customer, bid=bid)
+    assert (order.listing, order.task) == (skills, task)
+    [created] = outbox_of(order)
+    assert (created.payload["listing_id"], created.payload["district"]) == (str(task.public_id), "350206")

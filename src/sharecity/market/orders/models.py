@@ -16,7 +16,7 @@ class Order(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="orders")
-    # Every order is on a listing, except a task's: the customer posted the task and a provider's bid won it.
+    # Every order is on a listing, except a task's whose winning provider had no listing in its category.
     listing = models.ForeignKey("market_listings.Listing", on_delete=models.PROTECT, related_name="orders",
                                 null=True, blank=True)
     task = models.ForeignKey("TaskRequest", on_delete=models.PROTECT, related_name="orders", null=True, blank=True)
@@ -133,6 +133,10 @@ class BidStatus(models.TextChoices):
 class Bid(models.Model):
     task = models.ForeignKey(TaskRequest, on_delete=models.CASCADE, related_name="bids")
     provider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bids")
+    # The provider's own listing the bid is made under (their skills offer), if they have one: the
+    # order then counts for that listing (ratings, transacted prices).
+    listing = models.ForeignKey("market_listings.Listing", on_delete=models.PROTECT, related_name="bids",
+                                null=True, blank=True)
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     days = models.PositiveIntegerField(_("days to deliver"))
     # [{"title": ..., "amount_fen": ...}], summing to amount_fen.

@@ -92,11 +92,12 @@ def facts_for(order: Order, *, now: dt.datetime, data: dict | None = None) -> en
 
 
 def order_category_code(order: Order) -> str:
-    return order.listing.category.code if order.listing is not None else order.task.category.code
+    """A task's order is reported under the task's category and district, any other under its listing's."""
+    return order.task.category.code if order.task_id else order.listing.category.code
 
 
 def order_district(order: Order) -> str:
-    return order.listing.district_code if order.listing is not None else order.task.district_code
+    return order.task.district_code if order.task_id else order.listing.district_code
 
 
 def remaining_fen(order: Order) -> int:
@@ -450,7 +451,7 @@ def _order_created(*, actor: User | None, order: Order, now: dt.datetime) -> Non
         platform_id=order.platform.exchange_id, message_type="order.created",
         payload=payload_build(
             "order.created", order_id=str(order.public_id),
-            listing_id=str(order.listing.public_id if order.listing is not None else order.task.public_id),
+            listing_id=str(order.task.public_id if order.task_id else order.listing.public_id),
             category=order_category_code(order), district=order_district(order),
             customer_key=party_key(order.customer), provider_key=party_key(order.provider),
             amount_fen=order.total_fen, starts_at=order.starts_at or now,
@@ -615,8 +616,11 @@ def task_post(*, actor: User, platform: Platform, customer: User, category, titl
 
 @transaction.atomic
 def bid_submit(*, actor: User, task: TaskRequest, provider: User, amount_fen: int, days: int,
-               milestone_plan: list[dict], message: str = "") -> Bid:
-    """A verified provider bids on an open task with a price, a delivery time and a milestone plan."""
+               milestone_plan: list[dict], message: str = "", listing=None) -> Bid:
+    """A verified provider bids on an open task with a price, a delivery time and a milestone plan.
+
+    ``listing`` is the provider's own published listing the bid is made under; by default their
+    newest published listing in the task's category on the platform, if any."""
     task = TaskRequest.objects.select_for_update().select_related("platform").get(pk=task.pk)
     if task.status != TaskStatus.OPEN:
         raise TaskClosed(_("This task no longer takes bids."), field="task_id")
@@ -641,8 +645,15 @@ def bid_submit(*, actor: User, task: TaskRequest, provider: User, amount_fen: in
         raise InvalidOrder(_("The milestones add up to the amount of the bid."), field="milestone_plan")
     if Bid.objects.filter(task=task, provider=provider).exists():
         raise InvalidOrder(_("You have already bid on this task."), field="task_id", code="order.bid_exists")
-    bid = Bid.objects.create(task=task, provider=provider, amount_fen=amount_fen, days=days, milestone_plan=plan,
-                             message=message.strip())
+    if listing is None:
+        from sharecity.market.listings.selectors import listings_of_provider
+
+        listing = listings_of_provider(platform=task.platform, provider=provider, statuses=["published"]).filter(
+            category=task.category).first()
+    elif listing.provider_id != provider.pk or listing.platform_id != task.platform_id or listing.status != "published":
+        raise InvalidOrder(_("A bid is made under one of your own published listings."), field="listing_id")
+    bid = Bid.objects.create(task=task, provider=provider, listing=listing, amount_fen=amount_fen, days=days,
+                             milestone_plan=plan, message=message.strip())
     audit_record(actor=actor, action="order.bid_submit", target_type="task_request", target_id=task.public_id,
                  platform_id=task.platform.exchange_id, data={"bid": bid.pk, "amount_fen": amount_fen})
     return bid
@@ -666,7 +677,8 @@ def bid_accept(*, actor: User, bid: Bid) -> Order:
     process = engine.process_get("task_bidding")
     now = timezone.now()
     order = Order.objects.create(
-        platform=task.platform, task=task, customer=task.customer, provider=bid.provider, process=process.code,
+        platform=task.platform, task=task, listing=bid.listing, customer=task.customer, provider=bid.provider,
+        process=process.code,
         state=process.initial, starts_at=now, ends_at=max(task.deadline, now + dt.timedelta(days=bid.days)),
         unit_price_fen=bid.amount_fen, units=1, subtotal_fen=bid.amount_fen, fees_fen=0, total_fen=bid.amount_fen,
         price_lines=[{"label_zh": item["title"], "label_en": item["title"], "fen": item["amount_fen"]}
