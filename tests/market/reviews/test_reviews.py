@@ -113,7 +113,7 @@ def test_the_sweeper_publishes_what_is_due_and_comes_back(platform, provider, cu
 
 
 def test_the_window_is_a_setting(order, customer, settings):
-    settings.SHARECITY_REVIEW_WINDOW_DAYS = 1
+    settings.SHARECITY_ORDER_REVIEW_WINDOW_DAYS = 1
     with pytest.raises(WindowClosed):
         review_submit(actor=customer, order=order, rating=5, now=order.completed_at + dt.timedelta(days=1, hours=1))
 

@@ -38,8 +38,9 @@ HIDING_GROUNDS: dict[str, tuple[str, str]] = {
 
 
 def review_window() -> dt.timedelta:
-    """How long after an order's completion its two sides may review it (setting, default 7 days)."""
-    return dt.timedelta(days=getattr(settings, "SHARECITY_REVIEW_WINDOW_DAYS", REVIEW_WINDOW_DAYS))
+    """How long after an order's completion its two sides may review it: the setting the orders
+    context's ``close_reviews`` timer reads too (``SHARECITY_ORDER_REVIEW_WINDOW_DAYS``), default 7 days."""
+    return dt.timedelta(days=getattr(settings, "SHARECITY_ORDER_REVIEW_WINDOW_DAYS", REVIEW_WINDOW_DAYS))
 
 
 def _check_rating(rating, comment: str) -> None:
