@@ -179,3 +179,17 @@ def test_a_task_is_posted_bid_on_accepted_and_funded_through_the_pages(client_of
                              {"milestone_id": first.pk})
     first.refresh_from_db()
     assert first.status == "delivered"
+
+
+def test_the_admin_shows_an_order_with_its_history_read_only(client, platform, instrument, customer):
+    from sharecity.kernel.models import User
+
+    order = order_transition(actor=customer, order=order_place(
+        actor=customer, platform=platform, listing=instrument, customer=customer,
+        starts_at=hour_slot(48)[0], ends_at=hour_slot(48)[1]), transition="pay")
+    admin = User.objects.create_superuser("orders-admin", password="pw-for-tests-123")
+    client.force_login(admin)
+    page = client.get(reverse("admin:market_orders_order_change", args=[order.pk]))
+    assert page.status_code == 200
+    assert "pending_payment" in page.content.decode()  # the history's first step
+    assert client.get(reverse("admin:market_orders_order_add")).status_code == 403
