@@ -49,7 +49,9 @@ def _rows(platform: Platform) -> list[dict]:
                 "category": category, "depth": node["depth"], "has_children": bool(node["children"]),
                 "enabled": bool(setting and setting.is_enabled),
                 "extra_count": len(setting.extra_fields or []) if setting else 0,
-                "process": PROCESS_LABELS.get(selectors.process_for(category=category, platform=platform), ""),
+                "process": PROCESS_LABELS.get(
+                    (setting.process if setting else "") or category.default_process
+                    or selectors.process_for(category=category, platform=platform), ""),
                 "overridden": bool(setting and setting.process),
             })
             walk(node["children"])
