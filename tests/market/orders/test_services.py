@@ -392,3 +392,28 @@ def test_a_bid_is_made_under_the_providers_listing_in_the_tasks_category(platfor
     assert (order.listing, order.task) == (skills, task)
     [created] = outbox_of(order)
     assert (created.payload["listing_id"], created.payload["district"]) == (str(task.public_id), "350206")
+
+
+def test_a_dispute_after_payout_is_resolved_by_a_partial_refund(instrument, customer, provider, platform):
+    from sharecity.market.platforms.services import operator_add
+
+    order = take(book(instrument, customer), customer, "pay")
+    fire(order.ends_at + dt.timedelta(days=1))
+    order = reload(order)
+    assert order.state == "payout_ready"
+    order = take(order, customer, "dispute", reason="仪器故障，未完成测试")
+    assert order.state == "disputed"
+    assert fire(order.completed_at + dt.timedelta(days=8)) == 0  # the review window waits for the decision
+    operator = factories.make_user()
+    operator_add(actor=None, platform=platform, user=operator)
+    order = take(order, operator, "resolve_refund", refund_fen=10_000, note="部分退款")
+    assert (order.state, order.refunded_fen) == ("refunded", 10_000)
+    assert outbox_of(order)[-1].payload["refund_fen"] == 10_000
+    assert balance(order).refunded_fen == 10_000
+
+
+def test_one_sweep_after_downtime_takes_the_steps_that_fell_due_one_after_another(instrument, customer):
+    order = take(book(instrument, customer), customer, "pay")
+    assert fire(order.ends_at + dt.timedelta(days=8)) == 3
+    assert [e.transition for e in reload(order).events.all()][-3:] == ["complete", "release_payout", "close_reviews"]
+    assert order.state == "closed"

@@ -144,7 +144,8 @@ _CLOSE_REVIEWS = _t("close_reviews", "payout_ready", "closed", (SYSTEM,),
 
 
 def _disputes(sources: tuple[str, ...], released_state: str) -> list[Transition]:
-    """A side opens a dispute; an operator resolves it by a refund (all or ``refund_fen``) or by paying out."""
+    """A side opens a dispute (from payment until the review window closes); an operator resolves it by
+    a refund (all or ``refund_fen``, the rest paid out) or by paying the provider."""
     return [
         _t("dispute", sources, "disputed", PARTIES, label=_("Open a dispute")),
         _t("resolve_refund", "disputed", "refunded", (OPERATOR,),
@@ -181,7 +182,7 @@ _AFTER_CONFIRMED = [
     _t("release_payout", "completed", "payout_ready", (SYSTEM,), effects=("release_escrow",),
        timer=Timer("ends_at", "escrow_release_delay"), label=_("Release the escrow")),
     _CLOSE_REVIEWS,
-    *_disputes(("confirmed", "in_use", "completed"), "payout_ready"),
+    *_disputes(("confirmed", "in_use", "completed", "payout_ready"), "payout_ready"),
 ]
 
 INSTANT_BOOKING = Process(
@@ -273,7 +274,7 @@ TASK_BIDDING = Process(
            automatic=True, label=_("Complete")),
         _t("close_reviews", "completed", "closed", (SYSTEM,), timer=Timer("completed_at", "review_window"),
            label=_("Close the review window")),
-        _t("dispute", "in_progress", "disputed", PARTIES, label=_("Open a dispute")),
+        _t("dispute", ("in_progress", "completed"), "disputed", PARTIES, label=_("Open a dispute")),
         _t("resolve_refund", "disputed", "refunded", (OPERATOR,), effects=("refund_dispute", "release_escrow"),
            label=_("Resolve: refund")),
         _t("resolve_release", "disputed", "completed", (OPERATOR,), effects=("release_escrow",),
@@ -313,7 +314,7 @@ RENTAL_DEPOSIT = Process(
            timer=Timer("entered", "deposit_refund"), label=_("Refund the deposit by the deadline")),
         _t("close_reviews", "settled", "closed", (SYSTEM,), timer=Timer("completed_at", "review_window"),
            label=_("Close the review window")),
-        *_disputes(("picked_up", "returned"), "settled"),
+        *_disputes(("picked_up", "returned", "settled"), "settled"),
     ),
 )
 

@@ -176,15 +176,19 @@ def _fx_record_price(ctx: EffectContext) -> None:
         price_transacted_record(listing=ctx.order.listing, unit_price_fen=ctx.order.unit_price_fen, at=ctx.now)
 
 
-def _refund(ctx: EffectContext, amount_fen: int) -> None:
+def _refund(ctx: EffectContext, amount_fen: int, *, beyond_escrow: bool = False) -> None:
+    """Refund from what is still in escrow; with ``beyond_escrow`` (a dispute) also from what was
+    released to the provider and not yet paid out (payments refuses what was paid out)."""
     from sharecity.market.payments.services import refund
 
-    amount_fen = min(amount_fen, remaining_fen(ctx.order))
+    order = ctx.order
+    held = remaining_fen(order)
+    amount_fen = min(amount_fen, held + (order.released_fen if beyond_escrow else 0))
     if amount_fen <= 0:
         return
-    order = ctx.order
     refund(platform=order.platform, order_ref=str(order.public_id), customer=order.customer, amount_fen=amount_fen,
            reason=ctx.transition)
+    order.released_fen -= max(amount_fen - held, 0)
     order.refunded_fen += amount_fen
     ctx.refund_fen += amount_fen
 
@@ -203,12 +207,12 @@ def _fx_refund_by_policy(ctx: EffectContext) -> None:
 
 
 def _fx_refund_dispute(ctx: EffectContext) -> None:
-    remaining = remaining_fen(ctx.order)
-    amount = ctx.data.get("refund_fen", remaining)
-    if not isinstance(amount, int) or not 0 < amount <= remaining:
+    refundable = max(ctx.order.total_fen - ctx.order.refunded_fen, 0)
+    amount = ctx.data.get("refund_fen", refundable)
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= refundable:
         raise InvalidOrder(
-            _("The refund is between ¥0.01 and what is still held for this order."), field="refund_fen")
-    _refund(ctx, amount)
+            _("The refund is between ¥0.01 and what the customer paid and has not had back."), field="refund_fen")
+    _refund(ctx, amount, beyond_escrow=True)
 
 
 def _escrow_release(ctx: EffectContext, amount_fen: int) -> None:
@@ -561,9 +565,13 @@ def timers_fire(*, now: dt.datetime | None = None, limit: int = 200) -> int:
     order can no longer take is marked skipped). Returns how many transitions were taken."""
     now = now or timezone.now()
     taken = 0
-    for timer_id in timers_due(now=now, limit=limit):
-        if _timer_fire(timer_id=timer_id, now=now):
-            taken += 1
+    # A step taken may set a timer that is already due (after downtime: complete, then pay out): go on
+    # until nothing due is left, a few rounds at most.
+    for _round in range(10):
+        due = timers_due(now=now, limit=limit)
+        if not due:
+            break
+        taken += sum(1 for timer_id in due if _timer_fire(timer_id=timer_id, now=now))
     return taken
 
 
@@ -578,9 +586,12 @@ def _timer_fire(*, timer_id: int, now: dt.datetime) -> bool:
     timer = ScheduledTransition.objects.select_for_update().filter(pk=timer_id, done_at__isnull=True).first()
     if timer is None:
         return False
+    # The step is dated when it fell due, as if the worker had been running all along: a sweep after
+    # downtime completes a booking at its end and lets the next timers fall due from there.
+    at = min(timer.due_at, now)
     try:
         with transaction.atomic():
-            _transition(order=order, actor=None, role=SYSTEM, name=timer.transition, data={}, now=now)
+            _transition(order=order, actor=None, role=SYSTEM, name=timer.transition, data={}, now=at)
     except ShareCityError:
         timer.done_at, timer.outcome = now, "skipped"
         timer.save(update_fields=["done_at", "outcome"])
