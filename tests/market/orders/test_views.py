@@ -193,3 +193,20 @@ def test_the_admin_shows_an_order_with_its_history_read_only(client, platform, i
     assert page.status_code == 200
     assert "pending_payment" in page.content.decode()  # the history's first step
     assert client.get(reverse("admin:market_orders_order_add")).status_code == 403
+
+
+def test_search_leaves_out_what_is_taken_for_the_window_and_filters_by_price(client, platform, instrument,
+                                                                             customer):
+    start, end = hour_slot(30, hours=2)
+    order_place(actor=customer, platform=platform, listing=instrument, customer=customer, starts_at=start,
+                ends_at=end)
+    url = reverse("orders:search", args=[platform.slug])
+    taken = client.get(url, {"starts_at": _fmt(start), "ends_at": _fmt(end)}).content.decode()
+    assert str(instrument.public_id) not in taken
+    later = start + (end - start) * 2
+    free = client.get(url, {"starts_at": _fmt(later), "ends_at": _fmt(later + (end - start))}).content.decode()
+    assert str(instrument.public_id) in free
+    assert str(instrument.public_id) not in client.get(url, {"price_max": "100"}).content.decode()
+    assert str(instrument.public_id) in client.get(url, {"price_min": "100", "sort": "-price"}).content.decode()
+    bad = client.get(url, {"price_min": "abc"})
+    assert "Enter an amount in yuan" in bad.content.decode()
