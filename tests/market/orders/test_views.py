@@ -210,3 +210,15 @@ def test_search_leaves_out_what_is_taken_for_the_window_and_filters_by_price(cli
     assert str(instrument.public_id) in client.get(url, {"price_min": "100", "sort": "-price"}).content.decode()
     bad = client.get(url, {"price_min": "abc"})
     assert "Enter an amount in yuan" in bad.content.decode()
+
+
+def test_goods_are_bought_with_one_click_at_the_total_shown(client_of, platform, bicycle, customer):
+    client = client_of(customer)
+    page = client.get(reverse("orders:listing", args=[platform.slug, bicycle.public_id])).content.decode()
+    assert 'data-action="order">Buy<' in page
+    assert "¥1,200.00" in page
+    assert "full refund if you cancel before the item is shipped" in page
+    response = client.post(reverse("orders:checkout", args=[platform.slug, bicycle.public_id]), {"quantity": 1})
+    order = Order.objects.get(listing=bicycle)
+    assert response.status_code == 302
+    assert (order.process, order.total_fen, order.starts_at) == ("purchase_delivery", 120_000, None)
