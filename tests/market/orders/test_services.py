@@ -234,6 +234,27 @@ def test_goods_cancelled_before_shipping_are_refunded_in_full(bicycle, customer)
     assert order.refunded_fen == order.total_fen == balance(order).refunded_fen
 
 
+def test_goods_cancelled_by_the_policy_rule_are_refunded_in_full_before_shipping_and_not_after(bicycle, customer):
+    """A goods order has no start: the policy refund is the whole price until it is shipped (never a
+    share computed from "now" as if the start were the moment of cancelling)."""
+    from sharecity.market.orders.services import EffectContext, _fx_refund_by_policy
+
+    bicycle.cancellation_policy = "strict"
+    bicycle.save(update_fields=["cancellation_policy"])
+    order = take(book(bicycle, customer), customer, "pay")
+    assert order.starts_at is None
+    shipped = EffectContext(order=order, transition="customer_cancel", actor=customer, now=timezone.now(),
+                            data={})
+    order.tracking_no = "SF1"
+    _fx_refund_by_policy(shipped)
+    assert shipped.refund_fen == 0
+    order.tracking_no = ""
+    unshipped = EffectContext(order=order, transition="customer_cancel", actor=customer, now=timezone.now(),
+                              data={})
+    _fx_refund_by_policy(unshipped)
+    assert unshipped.refund_fen == order.total_fen == balance(order).refunded_fen
+
+
 # --- rental with deposit --------------------------------------------------------------------------
 
 def test_a_rental_pays_price_and_deposit_and_refunds_the_deposit_by_the_stated_deadline(camera, customer, provider):

@@ -201,8 +201,10 @@ def _fx_refund_by_policy(ctx: EffectContext) -> None:
     from sharecity.market.payments.policies import cancellation_refund_fen
 
     order = ctx.order
+    # Goods have no start: the whole price back before shipping, nothing by this rule after.
     amount = cancellation_refund_fen(policy=order.listing.cancellation_policy, total_fen=order.total_fen,
-                                     starts_at=order.starts_at or ctx.now, cancelled_at=ctx.now)
+                                     starts_at=order.starts_at, cancelled_at=ctx.now,
+                                     shipped=bool(order.tracking_no))
     _refund(ctx, amount)
 
 
