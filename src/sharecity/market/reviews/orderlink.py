@@ -46,4 +46,7 @@ def order_get(*, platform, public_id):
 
 
 def district_of(order) -> str:
-    return order.listing.district_code
+    """The order's district: the task's for a task order (it may have no listing), else the listing's."""
+    from sharecity.market.orders.services import order_district
+
+    return order_district(order)

@@ -145,6 +145,8 @@ def _schedule_publication(order_pk: int, deadline: dt.datetime) -> None:
 
 def _listing_rating(listing, rating: int, sign: int) -> None:
     """Add (sign 1) or take away (sign -1) a customer's rating in the listing's aggregate."""
+    if listing is None:  # a task order whose provider has no listing in the category: no aggregate to move
+        return
     try:
         from sharecity.market.listings import services as listing_services
     except ImportError:
