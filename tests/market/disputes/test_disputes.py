@@ -90,3 +90,14 @@ def test_a_rejected_claim_refunds_nothing_and_pays_the_provider(platform, paid_o
     assert order_balance(order_ref=str(paid_order.public_id)).escrow_fen == 0
     queue = dispute_queue(platform=platform)
     assert queue["open"] == [] and [d.status for d in queue["decided"]] == ["rejected"]
+
+
+@pytest.mark.parametrize("state", ["closed", "expired"])
+def test_a_dispute_on_a_closed_or_expired_order_stands_and_leaves_the_order_as_it_was(
+        platform, provider, customer, operator, state):
+    order = make_order(platform, provider, customer, state=state, total_fen=30_000)
+    dispute = _open(customer, order)
+    order.refresh_from_db()
+    assert order.state == state and not dispute.order_marked
+    assert [d.pk for d in disputes_of_order(order=order, user=customer)] == [dispute.pk]
+    assert [d.pk for d in dispute_queue(platform=platform)["open"]] == [dispute.pk]

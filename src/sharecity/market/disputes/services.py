@@ -37,7 +37,9 @@ def _transition(*, actor, order, transition: str, **data):
     try:
         return order_transition(actor=actor, order=order, transition=transition, **data)
     except Exception as error:  # the orders context's UnknownTransition: this process has no such step
-        if getattr(error, "code", "") == "order.unknown_transition":
+        # No such step in this process, or not from the order's state (closed, expired): the dispute
+        # stands without changing the order.
+        if getattr(error, "code", "") in ("order.unknown_transition", "order.wrong_state"):
             return None
         raise
 
