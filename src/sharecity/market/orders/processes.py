@@ -219,7 +219,7 @@ PURCHASE_DELIVERY = Process(
         State("pending_payment", "requested", label=_("Awaiting payment")),
         State("paid", "paid", label=_("Paid, awaiting shipping")),
         State("shipped", "started", label=_("Shipped")),
-        State("received", "completed", label=_("Received")),
+        State("received", "completed", label=_("Goods received")),
         State("closed", "completed", terminal=True, label=_("Closed")),
         State("expired", "cancelled", terminal=True, label=_("Expired")),
         State("cancelled", "cancelled", terminal=True, label=_("Cancelled")),

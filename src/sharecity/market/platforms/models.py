@@ -48,6 +48,12 @@ class Platform(models.Model):
     def exchange_id(self) -> str:
         return str(self.public_id)
 
+    @property
+    def runs_parking_slice(self) -> bool:
+        """A parking-only platform uses the first slice's parking screens; a platform of several
+        sectors offers parking as a catalogue category of the general market."""
+        return self.sectors == [Sector.PARKING]
+
 
 class ApiKey(models.Model):
     """A machine client's key. Only a hash is kept; the key is shown once when issued."""
