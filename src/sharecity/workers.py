@@ -82,7 +82,16 @@ def _tasks_step_factory():
     worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=50, worker_id=f"sharecity-{uuid.uuid4().hex[:8]}", excluded_queue_names=[])
 
+    started = False
+
     def step() -> bool:
+        nonlocal started
+        if not started:
+            # Every periodic market task (timers' sweeps, payouts, promotions) gets a run waiting.
+            from sharecity.market.sweeps import market_sweeps_ensure
+
+            market_sweeps_ensure()
+            started = True
         worker.running = True
         worker._run_tasks = 0
         worker.run()
