@@ -252,17 +252,29 @@ def _title(order) -> str:
     return order.listing.title if order.listing is not None else order.task.title
 
 
-def _entry(order) -> dict:
+def _unread(order, user) -> int:
+    """Messages of the order's thread this user has not read (0 for who is not in the conversation)."""
+    from sharecity.market.messaging.selectors import unread_count
+
+    try:
+        return unread_count(order=order, user=user)
+    except ShareCityError:
+        return 0
+
+
+def _entry(order, user=None) -> dict:
     return {"order": order, "state_label": _state_label(order), "public_state": _public_state(order),
-            "title": _title(order)}
+            "title": _title(order), "unread": _unread(order, user) if user is not None else 0}
 
 
 @login_required
 @require_GET
 def mine(request, slug: str):
     platform = _platform(slug)
-    as_customer = [_entry(o) for o in selectors.orders_of(platform=platform, user=request.user, role="customer")[:100]]
-    as_provider = [_entry(o) for o in selectors.orders_of(platform=platform, user=request.user, role="provider")[:100]]
+    as_customer = [_entry(o, request.user)
+                   for o in selectors.orders_of(platform=platform, user=request.user, role="customer")[:100]]
+    as_provider = [_entry(o, request.user)
+                   for o in selectors.orders_of(platform=platform, user=request.user, role="provider")[:100]]
     return render(request, "orders/mine.html", {
         "platform": platform, "as_customer": as_customer, "as_provider": as_provider,
     })
@@ -291,15 +303,43 @@ def _links(platform: Platform, order) -> list[dict]:
     return links
 
 
+def _trust_sections(platform: Platform, order, role: str, *, can_dispute: bool) -> list[dict]:
+    """The trust sections loaded into the order's page (each fetched as a partial with htmx), where they apply:
+    the reviews once the order is completed, the messages and a complaint for the two sides, and the
+    dispute while the order's process allows one (or one is under way)."""
+    from sharecity.market.disputes.selectors import open_dispute_of
+
+    parties = role in ("customer", "provider")
+    wanted = [
+        ("messaging:thread", _("Messages"), parties),
+        ("reviews:order_review", _("Reviews"), order.completed_at is not None),
+        ("disputes:open", _("Dispute"),
+         can_dispute or order.state == "disputed" or open_dispute_of(order=order) is not None),
+        ("complaints:order_complaint", _("Complaint"), parties),
+    ]
+    sections = []
+    for name, label, shown in wanted:
+        if not shown:
+            continue
+        try:
+            url = reverse(name, args=[platform.slug, order.public_id])
+        except NoReverseMatch:
+            continue
+        sections.append({"name": name.split(":")[0], "label": label, "url": url})
+    return sections
+
+
 def _order_page(request, platform: Platform, order, role: str, *, error: str | None = None, status: int = 200):
     process = engine.process_get(order.process)
     now = timezone.now()
     facts = services.facts_for(order, now=now)
     actions = []
     milestones = list(order.milestones.all()) if order.process == "task_bidding" else []
+    can_dispute = False
     for transition in engine.available(process, state=order.state, role=role, facts=facts):
         if transition.name == "dispute":
-            continue  # opened on the dispute page, with the reason
+            can_dispute = True
+            continue  # opened in the dispute section, with the reason
         if transition.name in ("deliver_milestone", "approve_milestone"):
             wanted = "open" if transition.name == "deliver_milestone" else "delivered"
             for milestone in milestones:
@@ -315,6 +355,8 @@ def _order_page(request, platform: Platform, order, role: str, *, error: str | N
         "lines": _lines(order.price_lines), "events": selectors.order_history(order=order),
         "timers": selectors.order_timers_pending(order=order), "milestones": milestones,
         "links": _links(platform, order), "process_label": process.label,
+        "sections": _trust_sections(platform, order, role, can_dispute=can_dispute),
+        "unread": _unread(order, request.user),
         "state_labels": {s.name: s.label for s in process.states},
         "transition_labels": {"place": _("Placed"), **{t.name: t.label for t in process.transitions}},
     }, status=status)
