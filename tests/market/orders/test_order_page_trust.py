@@ -67,3 +67,23 @@ def test_unread_messages_are_counted_on_the_page_and_in_my_orders(client, instru
     assert 'data-unread' not in client.get(reverse("orders:mine", args=[slug])).content.decode()
     client.force_login(provider)  # the author has nothing unread
     assert 'data-unread' not in client.get(reverse("orders:detail", args=[slug, order.public_id])).content.decode()
+
+
+def test_the_listing_page_states_the_policy_and_loads_availability_and_published_reviews(
+        client, instrument, bicycle, customer, provider):
+    from sharecity.market.reviews.services import review_submit
+
+    order = take(book(instrument, customer), customer, "pay")
+    Order.objects.filter(pk=order.pk).update(state="completed", completed_at=timezone.now())
+    review_submit(actor=customer, order=order, rating=5, comment="仪器校准良好")
+    review_submit(actor=provider, order=order, rating=5, comment="按时归还")  # both in: published
+    slug = instrument.platform.slug
+    html = client.get(reverse("orders:listing", args=[slug, instrument.public_id])).content.decode()
+    assert 'data-testid="policy"' in html
+    slots = reverse("availability:slots", args=[slug, instrument.public_id])
+    reviews = reverse("reviews:listing", args=[slug, instrument.public_id])
+    assert f'hx-get="{slots}" hx-trigger="load"' in html and f'hx-get="{reviews}" hx-trigger="load"' in html
+    assert client.get(slots, HTTP_HX_REQUEST="true").status_code == 200
+    assert "仪器校准良好" in client.get(reviews, HTTP_HX_REQUEST="true").content.decode()
+    goods = client.get(reverse("orders:listing", args=[slug, bicycle.public_id])).content.decode()
+    assert 'data-testid="availability"' not in goods  # goods have no slots
