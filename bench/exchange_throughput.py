@@ -434,7 +434,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--platforms", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="intake processes (each takes a share of the streams)")
-    parser.add_argument("--relays", type=int, default=1, help="relay processes")
+    parser.add_argument("--relays", type=int, default=2, help="relay processes")
     parser.add_argument("--database-url", default=os.environ.get("SHARECITY_BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--paced-rate", type=float, default=0, help="facts/s of the steady-state phase "
                         "(default: half the measured throughput)")
