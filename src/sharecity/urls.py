@@ -14,12 +14,12 @@ urlpatterns = [
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),
     path("p/", include("sharecity.market.catalog.urls")),
-    # Before listings: its catch-all listing action pattern would take calendar/ and slots/.
+    # Before listings: its catch-all listing action pattern would take calendar/, slots/ and promotion/.
     path("p/", include("sharecity.market.availability.urls")),
+    path("p/", include("sharecity.market.pricing.urls")),  # its listings/<id>/promotion/ too
     path("p/", include("sharecity.market.listings.urls")),
     path("p/", include("sharecity.market.moderation.urls")),
     path("p/", include("sharecity.market.payments.urls")),
-    path("p/", include("sharecity.market.pricing.urls")),
     path("p/", include("sharecity.market.orders.urls")),
     path("p/", include("sharecity.market.disputes.urls")),
     path("p/", include("sharecity.market.reviews.urls")),

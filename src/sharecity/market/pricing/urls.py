@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sharecity.market.pricing import views
 
 app_name = "pricing"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<slug:slug>/listings/<uuid:listing_id>/promotion/", views.promotion, name="promotion"),
+]
