@@ -6,8 +6,6 @@ Drives Debian's chromium through Playwright's sync API against pytest-django's l
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,29 +14,9 @@ from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.availability.models import DatedException
 from sharecity.market.availability.services import reservation_hold
 from tests import factories
+from tests.browser.support import CHROMIUM_ARGS, TIMEOUT_MS, artifacts, login
 from tests.conftest import CHROMIUM
 from tests.market.engine_factories import make_listing
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PASSWORD = "pw-for-tests-123"
-TIMEOUT_MS = 15_000
-
-
-def _artifacts() -> Path:
-    path = Path(os.environ.get("SHARECITY_ARTIFACTS", "var/artifacts"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _login(page, base_url: str, username: str, next_path: str) -> None:
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base_url}{next_path}")
 
 
 @pytest.mark.browser
@@ -66,7 +44,7 @@ def test_provider_closes_a_day_and_sees_the_capacity_drop(live_server):
             context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
-            _login(page, base, "provider", calendar_path)
+            login(page, base, "provider", calendar_path)
             expect(page.locator("h1")).to_contain_text("激光共聚焦显微镜")
 
             # Next week, without reloading the page (htmx swaps the grid only).
@@ -98,7 +76,7 @@ def test_provider_closes_a_day_and_sees_the_capacity_drop(live_server):
                    ).to_have_count(24)
             expect(page.locator(f"[data-testid=slot][data-start='{thursday_ten.isoformat()}']")).to_have_text("1/2")
             expect(page.locator("[data-testid=exception]")).to_contain_text("设备年度保养")
-            page.screenshot(path=str(_artifacts() / "calendar.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "calendar.png"), full_page=True)
             context.close()
         finally:
             browser.close()

@@ -8,8 +8,6 @@ Drives Debian's chromium through Playwright's sync API against pytest-django's l
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,29 +16,9 @@ from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.orders.models import Order
 from sharecity.market.payments.selectors import order_balance
 from tests import factories
+from tests.browser.support import CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS, artifacts, login
 from tests.conftest import CHROMIUM
 from tests.market.engine_factories import make_listing
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PASSWORD = "pw-for-tests-123"
-TIMEOUT_MS = 15_000
-
-
-def _artifacts() -> Path:
-    path = Path(os.environ.get("SHARECITY_ARTIFACTS", "var/artifacts"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _login(page, base_url: str, username: str, next_path: str) -> None:
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base_url}{next_path}")
 
 
 @pytest.mark.browser
@@ -66,7 +44,7 @@ def test_consumer_searches_books_pays_and_sees_the_order_confirmed(live_server):
             context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
-            _login(page, base, "consumer", "/p/keyan/market/")
+            login(page, base, "consumer", "/p/keyan/market/")
 
             # Search: only the microscope matches the words.
             page.fill("input[name=text]", "电子显微镜")
@@ -76,7 +54,7 @@ def test_consumer_searches_books_pays_and_sees_the_order_confirmed(live_server):
             result = page.locator(f"[data-listing='{listing.public_id}']")
             expect(result).to_contain_text("场发射扫描电子显微镜")
             expect(result.locator("[data-testid=price]")).to_have_text("¥300.00")
-            page.screenshot(path=str(_artifacts() / "market-search.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "market-search.png"), full_page=True)
 
             # The listing: the total with the fee before committing, recomputed as the times change (htmx).
             result.locator("[data-action=open-listing]").click()
@@ -90,7 +68,7 @@ def test_consumer_searches_books_pays_and_sees_the_order_confirmed(live_server):
             page.fill("input[name=ends_at]", f"{start + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}")
             page.locator("input[name=ends_at]").dispatch_event("change")
             expect(page.locator("[data-testid=quote-total]")).to_have_text("¥610.00")
-            page.screenshot(path=str(_artifacts() / "market-listing.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "market-listing.png"), full_page=True)
 
             # Book: the order keeps the total that was shown; the customer pays on the order's page.
             page.click("[data-action=order]")
@@ -104,7 +82,7 @@ def test_consumer_searches_books_pays_and_sees_the_order_confirmed(live_server):
             expect(page.locator("[data-testid=order-state]")).to_have_attribute("data-state", "confirmed")
             expect(page.locator("[data-testid=history] li")).to_have_count(2)
             expect(page.locator("[data-action=customer_cancel]")).to_be_visible()
-            page.screenshot(path=str(_artifacts() / "market-order.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "market-order.png"), full_page=True)
 
             assert order_balance(order_ref=str(order.public_id)).escrow_fen == 61_000
 

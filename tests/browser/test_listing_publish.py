@@ -7,18 +7,14 @@ Drives Debian's chromium through Playwright's sync API against pytest-django's l
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from sharecity.kernel.models import OutboxMessage
 from sharecity.market.listings.models import Listing, ListingStatus
 from tests import factories
-from tests.browser.test_slice import CHROMIUM_ARGS, TIMEOUT_MS, _artifacts, _login
+from tests.browser.support import CHROMIUM_ARGS, TIMEOUT_MS, artifacts, login
 from tests.conftest import CHROMIUM
 from tests.market.moderation.helpers import LICENCE_NUMBER, homestay, make_operator
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _fill_homestay(page, *, title: str, description: str, licence: str = "") -> None:
@@ -55,7 +51,7 @@ def test_provider_publishes_a_homestay_and_a_moderator_clears_another(live_serve
             host = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
             host.set_default_timeout(TIMEOUT_MS)
             page = host.new_page()
-            _login(page, base, "host", "/p/gulangyu/listings/mine/")
+            login(page, base, "host", "/p/gulangyu/listings/mine/")
             page.click("[data-testid=new-listing]")
             page.select_option("select[name=category]", "homestay")
             page.click("[data-action=choose-category]")
@@ -72,7 +68,7 @@ def test_provider_publishes_a_homestay_and_a_moderator_clears_another(live_serve
             statement = page.locator("[data-testid=statement]")
             expect(statement).to_contain_text("《旅馆业治安管理办法》第四条")
             expect(statement).to_contain_text("特种行业许可证")
-            page.screenshot(path=str(_artifacts() / "listing-rejected.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "listing-rejected.png"), full_page=True)
 
             # The provider adds the licence and submits again: published.
             row.locator("[data-action=edit]").click()
@@ -97,10 +93,10 @@ def test_provider_publishes_a_homestay_and_a_moderator_clears_another(live_serve
             moderator = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             moderator.set_default_timeout(TIMEOUT_MS)
             page = moderator.new_page()
-            _login(page, base, "moderator", "/p/gulangyu/operator/moderation/")
+            login(page, base, "moderator", "/p/gulangyu/operator/moderation/")
             case = page.locator("[data-testid=case]", has_text="龙头路亲子房")
             expect(case.locator("mark.finding")).to_have_text("加微信 xmhome2023")
-            page.screenshot(path=str(_artifacts() / "moderation-queue.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "moderation-queue.png"), full_page=True)
             case.locator("[data-action=approve]").click()
             expect(page.locator("[data-testid=case-decided]")).to_have_attribute("data-outcome", "approved")
             assert Listing.objects.get(title="龙头路亲子房").status == ListingStatus.PUBLISHED

@@ -6,38 +6,16 @@ Data is created through the payments services; the live server shares the databa
 
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 
 from sharecity.market.payments import selectors, services
 from sharecity.market.platforms.services import operator_add
 from tests import factories
+from tests.browser.support import CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS, artifacts, login
 from tests.conftest import CHROMIUM
 from tests.market.engine_factories import category
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PASSWORD = "pw-for-tests-123"
-TIMEOUT_MS = 15_000
-
-
-def _artifacts() -> Path:
-    path = Path(os.environ.get("SHARECITY_ARTIFACTS", "var/artifacts"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _login(page, base_url: str, username: str, next_path: str) -> None:
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base_url}{next_path}")
 
 
 @pytest.mark.browser
@@ -65,7 +43,7 @@ def test_provider_sees_payouts_and_operator_adds_a_commission_rule(live_server):
             context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
-            _login(page, base, "provider", "/p/gongxiang/payouts/")
+            login(page, base, "provider", "/p/gongxiang/payouts/")
             expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
             expect(page.locator("[data-testid=payable]")).to_have_text("¥270.00")
             expect(page.locator("[data-testid=commission]")).to_have_text("¥30.00")
@@ -77,14 +55,14 @@ def test_provider_sees_payouts_and_operator_adds_a_commission_rule(live_server):
             expect(page.locator("[data-testid=payable]")).to_have_text("¥0.00")
             expect(page.locator("[data-testid=payouts] tbody tr")).to_have_count(1)
             expect(page.locator("[data-testid=payouts]")).to_contain_text("¥270.00")
-            page.screenshot(path=str(_artifacts() / "payouts.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "payouts.png"), full_page=True)
             context.close()
 
             # --- the operator adds a rule for homestays ---------------------------------------------
             context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
-            _login(page, base, "operator", "/p/gongxiang/operator/commission/")
+            login(page, base, "operator", "/p/gongxiang/operator/commission/")
             form = page.locator("[data-testid=rule-form]")
             form.locator("input[name=category_code]").fill("homestay")
             form.locator("input[name=percent]").fill("5")
@@ -102,7 +80,7 @@ def test_provider_sees_payouts_and_operator_adds_a_commission_rule(live_server):
             row = page.locator("[data-testid=commission-rules] tr[data-rule=homestay]")
             expect(row).to_contain_text("5%")
             expect(row).to_contain_text("¥50.00")
-            page.screenshot(path=str(_artifacts() / "commission.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "commission.png"), full_page=True)
             context.close()
         finally:
             browser.close()

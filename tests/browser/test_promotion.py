@@ -8,7 +8,6 @@ Drives Debian's chromium through Playwright's sync API against pytest-django's l
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
@@ -17,11 +16,9 @@ from django.utils import timezone
 from sharecity.market.pricing.models import Promotion
 from sharecity.market.pricing.services import price_transacted_record
 from tests import factories
-from tests.browser.test_slice import CHROMIUM_ARGS, TIMEOUT_MS, _artifacts, _login
+from tests.browser.support import CHROMIUM_ARGS, TIMEOUT_MS, artifacts, login
 from tests.conftest import CHROMIUM
 from tests.market.engine_factories import make_listing
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 RULE = re.compile(r"Art\. 16|第十六条")
 
@@ -45,7 +42,7 @@ def test_provider_is_refused_an_inflated_original_price_then_promotes_at_the_low
             context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
-            _login(page, base, "lab", "/p/keyan/listings/mine/")
+            login(page, base, "lab", "/p/keyan/listings/mine/")
             page.click("[data-testid=listing-row] [data-action=promotion]")
             page.wait_for_url(f"{base}/p/keyan/listings/{listing.public_id}/promotion/")
 
@@ -59,7 +56,7 @@ def test_provider_is_refused_an_inflated_original_price_then_promotes_at_the_low
             refused = page.locator("[data-testid=promotion-row][data-status=refused]")
             expect(refused).to_have_count(1)
             expect(page.locator("[data-testid=refusal-reason]")).to_have_text(RULE)
-            page.screenshot(path=str(_artifacts() / "promotion-refused.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "promotion-refused.png"), full_page=True)
 
             page.fill("input[name=original_price]", "260")
             page.fill("input[name=price]", "199")
@@ -70,7 +67,7 @@ def test_provider_is_refused_an_inflated_original_price_then_promotes_at_the_low
             page.goto(f"{base}/p/keyan/market/listings/{listing.public_id}/")
             expect(page.locator("[data-testid=listing-price] s[data-testid=original-price]")).to_have_text("¥260.00")
             expect(page.locator("[data-testid=listing-price] strong")).to_have_text("¥199.00")
-            page.screenshot(path=str(_artifacts() / "promotion-listing.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "promotion-listing.png"), full_page=True)
         finally:
             browser.close()
     assert list(Promotion.objects.values_list("status", "original_price_fen", "price_fen").order_by("id")) == [

@@ -6,20 +6,16 @@ complaint with a photo as evidence; the provider then reviews too, and both revi
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.urls import reverse
 
 from sharecity.market.complaints.models import Complaint
 from sharecity.market.reviews.models import Review
 from tests import factories
-from tests.browser.test_slice import CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS, _artifacts, _login
+from tests.browser.support import CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS, artifacts, login
 from tests.conftest import CHROMIUM
 from tests.market.engine_factories import make_listing
 from tests.market.reviews.trust import URLCONF, make_order
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 128
 
@@ -46,7 +42,7 @@ def test_customer_reviews_blind_and_complains_with_evidence(live_server, setting
             context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
-            _login(page, base, "lab-customer", review_path)
+            login(page, base, "lab-customer", review_path)
             form = page.locator("[data-testid=order-review-form]")
             form.locator("select[name=rating]").select_option("4")
             form.locator("textarea[name=comment]").fill("电镜成像清晰，工程师很专业。")
@@ -56,7 +52,7 @@ def test_customer_reviews_blind_and_complains_with_evidence(live_server, setting
             expect(section.locator("[data-testid=review]")).to_contain_text("电镜成像清晰")
             expect(section.locator("[data-testid=review-pending]")).to_be_visible()
             expect(section.locator("[data-testid=order-review-form]")).to_have_count(0)
-            page.screenshot(path=str(_artifacts() / "order-review.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "order-review.png"), full_page=True)
 
             page.goto(f"{base}{complaint_path}")
             page.click("[data-action=open-complaint]")
@@ -73,7 +69,7 @@ def test_customer_reviews_blind_and_complains_with_evidence(live_server, setting
             expect(card.locator("[data-testid=answer-due]")).to_be_visible()
             expect(card.locator("[data-testid=evidence]")).to_have_text("能谱报错.png")
             expect(page.locator(".message.success")).to_be_visible()
-            page.screenshot(path=str(_artifacts() / "complaints-mine.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "complaints-mine.png"), full_page=True)
             context.close()
 
             complaint = Complaint.objects.get()
@@ -83,7 +79,7 @@ def test_customer_reviews_blind_and_complains_with_evidence(live_server, setting
             context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
-            _login(page, base, "lab-provider", review_path)
+            login(page, base, "lab-provider", review_path)
             section = page.locator("[data-testid=order-review]")
             expect(section).not_to_contain_text("电镜成像清晰")
             form = section.locator("[data-testid=order-review-form]")

@@ -8,9 +8,7 @@ live server shares the database.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -23,21 +21,10 @@ from sharecity.market.parking.models import Booking
 from sharecity.market.parking.services import booking_create
 from sharecity.market.reviews.services import review_create
 from tests import factories
+from tests.browser.support import CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS, artifacts, login
 from tests.conftest import CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made here are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PASSWORD = "pw-for-tests-123"
-TIMEOUT_MS = 15_000
-
-
-def _artifacts() -> Path:
-    path = Path(os.environ.get("SHARECITY_ARTIFACTS", "var/artifacts"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _slot_with_margin() -> dt.datetime:
@@ -51,14 +38,6 @@ def _slot_with_margin() -> dt.datetime:
 def _pump() -> None:
     relay_pump()
     intake_pump()
-
-
-def _login(page, base_url: str, username: str, next_path: str) -> None:
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base_url}{next_path}")
 
 
 @pytest.mark.browser
@@ -85,7 +64,7 @@ def test_consumer_books_and_regulator_sees_it(live_server):
             consumer = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             consumer.set_default_timeout(TIMEOUT_MS)
             page = consumer.new_page()
-            _login(page, base, "consumer", "/p/ludao/")
+            login(page, base, "consumer", "/p/ludao/")
             expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
             expect(page.locator("h1")).to_have_text("鹭岛共享停车")
 
@@ -95,7 +74,7 @@ def test_consumer_books_and_regulator_sees_it(live_server):
             page.select_option("select[name=start]", f"{start:%H:%M}")
             page.select_option("select[name=end]", f"{start + dt.timedelta(hours=3):%H:%M}")
             expect(page.locator("[data-testid=quote-total]")).to_have_text("¥24.00")
-            page.screenshot(path=str(_artifacts() / "space.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "space.png"), full_page=True)
 
             page.goto(f"{base}/p/ludao/")
             page.select_option("select[name=district]", "350203")
@@ -107,7 +86,7 @@ def test_consumer_books_and_regulator_sees_it(live_server):
             expect(result).to_contain_text("中山路夜间车位")
             expect(result).to_contain_text("思明区")
             expect(result.locator("[data-testid=total]")).to_have_text("¥16.00")  # shown before booking
-            page.screenshot(path=str(_artifacts() / "search.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "search.png"), full_page=True)
 
             result.locator("[data-action=book]").click()
             page.wait_for_url(f"{base}/p/ludao/bookings/")
@@ -133,7 +112,7 @@ def test_consumer_books_and_regulator_sees_it(live_server):
             card.locator("select[name=remedy]").select_option("apology")
             card.locator("[data-action=complaint]").click()
             expect(page.locator(f"[data-booking='{booking.public_id}'] [data-testid=complaint]")).to_have_count(1)
-            page.screenshot(path=str(_artifacts() / "bookings.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "bookings.png"), full_page=True)
             consumer.close()
 
             # The provider reviews the customer too (two-way reviews), then the pipeline runs.
@@ -144,7 +123,7 @@ def test_consumer_books_and_regulator_sees_it(live_server):
             hub = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             hub.set_default_timeout(TIMEOUT_MS)
             page = hub.new_page()
-            _login(page, base, "regulator", "/hub/")
+            login(page, base, "regulator", "/hub/")
             expect(page.locator("[data-testid=total-listings]")).to_have_text("1")
             expect(page.locator("[data-testid=total-bookings]")).to_have_text("1")
             expect(page.locator("[data-testid=total-completed]")).to_have_text("1")
@@ -173,7 +152,7 @@ def test_consumer_books_and_regulator_sees_it(live_server):
             expect(district_row.locator("[data-metric=bookings]")).to_have_text("2")
             assert page.evaluate("window.__sharecityMarker") == "still-here"
 
-            page.screenshot(path=str(_artifacts() / "dashboard.png"), full_page=True)
+            page.screenshot(path=str(artifacts() / "dashboard.png"), full_page=True)
 
             # --- the language switch --------------------------------------------------------------
             page.click("[data-testid=lang-en]")
