@@ -134,7 +134,7 @@ def envelope_parse(raw: bytes | str | dict) -> Envelope:
             raise InvalidInput(f"not valid JSON: {error}", field="envelope", code="exchange.malformed") from error
     if not isinstance(data, dict):
         raise InvalidInput("an envelope is a JSON object", field="envelope", code="exchange.malformed")
-    values = []
+    values: list[Any] = []
     for name, kind in _EXPECTED:
         try:
             value = data[name]

@@ -18,8 +18,8 @@ def test_a_side_opens_a_dispute_through_the_api(client, platform, provider, cust
     bad = client.post(url, {"reason": "nonsense", "description": "样品台损坏需要赔偿"}, content_type="application/json",
                       headers=headers)
     assert bad.status_code == 400 and bad.json()["field"] == "reason"
-    opened = client.post(url, {"reason": "damage", "description": "样品台损坏，需要赔偿维修费", "amount_claimed_fen": 500},
-                         content_type="application/json", headers=headers)
+    claim = {"reason": "damage", "description": "样品台损坏，需要赔偿维修费", "amount_claimed_fen": 500}
+    opened = client.post(url, claim, content_type="application/json", headers=headers)
     assert opened.status_code == 201 and opened.json()["status"] == "open"
     listed = client.get(url, headers={"X-API-Key": key, "X-Acting-User": str(provider.public_id)})
     assert [d["reason"] for d in listed.json()] == ["damage"]
