@@ -32,7 +32,8 @@ def _messages(seed: int, count: int) -> list[tuple[SimpleNamespace, object]]:
         if kind == "order.created":
             fields = dict(order_id=order_id, listing_id="l-1", category="parking", district=district,
                           customer_key="customer-0001", provider_key="provider-0001", amount_fen=rng.randrange(9999),
-                          starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
+                          starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
+                          **({"state": "requested"} if rng.random() < 0.5 else {}))
         elif kind == "order.state_changed":
             fields = dict(order_id=order_id, category="parking", district=district, state=rng.choice(STATES),
                           amount_fen=rng.randrange(9999))
@@ -82,3 +83,16 @@ def test_batched_handlers_have_the_effect_of_one_by_one(seed):
         facts_apply(calls)
         position += size
     assert _snapshot() == one_by_one
+
+
+@pytest.mark.parametrize("sent", [{}, {"state": "requested"}])
+def test_an_order_starts_at_the_hub_in_the_state_the_platform_reported(sent):
+    starts = dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC)
+    payload = payload_validate("order.created", 1, payload_build(
+        "order.created", order_id="o-1", listing_id="l-1", category="homestay", district="350203",
+        customer_key="customer-0001", provider_key="provider-0001", amount_fen=48_000, starts_at=starts,
+        ends_at=starts + dt.timedelta(days=1), **sent))
+    facts_apply([(handler, SimpleNamespace(platform_id="p-1", type="order.created"), payload)
+                 for handler in handlers_for("order.created")])
+    # A first-version sender says nothing: its orders were confirmed at once (parking bookings).
+    assert OrderFact.objects.get(order_id="o-1").state == sent.get("state", "confirmed")

@@ -174,6 +174,9 @@ class ListingRemovedV1(Payload):
 # --- orders --------------------------------------------------------------------------------------
 
 
+OrderState = Literal["requested", "confirmed", "paid", "started", "completed", "cancelled", "refunded", "disputed"]
+
+
 class OrderCreatedV1(Payload):
     """A customer placed an order for a listing."""
 
@@ -186,9 +189,11 @@ class OrderCreatedV1(Payload):
     amount_fen: Fen
     starts_at: dt.datetime
     ends_at: dt.datetime
-
-
-OrderState = Literal["requested", "confirmed", "paid", "started", "completed", "cancelled", "refunded", "disputed"]
+    state: OrderState = Field(
+        default="confirmed",
+        description="the state the order starts in: requested while it awaits payment or the provider's answer, "
+        "confirmed for a booking confirmed at once (the default, for senders of the first version)",
+    )
 
 
 class OrderStateChangedV1(Payload):

@@ -48,6 +48,7 @@ def test_placing_stores_the_total_the_customer_saw_holds_and_reports(instrument,
     assert created.payload["amount_fen"] == 60_500
     assert created.payload["category"] == "lab_instruments"
     assert created.payload["district"] == instrument.district_code
+    assert created.payload["state"] == "requested"  # awaiting payment: the hub must not count it confirmed
     assert OrderEvent.objects.get(order=order).transition == "place"
     timer = ScheduledTransition.objects.get(order=order)
     assert timer.transition == "expire"

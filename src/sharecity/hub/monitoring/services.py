@@ -39,7 +39,7 @@ def order_created(*, envelope, payload) -> None:
             "category": payload.category,
             "district_code": payload.district,
             "amount_fen": payload.amount_fen,
-            "state": "confirmed",
+            "state": payload.state,
             "customer_key": payload.customer_key,
             "provider_key": payload.provider_key,
         },
@@ -100,7 +100,7 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
                 continue
             orders[key] = new[key] = _Order(
                 pk=None, platform_id=platform_id, order_id=payload.order_id, category=payload.category,
-                district_code=payload.district, amount_fen=payload.amount_fen, state="confirmed",
+                district_code=payload.district, amount_fen=payload.amount_fen, state=payload.state,
                 customer_key=payload.customer_key, provider_key=payload.provider_key,
             )
             bumps[(platform_id, payload.district)]["bookings"] += 1

@@ -462,6 +462,7 @@ def _order_created(*, actor: User | None, order: Order, now: dt.datetime) -> Non
             customer_key=party_key(order.customer), provider_key=party_key(order.provider),
             amount_fen=order.total_fen, starts_at=order.starts_at or now,
             ends_at=order.ends_at or order.starts_at or now,
+            state=engine.process_get(order.process).state(order.state).public_state,
         ),
     )
 
