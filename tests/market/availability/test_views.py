@@ -103,6 +103,7 @@ def test_provider_adds_a_closed_exception_and_the_capacity_drops(client, listing
 
 
 def test_provider_edits_weekly_rules_and_booking_rules(client, listing, provider, in_english):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages are asserted in English
     login(client, provider)
     response = client.post(url(listing, "availability:rule_add"),
                            {"weekday": "0", "start": "09:00", "end": "17:00", "capacity": ""})

@@ -146,6 +146,7 @@ def test_operator_toggles_a_category_with_htmx(client, platform, operator):
 
 
 def test_operator_adds_a_field_and_chooses_a_process_on_the_screen(client, platform, operator):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages are asserted in English
     client.force_login(operator)
     url = reverse("catalog:field_add", args=[platform.slug, "equipment_rental"])
     response = client.post(url, {"name": "max_load_kg", "label_zh": "最大载重", "label_en": "Max. load",
