@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,17 +14,12 @@ from sharecity.market.complaints import selectors, services
 from sharecity.market.complaints.forms import AnswerForm, EscalateForm, OrderComplaintForm, PolicyForm, ResolveForm
 from sharecity.market.complaints.models import ComplaintEvidence, ComplaintPolicy
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import is_operator, platform_get
+from sharecity.market.platforms.selectors import is_operator
+from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
 from sharecity.market.reviews.orderlink import order_get, party_role
 
 COMPLAINANT_ACTIONS = ("accept", "refuse", "escalate")
 
-
-def _platform(slug: str) -> Platform:
-    try:
-        return platform_get(slug=slug)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
 
 
 def _order_for(request, platform: Platform, order_id):
@@ -58,7 +52,7 @@ def _order_page(request, platform, order, form=None, *, status: int = 200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_complaint(request, slug: str, order_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     order = _order_for(request, platform, order_id)
     if request.method == "GET":
         return _order_page(request, platform, order)
@@ -87,7 +81,7 @@ def _city():
 @login_required
 @require_GET
 def mine(request, slug: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     complaints = selectors.complaints_of_user(platform=platform, user=request.user).prefetch_related("evidence")
     entries = [{"complaint": c, "can_escalate": services.escalation_reason(complaint=c) is not None}
                for c in complaints[:200]]
@@ -99,7 +93,7 @@ def mine(request, slug: str):
 @login_required
 @require_POST
 def complainant_action(request, slug: str, complaint_id, action: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     if action not in COMPLAINANT_ACTIONS:
         raise Http404
     try:
@@ -129,7 +123,7 @@ def complainant_action(request, slug: str, complaint_id, action: str):
 @require_GET
 def evidence(request, slug: str, evidence_id):
     """An evidence file, to the complainant and the platform's operator only."""
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     item = ComplaintEvidence.objects.select_related("complaint").filter(
         public_id=evidence_id, complaint__platform=platform).first()
     if item is None or (item.complaint.complainant_id != request.user.pk
@@ -145,10 +139,8 @@ def evidence(request, slug: str, evidence_id):
 
 
 def _operator_platform(request, slug: str) -> Platform:
-    platform = _platform(slug)
-    if not is_operator(user=request.user, platform=platform):
-        raise PermissionDenied(_("Only the platform's operator staff may handle complaints."))
-    return platform
+    return operator_platform_or_403(
+        request, slug, refusal=_("Only the platform's operator staff may handle complaints."))
 
 
 def _queue(request, platform, *, failed: dict | None = None, status: int = 200):

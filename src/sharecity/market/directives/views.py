@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,17 +14,12 @@ from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.market.directives import selectors, services
 from sharecity.market.directives.forms import AcknowledgeForm
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import is_operator, platform_get
+from sharecity.market.platforms.web import operator_platform_or_403
 
 
 def _operator_platform(request, slug: str) -> Platform:
-    try:
-        platform = platform_get(slug=slug)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    if not is_operator(user=request.user, platform=platform):
-        raise PermissionDenied(_("Only the platform's operator staff may see and answer its directives."))
-    return platform
+    return operator_platform_or_403(
+        request, slug, refusal=_("Only the platform's operator staff may see and answer its directives."))
 
 
 @login_required

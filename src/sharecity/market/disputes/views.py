@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,17 +14,11 @@ from sharecity.market.disputes import selectors, services
 from sharecity.market.disputes.forms import OpenForm, ResolveForm
 from sharecity.market.messaging.selectors import flagged_messages
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import is_operator, platform_get
+from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
 from sharecity.market.reviews.orderlink import order_get, party_role
 
 FIELD_ALIASES = {"amount_claimed_fen": "amount_claimed", "refund_fen": "refund"}
 
-
-def _platform(slug: str) -> Platform:
-    try:
-        return platform_get(slug=slug)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
 
 
 def _add_error(form, error: ShareCityError) -> None:
@@ -45,7 +38,7 @@ def _page(request, platform, order, form=None, *, status: int = 200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_dispute(request, slug: str, order_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     try:
         order = order_get(platform=platform, public_id=order_id)
     except NotFound as error:
@@ -69,10 +62,7 @@ def open_dispute(request, slug: str, order_id):
 
 
 def _operator_platform(request, slug: str) -> Platform:
-    platform = _platform(slug)
-    if not is_operator(user=request.user, platform=platform):
-        raise PermissionDenied(_("Only the platform's operator staff may decide disputes."))
-    return platform
+    return operator_platform_or_403(request, slug, refusal=_("Only the platform's operator staff may decide disputes."))
 
 
 def _queue(request, platform, *, failed: dict | None = None, status: int = 200):

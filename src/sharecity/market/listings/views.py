@@ -22,17 +22,11 @@ from sharecity.market.listings.forms import CategoryForm, ListingForm, add_servi
 from sharecity.market.listings.models import Listing, ListingStatus
 from sharecity.market.moderation.selectors import latest_statements
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import platform_get
+from sharecity.market.platforms.web import platform_or_404
 
 EDITABLE_STATES = (ListingStatus.DRAFT, ListingStatus.REJECTED, ListingStatus.PUBLISHED, ListingStatus.SUSPENDED)
 SUBMITTABLE_STATES = (ListingStatus.DRAFT, ListingStatus.REJECTED)
 
-
-def _platform(slug: str) -> Platform:
-    try:
-        return platform_get(slug=slug)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
 
 
 def _own_listing(request, platform: Platform, listing_id) -> Listing:
@@ -57,7 +51,7 @@ def _outcome_message(request, listing: Listing) -> None:
 @login_required
 @require_GET
 def mine(request, slug: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     listings = list(selectors.listings_of_provider(platform=platform, provider=request.user))
     statements = latest_statements(subject_type="listing", subject_ids=[item.public_id for item in listings])
     rows = []
@@ -98,7 +92,7 @@ def _form_for(platform: Platform, category, data=None, initial=None) -> ListingF
 @require_http_methods(["GET", "POST"])
 def new(request, slug: str):
     """Choose a category the platform offers, then fill the form that category asks for."""
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     if provider_profile_for(request.user) is None:
         messages.info(request, _("Verify your real name before creating a listing."))
         return redirect(f"{reverse('parking:verify', args=[platform.slug])}?next={request.path}")
@@ -136,7 +130,7 @@ def new(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, slug: str, listing_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     listing = _own_listing(request, platform, listing_id)
     if listing.status not in EDITABLE_STATES:
         messages.error(request, _("A listing that is %(status)s cannot be edited.")
@@ -166,7 +160,7 @@ def edit(request, slug: str, listing_id):
 @login_required
 @require_POST
 def submit(request, slug: str, listing_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     listing = _own_listing(request, platform, listing_id)
     try:
         services.listing_submit(actor=request.user, listing=listing)
@@ -186,7 +180,7 @@ def action(request, slug: str, listing_id, action: str):
     """The provider pauses, resumes or withdraws their listing."""
     if action not in PROVIDER_ACTIONS:
         raise Http404(_("Unknown action."))
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     listing = _own_listing(request, platform, listing_id)
     try:
         if action == "pause":

@@ -26,7 +26,8 @@ from sharecity.market.orders.forms import (
 )
 from sharecity.market.orders.processes import PROCESSES
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import is_operator, platform_get
+from sharecity.market.platforms.selectors import is_operator
+from sharecity.market.platforms.web import platform_or_404
 
 PAGE_SIZE = 20
 
@@ -37,12 +38,6 @@ ORDER_BUTTON = {
     "rental_deposit": gettext_lazy("Rent"),
 }
 
-
-def _platform(slug: str) -> Platform:
-    try:
-        return platform_get(slug=slug)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
 
 
 def _zh() -> bool:
@@ -67,7 +62,7 @@ def search(request, slug: str):
     from sharecity.market.listings.search import listing_search
     from sharecity.market.pricing.selectors import price_now
 
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     categories = _categories(platform)
     form = SearchForm(request.GET or None, categories=categories)
     results, total, error, offset = [], 0, None, 0
@@ -198,7 +193,7 @@ def _listing_page(request, platform: Platform, listing, form: OrderForm, *, stat
 
 @require_GET
 def listing(request, slug: str, listing_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     found = _listing(platform, listing_id, request.user)
     form = _order_form(found, request.GET if "quantity" in request.GET else None)
     return _listing_page(request, platform, found, form)
@@ -207,7 +202,7 @@ def listing(request, slug: str, listing_id):
 @require_GET
 def quote(request, slug: str, listing_id):
     """htmx partial: the total, every fee included, for the chosen times and quantity."""
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     found = _listing(platform, listing_id, request.user)
     form = _order_form(found, request.GET)
     return render(request, "orders/_quote.html", {"listing": found, **_quote(found, form)})
@@ -217,7 +212,7 @@ def quote(request, slug: str, listing_id):
 @require_POST
 def checkout(request, slug: str, listing_id):
     """Place the order at the price shown; the customer pays on the order's page."""
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     found = _listing(platform, listing_id, request.user)
     form = _order_form(found, request.POST)
     if not form.is_valid():
@@ -271,7 +266,7 @@ def _entry(order, user=None) -> dict:
 @login_required
 @require_GET
 def mine(request, slug: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     as_customer = [_entry(o, request.user)
                    for o in selectors.orders_of(platform=platform, user=request.user, role="customer")[:100]]
     as_provider = [_entry(o, request.user)
@@ -366,7 +361,7 @@ def _order_page(request, platform: Platform, order, role: str, *, error: str | N
 @login_required
 @require_GET
 def detail(request, slug: str, order_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     order, role = _order_for(request, platform, order_id)
     return _order_page(request, platform, order, role)
 
@@ -374,7 +369,7 @@ def detail(request, slug: str, order_id):
 @login_required
 @require_POST
 def transition(request, slug: str, order_id, name: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     order, role = _order_for(request, platform, order_id)
     form = TransitionForm(request.POST)
     form.is_valid()
@@ -406,7 +401,7 @@ def _tasks_page(request, platform: Platform, form: TaskForm | None = None, *, st
 
 @require_GET
 def tasks(request, slug: str):
-    return _tasks_page(request, _platform(slug))
+    return _tasks_page(request, platform_or_404(slug))
 
 
 @login_required
@@ -414,7 +409,7 @@ def tasks(request, slug: str):
 def task_new(request, slug: str):
     from sharecity.market.catalog.selectors import category_get
 
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     form = TaskForm(request.POST, categories=_task_categories(platform))
     if not form.is_valid():
         return _tasks_page(request, platform, form, status=400)
@@ -452,14 +447,14 @@ def _task(platform: Platform, task_id):
 
 @require_GET
 def task(request, slug: str, task_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     return _task_page(request, platform, _task(platform, task_id))
 
 
 @login_required
 @require_POST
 def bid_new(request, slug: str, task_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     found = _task(platform, task_id)
     form = BidForm(request.POST)
     if not form.is_valid():
@@ -478,7 +473,7 @@ def bid_new(request, slug: str, task_id):
 @login_required
 @require_POST
 def bid_accept(request, slug: str, task_id, bid_id: int):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     found = _task(platform, task_id)
     try:
         order = services.bid_accept(actor=request.user, bid=selectors.bid_get(task=found, bid_id=bid_id))

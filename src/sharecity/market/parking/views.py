@@ -10,7 +10,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,19 +40,14 @@ from sharecity.market.parking.forms import (
 from sharecity.market.parking.models import Booking, BookingState, ParkingSpace, Weekday
 from sharecity.market.parking.windows import window_covering
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import api_key_get, api_keys_of_platform, is_operator, platform_get
+from sharecity.market.platforms.selectors import api_key_get, api_keys_of_platform
 from sharecity.market.platforms.services import api_key_issue, api_key_revoke
+from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
 from sharecity.market.reviews.selectors import reviews_of_booking, space_rating
 from sharecity.market.reviews.services import review_create
 
 BOOKING_ACTIONS = ("complete", "cancel", "review", "complaint")
 
-
-def _platform(slug: str) -> Platform:
-    try:
-        return platform_get(slug=slug)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
 
 
 def _space(platform: Platform, space_id) -> ParkingSpace:
@@ -79,7 +73,7 @@ def _stay_initial() -> dict:
 
 @require_GET
 def platform_home(request, slug: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     form = SearchForm(request.GET or None)
     results, starts_at, ends_at = [], None, None
     if not request.GET or form.is_valid():
@@ -116,7 +110,7 @@ def _space_page(request, platform: Platform, space: ParkingSpace, form: StayForm
 
 @require_GET
 def space_detail(request, slug: str, space_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     space = _space(platform, space_id)
     form = StayForm(request.GET) if request.GET else StayForm(initial=_stay_initial())
     return _space_page(request, platform, space, form)
@@ -143,7 +137,7 @@ def _quote_context(space: ParkingSpace, form: StayForm) -> dict:
 @require_GET
 def space_quote(request, slug: str, space_id):
     """htmx partial: the total for the chosen times, before booking."""
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     space = _space(platform, space_id)
     form = StayForm(request.GET)
     context = {"form": form, **_quote_context(space, form)}
@@ -153,7 +147,7 @@ def space_quote(request, slug: str, space_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def space_book(request, slug: str, space_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     space = _space(platform, space_id)
     if request.method == "GET":
         return redirect("parking:space", slug=platform.slug, space_id=space.public_id)
@@ -178,7 +172,7 @@ def space_book(request, slug: str, space_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def space_new(request, slug: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     if provider_profile_for(request.user) is None:
         messages.info(request, _("Verify your real name before listing a space."))
         return redirect(f"{reverse('parking:verify', args=[platform.slug])}?next={request.path}")
@@ -209,7 +203,7 @@ def space_new(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request, slug: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
@@ -280,13 +274,13 @@ def _bookings_page(request, platform: Platform, *, failed: dict | None = None, e
 @login_required
 @require_GET
 def bookings(request, slug: str):
-    return _bookings_page(request, _platform(slug))
+    return _bookings_page(request, platform_or_404(slug))
 
 
 @login_required
 @require_POST
 def booking_action(request, slug: str, booking_id, action: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     if action not in BOOKING_ACTIONS:
         raise Http404
     try:
@@ -329,10 +323,8 @@ def booking_action(request, slug: str, booking_id, action: str):
 
 
 def _operator_platform(request, slug: str) -> Platform:
-    platform = _platform(slug)
-    if not is_operator(user=request.user, platform=platform):
-        raise PermissionDenied(_("Only the platform's operator staff may open its console."))
-    return platform
+    return operator_platform_or_403(
+        request, slug, refusal=_("Only the platform's operator staff may open its console."))
 
 
 def _console(request, platform: Platform, *, key_form: ApiKeyForm | None = None, raw_key: str | None = None,

@@ -7,34 +7,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sharecity.kernel.errors import NotFound, ShareCityError
+from sharecity.kernel.errors import ShareCityError
 from sharecity.market.payments import selectors, services
 from sharecity.market.payments.chart import weekly_income_chart
 from sharecity.market.payments.forms import CommissionRuleForm, TaxRateForm, add_service_error, percent_to_bp
 from sharecity.market.payments.models import CommissionRule
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import is_operator, platform_get
-
-
-def _platform(slug: str) -> Platform:
-    try:
-        return platform_get(slug=slug)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
+from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
 
 
 def _operator_platform(request, slug: str) -> Platform:
-    platform = _platform(slug)
-    if not is_operator(user=request.user, platform=platform):
-        raise PermissionDenied(_("Only the platform's operator staff may open this page."))
-    return platform
+    return operator_platform_or_403(request, slug, refusal=_("Only the platform's operator staff may open this page."))
 
 
 def _percent(basis_points: int) -> str:
@@ -47,7 +36,7 @@ def _percent(basis_points: int) -> str:
 @login_required
 @require_GET
 def payouts(request, slug: str):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     summary = selectors.provider_summary(platform=platform, provider=request.user)
     chart = weekly_income_chart([(week.week_start, week.income_fen) for week in summary.weeks])
     return render(request, "payments/payouts.html", {

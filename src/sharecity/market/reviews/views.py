@@ -11,7 +11,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,19 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import is_operator, platform_get
+from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
 from sharecity.market.reviews import selectors, services
 from sharecity.market.reviews.forms import FlagCloseForm, HideForm, OrderReviewForm
 from sharecity.market.reviews.orderlink import order_get, party_role
 
 DEVICE_COOKIE = "sc_device"
 
-
-def _platform(slug: str) -> Platform:
-    try:
-        return platform_get(slug=slug)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
 
 
 def _order_for(request, platform: Platform, order_id):
@@ -72,7 +65,7 @@ def _order_review_page(request, platform, order, form=None, *, status: int = 200
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_review(request, slug: str, order_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     order = _order_for(request, platform, order_id)
     if request.method == "GET":
         return _order_review_page(request, platform, order)
@@ -98,7 +91,7 @@ def order_review(request, slug: str, order_id):
 
 @require_GET
 def listing_reviews(request, slug: str, listing_id):
-    platform = _platform(slug)
+    platform = platform_or_404(slug)
     try:
         from sharecity.market.listings.selectors import listing_get
     except ImportError:
@@ -125,10 +118,8 @@ def listing_reviews(request, slug: str, listing_id):
 
 
 def _operator_platform(request, slug: str) -> Platform:
-    platform = _platform(slug)
-    if not is_operator(user=request.user, platform=platform):
-        raise PermissionDenied(_("Only the platform's operator staff may moderate reviews."))
-    return platform
+    return operator_platform_or_403(
+        request, slug, refusal=_("Only the platform's operator staff may moderate reviews."))
 
 
 def _queue(request, platform, *, failed: dict | None = None, status: int = 200):
