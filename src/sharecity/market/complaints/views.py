@@ -16,20 +16,11 @@ from sharecity.market.complaints.models import ComplaintEvidence, ComplaintPolic
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.selectors import is_operator
 from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
-from sharecity.market.reviews.orderlink import order_get, party_role
+from sharecity.market.reviews.orderlink import order_for_party_or_404, party_role
 
 COMPLAINANT_ACTIONS = ("accept", "refuse", "escalate")
 
 
-
-def _order_for(request, platform: Platform, order_id):
-    try:
-        order = order_get(platform=platform, public_id=order_id)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    if party_role(order=order, user=request.user) is None:
-        raise Http404(_("No such order on this platform."))
-    return order
 
 
 def _add_error(form, error: ShareCityError) -> None:
@@ -53,7 +44,7 @@ def _order_page(request, platform, order, form=None, *, status: int = 200):
 @require_http_methods(["GET", "POST"])
 def order_complaint(request, slug: str, order_id):
     platform = platform_or_404(slug)
-    order = _order_for(request, platform, order_id)
+    order = order_for_party_or_404(request, platform, order_id)
     if request.method == "GET":
         return _order_page(request, platform, order)
     form = OrderComplaintForm(request.POST, request.FILES)

@@ -50,3 +50,20 @@ def district_of(order) -> str:
     from sharecity.market.orders.services import order_district
 
     return order_district(order)
+
+
+def order_for_party_or_404(request, platform, order_id):
+    """The order for a screen: for its two sides and the platform's operator; to anyone else it
+    does not exist (404, so its existence is not disclosed)."""
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from sharecity.kernel.errors import NotFound
+
+    try:
+        order = order_get(platform=platform, public_id=order_id)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    if party_role(order=order, user=request.user) is None:
+        raise Http404(_("No such order on this platform."))
+    return order

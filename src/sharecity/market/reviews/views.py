@@ -21,21 +21,11 @@ from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
 from sharecity.market.reviews import selectors, services
 from sharecity.market.reviews.forms import FlagCloseForm, HideForm, OrderReviewForm
-from sharecity.market.reviews.orderlink import order_get, party_role
+from sharecity.market.reviews.orderlink import order_for_party_or_404
 
 DEVICE_COOKIE = "sc_device"
 
 
-
-def _order_for(request, platform: Platform, order_id):
-    """The order, for its two sides and the platform's operator; nobody else learns it exists."""
-    try:
-        order = order_get(platform=platform, public_id=order_id)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    if party_role(order=order, user=request.user) is None:
-        raise Http404(_("No such order on this platform."))
-    return order
 
 
 def device_of(request) -> tuple[str, str | None]:
@@ -66,7 +56,7 @@ def _order_review_page(request, platform, order, form=None, *, status: int = 200
 @require_http_methods(["GET", "POST"])
 def order_review(request, slug: str, order_id):
     platform = platform_or_404(slug)
-    order = _order_for(request, platform, order_id)
+    order = order_for_party_or_404(request, platform, order_id)
     if request.method == "GET":
         return _order_review_page(request, platform, order)
     form = OrderReviewForm(request.POST)
