@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sharecity.sim.demo_market import LEAF_LISTINGS
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -56,15 +58,18 @@ def test_serve_demo_starts_web_and_workers_and_facts_reach_the_hub(tmp_path: Pat
 
         database = tmp_path / "sharecity.sqlite3"
 
-        def listings_at_hub():
+        def listings_at_hub() -> int:
             with sqlite3.connect(database) as connection:
                 row = connection.execute(
                     "select coalesce(sum(listings), 0) from hub_monitoring_activitystat"
                 ).fetchone()
-            return row[0] or None
+            return row[0] or 0
 
-        # The demo lists ten spaces; the embedded relay and intake carry them to the hub.
-        assert _wait_for(listings_at_hub, seconds=30) == 10
+        # The demo lists ten parking spaces and one listing in each of the 31 demo categories on
+        # each of its two market platforms; the embedded relay and intake carry them all to the hub.
+        expected = 10 + 2 * len(LEAF_LISTINGS)
+        _wait_for(lambda: listings_at_hub() >= expected, seconds=60)
+        assert listings_at_hub() == expected
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=20)
