@@ -35,8 +35,10 @@ _SCHEDULES: dict[str, tuple[tuple[dt.timedelta | None, int], ...]] = {
 
 POLICY_TEXT = {
     FLEXIBLE: _("Flexible: full refund if you cancel at least 24 hours before the start; 50% after that."),
+    # xgettext:no-python-format
     MODERATE: _("Moderate: full refund if you cancel at least 5 days before the start; 50% until the start; "
                 "no refund after the start."),
+    # xgettext:no-python-format
     STRICT: _("Strict: 50% refund if you cancel at least 7 days before the start; no refund after that."),
 }
 NO_START_TEXT = _("Goods: full refund if you cancel before the item is shipped.")
