@@ -155,6 +155,16 @@ def _disputes(sources: tuple[str, ...], released_state: str) -> list[Transition]
     ]
 
 
+# How every process but the booking ones ends: closed after the review window, expired, cancelled,
+# in dispute, refunded.
+_ENDINGS = (
+    State("closed", "completed", terminal=True, label=_("Closed")),
+    State("expired", "cancelled", terminal=True, label=_("Expired")),
+    State("cancelled", "cancelled", terminal=True, label=_("Cancelled")),
+    State("disputed", "disputed", label=_("In dispute")),
+    State("refunded", "refunded", terminal=True, label=_("Refunded")),
+)
+
 _BOOKING_STATES = (
     State("pending_payment", "requested", label=_("Awaiting payment")),
     State("confirmed", "paid", label=_("Confirmed and paid")),
@@ -220,11 +230,7 @@ PURCHASE_DELIVERY = Process(
         State("paid", "paid", label=_("Paid, awaiting shipping")),
         State("shipped", "started", label=_("Shipped")),
         State("received", "completed", label=_("Goods received")),
-        State("closed", "completed", terminal=True, label=_("Closed")),
-        State("expired", "cancelled", terminal=True, label=_("Expired")),
-        State("cancelled", "cancelled", terminal=True, label=_("Cancelled")),
-        State("disputed", "disputed", label=_("In dispute")),
-        State("refunded", "refunded", terminal=True, label=_("Refunded")),
+        *_ENDINGS,
     ),
     transitions=(
         _t("pay", "pending_payment", "paid", (CUSTOMER,),
@@ -251,11 +257,7 @@ TASK_BIDDING = Process(
         State("awaiting_funding", "confirmed", label=_("Bid accepted, awaiting escrow funding")),
         State("in_progress", "paid", label=_("Funded, in progress")),
         State("completed", "completed", label=_("Completed")),
-        State("closed", "completed", terminal=True, label=_("Closed")),
-        State("expired", "cancelled", terminal=True, label=_("Expired")),
-        State("cancelled", "cancelled", terminal=True, label=_("Cancelled")),
-        State("disputed", "disputed", label=_("In dispute")),
-        State("refunded", "refunded", terminal=True, label=_("Refunded")),
+        *_ENDINGS,
     ),
     transitions=(
         _t("fund", "awaiting_funding", "in_progress", (CUSTOMER,), effects=("collect_payment",),
@@ -290,11 +292,7 @@ RENTAL_DEPOSIT = Process(
         State("picked_up", "started", label=_("Picked up")),
         State("returned", "started", label=_("Returned, deposit being settled")),
         State("settled", "completed", label=_("Completed, deposit settled")),
-        State("closed", "completed", terminal=True, label=_("Closed")),
-        State("expired", "cancelled", terminal=True, label=_("Expired")),
-        State("cancelled", "cancelled", terminal=True, label=_("Cancelled")),
-        State("disputed", "disputed", label=_("In dispute")),
-        State("refunded", "refunded", terminal=True, label=_("Refunded")),
+        *_ENDINGS,
     ),
     transitions=(
         _PAY, _EXPIRE_UNPAID, _ABANDON,
