@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sharecity.exchange import merkle
 from sharecity.exchange.envelope import (
     Envelope,
-    _private_key,
     canonical_json,
+    ed25519_sign,
     envelope_checked_bytes,
     envelope_parse,
 )
@@ -80,7 +80,7 @@ def batch_seal(*, platform_id: str, envelopes: list[Envelope], private_key: byte
     if not envelopes:
         raise ValueError("a batch holds at least one envelope")
     root_hex = batch_root(envelopes)
-    signature = _private_key(private_key).sign(bytes.fromhex(root_hex))
+    signature = ed25519_sign(private_key, bytes.fromhex(root_hex))
     return Batch(
         platform_id=platform_id,
         first_sequence=envelopes[0].sequence,
