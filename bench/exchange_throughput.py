@@ -212,7 +212,9 @@ class Processes:
 
     def start(self, name: str, **env: str) -> None:
         script = Path(sys.executable).parent / "sharecity"
-        environment = {**os.environ, "SHARECITY_BUS": self.bus, "SHARECITY_WORKER_IDLE_SECONDS": "0.05", **env}
+        # PGAPPNAME names the worker's PostgreSQL connections, so their backends' CPU is told apart.
+        environment = {**os.environ, "SHARECITY_BUS": self.bus, "SHARECITY_WORKER_IDLE_SECONDS": "0.05",
+                       "PGAPPNAME": f"sharecity-bench-{name}", **env}
         tag = f"{name}{env.get('SHARECITY_INTAKE_PARTITION', '').replace('/', 'of')}-{len(self.running)}"
         out = open(self.logs / f"{tag}.log", "wb")  # the child process keeps it open
         command = [str(script), "worker", name]
@@ -269,14 +271,14 @@ def proc_cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def backend_pids() -> list[int]:
-    """The PostgreSQL backends serving this database: the workers' connections (not this script's
-    own, which filled the outbox)."""
+def backend_pids(worker: str) -> list[int]:
+    """The PostgreSQL backends serving one kind of worker (``relay``, ``intake``), by the
+    application name each worker's connections carry (not this script's own connection)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid() AND application_name = %s", [f"sharecity-bench-{worker}"])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -470,7 +472,8 @@ def main() -> None:
 
         def cpu_now() -> dict[str, float]:
             return {**processes.cpu_seconds(), "nats-server": proc_cpu_seconds([nats.pid]),
-                    "postgres backends": proc_cpu_seconds(backend_pids())}
+                    "postgres for relay": proc_cpu_seconds(backend_pids("relay")),
+                    "postgres for intake": proc_cpu_seconds(backend_pids("intake"))}
 
         flowing: dict = {}
 
@@ -484,7 +487,7 @@ def main() -> None:
             cpu, start = cpu_now(), flowing["cpu"]
             shares = []
             for name, seconds in cpu.items():
-                since = flowing["relayed"] if name == "relay" else flowing["applied"]
+                since = flowing["relayed"] if name.endswith("relay") else flowing["applied"]
                 per_message = (seconds - start.get(name, 0.0)) / max(1, args.messages - since)
                 shares.append(f"{name} {per_message * 1e6:,.0f} µs")
             log("CPU per message while flowing: " + ", ".join(shares))

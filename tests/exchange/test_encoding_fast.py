@@ -21,6 +21,7 @@ from sharecity.exchange.batches import batch_parse, batch_seal, batch_verify
 from sharecity.exchange.envelope import (
     GENESIS_HASH,
     canonical_json,
+    canonical_json_float_free,
     envelope_checked_bytes,
     envelope_parse,
     envelope_seal,
@@ -119,3 +120,34 @@ def test_the_parser_still_names_the_field_and_refuses_booleans_for_numbers():
 @given(st.lists(st.binary(max_size=40), min_size=1, max_size=140))
 def test_the_level_by_level_root_is_rfc_6962s_recursive_root(leaves):
     assert merkle.root(leaves) == merkle._root_of_hashes([merkle.leaf_hash(leaf) for leaf in leaves])
+
+
+# Everything JSON text without a float decodes to: orjson must write what ``json`` writes.
+float_free_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+              awkward_text, st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=2)),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(awkward_text, children, max_size=4)),
+    max_leaves=16,
+)
+
+
+def outcome(encode, *args, **kwargs):
+    """What an encoder gives: its result, or the kind of error (a lone surrogate is not UTF-8)."""
+    try:
+        return encode(*args, **kwargs)
+    except UnicodeEncodeError:
+        return UnicodeEncodeError
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=float_free_values)
+def test_the_float_free_encoder_writes_canonical_json(value):
+    assert outcome(canonical_json_float_free, value) == outcome(canonical_json, value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(payload=st.dictionaries(awkward_text, float_free_values, max_size=6))
+def test_sealing_with_the_float_free_encoder_gives_the_same_envelope(payload):
+    plain = outcome(envelope_seal_with_bytes, private_key=PRIVATE, **fields(payload=payload))
+    fast = outcome(envelope_seal_with_bytes, private_key=PRIVATE, float_free=True, **fields(payload=payload))
+    assert fast == plain

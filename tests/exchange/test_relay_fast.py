@@ -56,6 +56,28 @@ def test_relayed_envelopes_are_the_model_definition_byte_for_byte():
         (e.message_id, e.sequence, True, "") for e in expected]
 
 
+def test_a_payload_with_a_float_or_a_huge_integer_is_relayed_as_the_reference_encodes_it():
+    # The protocol has no floats, but the outbox takes any JSON: such a row must still go out
+    # byte for byte as ``canonical_json`` writes it (``1e-07``, not orjson's ``1e-7``).
+    payloads = [{"listing_id": "L-f", "half": 0.5, "small": 1e-07}, {"listing_id": "L-i", "n": 2**80}]
+    with transaction.atomic():
+        for payload in payloads:
+            outbox_enqueue(platform_id="p-float", message_type="listing.removed", payload=payload)
+    transport = LocalTransport()
+    assert relay_pump(transport=transport).sent == 2
+    [entry] = LocalStreamEntry.objects.filter(platform_id="p-float")
+    raw = bytes(entry.envelope)
+    assert b'"small":1e-07' in raw and b'"half":0.5' in raw and str(2**80).encode() in raw
+    batch = batch_parse(raw_parse(raw))
+    private_key = producer_private_key(platform_id="p-float")
+    prev = GENESIS_HASH
+    for sequence, message in enumerate(OutboxMessage.objects.filter(platform_id="p-float").order_by("id"), 1):
+        sealed = envelope_seal(private_key=private_key,
+                               **envelope_fields(message, platform_id="p-float", sequence=sequence, prev_hash=prev))
+        assert batch.envelopes[sequence - 1] == sealed
+        prev = sealed.hash
+
+
 def test_postgres_time_text_becomes_python_isoformat():
     assert _isoformat_utc("2026-11-23T08:00:00.000000") == "2026-11-23T08:00:00+00:00"
     assert _isoformat_utc("2026-11-23T08:00:00.000100") == "2026-11-23T08:00:00.000100+00:00"

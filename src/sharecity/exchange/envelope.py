@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from nacl.signing import SigningKey
@@ -32,6 +33,20 @@ _encode = _ENCODER.encode
 
 def canonical_json(data: Any) -> bytes:
     return _encode(data).encode()
+
+
+def canonical_json_float_free(data: Any) -> bytes:
+    """``canonical_json`` of data decoded from JSON text that held no float (the protocol has none),
+    about five times faster, with orjson.
+
+    For every other JSON value orjson writes the same bytes (property-tested: key order by code
+    point, escapes, non-ASCII, integers up to 64 bits); what it refuses (larger integers, lone
+    surrogates) is encoded by ``json``. Floats are the difference (``1e16`` against ``1e+16``),
+    hence the caller's promise; the relay keeps it by decoding payloads with a float guard."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return canonical_json(data)
 
 
 def _b64(raw: bytes) -> str:
@@ -78,7 +93,7 @@ def envelope_hash(fields: dict) -> str:
     return hashlib.sha256(envelope_body(fields).encode()).hexdigest()
 
 
-def envelope_bytes_from_body(body: str, *, hash: str, signature: str, type: str) -> bytes:
+def envelope_bytes_from_body(body: bytes, *, hash: str, signature: str, type: str) -> bytes:
     """``canonical_json`` of the whole envelope, made from the canonical text of its hashed fields
     (``envelope_body``) without encoding the payload a second time.
 
@@ -86,11 +101,12 @@ def envelope_bytes_from_body(body: str, *, hash: str, signature: str, type: str)
     then ``type``: so the whole envelope is the body with ``"hash":…`` put first and
     ``"signature":…`` put before the body's last member, ``"type":…``. Byte-identical to
     ``canonical_json(envelope.as_dict())`` (tested)."""
-    tail = f',"type":{_encode(type)}}}'
+    tail = f',"type":{_encode(type)}}}'.encode()
     if not body.endswith(tail):  # not the body of these fields: never silently splice
         raise ValueError("body does not end with the envelope's type")
     cut = len(body) - len(tail)
-    return f'{{"hash":{_encode(hash)},{body[1:cut]},"signature":{_encode(signature)}{tail}'.encode()
+    return b"".join((b'{"hash":', _encode(hash).encode(), b",", body[1:cut], b',"signature":',
+                     _encode(signature).encode(), tail))
 
 
 @functools.lru_cache(maxsize=256)
@@ -112,13 +128,17 @@ def envelope_seal(*, private_key: bytes, **fields: Any) -> Envelope:
     return envelope_seal_with_bytes(private_key=private_key, **fields)[0]
 
 
-def envelope_seal_with_bytes(*, private_key: bytes, **fields: Any) -> tuple[Envelope, bytes]:
-    """``envelope_seal`` and the envelope's canonical bytes (``Envelope.to_bytes``), encoding it once."""
-    body = envelope_body(fields)
-    raw_digest = hashlib.sha256(body.encode()).digest()
+def envelope_seal_with_bytes(*, private_key: bytes, float_free: bool = False, **fields: Any
+                             ) -> tuple[Envelope, bytes]:
+    """``envelope_seal`` and the envelope's canonical bytes (``Envelope.to_bytes``), encoding it once.
+
+    ``float_free``: the caller knows the payload holds no float (``canonical_json_float_free``)."""
+    hashed = {name: fields[name] for name in ENVELOPE_FIELDS}
+    body = canonical_json_float_free(hashed) if float_free else _encode(hashed).encode()
+    raw_digest = hashlib.sha256(body).digest()
     digest = raw_digest.hex()
     signature = _b64(ed25519_sign(private_key, raw_digest))
-    envelope = Envelope(**{name: fields[name] for name in ENVELOPE_FIELDS}, hash=digest, signature=signature)
+    envelope = Envelope(**hashed, hash=digest, signature=signature)
     return envelope, envelope_bytes_from_body(body, hash=digest, signature=signature, type=fields["type"])
 
 
@@ -127,8 +147,8 @@ def envelope_checked_bytes(envelope: Envelope) -> bytes | None:
     for both the check and the bytes intake stores)."""
     body = _encode({"message_id": envelope.message_id, "platform_id": envelope.platform_id, "type": envelope.type,
                     "schema_version": envelope.schema_version, "sequence": envelope.sequence,
-                    "sent_at": envelope.sent_at, "payload": envelope.payload, "prev_hash": envelope.prev_hash})
-    if hashlib.sha256(body.encode()).hexdigest() != envelope.hash:
+                    "sent_at": envelope.sent_at, "payload": envelope.payload, "prev_hash": envelope.prev_hash}).encode()
+    if hashlib.sha256(body).hexdigest() != envelope.hash:
         return None
     return envelope_bytes_from_body(body, hash=envelope.hash, signature=envelope.signature, type=envelope.type)
 

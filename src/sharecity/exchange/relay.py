@@ -76,8 +76,27 @@ class PendingMessage:
     payload: dict
     # ``created_at`` in UTC as ``datetime.isoformat`` writes it (the envelope's ``sent_at``).
     sent_at: str
+    # Read without a float (``canonical_json_float_free`` may encode it).
+    float_free: bool = False
     sequence: int | None = None
     relayed_at: dt.datetime | None = None
+
+
+class _FloatSeen(Exception):
+    pass
+
+
+def _no_float(text: str) -> float:
+    raise _FloatSeen(text)
+
+
+def _payload_load(text: str) -> tuple[dict, bool]:
+    """The payload and whether it is free of floats (the protocol has none; a float takes the
+    reference encoder)."""
+    try:
+        return json.loads(text, parse_float=_no_float), True
+    except _FloatSeen:
+        return json.loads(text), False
 
 
 def _isoformat_utc(text: str) -> str:
@@ -106,9 +125,12 @@ def _pending(*, platform_id: str, limit: int, direction: str) -> list:
             [platform_id, direction, limit],
         )
         rows = cursor.fetchall()
-    loads = json.loads
-    return [PendingMessage(pk, message_id, message_type, schema_version, loads(payload), _isoformat_utc(created_at))
-            for pk, message_id, message_type, schema_version, payload, created_at in rows]
+    pending = []
+    for pk, message_id, message_type, schema_version, text, created_at in rows:
+        payload, float_free = _payload_load(text)
+        pending.append(PendingMessage(pk, message_id, message_type, schema_version, payload,
+                                      _isoformat_utc(created_at), float_free))
+    return pending
 
 
 def _relay_platform(*, platform_id: str, transport: Transport, limit: int, report: RelayReport,
@@ -139,7 +161,7 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
         for message in messages:
             sequence += 1
             envelope, raw = envelope_seal_with_bytes(
-                private_key=private_key,
+                private_key=private_key, float_free=getattr(message, "float_free", False),
                 **envelope_fields(message, platform_id=platform_id, sequence=sequence, prev_hash=prev_hash),
             )
             message.sequence = sequence

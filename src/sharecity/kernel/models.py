@@ -48,7 +48,7 @@ class OutboxMessage(models.Model):
     """
 
     message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    platform_id = models.CharField(max_length=64, db_index=True)
+    platform_id = models.CharField(max_length=64)
     # "up": a platform reports to the hub; "down": the hub directs a platform.
     direction = models.CharField(max_length=4, default="up")
     message_type = models.CharField(max_length=80)
@@ -60,12 +60,19 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # The relay marks every row relayed, and an UPDATE writes an entry into every index whose
+        # columns or condition it touches: so the pending indexes are partial (a relayed row leaves
+        # them and is written to neither), and no index covers what only lists or filters use.
         indexes = [
-            models.Index(fields=["relayed_at", "id"], name="outbox_pending_idx"),
+            # Which streams have rows waiting, oldest first.
+            models.Index(fields=["id"], condition=models.Q(relayed_at__isnull=True), name="outbox_pending_idx"),
             # What the relay reads: a platform's pending rows in order. Partial, so it stays as
             # small as the backlog however many rows have been relayed.
             models.Index(fields=["platform_id", "direction", "id"], condition=models.Q(relayed_at__isnull=True),
                          name="outbox_stream_pending_idx"),
+            # What a resend reads: a platform's relayed rows by sequence.
+            models.Index(fields=["platform_id", "direction", "sequence"], condition=models.Q(sequence__isnull=False),
+                         name="outbox_stream_sequence_idx"),
         ]
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
