@@ -13,6 +13,7 @@ from sharecity.exchange.batches import Batch, batch_parse, batch_verify, raw_par
 from sharecity.exchange.envelope import GENESIS_HASH, envelope_parse, envelope_verify
 from sharecity.exchange.models import DeliveryAttempt, LocalStreamEntry, ProducerKey, ProducerStream
 from sharecity.exchange.relay import relay_pump
+from sharecity.exchange.selectors import delivery_attempts_of
 from sharecity.exchange.transports.local import LocalTransport
 from sharecity.kernel.models import OutboxMessage
 from sharecity.kernel.selectors import outbox_pending_count
@@ -102,8 +103,13 @@ def test_outbox_rows_become_a_signed_hash_chain_with_consecutive_sequences():
     assert_valid_chain(platform.exchange_id)
     for message in OutboxMessage.objects.filter(platform_id=platform.exchange_id):
         assert message.relayed_at is not None
-    assert DeliveryAttempt.objects.filter(platform_id=platform.exchange_id, succeeded=True).count() == 3
-    # The three went as one batch: one signature over their Merkle root, one transport message.
+    # The three went as one batch: one signature over their Merkle root, one transport message,
+    # one attempt recorded for the three.
+    [attempt] = DeliveryAttempt.objects.filter(platform_id=platform.exchange_id)
+    assert (attempt.first_sequence, attempt.last_sequence, attempt.message_count, attempt.succeeded) == (1, 3, 3, True)
+    assert attempt.transport_message_id
+    assert [list(delivery_attempts_of(platform_id=platform.exchange_id, sequence=n)) for n in (1, 2, 3)] == [
+        [attempt]] * 3
     assert report.batches == 1
     assert LocalStreamEntry.objects.filter(platform_id=platform.exchange_id, direction="up").count() == 1
 
@@ -115,7 +121,7 @@ def test_running_the_relay_again_sends_nothing_twice():
     assert relay_pump(transport=transport).sent == 0
     assert relay_pump(transport=transport).sent == 0
     assert len(entries(platform.exchange_id)) == 3
-    assert DeliveryAttempt.objects.count() == 3
+    assert DeliveryAttempt.objects.count() == 1
 
 
 def test_the_chain_continues_across_relay_runs():
@@ -152,10 +158,10 @@ def test_a_failing_transport_records_the_attempt_keeps_the_row_and_backs_off():
 
     assert report.sent == 0
     assert report.failed_platforms == [platform.exchange_id]
-    attempt = DeliveryAttempt.objects.get(message_id=message.message_id)
+    [attempt] = delivery_attempts_of(platform_id=platform.exchange_id, sequence=1)
     assert attempt.succeeded is False
     assert attempt.transport == "broken"
-    assert attempt.sequence == 1
+    assert (attempt.first_sequence, attempt.last_sequence) == (1, 1)
     assert "ConnectionError" in attempt.error and "bus unreachable" in attempt.error
     message.refresh_from_db()
     assert message.relayed_at is None and message.sequence is None  # still pending
@@ -175,8 +181,8 @@ def test_a_failing_transport_records_the_attempt_keeps_the_row_and_backs_off():
     assert [(e.message_id, e.sequence) for e in entries(platform.exchange_id)] == [(str(message.message_id), 1)]
     message.refresh_from_db()
     assert message.relayed_at is not None and message.sequence == 1
-    attempts = list(DeliveryAttempt.objects.filter(message_id=message.message_id).order_by("id"))
-    assert [(a.succeeded, a.sequence) for a in attempts] == [(False, 1), (True, 1)]
+    attempts = list(delivery_attempts_of(platform_id=platform.exchange_id, sequence=1))
+    assert [(a.succeeded, a.first_sequence, a.last_sequence) for a in attempts] == [(False, 1, 1), (True, 1, 1)]
     stream.refresh_from_db()
     assert (stream.consecutive_failures, stream.next_attempt_at, stream.last_sequence) == (0, None, 1)
     assert_valid_chain(platform.exchange_id)

@@ -34,11 +34,18 @@ class ProducerStream(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    """Every attempt to hand a message to a transport, successful or not."""
+    """Every attempt to hand a batch to a transport, successful or not.
 
-    message_id = models.UUIDField(db_index=True)
+    A batch is what a transport carries: the platform's consecutive messages
+    ``first_sequence``..``last_sequence``, which go or fail together, so one row records the
+    attempt for each of them (``delivery_attempts_of`` finds a message's). A row per message
+    cost the relay as much as marking the messages relayed."""
+
     platform_id = models.CharField(max_length=64)
-    sequence = models.BigIntegerField()
+    first_sequence = models.BigIntegerField()
+    last_sequence = models.BigIntegerField()
+    # The batch's id on the transport (its deduplication key).
+    transport_message_id = models.CharField(max_length=64, blank=True)
     transport = models.CharField(max_length=20)
     attempted_at = models.DateTimeField(auto_now_add=True)
     succeeded = models.BooleanField()
@@ -46,9 +53,15 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["platform_id", "last_sequence"], name="delivery_platform_last_idx")]
+
+    @property
+    def message_count(self) -> int:
+        return self.last_sequence - self.first_sequence + 1
 
     def __str__(self) -> str:
-        return f"{self.message_id} {'ok' if self.succeeded else 'failed'}"
+        return (f"{self.platform_id} #{self.first_sequence}-{self.last_sequence} "
+                f"{'ok' if self.succeeded else 'failed'}")
 
 
 class LocalStreamEntry(models.Model):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -169,8 +168,9 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
             envelopes.append(envelope)
             encoded.append(raw)
         batch = batch_seal(platform_id=platform_id, envelopes=envelopes, private_key=private_key)
+        transport_message_id = _transport_id(batch, direction)
         try:
-            transport.publish(platform_id=platform_id, message_id=_transport_id(batch, direction),
+            transport.publish(platform_id=platform_id, message_id=transport_message_id,
                               sequence=batch.first_sequence, data=batch.to_bytes(encoded), direction=direction)
         except Exception as error:
             logger.warning("relay to %s failed for %s #%s-%s: %s", transport.name, platform_id,
@@ -178,11 +178,13 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
             stream.consecutive_failures += 1
             stream.next_attempt_at = now + _backoff(stream.consecutive_failures)
             stream.save()
-            _attempts(messages, platform_id=platform_id, transport=transport, error=f"{type(error).__name__}: {error}")
+            _attempts(messages, platform_id=platform_id, transport=transport, error=f"{type(error).__name__}: {error}",
+                      transport_message_id=transport_message_id)
             report.failed_platforms.append(platform_id)
             return
         outbox_mark_relayed(messages=messages, relayed_at=now)
-        _attempts(messages, platform_id=platform_id, transport=transport, error="")
+        _attempts(messages, platform_id=platform_id, transport=transport, error="",
+                  transport_message_id=transport_message_id)
         stream.last_sequence = sequence
         stream.last_hash = prev_hash
         stream.consecutive_failures = 0
@@ -199,34 +201,11 @@ def _transport_id(batch, direction: str) -> str:
     return str(uuid.uuid5(BATCH_NAMESPACE, f"{direction}:{batch.batch_id}"))
 
 
-_COPY_SAFE = re.compile(r"[A-Za-z0-9_.:@/+-]*")
-_ATTEMPT_COLUMNS = ("message_id", "platform_id", "sequence", "transport", "attempted_at", "succeeded", "error")
-
-
-def _attempts(messages, *, platform_id: str, transport: Transport, error: str) -> None:
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        # One row per message and attempt, as many rows as the relay sends: COPY, not INSERT.
-        now = timezone.now()
-        table = DeliveryAttempt._meta.db_table
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {table} ({', '.join(_ATTEMPT_COLUMNS)}) FROM STDIN"
-        ) as copy:
-            if error or not _COPY_SAFE.fullmatch(f"{platform_id}{transport.name}"):
-                for message in messages:
-                    copy.write_row((message.message_id, platform_id, message.sequence, transport.name, now,
-                                    not error, error))
-            else:
-                # The common case, a success: the rows in COPY's text format at once (nothing in them
-                # needs escaping: uuids, numbers, a time and names checked above).
-                middle = f"\t{platform_id}\t"
-                end = f"\t{transport.name}\t{now.isoformat()}\tt\t\n"
-                copy.write("".join(f"{message.message_id}{middle}{message.sequence}{end}" for message in messages))
-        return
-    DeliveryAttempt.objects.bulk_create(
-        DeliveryAttempt(message_id=message.message_id, platform_id=platform_id, sequence=message.sequence,
-                        transport=transport.name, succeeded=not error, error=error)
-        for message in messages
+def _attempts(messages, *, platform_id: str, transport: Transport, error: str, transport_message_id: str) -> None:
+    """Record the attempt to hand these messages (one batch, sequences set) to the transport."""
+    DeliveryAttempt.objects.create(
+        platform_id=platform_id, first_sequence=messages[0].sequence, last_sequence=messages[-1].sequence,
+        transport_message_id=transport_message_id, transport=transport.name, succeeded=not error, error=error,
     )
 
 
