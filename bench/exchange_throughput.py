@@ -282,6 +282,25 @@ def backend_pids(worker: str) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+class BackendCpu:
+    """CPU used by each kind of worker's PostgreSQL backends, including backends that have ended:
+    workers reconnect every minute (``CONN_MAX_AGE``), so each backend's last reading is kept
+    (polled every few seconds; what a backend used after its last poll is missed)."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, tuple[str, float]] = {}
+
+    def poll(self) -> None:
+        for worker in ("relay", "intake"):
+            for pid in backend_pids(worker):
+                used = proc_cpu_seconds([pid])
+                if used:
+                    self.last[pid] = (worker, used)
+
+    def seconds(self, worker: str) -> float:
+        return sum(used for kind, used in self.last.values() if kind == worker)
+
+
 def applied_count() -> int:
     from django.db import connection
 
@@ -307,7 +326,8 @@ def analyze_outbox() -> None:
         cursor.execute("ANALYZE kernel_outboxmessage")
 
 
-def wait_applied(target: int, *, what: str, every: float = 5.0, stall: float = 180.0, on_flowing=None) -> None:
+def wait_applied(target: int, *, what: str, every: float = 5.0, stall: float = 180.0, on_flowing=None,
+                 on_tick=None) -> None:
     """Wait until ``target`` messages are applied; ``on_flowing(applied, pending)`` is called at the
     first poll that sees messages applied (the workers have started up)."""
     started = last_change = time.monotonic()
@@ -316,6 +336,8 @@ def wait_applied(target: int, *, what: str, every: float = 5.0, stall: float = 1
     while last < target:
         time.sleep(every)
         rounds += 1
+        if on_tick is not None:
+            on_tick()
         if rounds % 4 == 0:
             analyze_outbox()
         now = applied_count()
@@ -470,17 +492,20 @@ def main() -> None:
             processes.start("intake", SHARECITY_INTAKE_PARTITION=f"{k}/{args.workers}")
         log(f"nats {bus}: {args.relays} relay and {args.workers} intake processes")
 
+        backends = BackendCpu()
+
         def cpu_now() -> dict[str, float]:
+            backends.poll()
             return {**processes.cpu_seconds(), "nats-server": proc_cpu_seconds([nats.pid]),
-                    "postgres for relay": proc_cpu_seconds(backend_pids("relay")),
-                    "postgres for intake": proc_cpu_seconds(backend_pids("intake"))}
+                    "postgres for relay": backends.seconds("relay"),
+                    "postgres for intake": backends.seconds("intake")}
 
         flowing: dict = {}
 
         def snapshot(applied: int, pending: int) -> None:
             flowing.update(cpu=cpu_now(), applied=applied, relayed=args.messages - pending)
 
-        wait_applied(args.messages, what="backlog", on_flowing=snapshot)
+        wait_applied(args.messages, what="backlog", on_flowing=snapshot, on_tick=backends.poll)
         if flowing:
             # From the first poll that saw messages applied (start-up left out) to the end: the
             # relay's share per message it sent since, the others' per message applied since.

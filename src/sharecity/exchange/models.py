@@ -55,13 +55,13 @@ class DeliveryAttempt(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["platform_id", "last_sequence"], name="delivery_platform_last_idx")]
 
-    @property
-    def message_count(self) -> int:
-        return self.last_sequence - self.first_sequence + 1
-
     def __str__(self) -> str:
         return (f"{self.platform_id} #{self.first_sequence}-{self.last_sequence} "
                 f"{'ok' if self.succeeded else 'failed'}")
+
+    @property
+    def message_count(self) -> int:
+        return self.last_sequence - self.first_sequence + 1
 
 
 class LocalStreamEntry(models.Model):
