@@ -10,6 +10,7 @@ a signature made one way would not verify the other.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 
 import pytest
@@ -17,8 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sharecity.exchange import merkle
-from sharecity.exchange.batches import batch_parse, batch_seal, batch_verify
+from sharecity.exchange.batches import batch_parse, batch_seal, batch_verify, raw_parse_noting_floats
 from sharecity.exchange.envelope import (
+    ENVELOPE_FIELDS,
     GENESIS_HASH,
     canonical_json,
     canonical_json_float_free,
@@ -151,3 +153,40 @@ def test_sealing_with_the_float_free_encoder_gives_the_same_envelope(payload):
     plain = outcome(envelope_seal_with_bytes, private_key=PRIVATE, **fields(payload=payload))
     fast = outcome(envelope_seal_with_bytes, private_key=PRIVATE, float_free=True, **fields(payload=payload))
     assert fast == plain
+
+
+@settings(max_examples=150, deadline=None)
+@given(payloads=st.lists(st.dictionaries(awkward_text, float_free_values, max_size=5), min_size=1, max_size=4))
+def test_intake_checks_a_float_free_batch_as_the_reference_does(payloads):
+    sealed = []
+    for n, payload in enumerate(payloads, 1):
+        try:
+            sealed.append(envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}",
+                                                                        payload=payload)))
+        except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form: nothing to send
+            return
+    raw = batch_seal(platform_id="p-1", envelopes=sealed, private_key=PRIVATE).to_bytes()
+    data, float_free = raw_parse_noting_floats(raw)
+    assert float_free
+    fast = batch_verify(batch_parse(data, float_free=True), public_key=PUBLIC)
+    assert fast == batch_verify(batch_parse(json.loads(raw)), public_key=PUBLIC)
+    assert fast == [envelope.to_bytes() for envelope in sealed]
+
+
+def test_a_batch_with_a_float_is_checked_by_the_reference_encoder():
+    # The protocol has no floats; one that arrives all the same must be judged exactly as the
+    # reference would: hashed over Python's form (1e-07), so an honest sender's hash matches...
+    honest = envelope_seal(private_key=PRIVATE, **fields(payload={"order_id": "o-1", "ratio": 1e-07}))
+    raw = batch_seal(platform_id="p-1", envelopes=[honest], private_key=PRIVATE).to_bytes()
+    data, float_free = raw_parse_noting_floats(raw)
+    assert not float_free
+    assert batch_verify(batch_parse(data, float_free=float_free), public_key=PUBLIC) == [honest.to_bytes()]
+    # ...and a hash made over orjson's form of the same value (1e-7) does not.
+    body = canonical_json_float_free({name: honest.as_dict()[name] for name in ENVELOPE_FIELDS})
+    assert b"1e-7" in body
+    forged = dataclasses.replace(honest, hash=hashlib.sha256(body).hexdigest())
+    raw = batch_seal(platform_id="p-1", envelopes=[forged], private_key=PRIVATE).to_bytes()
+    data, float_free = raw_parse_noting_floats(raw)
+    with pytest.raises(InvalidInput) as refused:
+        batch_verify(batch_parse(data, float_free=float_free), public_key=PUBLIC)
+    assert refused.value.code == "exchange.bad_hash"

@@ -10,9 +10,8 @@ proved later on its own.
 from __future__ import annotations
 
 import base64
-import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -24,6 +23,7 @@ from sharecity.exchange.envelope import (
     ed25519_sign,
     envelope_checked_bytes,
     envelope_parse,
+    json_loads_noting_floats,
 )
 from sharecity.kernel.errors import InvalidInput
 
@@ -38,6 +38,8 @@ class Batch:
     envelopes: tuple[Envelope, ...]
     merkle_root: str
     signature: str
+    # Decoded from text without a float: its envelopes' hashes may be checked with orjson.
+    float_free: bool = field(default=False, compare=False)
 
     @property
     def batch_id(self) -> str:
@@ -95,7 +97,7 @@ def is_batch(data: dict) -> bool:
     return isinstance(data, dict) and "envelopes" in data
 
 
-def batch_parse(data: dict) -> Batch:
+def batch_parse(data: dict, *, float_free: bool = False) -> Batch:
     """Shape checks only; raises ``InvalidInput`` naming the field (``envelopes[3].sequence``)."""
     expected = {"platform_id": str, "first_sequence": int, "last_sequence": int, "envelopes": list,
                 "merkle_root": str, "signature": str}
@@ -119,6 +121,7 @@ def batch_parse(data: dict) -> Batch:
         envelopes=tuple(envelopes),
         merkle_root=data["merkle_root"],
         signature=data["signature"],
+        float_free=float_free,
     )
 
 
@@ -135,7 +138,7 @@ def batch_verify(batch: Batch, *, public_key: str) -> list[bytes]:
         if envelope.sequence != batch.first_sequence + position:
             raise InvalidInput("sequences in a batch run consecutively from first_sequence",
                                field=f"envelopes[{position}].sequence", code="exchange.batch_sequence")
-        raw = envelope_checked_bytes(envelope)
+        raw = envelope_checked_bytes(envelope, float_free=batch.float_free)
         if raw is None:
             raise InvalidInput("hash does not match the envelope's content", field=f"envelopes[{position}].hash",
                                code="exchange.bad_hash")
@@ -157,10 +160,15 @@ def batch_verify(batch: Batch, *, public_key: str) -> list[bytes]:
 
 
 def raw_parse(raw: bytes | str) -> dict:
+    return raw_parse_noting_floats(raw)[0]
+
+
+def raw_parse_noting_floats(raw: bytes | str) -> tuple[dict, bool]:
+    """The delivery's JSON object, and whether it held no float (see ``json_loads_noting_floats``)."""
     try:
-        data = json.loads(raw)
+        data, float_free = json_loads_noting_floats(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidInput(f"not valid JSON: {error}", field="envelope", code="exchange.malformed") from error
     if not isinstance(data, dict):
         raise InvalidInput("a batch or an envelope is a JSON object", field="envelope", code="exchange.malformed")
-    return data
+    return data, float_free

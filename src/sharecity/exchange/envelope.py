@@ -49,6 +49,23 @@ def canonical_json_float_free(data: Any) -> bytes:
         return canonical_json(data)
 
 
+class _FloatSeen(Exception):
+    pass
+
+
+def _no_float(text: str) -> float:
+    raise _FloatSeen(text)
+
+
+def json_loads_noting_floats(text: bytes | str) -> tuple[Any, bool]:
+    """``json.loads``, and whether the text held no float (so ``canonical_json_float_free`` may
+    encode what it decoded). The protocol has no floats; text with one is decoded again as usual."""
+    try:
+        return json.loads(text, parse_float=_no_float), True
+    except _FloatSeen:
+        return json.loads(text), False
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
@@ -142,12 +159,14 @@ def envelope_seal_with_bytes(*, private_key: bytes, float_free: bool = False, **
     return envelope, envelope_bytes_from_body(body, hash=digest, signature=signature, type=fields["type"])
 
 
-def envelope_checked_bytes(envelope: Envelope) -> bytes | None:
+def envelope_checked_bytes(envelope: Envelope, *, float_free: bool = False) -> bytes | None:
     """The envelope's canonical bytes if its hash matches its content, else None (one encoding
-    for both the check and the bytes intake stores)."""
-    body = _encode({"message_id": envelope.message_id, "platform_id": envelope.platform_id, "type": envelope.type,
-                    "schema_version": envelope.schema_version, "sequence": envelope.sequence,
-                    "sent_at": envelope.sent_at, "payload": envelope.payload, "prev_hash": envelope.prev_hash}).encode()
+    for both the check and the bytes intake stores). ``float_free``: decoded from text without a
+    float (``json_loads_noting_floats``)."""
+    hashed = {"message_id": envelope.message_id, "platform_id": envelope.platform_id, "type": envelope.type,
+              "schema_version": envelope.schema_version, "sequence": envelope.sequence,
+              "sent_at": envelope.sent_at, "payload": envelope.payload, "prev_hash": envelope.prev_hash}
+    body = canonical_json_float_free(hashed) if float_free else _encode(hashed).encode()
     if hashlib.sha256(body).hexdigest() != envelope.hash:
         return None
     return envelope_bytes_from_body(body, hash=envelope.hash, signature=envelope.signature, type=envelope.type)

@@ -11,7 +11,6 @@ A failed hand-over leaves the rows pending; the platform backs off before trying
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import BATCH_NAMESPACE, batch_seal
-from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal_with_bytes
+from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal_with_bytes, json_loads_noting_floats
 from sharecity.exchange.keys import producer_key_ensure, producer_private_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
@@ -81,23 +80,6 @@ class PendingMessage:
     relayed_at: dt.datetime | None = None
 
 
-class _FloatSeen(Exception):
-    pass
-
-
-def _no_float(text: str) -> float:
-    raise _FloatSeen(text)
-
-
-def _payload_load(text: str) -> tuple[dict, bool]:
-    """The payload and whether it is free of floats (the protocol has none; a float takes the
-    reference encoder)."""
-    try:
-        return json.loads(text, parse_float=_no_float), True
-    except _FloatSeen:
-        return json.loads(text), False
-
-
 def _isoformat_utc(text: str) -> str:
     """PostgreSQL's ``to_char(… 'YYYY-MM-DD"T"HH24:MI:SS.US')`` of a UTC time as Python's
     ``isoformat()`` of the aware datetime: no fraction when it is zero, ``+00:00`` after."""
@@ -126,7 +108,7 @@ def _pending(*, platform_id: str, limit: int, direction: str) -> list:
         rows = cursor.fetchall()
     pending = []
     for pk, message_id, message_type, schema_version, text, created_at in rows:
-        payload, float_free = _payload_load(text)
+        payload, float_free = json_loads_noting_floats(text)
         pending.append(PendingMessage(pk, message_id, message_type, schema_version, payload,
                                       _isoformat_utc(created_at), float_free))
     return pending

@@ -23,7 +23,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 
-from sharecity.exchange.batches import Batch, batch_parse, batch_verify, is_batch, raw_parse
+from sharecity.exchange.batches import Batch, batch_parse, batch_verify, is_batch, raw_parse_noting_floats
 from sharecity.exchange.envelope import GENESIS_HASH, Envelope, canonical_json, envelope_parse, envelope_verify
 from sharecity.exchange.merkle import MerkleFrontier
 from sharecity.exchange.receipts import receipt_body
@@ -141,9 +141,9 @@ def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
     registered yet gives None instead (its registration may be in a delivery not applied yet)."""
     batch = envelope = None
     try:
-        data = raw_parse(raw)
+        data, float_free = raw_parse_noting_floats(raw)
         if is_batch(data):
-            batch = batch_parse(data)
+            batch = batch_parse(data, float_free=float_free)
             encoded = batch_verify(batch, public_key=_signing_key(batch.envelopes[0]))
             items = list(zip(batch.envelopes, encoded, strict=True))
         else:
