@@ -254,10 +254,11 @@ def _known(message_ids: list[str]) -> set[str]:
         valid = [message_id for message_id in message_ids if _CANONICAL_UUID.fullmatch(message_id)]
         if not valid:
             return set()
-        # One array parameter, not a list of thousands of placeholders built and parsed per delivery.
+        # One array parameter, not a list of thousands of placeholders built and parsed per delivery;
+        # its literal written here (the ids are canonical uuids, checked above), not adapted per item.
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT message_id::text FROM {ReceivedMessage._meta.db_table} "  # noqa: S608
-                           "WHERE message_id = ANY(%s::uuid[])", [valid])
+                           "WHERE message_id = ANY(%s::uuid[])", ["{" + ",".join(valid) + "}"])
             found = {row[0] for row in cursor.fetchall()}
         return {message_id for message_id in message_ids if message_id in found}
     return set(
