@@ -191,8 +191,15 @@ def outbox_fill(platform_ids: list[str], total: int, maker: FactMaker, *, create
                 kind, payload = maker.next(platform_id)
                 text = json.dumps(payload, ensure_ascii=False).replace("\\", "\\\\")
                 buffer.write(f"{uuid.uuid4()}\t{platform_id}\tup\t{kind}\t1\t{text}\t{stamp}\n")
-            with raw.cursor() as pg, pg.copy(f"COPY kernel_outboxmessage ({columns}) FROM STDIN") as copy:
-                copy.write(buffer.getvalue())
+            with raw.cursor() as pg:
+                pg.execute("SELECT coalesce(max(id), 0) FROM kernel_outboxmessage")
+                before = pg.fetchone()[0]
+                with pg.copy(f"COPY kernel_outboxmessage ({columns}) FROM STDIN") as copy:
+                    copy.write(buffer.getvalue())
+                # As ``outbox_enqueue`` does, in the same transaction: each row queued for the relay
+                # (this script is the only writer, so the new rows are those above the old maximum).
+                pg.execute("INSERT INTO kernel_outboxpending (message_id, platform_id, direction) "
+                           "SELECT id, platform_id, direction FROM kernel_outboxmessage WHERE id > %s", [before])
             raw.commit()
             written += size
     return written
@@ -313,17 +320,18 @@ def pending_count() -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM kernel_outboxmessage WHERE relayed_at IS NULL")
+        cursor.execute("SELECT count(*) FROM kernel_outboxpending")
         return cursor.fetchone()[0]
 
 
 def analyze_outbox() -> None:
     """What autovacuum does on a normal server (it is off on this one): keep the planner's view of
-    the outbox current, so the relay's reads use the pending-rows index once most rows are relayed."""
+    the outbox and its queue of waiting rows current as the backlog drains."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE kernel_outboxmessage")
+        cursor.execute("ANALYZE kernel_outboxpending")
 
 
 def wait_applied(target: int, *, what: str, every: float = 5.0, stall: float = 180.0, on_flowing=None,

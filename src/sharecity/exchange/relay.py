@@ -23,7 +23,7 @@ from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal_with_bytes, 
 from sharecity.exchange.keys import producer_key_ensure, producer_private_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
-from sharecity.kernel.models import OutboxMessage
+from sharecity.kernel.models import OutboxMessage, OutboxPending
 from sharecity.kernel.selectors import outbox_pending_for_platform, outbox_pending_streams
 from sharecity.kernel.services import outbox_mark_relayed
 
@@ -101,8 +101,8 @@ def _pending(*, platform_id: str, limit: int, direction: str) -> list:
         cursor.execute(
             "SELECT id, message_id::text, message_type, schema_version, payload::text, "  # noqa: S608
             "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
-            f"FROM {OutboxMessage._meta.db_table} WHERE platform_id = %s AND direction = %s AND relayed_at IS NULL "
-            "ORDER BY id LIMIT %s",
+            f"FROM {OutboxMessage._meta.db_table} WHERE id IN (SELECT message_id FROM {OutboxPending._meta.db_table} "
+            "WHERE platform_id = %s AND direction = %s ORDER BY message_id LIMIT %s) ORDER BY id",
             [platform_id, direction, limit],
         )
         rows = cursor.fetchall()

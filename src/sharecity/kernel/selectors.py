@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from sharecity.kernel.models import AuditEvent, OutboxMessage
+from sharecity.kernel.models import AuditEvent, OutboxMessage, OutboxPending
 
 
 def outbox_pending(*, limit: int = 500) -> list[OutboxMessage]:
-    return list(OutboxMessage.objects.filter(relayed_at__isnull=True).order_by("id")[:limit])
+    ids = OutboxPending.objects.order_by("message_id").values_list("message_id", flat=True)[:limit]
+    return list(OutboxMessage.objects.filter(id__in=list(ids)).order_by("id"))
 
 
 def outbox_pending_count() -> int:
-    return OutboxMessage.objects.filter(relayed_at__isnull=True).count()
+    return OutboxPending.objects.count()
 
 
 def audit_list(*, target_type: str | None = None, target_id: str | None = None) -> QuerySet[AuditEvent]:
@@ -24,7 +25,7 @@ def audit_list(*, target_type: str | None = None, target_id: str | None = None) 
 
 def outbox_pending_streams(*, limit: int = 1000) -> list[tuple[str, str]]:
     """(direction, platform id) of the streams with messages waiting, oldest first."""
-    rows = OutboxMessage.objects.filter(relayed_at__isnull=True).order_by("id").values_list("direction", "platform_id")
+    rows = OutboxPending.objects.order_by("message_id").values_list("direction", "platform_id")
     seen: dict[tuple[str, str], None] = {}
     for stream in rows[:limit]:
         seen.setdefault(stream, None)
@@ -34,11 +35,11 @@ def outbox_pending_streams(*, limit: int = 1000) -> list[tuple[str, str]]:
 def outbox_pending_for_platform(*, platform_id: str, limit: int, lock: bool, direction: str = "up"
                                 ) -> list[OutboxMessage]:
     """Oldest first; ``lock`` takes row locks so that two relays never send the same rows."""
-    rows = OutboxMessage.objects.filter(platform_id=platform_id, direction=direction,
-                                        relayed_at__isnull=True).order_by("id")
+    waiting = OutboxPending.objects.filter(platform_id=platform_id, direction=direction).order_by("message_id")
     if lock:
-        rows = rows.select_for_update()
-    return list(rows[:limit])
+        waiting = waiting.select_for_update()
+    ids = list(waiting.values_list("message_id", flat=True)[:limit])
+    return list(OutboxMessage.objects.filter(id__in=ids).order_by("id"))
 
 
 def outbox_relayed_through(*, platform_id: str, last_sequence: int) -> QuerySet[OutboxMessage]:

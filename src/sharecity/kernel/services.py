@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from sharecity.kernel.models import AuditEvent, OutboxMessage, User
+from sharecity.kernel.models import AuditEvent, OutboxMessage, OutboxPending, User
 
 _commit_listeners: list[Callable[[], None]] = []
 
@@ -61,6 +61,7 @@ def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema
         platform_id=platform_id, message_type=message_type, payload=payload, schema_version=schema_version,
         direction=direction,
     )
+    OutboxPending.objects.create(message=message, platform_id=platform_id, direction=direction)
     transaction.on_commit(_notify_listeners)
     return message
 
@@ -92,20 +93,25 @@ def fact_record(
 
 
 def outbox_mark_relayed(*, messages: list[OutboxMessage], relayed_at) -> None:
-    """Record that these messages (their ``sequence`` already set) left with the relay."""
+    """Record that these messages (their ``sequence`` already set) left with the relay: out of
+    the queue of waiting rows, and each marked with its time and sequence."""
     for message in messages:
         message.relayed_at = relayed_at
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        # One statement over two arrays: Django's bulk_update builds a CASE per row, which costs
-        # the relay more than signing the messages.
+        # One statement each over arrays: Django's bulk_update builds a CASE per row, which costs
+        # the relay more than signing the messages. The array literals are written here: psycopg
+        # adapting 1,000 ints one by one cost more than this.
+        ids = "{" + ",".join(str(int(message.pk)) for message in messages) + "}"
+        sequences = "{" + ",".join(str(int(message.sequence)) for message in messages) + "}"
         with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {OutboxPending._meta.db_table} WHERE message_id = ANY(%s::bigint[])",  # noqa: S608
+                           [ids])
             cursor.execute(
                 f"UPDATE {OutboxMessage._meta.db_table} AS o SET relayed_at = %s, sequence = v.sequence "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, sequence) WHERE o.id = v.id",
-                # Array literals written here: psycopg adapting 1,000 ints one by one cost more than this.
-                [relayed_at, "{" + ",".join(str(int(message.pk)) for message in messages) + "}",
-                 "{" + ",".join(str(int(message.sequence)) for message in messages) + "}"],
+                [relayed_at, ids, sequences],
             )
         return
+    OutboxPending.objects.filter(message_id__in=[message.pk for message in messages]).delete()
     OutboxMessage.objects.bulk_update(messages, ["sequence", "relayed_at"], batch_size=500)
