@@ -223,7 +223,7 @@ def main() -> None:
     parser.add_argument("--var-dir", type=Path, default=None)
     args = parser.parse_args()
     args.var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="sharecity-faults-"))
-    args.profile = ""
+    args.profile, args.profile_format = "", "flamegraph"
     sys.path.insert(0, str(base.ROOT / "src"))
 
     base.ensure_database(args.database_url)

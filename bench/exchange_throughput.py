@@ -226,7 +226,10 @@ class Processes:
         out = open(self.logs / f"{tag}.log", "wb")  # the child process keeps it open
         command = [str(script), "worker", name]
         if self.args.profile and name in self.args.profile.split(","):
-            command = ["py-spy", "record", "-r", "50", "-o", str(self.logs / f"{tag}.svg"), "--", *command]
+            raw = self.args.profile_format == "raw"
+            output = self.logs / f"{tag}.{'txt' if raw else 'svg'}"
+            command = ["py-spy", "record", "-r", "50", "-f", self.args.profile_format, "-o", str(output), "--",
+                       *command]
         self.running.append(subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT))
         self.names.append(name)
         out.close()
@@ -473,6 +476,8 @@ def main() -> None:
     parser.add_argument("--paced-seconds", type=float, default=20)
     parser.add_argument("--copy-repeats", type=int, default=3)
     parser.add_argument("--profile", default="", help="comma-separated workers to run under py-spy (relay,intake)")
+    parser.add_argument("--profile-format", default="flamegraph", choices=("flamegraph", "raw", "speedscope"),
+                        help="py-spy's output: an SVG flame graph, or collapsed stacks (raw) to count")
     parser.add_argument("--var-dir", type=Path, default=None)
     args = parser.parse_args()
     args.var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="sharecity-bench-"))

@@ -255,6 +255,23 @@ def test_replayed_sequence_with_another_message_id_is_quarantined(registered, tr
                        before=hub_snapshot(), message_id=replay.message_id)
 
 
+def test_a_message_id_reused_under_a_new_sequence_is_a_duplicate_and_stores_nothing(registered, transport):
+    # Intake looks up known ids only for sequences it has passed; a known id further on is caught
+    # when the rows are stored (the unique id), undone and settled as a full look-up would.
+    first = ReceivedMessage.objects.get(platform_id=registered.exchange_id, sequence=1)
+    reused = next_in_chain(registered.exchange_id, message_id=str(first.message_id))
+    fresh = craft(platform_id=registered.exchange_id, sequence=2, prev_hash=IntakeStream.objects.get(
+        platform_id=registered.exchange_id).last_hash)
+    before = hub_snapshot()
+    assert intake_receive(reused.to_bytes()) is Outcome.DUPLICATE
+    assert hub_snapshot() == before
+    assert ReceivedMessage.objects.filter(platform_id=registered.exchange_id).count() == 1
+    assert not QuarantinedMessage.objects.exists()
+    # The stream did not move: the next genuine message at sequence 2 is applied.
+    assert intake_receive(fresh.to_bytes()) is Outcome.APPLIED
+    assert IntakeStream.objects.get(platform_id=registered.exchange_id).last_sequence == 2
+
+
 def test_broken_chain_is_quarantined(registered):
     stream = IntakeStream.objects.get(platform_id=registered.exchange_id)
     envelope = craft(platform_id=registered.exchange_id, sequence=stream.last_sequence + 1, prev_hash="f" * 64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 
 from sharecity.exchange.envelope import keypair_generate
 from sharecity.exchange.models import ProducerKey
@@ -27,4 +28,21 @@ def producer_key_ensure(*, platform_id: str) -> str:
 
 def producer_private_key(*, platform_id: str) -> bytes:
     key = ProducerKey.objects.get(platform_id=platform_id)
-    return base64.b64decode(decrypt_text(key.private_key_encrypted, context=_CONTEXT))
+    return _private_key_open(key.private_key_encrypted)
+
+
+def producer_signing_key(*, platform_id: str) -> bytes:
+    """The platform's private key, its key pair made first if it has none: what the relay signs
+    with, for every batch, so in one query, the decryption remembered."""
+    encrypted = ProducerKey.objects.filter(platform_id=platform_id).values_list(
+        "private_key_encrypted", flat=True).first()
+    if encrypted is None:
+        producer_key_ensure(platform_id=platform_id)
+        return producer_private_key(platform_id=platform_id)
+    return _private_key_open(encrypted)
+
+
+@functools.lru_cache(maxsize=1024)
+def _private_key_open(encrypted: str) -> bytes:
+    # Keyed by the stored ciphertext: a key made anew (another ciphertext) is never served stale.
+    return base64.b64decode(decrypt_text(encrypted, context=_CONTEXT))

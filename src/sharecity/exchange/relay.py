@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from sharecity.exchange.batches import BATCH_NAMESPACE, batch_seal
 from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal_with_bytes, json_loads_noting_floats
-from sharecity.exchange.keys import producer_key_ensure, producer_private_key
+from sharecity.exchange.keys import producer_signing_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
 from sharecity.kernel.models import OutboxMessage, OutboxPending
@@ -119,8 +119,7 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
     # Facts are signed by the platform's key; directives down to a platform by the hub's.
     signer = platform_id if direction == "up" else HUB_PRODUCER_ID
     stream_id = platform_id if direction == "up" else f"{direction}:{platform_id}"
-    producer_key_ensure(platform_id=signer)
-    private_key = producer_private_key(platform_id=signer)
+    private_key = producer_signing_key(platform_id=signer)
     with transaction.atomic():
         # Several relay processes share the work: a platform another relay is sending is skipped
         # (PostgreSQL's SKIP LOCKED), not waited for; it is that relay's until it commits.

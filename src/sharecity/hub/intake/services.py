@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import Batch, batch_parse, batch_verify, is_batch, raw_parse_noting_floats
@@ -165,80 +165,101 @@ def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batc
     return result
 
 
-def _apply_many(*, platform_id: str, deliveries: list[tuple[list[tuple[Envelope, bytes]], Batch | None]],
-                transport: str) -> list[tuple[list[Outcome], dict | None]]:
-    """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error) of each."""
-    results: list[tuple[list[Outcome], dict | None]] = []
+Deliveries = list[tuple[list[tuple[Envelope, bytes]], Batch | None]]
+
+
+def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str
+                ) -> list[tuple[list[Outcome], dict | None]]:
+    """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error) of each.
+
+    Which messages the hub already has is looked up only for those at or below the platform's
+    last applied sequence (redeliveries and replays): a message further on is new unless a
+    platform reused a message id under a new sequence, which the unique message id refuses when
+    the rows are stored. Then the work is undone (a savepoint) and done again looking up every
+    id, so the outcome is what a full look-up would have given, at no cost in the usual case."""
     with transaction.atomic():
         stream, _ = IntakeStream.objects.select_for_update().get_or_create(
             platform_id=platform_id, defaults={"last_hash": GENESIS_HASH}
         )
-        frontier = MerkleFrontier.from_json(stream.merkle_frontier)
-        known = _known([envelope.message_id for items, _ in deliveries for envelope, _ in items])
-        accepted: list[tuple] = []  # rows of _RECEIVED_COLUMNS without the time
-        applied_payloads = []
-        gap: tuple[int, int] | None = None
-        tried: set[int] = set()
-        for items, batch in deliveries:
-            outcomes: list[Outcome] = []
-            first_error = None
-            stored_batch = None
-            for envelope, raw in items:
-                if envelope.message_id in known:
-                    outcomes.append(Outcome.DUPLICATE)
-                    continue
-                expected = stream.last_sequence + 1
-                problem = None
-                if envelope.sequence < expected:
-                    problem = InvalidInput(
-                        f"sequence {envelope.sequence} was already used by another message (replay)",
-                        field="sequence", code="exchange.replayed_sequence")
-                elif envelope.sequence > expected:
-                    if expected not in tried:  # not refused just now: it has not arrived
-                        gap = gap or (expected, envelope.sequence - 1)
-                    outcomes.append(Outcome.DEFERRED)
-                    continue
-                elif envelope.prev_hash != stream.last_hash:
-                    problem = InvalidInput("prev_hash does not match the hash of the platform's previous message",
-                                           field="prev_hash", code="exchange.broken_chain")
-                tried.add(envelope.sequence)
-                if problem is None and DIRECTIONS.get(envelope.type) == HUB_TO_PLATFORM:
-                    problem = InvalidInput(f"{envelope.type} is sent by the hub to platforms, never by a platform",
-                                           field="type", code="exchange.wrong_direction")
-                if problem is None:
-                    try:
-                        payload = payload_validate(envelope.type, envelope.schema_version, envelope.payload)
-                    except InvalidInput as error:
-                        problem = error
-                if problem is not None:
-                    _quarantine(raw, problem, envelope)
-                    first_error = first_error or problem.as_dict()
-                    outcomes.append(Outcome.QUARANTINED)
-                    continue
-                if batch is not None and stored_batch is None:
-                    stored_batch = ReceivedBatch.objects.create(
-                        platform_id=platform_id, first_sequence=batch.first_sequence,
-                        last_sequence=batch.last_sequence, merkle_root=batch.merkle_root, signature=batch.signature,
-                        transport=transport,
-                    )
-                accepted.append((envelope.message_id, platform_id, envelope.sequence, envelope.type,
-                                 envelope.schema_version, raw, envelope.hash,
-                                 stored_batch.pk if stored_batch is not None else None))
-                applied_payloads.append((envelope, payload))
-                frontier.append(bytes.fromhex(envelope.hash))
-                stream.last_sequence = envelope.sequence
-                stream.last_hash = envelope.hash
-                known.add(envelope.message_id)
-                outcomes.append(Outcome.APPLIED)
-            results.append((outcomes, first_error))
-        if accepted:
-            _received_store(accepted)
-            stream.merkle_frontier = frontier.to_json()
-            stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
-            _handlers_run(applied_payloads)
-            _quarantine_resolve(platform_id=platform_id, message_ids=[row[0] for row in accepted])
-        if gap is not None:
-            _gap_record(platform_id=platform_id, first_missing=gap[0], last_missing=gap[1])
+        try:
+            with transaction.atomic():
+                return _apply_locked(stream, deliveries=deliveries, transport=transport, look_up_all=False)
+        except IntegrityError:
+            stream.refresh_from_db()
+            return _apply_locked(stream, deliveries=deliveries, transport=transport, look_up_all=True)
+
+
+def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: str, look_up_all: bool
+                  ) -> list[tuple[list[Outcome], dict | None]]:
+    platform_id = stream.platform_id
+    results: list[tuple[list[Outcome], dict | None]] = []
+    frontier = MerkleFrontier.from_json(stream.merkle_frontier)
+    known = _known([envelope.message_id for items, _ in deliveries for envelope, _ in items
+                    if look_up_all or envelope.sequence <= stream.last_sequence])
+    accepted: list[tuple] = []  # rows of _RECEIVED_COLUMNS without the time
+    applied_payloads = []
+    gap: tuple[int, int] | None = None
+    tried: set[int] = set()
+    for items, batch in deliveries:
+        outcomes: list[Outcome] = []
+        first_error = None
+        stored_batch = None
+        for envelope, raw in items:
+            if envelope.message_id in known:
+                outcomes.append(Outcome.DUPLICATE)
+                continue
+            expected = stream.last_sequence + 1
+            problem = None
+            if envelope.sequence < expected:
+                problem = InvalidInput(
+                    f"sequence {envelope.sequence} was already used by another message (replay)",
+                    field="sequence", code="exchange.replayed_sequence")
+            elif envelope.sequence > expected:
+                if expected not in tried:  # not refused just now: it has not arrived
+                    gap = gap or (expected, envelope.sequence - 1)
+                outcomes.append(Outcome.DEFERRED)
+                continue
+            elif envelope.prev_hash != stream.last_hash:
+                problem = InvalidInput("prev_hash does not match the hash of the platform's previous message",
+                                       field="prev_hash", code="exchange.broken_chain")
+            tried.add(envelope.sequence)
+            if problem is None and DIRECTIONS.get(envelope.type) == HUB_TO_PLATFORM:
+                problem = InvalidInput(f"{envelope.type} is sent by the hub to platforms, never by a platform",
+                                       field="type", code="exchange.wrong_direction")
+            if problem is None:
+                try:
+                    payload = payload_validate(envelope.type, envelope.schema_version, envelope.payload)
+                except InvalidInput as error:
+                    problem = error
+            if problem is not None:
+                _quarantine(raw, problem, envelope)
+                first_error = first_error or problem.as_dict()
+                outcomes.append(Outcome.QUARANTINED)
+                continue
+            if batch is not None and stored_batch is None:
+                stored_batch = ReceivedBatch.objects.create(
+                    platform_id=platform_id, first_sequence=batch.first_sequence,
+                    last_sequence=batch.last_sequence, merkle_root=batch.merkle_root, signature=batch.signature,
+                    transport=transport,
+                )
+            accepted.append((envelope.message_id, platform_id, envelope.sequence, envelope.type,
+                             envelope.schema_version, raw, envelope.hash,
+                             stored_batch.pk if stored_batch is not None else None))
+            applied_payloads.append((envelope, payload))
+            frontier.append(bytes.fromhex(envelope.hash))
+            stream.last_sequence = envelope.sequence
+            stream.last_hash = envelope.hash
+            known.add(envelope.message_id)
+            outcomes.append(Outcome.APPLIED)
+        results.append((outcomes, first_error))
+    if accepted:
+        _received_store(accepted)
+        stream.merkle_frontier = frontier.to_json()
+        stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
+        _handlers_run(applied_payloads)
+        _quarantine_resolve(platform_id=platform_id, message_ids=[row[0] for row in accepted])
+    if gap is not None:
+        _gap_record(platform_id=platform_id, first_missing=gap[0], last_missing=gap[1])
     return results
 
 
@@ -288,7 +309,9 @@ def _received_store(accepted: list[tuple]) -> None:
         return
     table = ReceivedMessage._meta.db_table
     stamp = now.isoformat()
-    with connection.cursor() as cursor:
+    # wrap_database_errors: a refused row (a reused message id) surfaces as Django's IntegrityError,
+    # as it would through the ORM; COPY on the raw cursor would raise psycopg's own.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(f"COPY {table} ({', '.join(_RECEIVED_COLUMNS)}) FROM STDIN") as copy:
             lines = []
             for row in accepted:

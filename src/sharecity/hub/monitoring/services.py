@@ -128,15 +128,44 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
     if changed:
         _orders_update([orders[key] for key in changed])
     if bumps:
-        keys = sorted(bumps)
+        _counters_add(bumps)
+
+
+_COUNTERS = ("listings", "bookings", "completed", "turnover_fen", "reviews", "complaints", "verified_subjects")
+_STAT_TABLE = ActivityStat._meta.db_table
+
+
+def _counters_add(bumps: dict[tuple[str, str], Counter[str]]) -> None:
+    """Add to the counters of each (platform, district), creating the rows that do not exist yet.
+    Keys in a fixed order, so that concurrent intakes lock rows in the same order (no deadlock)."""
+    keys = sorted(bumps)
+    if not _postgres():
         ActivityStat.objects.bulk_create(
             [ActivityStat(platform_id=platform_id, district_code=district) for platform_id, district in keys],
             ignore_conflicts=True,
         )
-        for platform_id, district in keys:  # a fixed order, so concurrent intakes never deadlock
+        for platform_id, district in keys:
             ActivityStat.objects.filter(platform_id=platform_id, district_code=district).update(
                 **{name: F(name) + value for name, value in bumps[(platform_id, district)].items() if value}
             )
+        return
+    unknown = set().union(*bumps.values()) - set(_COUNTERS)
+    if unknown:
+        raise ValueError(f"no such counter: {sorted(unknown)}")
+    # One upsert for all of them: a statement per district cost intake more than the counting.
+    columns = ", ".join(_COUNTERS)
+    arrays = ", ".join("%s::bigint[]" for _ in _COUNTERS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_STAT_TABLE} (platform_id, district_code, {columns}, updated_at) "  # noqa: S608
+            f"SELECT platform_id, district_code, {columns}, %s FROM unnest(%s::text[], %s::text[], {arrays}) "
+            f"AS v(platform_id, district_code, {columns}) "
+            "ON CONFLICT (platform_id, district_code) DO UPDATE SET "
+            + ", ".join(f"{name} = {_STAT_TABLE}.{name} + EXCLUDED.{name}" for name in _COUNTERS)
+            + ", updated_at = EXCLUDED.updated_at",
+            [timezone.now(), [platform_id for platform_id, _ in keys], [district for _, district in keys],
+             *([bumps[key][name] for key in keys] for name in _COUNTERS)],
+        )
 
 
 # Counters that one message moves by one: (counter, whether by the payload's district).
