@@ -103,7 +103,10 @@ def outbox_mark_relayed(*, messages: list[OutboxMessage], relayed_at) -> None:
         # the relay more than signing the messages. The array literals are written here: psycopg
         # adapting 1,000 ints one by one cost more than this.
         ids = "{" + ",".join(str(int(message.pk)) for message in messages) + "}"
-        sequences = "{" + ",".join(str(int(message.sequence)) for message in messages) + "}"
+        numbers = [message.sequence for message in messages]
+        if None in numbers:
+            raise ValueError("every message is relayed under a sequence, set before it is marked")
+        sequences = "{" + ",".join(str(int(number)) for number in numbers if number is not None) + "}"
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {OutboxPending._meta.db_table} WHERE message_id = ANY(%s::bigint[])",  # noqa: S608
                            [ids])
