@@ -13,7 +13,8 @@ injected, in turn:
 - ``nats``: nats-server is killed with SIGKILL and started again on the same port and store
   after ``--nats-down`` seconds (the workers reconnect by themselves).
 
-Then, once the hub has applied every fact, it checks and reports:
+Faults go on until every fact is applied, and at least ``--rounds`` of each kind were injected.
+Then it checks and reports:
 
 - by count: the hub received exactly as many messages as the platforms committed, each
   message id once, each (platform, sequence) once, nothing quarantined;
@@ -219,6 +220,8 @@ def main() -> None:
     parser.add_argument("--write-rate", type=float, default=2000, help="facts/s written while the faults happen")
     parser.add_argument("--every", type=float, default=4.0, help="seconds between faults")
     parser.add_argument("--nats-down", type=float, default=1.0, help="seconds nats-server stays down")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="at least this many faults of each kind, even if the stream is applied before")
     parser.add_argument("--database-url", default=os.environ.get("SHARECITY_BENCH_FAULTS_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--var-dir", type=Path, default=None)
     args = parser.parse_args()
@@ -255,10 +258,11 @@ def main() -> None:
         thread = threading.Thread(target=writer, args=(platform_ids, later, args.write_rate, maker, done), daemon=True)
         thread.start()
         turn = 0
-        while not done.is_set() or base.applied_count() < args.messages:
+        # Until everything is written and applied, and every kind of fault has come round --rounds times.
+        while not done.is_set() or base.applied_count() < args.messages or turn < args.rounds * len(FAULTS):
             time.sleep(args.every)
             applied = base.applied_count()
-            if applied >= args.messages and done.is_set():
+            if applied >= args.messages and done.is_set() and turn >= args.rounds * len(FAULTS):
                 break
             kind = FAULTS[turn % len(FAULTS)]
             turn += 1
