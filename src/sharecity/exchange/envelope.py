@@ -42,7 +42,8 @@ def canonical_json_float_free(data: Any) -> bytes:
     For every other JSON value orjson writes the same bytes (property-tested: key order by code
     point, escapes, non-ASCII, integers up to 64 bits); what it refuses (larger integers, lone
     surrogates) is encoded by ``json``. Floats are the difference (``1e16`` against ``1e+16``),
-    hence the caller's promise; the relay keeps it by decoding payloads with a float guard."""
+    hence the caller's promise, which the relay (payloads) and intake (batches) keep by decoding
+    with ``json_loads_noting_floats``."""
     try:
         return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
     except TypeError:
