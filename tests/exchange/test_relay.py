@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -112,6 +113,28 @@ def test_outbox_rows_become_a_signed_hash_chain_with_consecutive_sequences():
         [attempt]] * 3
     assert report.batches == 1
     assert LocalStreamEntry.objects.filter(platform_id=platform.exchange_id, direction="up").count() == 1
+
+
+def test_a_batch_stays_under_the_transports_size_limit_and_the_rest_follows(monkeypatch):
+    platform = platform_with_listing()
+    # Room for about two of these envelopes: NATS refuses a message over its max_payload, and a
+    # batch refused for its size would be retried for ever.
+    monkeypatch.setattr("sharecity.exchange.relay.BATCH_BYTES", 1400)
+    transport = LocalTransport()
+    report = relay_pump(transport=transport)
+    while (more := relay_pump(transport=transport)).sent:
+        report.sent += more.sent
+        report.batches += more.batches
+    assert report.sent == 3 and report.batches >= 2
+    sent = batches(platform.exchange_id)
+    assert all(len(batch.to_bytes()) < 1400 + 400 for batch in sent if len(batch.envelopes) > 1)
+    assert [e.sequence for e in entries(platform.exchange_id)] == [1, 2, 3]
+    assert_valid_chain(platform.exchange_id)
+    assert outbox_pending_count() == 0
+    attempts = DeliveryAttempt.objects.filter(platform_id=platform.exchange_id).order_by("id")
+    ranges = [(a.first_sequence, a.last_sequence) for a in attempts]
+    assert ranges[0][0] == 1 and ranges[-1][1] == 3
+    assert all(later[0] == earlier[1] + 1 for earlier, later in itertools.pairwise(ranges))
 
 
 def test_running_the_relay_again_sends_nothing_twice():

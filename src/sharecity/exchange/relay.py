@@ -34,6 +34,9 @@ MAX_BACKOFF_SECONDS = 60.0
 HUB_PRODUCER_ID = "hub"
 # Envelopes per batch: one signature and one transport message for all of them.
 BATCH_LIMIT = 500
+# And the batch's size: NATS refuses a message over its max_payload (1 MiB by default); a batch
+# refused for its size would be retried for ever. The batch's own fields add a few hundred bytes.
+BATCH_BYTES = 1_000_000
 
 
 @dataclass
@@ -138,16 +141,21 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
             return
         envelopes, encoded = [], []
         sequence, prev_hash = stream.last_sequence, stream.last_hash
+        size = 0
         for message in messages:
-            sequence += 1
             envelope, raw = envelope_seal_with_bytes(
                 private_key=private_key, float_free=getattr(message, "float_free", False),
-                **envelope_fields(message, platform_id=platform_id, sequence=sequence, prev_hash=prev_hash),
+                **envelope_fields(message, platform_id=platform_id, sequence=sequence + 1, prev_hash=prev_hash),
             )
+            size += len(raw) + 1
+            if encoded and size > BATCH_BYTES:
+                break  # the rest waits for the next batch, under the next sequences
+            sequence += 1
             message.sequence = sequence
             prev_hash = envelope.hash
             envelopes.append(envelope)
             encoded.append(raw)
+        messages = messages[:len(envelopes)]
         batch = batch_seal(platform_id=platform_id, envelopes=envelopes, private_key=private_key)
         transport_message_id = _transport_id(batch, direction)
         try:
