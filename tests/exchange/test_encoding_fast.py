@@ -28,6 +28,7 @@ from sharecity.exchange.envelope import (
     envelope_parse,
     envelope_seal,
     envelope_seal_with_bytes,
+    json_loads_noting_floats,
     keypair_generate,
 )
 from sharecity.kernel.errors import InvalidInput
@@ -190,3 +191,25 @@ def test_a_batch_with_a_float_is_checked_by_the_reference_encoder():
     with pytest.raises(InvalidInput) as refused:
         batch_verify(batch_parse(data, float_free=float_free), public_key=PUBLIC)
     assert refused.value.code == "exchange.bad_hash"
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=float_free_values, encoding=st.sampled_from(["utf-8", "utf-16", "utf-32", "utf-8-sig"]))
+def test_decoding_with_the_float_guard_is_json_loads(value, encoding):
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+        raw = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    assert json_loads_noting_floats(raw) == (json.loads(raw), True)
+    assert json_loads_noting_floats(text) == (json.loads(text), True)
+
+
+def test_decoding_with_the_float_guard_fails_as_json_loads_does():
+    for bad in (b'{"a": 1,}', "\ufeff{}", b"\xff\xfe\xfd", b'{"a": "x'):
+        with pytest.raises((ValueError, UnicodeDecodeError)) as ours:
+            json_loads_noting_floats(bad)
+        with pytest.raises((ValueError, UnicodeDecodeError)) as reference:
+            json.loads(bad)
+        assert type(ours.value) is type(reference.value) and str(ours.value) == str(reference.value)
+    assert json_loads_noting_floats(b'{"a": 1.5, "b": [2]}') == ({"a": 1.5, "b": [2]}, False)

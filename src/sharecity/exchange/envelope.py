@@ -58,11 +58,19 @@ def _no_float(text: str) -> float:
     raise _FloatSeen(text)
 
 
+# One decoder, made once: ``json.loads`` with a keyword builds a new one per call.
+_FLOAT_GUARDED = json.JSONDecoder(parse_float=_no_float)
+
+
 def json_loads_noting_floats(text: bytes | str) -> tuple[Any, bool]:
     """``json.loads``, and whether the text held no float (so ``canonical_json_float_free`` may
     encode what it decoded). The protocol has no floats; text with one is decoded again as usual."""
+    if isinstance(text, bytes | bytearray):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")  # as json.loads does
+    if text.startswith("\ufeff"):
+        return json.loads(text), True  # json.loads refuses the BOM, with its own message
     try:
-        return json.loads(text, parse_float=_no_float), True
+        return _FLOAT_GUARDED.decode(text), True
     except _FloatSeen:
         return json.loads(text), False
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import BATCH_NAMESPACE, batch_seal
-from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal_with_bytes, json_loads_noting_floats
+from sharecity.exchange.envelope import GENESIS_HASH, Envelope, envelope_seal_with_bytes, json_loads_noting_floats
 from sharecity.exchange.keys import producer_signing_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
@@ -141,7 +141,8 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
         messages = _pending(platform_id=platform_id, limit=limit, direction=direction)
         if not messages:
             return
-        envelopes, encoded = [], []
+        envelopes: list[Envelope] = []
+        encoded: list[bytes] = []
         sequence, prev_hash = stream.last_sequence, stream.last_hash
         size = 0
         for message in messages:
