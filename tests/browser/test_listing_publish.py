@@ -12,8 +12,7 @@ import pytest
 from sharecity.kernel.models import OutboxMessage
 from sharecity.market.listings.models import Listing, ListingStatus
 from tests import factories
-from tests.browser.support import CHROMIUM_ARGS, TIMEOUT_MS, artifacts, login
-from tests.conftest import CHROMIUM
+from tests.browser.support import artifacts, chromium_browser, login, person_page
 from tests.market.moderation.helpers import LICENCE_NUMBER, homestay, make_operator
 
 
@@ -37,7 +36,7 @@ def _fill_homestay(page, *, title: str, description: str, licence: str = "") -> 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_provider_publishes_a_homestay_and_a_moderator_clears_another(live_server):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     platform = factories.make_platform(slug="gulangyu", name="鼓浪屿民宿共享")
     homestay(platform)
@@ -45,61 +44,53 @@ def test_provider_publishes_a_homestay_and_a_moderator_clears_another(live_serve
     make_operator(platform, "moderator")
     base = live_server.url
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            host = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-            host.set_default_timeout(TIMEOUT_MS)
-            page = host.new_page()
-            login(page, base, "host", "/p/gulangyu/listings/mine/")
-            page.click("[data-testid=new-listing]")
-            page.select_option("select[name=category]", "homestay")
-            page.click("[data-action=choose-category]")
-            form = page.locator("[data-testid=listing-form]")
-            expect(form).to_contain_text("可住人数（人）")
-            expect(form).to_contain_text("《旅馆业治安管理办法》第四条")
+    with chromium_browser() as browser:
+        page = person_page(browser, height=1000)
+        login(page, base, "host", "/p/gulangyu/listings/mine/")
+        page.click("[data-testid=new-listing]")
+        page.select_option("select[name=category]", "homestay")
+        page.click("[data-action=choose-category]")
+        form = page.locator("[data-testid=listing-form]")
+        expect(form).to_contain_text("可住人数（人）")
+        expect(form).to_contain_text("《旅馆业治安管理办法》第四条")
 
-            # Without the special-industry licence the screening rejects it, and says why.
-            _fill_homestay(page, title="鼓浪屿海景民宿", description="推窗见海，步行五分钟到轮渡码头。")
-            page.click("[data-action=submit]")
-            page.wait_for_url(f"{base}/p/gulangyu/listings/mine/")
-            row = page.locator("[data-testid=listing-row]", has_text="鼓浪屿海景民宿")
-            expect(row).to_have_attribute("data-status", "rejected")
-            statement = page.locator("[data-testid=statement]")
-            expect(statement).to_contain_text("《旅馆业治安管理办法》第四条")
-            expect(statement).to_contain_text("特种行业许可证")
-            page.screenshot(path=str(artifacts() / "listing-rejected.png"), full_page=True)
+        # Without the special-industry licence the screening rejects it, and says why.
+        _fill_homestay(page, title="鼓浪屿海景民宿", description="推窗见海，步行五分钟到轮渡码头。")
+        page.click("[data-action=submit]")
+        page.wait_for_url(f"{base}/p/gulangyu/listings/mine/")
+        row = page.locator("[data-testid=listing-row]", has_text="鼓浪屿海景民宿")
+        expect(row).to_have_attribute("data-status", "rejected")
+        statement = page.locator("[data-testid=statement]")
+        expect(statement).to_contain_text("《旅馆业治安管理办法》第四条")
+        expect(statement).to_contain_text("特种行业许可证")
+        page.screenshot(path=str(artifacts() / "listing-rejected.png"), full_page=True)
 
-            # The provider adds the licence and submits again: published.
-            row.locator("[data-action=edit]").click()
-            page.fill("input[name=lic_special_industry_licence]", LICENCE_NUMBER)
-            page.click("[data-action=submit]")
-            page.wait_for_url(f"{base}/p/gulangyu/listings/mine/")
-            expect(page.locator("[data-testid=listing-row]", has_text="鼓浪屿海景民宿")).to_have_attribute(
-                "data-status", "published")
-            listing = Listing.objects.get(title="鼓浪屿海景民宿")
-            assert (listing.price_fen, listing.deposit_fen, listing.attributes["sea_view"]) == (38_000, 50_000, True)
-            assert OutboxMessage.objects.filter(message_type="listing.published").count() == 1
+        # The provider adds the licence and submits again: published.
+        row.locator("[data-action=edit]").click()
+        page.fill("input[name=lic_special_industry_licence]", LICENCE_NUMBER)
+        page.click("[data-action=submit]")
+        page.wait_for_url(f"{base}/p/gulangyu/listings/mine/")
+        expect(page.locator("[data-testid=listing-row]", has_text="鼓浪屿海景民宿")).to_have_attribute(
+            "data-status", "published")
+        listing = Listing.objects.get(title="鼓浪屿海景民宿")
+        assert (listing.price_fen, listing.deposit_fen, listing.attributes["sea_view"]) == (38_000, 50_000, True)
+        assert OutboxMessage.objects.filter(message_type="listing.published").count() == 1
 
-            # A second listing leaves a WeChat id: it waits for a moderator.
-            page.goto(f"{base}/p/gulangyu/listings/new/?category=homestay")
-            _fill_homestay(page, title="龙头路亲子房", description="看房请加微信 xmhome2023", licence=LICENCE_NUMBER)
-            page.click("[data-action=submit]")
-            page.wait_for_url(f"{base}/p/gulangyu/listings/mine/")
-            expect(page.locator("[data-testid=listing-row]", has_text="龙头路亲子房")).to_have_attribute(
-                "data-status", "pending_review")
-            host.close()
+        # A second listing leaves a WeChat id: it waits for a moderator.
+        page.goto(f"{base}/p/gulangyu/listings/new/?category=homestay")
+        _fill_homestay(page, title="龙头路亲子房", description="看房请加微信 xmhome2023", licence=LICENCE_NUMBER)
+        page.click("[data-action=submit]")
+        page.wait_for_url(f"{base}/p/gulangyu/listings/mine/")
+        expect(page.locator("[data-testid=listing-row]", has_text="龙头路亲子房")).to_have_attribute(
+            "data-status", "pending_review")
+        page.context.close()
 
-            moderator = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-            moderator.set_default_timeout(TIMEOUT_MS)
-            page = moderator.new_page()
-            login(page, base, "moderator", "/p/gulangyu/operator/moderation/")
-            case = page.locator("[data-testid=case]", has_text="龙头路亲子房")
-            expect(case.locator("mark.finding")).to_have_text("加微信 xmhome2023")
-            page.screenshot(path=str(artifacts() / "moderation-queue.png"), full_page=True)
-            case.locator("[data-action=approve]").click()
-            expect(page.locator("[data-testid=case-decided]")).to_have_attribute("data-outcome", "approved")
-            assert Listing.objects.get(title="龙头路亲子房").status == ListingStatus.PUBLISHED
-            moderator.close()
-        finally:
-            browser.close()
+        page = person_page(browser)
+        login(page, base, "moderator", "/p/gulangyu/operator/moderation/")
+        case = page.locator("[data-testid=case]", has_text="龙头路亲子房")
+        expect(case.locator("mark.finding")).to_have_text("加微信 xmhome2023")
+        page.screenshot(path=str(artifacts() / "moderation-queue.png"), full_page=True)
+        case.locator("[data-action=approve]").click()
+        expect(page.locator("[data-testid=case-decided]")).to_have_attribute("data-outcome", "approved")
+        assert Listing.objects.get(title="龙头路亲子房").status == ListingStatus.PUBLISHED
+        page.context.close()

@@ -13,15 +13,14 @@ import pytest
 from sharecity.market.payments import selectors, services
 from sharecity.market.platforms.services import operator_add
 from tests import factories
-from tests.browser.support import CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS, artifacts, login
-from tests.conftest import CHROMIUM
+from tests.browser.support import PASSWORD, artifacts, chromium_browser, login, person_page
 from tests.market.engine_factories import category
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_provider_sees_payouts_and_operator_adds_a_commission_rule(live_server):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     platform = factories.make_platform(slug="gongxiang", name="鹭岛共享仪器")
     provider = factories.make_user("provider", password=PASSWORD)
@@ -36,54 +35,46 @@ def test_provider_sees_payouts_and_operator_adds_a_commission_rule(live_server):
                             amount_fen=30_000)
     base = live_server.url
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            # --- the provider, in Chinese -----------------------------------------------------------
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(TIMEOUT_MS)
-            page = context.new_page()
-            login(page, base, "provider", "/p/gongxiang/payouts/")
-            expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-            expect(page.locator("[data-testid=payable]")).to_have_text("¥270.00")
-            expect(page.locator("[data-testid=commission]")).to_have_text("¥30.00")
-            expect(page.locator("[data-testid=income-chart]")).to_be_visible()
-            expect(page.locator("[data-testid=income-chart]")).to_contain_text("¥300.00")
+    with chromium_browser() as browser:
+        # --- the provider, in Chinese -----------------------------------------------------------
+        page = person_page(browser)
+        login(page, base, "provider", "/p/gongxiang/payouts/")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+        expect(page.locator("[data-testid=payable]")).to_have_text("¥270.00")
+        expect(page.locator("[data-testid=commission]")).to_have_text("¥30.00")
+        expect(page.locator("[data-testid=income-chart]")).to_be_visible()
+        expect(page.locator("[data-testid=income-chart]")).to_contain_text("¥300.00")
 
-            services.payout_run(platform=platform)
-            page.reload()
-            expect(page.locator("[data-testid=payable]")).to_have_text("¥0.00")
-            expect(page.locator("[data-testid=payouts] tbody tr")).to_have_count(1)
-            expect(page.locator("[data-testid=payouts]")).to_contain_text("¥270.00")
-            page.screenshot(path=str(artifacts() / "payouts.png"), full_page=True)
-            context.close()
+        services.payout_run(platform=platform)
+        page.reload()
+        expect(page.locator("[data-testid=payable]")).to_have_text("¥0.00")
+        expect(page.locator("[data-testid=payouts] tbody tr")).to_have_count(1)
+        expect(page.locator("[data-testid=payouts]")).to_contain_text("¥270.00")
+        page.screenshot(path=str(artifacts() / "payouts.png"), full_page=True)
+        page.context.close()
 
-            # --- the operator adds a rule for homestays ---------------------------------------------
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(TIMEOUT_MS)
-            page = context.new_page()
-            login(page, base, "operator", "/p/gongxiang/operator/commission/")
-            form = page.locator("[data-testid=rule-form]")
-            form.locator("input[name=category_code]").fill("homestay")
-            form.locator("input[name=percent]").fill("5")
-            form.locator("input[name=minimum]").fill("10")
-            form.locator("input[name=cap]").fill("2")
-            form.locator("[data-action=save-rule]").click()
-            # The cap below the minimum is refused, on the cap field, and nothing typed is lost.
-            cap_field = page.locator(".field.has-error", has=page.locator("input[name=cap]"))
-            expect(cap_field.locator(".field-error")).to_be_visible()
-            expect(page.locator("input[name=category_code]")).to_have_value("homestay")
+        # --- the operator adds a rule for homestays ---------------------------------------------
+        page = person_page(browser)
+        login(page, base, "operator", "/p/gongxiang/operator/commission/")
+        form = page.locator("[data-testid=rule-form]")
+        form.locator("input[name=category_code]").fill("homestay")
+        form.locator("input[name=percent]").fill("5")
+        form.locator("input[name=minimum]").fill("10")
+        form.locator("input[name=cap]").fill("2")
+        form.locator("[data-action=save-rule]").click()
+        # The cap below the minimum is refused, on the cap field, and nothing typed is lost.
+        cap_field = page.locator(".field.has-error", has=page.locator("input[name=cap]"))
+        expect(cap_field.locator(".field-error")).to_be_visible()
+        expect(page.locator("input[name=category_code]")).to_have_value("homestay")
 
-            page.locator("input[name=cap]").fill("50")
-            page.locator("[data-action=save-rule]").click()
-            page.wait_for_url(f"{base}/p/gongxiang/operator/commission/")
-            row = page.locator("[data-testid=commission-rules] tr[data-rule=homestay]")
-            expect(row).to_contain_text("5%")
-            expect(row).to_contain_text("¥50.00")
-            page.screenshot(path=str(artifacts() / "commission.png"), full_page=True)
-            context.close()
-        finally:
-            browser.close()
+        page.locator("input[name=cap]").fill("50")
+        page.locator("[data-action=save-rule]").click()
+        page.wait_for_url(f"{base}/p/gongxiang/operator/commission/")
+        row = page.locator("[data-testid=commission-rules] tr[data-rule=homestay]")
+        expect(row).to_contain_text("5%")
+        expect(row).to_contain_text("¥50.00")
+        page.screenshot(path=str(artifacts() / "commission.png"), full_page=True)
+        page.context.close()
 
     assert selectors.commission_for(platform=platform, category_code="homestay", amount_fen=10_000) == 1_000
     assert selectors.commission_for(platform=platform, category_code="homestay", amount_fen=100_000) == 5_000
