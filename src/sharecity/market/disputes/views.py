@@ -15,7 +15,7 @@ from sharecity.market.disputes.forms import OpenForm, ResolveForm
 from sharecity.market.messaging.selectors import flagged_messages
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
-from sharecity.market.reviews.orderlink import order_get, party_role
+from sharecity.market.reviews.orderlink import order_for_party_or_404, party_role
 
 FIELD_ALIASES = {"amount_claimed_fen": "amount_claimed", "refund_fen": "refund"}
 
@@ -39,12 +39,7 @@ def _page(request, platform, order, form=None, *, status: int = 200):
 @require_http_methods(["GET", "POST"])
 def open_dispute(request, slug: str, order_id):
     platform = platform_or_404(slug)
-    try:
-        order = order_get(platform=platform, public_id=order_id)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    if party_role(order=order, user=request.user) is None:
-        raise Http404(_("No such order on this platform."))
+    order = order_for_party_or_404(request, platform, order_id)
     if request.method == "GET":
         return _page(request, platform, order)
     form = OpenForm(request.POST)
