@@ -7,20 +7,15 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from sharecity.market.messaging.services import message_send
 from sharecity.market.orders.models import Order
 from tests.market.orders.conftest import book, take
 
-pytestmark = pytest.mark.django_db
+# Pages asserted in their English source text (tests/market/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 def sections(html: str) -> dict[str, str]:

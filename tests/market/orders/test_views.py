@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from sharecity.market.orders.models import Order
 from sharecity.market.orders.services import order_place, order_transition
 from tests import factories
 from tests.market.orders.conftest import hour_slot
 
-pytestmark = pytest.mark.django_db
+# Pages asserted in their English source text (tests/market/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 
 @pytest.fixture
@@ -21,13 +21,6 @@ def client_of(client):
         return client
     return login
 
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Pages asserted in their English source text (users see Chinese first)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 def _fmt(moment) -> str:

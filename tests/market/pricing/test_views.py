@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.pricing.models import Promotion
@@ -14,14 +14,9 @@ from sharecity.market.pricing.services import price_transacted_record
 from tests import factories
 from tests.market.engine_factories import make_listing
 
-pytestmark = pytest.mark.django_db
+# Pages asserted in their English source text (tests/market/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 def _form(original: str, price: str) -> dict:
