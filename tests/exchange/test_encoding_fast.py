@@ -213,3 +213,37 @@ def test_decoding_with_the_float_guard_fails_as_json_loads_does():
             json.loads(bad)
         assert type(ours.value) is type(reference.value) and str(ours.value) == str(reference.value)
     assert json_loads_noting_floats(b'{"a": 1.5, "b": [2]}') == ({"a": 1.5, "b": [2]}, False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=float_free_values, ascii_only=st.booleans(), indent=st.sampled_from([None, 0, 2, "\t"]))
+def test_the_fast_decoder_gives_what_json_loads_gives_however_the_text_is_written(value, ascii_only, indent):
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    assert json_loads_noting_floats(text.encode("utf-8", "surrogatepass")) == (json.loads(text), True)
+
+
+@pytest.mark.parametrize("text", [
+    b'{"a": 1, "a": 2}',  # the last of a repeated key, as json.loads
+    b'{"\\u0061": 1, "a": 2}',
+    b"[123456789012345678901234567890, -0]",  # beyond 64 bits, and minus zero
+    b'["\\ud800", "\\ud834\\udd1e"]',  # a lone surrogate and a pair
+    b'["\\u00e9\\/\\b\\f\\n\\r\\t"]',
+    b' \t\r\n[1]\r\n',
+    b"[1e400, NaN, -Infinity]",  # floats by any name
+    b"[NaN]",
+    b'["\x7f"]',
+])
+def test_the_fast_decoder_agrees_with_json_loads_on_edge_cases(text):
+    value, float_free = json_loads_noting_floats(text)
+    reference = json.loads(text)
+    assert repr(value) == repr(reference)
+    assert float_free == (b"e400" not in text and b"NaN" not in text)
+
+
+@pytest.mark.parametrize("text", [b'["a\x01b"]', b"[1] x", b"[01]", b"[1,]", b'{"a" 1}', b"[-]", b'"\\x"'])
+def test_the_fast_decoder_refuses_what_json_loads_refuses_with_its_message(text):
+    with pytest.raises(ValueError) as ours:
+        json_loads_noting_floats(text)
+    with pytest.raises(ValueError) as reference:
+        json.loads(text)
+    assert str(ours.value) == str(reference.value)

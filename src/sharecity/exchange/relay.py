@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import BATCH_NAMESPACE, batch_seal
-from sharecity.exchange.envelope import GENESIS_HASH, Envelope, envelope_seal_with_bytes, json_loads_noting_floats
+from sharecity.exchange.envelope import GENESIS_HASH, Envelope, envelope_seal_hashed, json_loads_noting_floats
 from sharecity.exchange.keys import producer_signing_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
@@ -146,9 +146,9 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
         sequence, prev_hash = stream.last_sequence, stream.last_hash
         size = 0
         for message in messages:
-            envelope, raw = envelope_seal_with_bytes(
+            envelope, raw = envelope_seal_hashed(
+                envelope_fields(message, platform_id=platform_id, sequence=sequence + 1, prev_hash=prev_hash),
                 private_key=private_key, float_free=getattr(message, "float_free", False),
-                **envelope_fields(message, platform_id=platform_id, sequence=sequence + 1, prev_hash=prev_hash),
             )
             size += len(raw) + 1
             if encoded and size > BATCH_BYTES:
