@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import urllib.request
 import uuid
 
 import pytest
 
-from sharecity.exchange.client import ExchangeClient, ExchangeClientError, HubRefused, VerificationFailed
+from sharecity.exchange.client import BATCH_BYTES, ExchangeClient, ExchangeClientError, HubRefused, VerificationFailed
 from sharecity.exchange.envelope import keypair_generate
 from sharecity.exchange.schemas import payload_build
 from sharecity.hub.gateway.services import external_platform_onboard
@@ -179,6 +180,46 @@ class Tampering:
             status = response.status
 
         return Answer(json.dumps(body).encode())
+
+
+def test_a_message_too_large_to_carry_is_refused_before_anything_is_logged_or_sent(make_client, external):
+    client = make_client()
+    kind, payload = listing()
+    with pytest.raises(ExchangeClientError) as refused:
+        client.send([listing(), (kind, dict(payload, title="车" * 310_000))])
+    assert (refused.value.code, refused.value.field) == ("exchange.too_large", "payload")
+    assert "message 2" in str(refused.value)
+    # Neither message of the refused call was logged or sent: the chain continues from nothing.
+    assert client.last_sequence == 0 and accepted(external[0]) == []
+    assert client.send([listing()]).applied == 1
+    assert accepted(external[0]) == [1]
+
+
+def incident(description: str) -> tuple[str, dict]:
+    now = dt.datetime(2025, 3, 3, 19, 0, tzinfo=dt.UTC)
+    return "safety.incident", payload_build(
+        "safety.incident", incident_id=str(uuid.uuid4()), category="traffic", severity="general", district=DISTRICT,
+        occurred_at=now, reported_at=now, description=description)
+
+
+def test_pushes_stay_under_the_hubs_request_size_whatever_the_payloads(make_client, external):
+    pushed: list[int] = []
+
+    class Recording:
+        def __init__(self) -> None:
+            self.opener = urllib.request.build_opener()
+
+        def open(self, request, timeout=None):
+            if request.data:
+                pushed.append(len(request.data))
+            return self.opener.open(request, timeout=timeout)
+
+    # 250 reports of 12 KB: 3 MB, over Django's 2.5 MB request limit if sent as one batch of 1,000.
+    client = make_client(session=Recording(), batch_limit=1000)
+    result = client.send([incident("路口两车刮蹭，无人受伤。" * 333) for _ in range(250)])
+    assert result.applied == 250 and result.ok
+    assert len(pushed) >= 3 and max(pushed) <= BATCH_BYTES
+    assert accepted(external[0]) == list(range(1, 251))
 
 
 def test_a_forged_receipt_is_refused(make_client):

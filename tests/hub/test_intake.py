@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from sharecity.exchange.envelope import GENESIS_HASH, keypair_generate
+from sharecity.exchange.envelope import ENVELOPE_MAX_BYTES, GENESIS_HASH, keypair_generate
 from sharecity.exchange.models import LocalStreamEntry
 from sharecity.exchange.relay import relay_pump
 from sharecity.exchange.transports.local import LocalTransport
@@ -276,6 +276,17 @@ def test_broken_chain_is_quarantined(registered):
     stream = IntakeStream.objects.get(platform_id=registered.exchange_id)
     envelope = craft(platform_id=registered.exchange_id, sequence=stream.last_sequence + 1, prev_hash="f" * 64)
     assert_quarantined(envelope.to_bytes(), code="exchange.broken_chain", field="prev_hash", before=hub_snapshot())
+
+
+def test_an_envelope_too_large_for_any_transport_is_quarantined_and_the_next_one_applied(registered):
+    big = next_in_chain(registered.exchange_id, payload=listing_payload(title="车" * 310_000))
+    assert len(big.to_bytes()) > ENVELOPE_MAX_BYTES
+    assert_quarantined(big.to_bytes(), code="exchange.too_large", field="payload", before=hub_snapshot())
+    assert "send a large report in parts" in quarantined_last().reason
+    # The stream did not move: a message of an ordinary size takes the same sequence.
+    ordinary = next_in_chain(registered.exchange_id)
+    assert ordinary.sequence == big.sequence
+    assert intake_receive(ordinary.to_bytes()) is Outcome.APPLIED
 
 
 def test_rejected_message_can_be_corrected_and_sent_again(registered):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import transaction
 
 from sharecity.kernel import services
+from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.limits import OUTBOX_PAYLOAD_MAX_BYTES
 from sharecity.kernel.models import AuditEvent, OutboxMessage
 from sharecity.kernel.selectors import audit_list, outbox_pending, outbox_pending_count, outbox_pending_streams
 from sharecity.kernel.services import fact_record, outbox_enqueue, outbox_listener_add
@@ -91,3 +95,18 @@ def test_a_listener_is_registered_once(commit_listener):
     outbox_listener_add(wake)
     outbox_listener_add(wake)
     assert services._commit_listeners.count(wake) == 1
+
+
+@pytest.mark.django_db
+def test_a_payload_larger_than_the_exchange_carries_is_refused_naming_the_field_and_nothing_is_queued():
+    wrapper = len(json.dumps({"text": ""}, separators=(",", ":")))
+    with transaction.atomic():
+        at_limit = outbox_enqueue(platform_id="platform-a", message_type="listing.published",
+                                  payload={"text": "a" * (OUTBOX_PAYLOAD_MAX_BYTES - wrapper)})
+        with pytest.raises(InvalidInput) as refused, transaction.atomic():
+            # Three bytes of UTF-8 per character: counted as sent, not as characters.
+            outbox_enqueue(platform_id="platform-a", message_type="listing.published",
+                           payload={"text": "共" * (OUTBOX_PAYLOAD_MAX_BYTES // 3)})
+    assert (refused.value.field, refused.value.code) == ("payload", "outbox.payload_too_large")
+    assert f"{OUTBOX_PAYLOAD_MAX_BYTES:,}" in refused.value.message
+    assert [message.pk for message in outbox_pending()] == [at_limit.pk]

@@ -35,12 +35,14 @@ from typing import Any, Protocol
 
 from sharecity.exchange import merkle
 from sharecity.exchange.batches import batch_seal
-from sharecity.exchange.envelope import GENESIS_HASH, Envelope, envelope_parse, envelope_seal
+from sharecity.exchange.envelope import ENVELOPE_MAX_BYTES, GENESIS_HASH, Envelope, envelope_parse, envelope_seal
 from sharecity.exchange.receipts import receipt_verify
 from sharecity.exchange.schemas import CURRENT_VERSIONS
 
 USER_AGENT = "sharecity-exchange-client/1"
 BATCH_LIMIT = 200
+# A pushed batch stays under the hub's request size (Django's 2.5 MB by default) whatever its payloads.
+BATCH_BYTES = 1_000_000
 RESEND_ROUNDS = 3
 SETTLED = ("applied", "duplicate")
 
@@ -210,7 +212,7 @@ class ExchangeClient:
     def prepare(self, messages: Sequence[tuple[Any, ...]]) -> list[Envelope]:
         """Seal envelopes for ``(type, payload)`` or ``(type, payload, schema_version)``, continuing the
         chain, and log them; nothing is sent yet (``deliver`` or ``resend`` does)."""
-        sealed = []
+        sealed: list[Envelope] = []
         sequence, previous = self.last_sequence, self.last_hash
         for item in messages:
             message_type, payload = str(item[0]), dict(item[1])
@@ -221,6 +223,12 @@ class ExchangeClient:
                 type=message_type, schema_version=version, sequence=sequence, sent_at=_now(), payload=payload,
                 prev_hash=previous,
             )
+            size = len(envelope.to_bytes())
+            if size > ENVELOPE_MAX_BYTES:  # refused before anything is logged or sent: the chain is unchanged
+                raise ExchangeClientError(
+                    f"message {len(sealed) + 1} ({message_type}) would be {size:,} bytes; the hub takes at most "
+                    f"{ENVELOPE_MAX_BYTES:,} (send a large report in parts)",
+                    code="exchange.too_large", field="payload")
             sealed.append(envelope)
             previous = envelope.hash
         self._log_append({"kind": "envelope", "envelope": envelope.as_dict(), "logged_at": _now()}
@@ -274,8 +282,8 @@ class ExchangeClient:
 
     def deliver(self, envelopes: Sequence[Envelope], *, resend_missing: bool = True) -> SendResult:
         result = SendResult(message_ids=[envelope.message_id for envelope in envelopes])
-        for start in range(0, len(envelopes), self.batch_limit):
-            self._deliver_batch(list(envelopes[start:start + self.batch_limit]), result)
+        for batch in self._batches(envelopes):
+            self._deliver_batch(batch, result)
         rounds = 0
         while resend_missing and result.missing and rounds < RESEND_ROUNDS:
             pending = self._pending_missing
@@ -287,9 +295,24 @@ class ExchangeClient:
             self._pending_missing = []
             result.resent.append((first, last))
             missing_envelopes = [self.envelope(sequence=sequence) for sequence in range(first, last + 1)]
-            for start in range(0, len(missing_envelopes), self.batch_limit):
-                self._deliver_batch(missing_envelopes[start:start + self.batch_limit], result)
+            for batch in self._batches(missing_envelopes):
+                self._deliver_batch(batch, result)
         return result
+
+    def _batches(self, envelopes: Sequence[Envelope]) -> Iterable[list[Envelope]]:
+        """Consecutive runs of at most ``batch_limit`` envelopes and ``BATCH_BYTES`` bytes (one envelope
+        alone may be larger, up to ``ENVELOPE_MAX_BYTES``)."""
+        batch: list[Envelope] = []
+        size = 0
+        for envelope in envelopes:
+            length = len(envelope.to_bytes()) + 1
+            if batch and (len(batch) >= self.batch_limit or size + length > BATCH_BYTES):
+                yield batch
+                batch, size = [], 0
+            batch.append(envelope)
+            size += length
+        if batch:
+            yield batch
 
     def _deliver_batch(self, envelopes: list[Envelope], result: SendResult) -> None:
         batch = batch_seal(platform_id=self.platform_id, envelopes=envelopes, private_key=self._private_key)

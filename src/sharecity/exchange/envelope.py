@@ -22,8 +22,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from nacl.bindings import crypto_sign, crypto_sign_seed_keypair
 
 from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.limits import OUTBOX_PAYLOAD_MAX_BYTES
 
 GENESIS_HASH = "0" * 64
+# A payload at the limit the outbox keeps to, and the envelope's own fields (a few hundred bytes)
+# with room to spare. A larger envelope is refused whoever sent it: no transport could carry it on.
+ENVELOPE_MAX_BYTES = OUTBOX_PAYLOAD_MAX_BYTES + 4_096
 ENVELOPE_FIELDS = ("message_id", "platform_id", "type", "schema_version", "sequence", "sent_at", "payload", "prev_hash")
 
 
@@ -203,8 +207,8 @@ def envelope_seal_hashed(hashed: dict, *, private_key: bytes, float_free: bool =
     digest = raw_digest.hex()
     signature = _b64(ed25519_sign(private_key, raw_digest))
     kind = hashed["type"]
-    envelope = Envelope(hashed["message_id"], hashed["platform_id"], kind, hashed["schema_version"],
-                        hashed["sequence"], hashed["sent_at"], hashed["payload"], hashed["prev_hash"], digest, signature)
+    envelope = Envelope(hashed["message_id"], hashed["platform_id"], kind, hashed["schema_version"], hashed["sequence"],
+                        hashed["sent_at"], hashed["payload"], hashed["prev_hash"], digest, signature)
     return envelope, envelope_bytes_from_body(body, hash=digest, signature=signature, type=kind)
 
 

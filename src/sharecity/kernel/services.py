@@ -7,11 +7,15 @@ relay only after commit so a rolled-back change is never announced.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.db import transaction
 
+from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.limits import OUTBOX_PAYLOAD_MAX_BYTES
 from sharecity.kernel.models import AuditEvent, OutboxMessage, OutboxPending, User
 
 _commit_listeners: list[Callable[[], None]] = []
@@ -54,9 +58,23 @@ def _require_transaction(name: str) -> None:
         raise RuntimeError(f"{name} must run inside the transaction of the change it reports")
 
 
+def _json_size(payload: dict) -> int:
+    try:
+        return len(orjson.dumps(payload, default=str, option=orjson.OPT_NON_STR_KEYS))
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits
+        return len(json.dumps(payload, default=str, ensure_ascii=False, separators=(",", ":")).encode())
+
+
 def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema_version: int = 1,
                    direction: str = "up") -> OutboxMessage:
     _require_transaction("outbox_enqueue")
+    size = _json_size(payload)
+    if size > OUTBOX_PAYLOAD_MAX_BYTES:
+        raise InvalidInput(
+            f"the payload of {message_type} is {size:,} bytes of JSON; a fact carries at most "
+            f"{OUTBOX_PAYLOAD_MAX_BYTES:,} (send a large report in parts)",
+            field="payload", code="outbox.payload_too_large",
+        )
     message = OutboxMessage.objects.create(
         platform_id=platform_id, message_type=message_type, payload=payload, schema_version=schema_version,
         direction=direction,

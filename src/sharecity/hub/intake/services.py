@@ -24,7 +24,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import Batch, batch_parse, batch_verify, is_batch, raw_parse_noting_floats
-from sharecity.exchange.envelope import GENESIS_HASH, Envelope, canonical_json, envelope_parse, envelope_verify
+from sharecity.exchange.envelope import (
+    ENVELOPE_MAX_BYTES,
+    GENESIS_HASH,
+    Envelope,
+    canonical_json,
+    envelope_parse,
+    envelope_verify,
+)
 from sharecity.exchange.merkle import MerkleFrontier
 from sharecity.exchange.receipts import receipt_body
 from sharecity.exchange.schemas import DIRECTIONS, HUB_TO_PLATFORM, PlatformRegisteredV1, payload_validate
@@ -41,6 +48,7 @@ from sharecity.hub.intake.models import (
 from sharecity.hub.registry.keys import hub_sign
 from sharecity.hub.registry.selectors import registered_platform_get
 from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.limits import OUTBOX_PAYLOAD_MAX_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +231,11 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
                 problem = InvalidInput("prev_hash does not match the hash of the platform's previous message",
                                        field="prev_hash", code="exchange.broken_chain")
             tried.add(envelope.sequence)
+            if problem is None and len(raw) > ENVELOPE_MAX_BYTES:
+                problem = InvalidInput(
+                    f"the envelope is {len(raw):,} bytes; at most {ENVELOPE_MAX_BYTES:,} (a payload of at most "
+                    f"{OUTBOX_PAYLOAD_MAX_BYTES:,} bytes of JSON: send a large report in parts)",
+                    field="payload", code="exchange.too_large")
             if problem is None and DIRECTIONS.get(envelope.type) == HUB_TO_PLATFORM:
                 problem = InvalidInput(f"{envelope.type} is sent by the hub to platforms, never by a platform",
                                        field="type", code="exchange.wrong_direction")
