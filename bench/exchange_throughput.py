@@ -228,7 +228,7 @@ class Processes:
         if self.args.profile and name in self.args.profile.split(","):
             raw = self.args.profile_format == "raw"
             output = self.logs / f"{tag}.{'txt' if raw else 'svg'}"
-            command = ["py-spy", "record", "-r", "50", "-f", self.args.profile_format, "-o", str(output), "--",
+            command = ["py-spy", "record", "-r", "100", "-f", self.args.profile_format, "-o", str(output), "--",
                        *command]
         self.running.append(subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT))
         self.names.append(name)
@@ -329,12 +329,15 @@ def pending_count() -> int:
 
 def analyze_outbox() -> None:
     """What autovacuum does on a normal server (it is off on this one): keep the planner's view of
-    the outbox and its queue of waiting rows current as the backlog drains."""
+    the outbox current as the backlog drains, and vacuum its queue of waiting rows, from which the
+    relays delete every row they send (autovacuum would: its default threshold is a fifth of the
+    table dead). Unvacuumed, each relay query steps over the dead entries of the queue's index and
+    checks the heap for the live ones."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE kernel_outboxmessage")
-        cursor.execute("ANALYZE kernel_outboxpending")
+        cursor.execute("VACUUM (ANALYZE) kernel_outboxpending")
 
 
 def wait_applied(target: int, *, what: str, every: float = 5.0, stall: float = 180.0, on_flowing=None,
