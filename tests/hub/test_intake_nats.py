@@ -181,3 +181,41 @@ def test_stream_names_are_safe_and_distinct(nats_transport):
     odd = {nats_transport.up_stream(p) for p in ("a.b", "a b", "a*b", "a>b")}
     assert len(odd) == 4
     assert all(set(name) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") for name in odd)
+
+
+def test_a_consumer_left_by_an_earlier_version_is_brought_to_the_short_ack_wait_where_it_stood(nats_transport):
+    from nats.js.api import AckPolicy, ConsumerConfig
+
+    from sharecity.exchange.transports.nats import ACK_WAIT
+
+    first = make_platform()
+    assert relay_pump(transport=nats_transport).sent == 1
+    assert drain(nats_transport, settled=1).applied == 1
+    stream = nats_transport.up_stream(first.exchange_id)
+
+    async def consumer():
+        return await nats_transport._js.consumer_info(stream, nats_transport.durable)
+
+    async def as_an_earlier_version_left_it():
+        # What an intake of an earlier version made: a 60 s ack wait, and no subscription held now.
+        subscription = nats_transport._up_subscriptions.pop(stream)
+        await subscription.unsubscribe()
+        info = await consumer()
+        await nats_transport._js.add_consumer(stream, config=ConsumerConfig(
+            durable_name=nats_transport.durable, ack_policy=AckPolicy.EXPLICIT, ack_wait=60.0,
+            max_ack_pending=1000, filter_subject=info.config.filter_subject))
+
+    nats_transport._run(as_an_earlier_version_left_it())
+    before = nats_transport._run(consumer())
+    assert before.config.ack_wait == 60.0
+
+    # A message more for the platform: the intake finds the consumer again, and settles it first.
+    make_provider(platform=first)
+    assert relay_pump(transport=nats_transport).sent == 1
+    assert drain(nats_transport, settled=1).applied == 1
+    after = nats_transport._run(consumer())
+    assert after.config.ack_wait == ACK_WAIT == 15.0
+    assert after.config.max_ack_pending == 20000
+    # The same consumer, where it stood: only the new message was delivered, nothing again.
+    assert after.delivered.stream_seq == before.delivered.stream_seq + 1
+    assert IntakeStream.objects.get(platform_id=first.exchange_id).last_sequence == 2

@@ -21,7 +21,9 @@ robin; a consumer's position survives a restart of the intake or of the server.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import logging
 import os
 import re
 import threading
@@ -38,6 +40,8 @@ from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
 from sharecity.exchange.transports import Delivery
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -194,9 +198,10 @@ class NatsTransport:
                     subjects = (await self._js.stream_info(name)).config.subjects or []
                 except NotFoundError:
                     continue
+                config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT, max_ack_pending=20000)
+                await self._consumer_settle(name, config)
                 self._up_subscriptions[name] = await self._js.pull_subscribe(
-                    subjects[0], durable=self.durable, stream=name,
-                    config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT, max_ack_pending=20000),
+                    subjects[0], durable=self.durable, stream=name, config=config,
                 )
         for gone in set(self._up_subscriptions) - set(names):
             subscription = self._up_subscriptions.pop(gone)
@@ -205,6 +210,24 @@ class NatsTransport:
             except Exception:  # noqa: S110 - the stream is gone; its subscription with it
                 pass
         self._discovered_at = time.monotonic()
+
+    async def _consumer_settle(self, stream: str, config: ConsumerConfig) -> None:
+        """Bring an existing durable consumer to this version's settings. ``pull_subscribe`` binds
+        to one as it is, so a consumer made by an earlier version (ack wait 60 s) would keep
+        holding back what a killed intake had fetched for a minute."""
+        try:
+            info = await self._js.consumer_info(stream, self.durable)
+        except NotFoundError:
+            return  # pull_subscribe creates it with these settings
+        current = info.config
+        if (current.ack_wait, current.max_ack_pending) == (config.ack_wait, config.max_ack_pending):
+            return
+        updated = dataclasses.replace(current, ack_wait=config.ack_wait, max_ack_pending=config.max_ack_pending)
+        # Creating a durable consumer again with changed, editable settings updates it in place:
+        # its position and what it has delivered and not had acknowledged stay.
+        await self._js.add_consumer(stream, config=updated)
+        logger.info("consumer %s on %s: ack wait %ss -> %ss", self.durable, stream, current.ack_wait,
+                    config.ack_wait)
 
     @staticmethod
     async def _take(subscription: Any, batch: int, timeout: float) -> list[Msg]:
