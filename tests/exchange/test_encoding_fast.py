@@ -18,7 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sharecity.exchange import merkle
-from sharecity.exchange.batches import batch_parse, batch_seal, batch_verify, raw_parse_noting_floats
+from sharecity.exchange.batches import (
+    batch_decode,
+    batch_parse,
+    batch_seal,
+    batch_verify,
+    is_batch,
+    raw_parse_noting_floats,
+)
 from sharecity.exchange.envelope import (
     ENVELOPE_FIELDS,
     GENESIS_HASH,
@@ -247,3 +254,73 @@ def test_the_fast_decoder_refuses_what_json_loads_refuses_with_its_message(text)
     with pytest.raises(ValueError) as reference:
         json.loads(text)
     assert str(ours.value) == str(reference.value)
+
+
+def plain_decode(raw):
+    """What intake did before ``batch_decode``: decode, then check the batch's shape in Python."""
+    data, float_free = raw_parse_noting_floats(raw)
+    return (batch_parse(data, float_free=float_free), None, float_free) if is_batch(data) else (None, data, float_free)
+
+
+def same_outcome(raw) -> None:
+    def run(decode):
+        try:
+            batch, data, float_free = decode(raw)
+        except InvalidInput as error:
+            return ("refused", error.code, error.field, error.message)
+        except ValueError as error:
+            return ("not json", str(error))
+        return ("batch", batch, batch.float_free if batch else None, data, float_free)
+
+    assert run(batch_decode) == run(plain_decode)
+
+
+@settings(max_examples=100, deadline=None)
+@given(payloads=st.lists(st.dictionaries(awkward_text, float_free_values, max_size=5), min_size=1, max_size=4))
+def test_the_one_pass_batch_decoder_gives_the_batch_the_plain_way_gives(payloads):
+    sealed = []
+    for n, payload in enumerate(payloads, 1):
+        try:
+            sealed.append(envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}",
+                                                                        payload=payload)))
+        except UnicodeEncodeError:
+            return
+    raw = batch_seal(platform_id="p-1", envelopes=sealed, private_key=PRIVATE).to_bytes()
+    batch, _, _ = batch_decode(raw)
+    assert batch is not None and batch.float_free
+    same_outcome(raw)
+
+
+def test_the_one_pass_batch_decoder_refuses_as_the_plain_way_does():
+    sealed = [envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}")) for n in (1, 2)]
+    good = json.loads(batch_seal(platform_id="p-1", envelopes=sealed, private_key=PRIVATE).to_bytes())
+
+    def variant(change) -> bytes:
+        data = json.loads(json.dumps(good))
+        change(data)
+        return json.dumps(data).encode()
+
+    first = lambda data: data["envelopes"][0]  # noqa: E731
+    for change in (
+        lambda data: first(data).update(sequence="1"),
+        lambda data: first(data).update(sequence=True),
+        lambda data: first(data).update(sequence=1.0),
+        lambda data: first(data).update(sequence=2**70),
+        lambda data: first(data).pop("prev_hash"),
+        lambda data: first(data).update(extra="ignored as before"),
+        lambda data: first(data).update(payload=["not", "an", "object"]),
+        lambda data: first(data)["payload"].update(amount_fen=16.5),
+        lambda data: data.update(envelopes=[]),
+        lambda data: data.update(envelopes={"0": first(data)}),
+        lambda data: data.update(last_sequence=False),
+        lambda data: data.pop("merkle_root"),
+        lambda data: data.pop("envelopes"),
+        lambda data: data["envelopes"].append("not an envelope"),
+    ):
+        same_outcome(variant(change))
+    for raw in (b"[1, 2]", b"not json", b'{"envelopes": [', "\ufeff{}".encode(), b"\xff\xfe\xfd"):
+        same_outcome(raw)
+    # A repeated key: the last one counts, both ways.
+    repeated = json.dumps(good).replace('"sequence": 1,', '"sequence": 7, "sequence": 1,', 1)
+    assert repeated.count('"sequence": 7') == 1
+    same_outcome(repeated.replace('"platform_id": "p-1"', '"platform_id": "p-0", "platform_id": "p-1"', 1).encode())

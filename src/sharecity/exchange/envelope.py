@@ -56,21 +56,22 @@ def canonical_json_float_free(data: Any) -> bytes:
         return canonical_json(data)
 
 
-class _FloatSeen(Exception):
+class _FloatSeen(ValueError):
     pass
 
 
-def _no_float(text: str) -> float:
+def refuse_float(text: str) -> float:
+    """A decoder's float hook that refuses every float (the protocol has none)."""
     raise _FloatSeen(text)
 
 
 # One decoder, made once: ``json.loads`` with a keyword builds a new one per call.
-_FLOAT_GUARDED = json.JSONDecoder(parse_float=_no_float, parse_constant=_no_float)  # NaN, Infinity are floats
+_FLOAT_GUARDED = json.JSONDecoder(parse_float=refuse_float, parse_constant=refuse_float)  # NaN, Infinity are floats
 # msgspec decodes about 2.5 times faster than ``json`` (intake decodes every batch, the relay every
 # payload). It refuses what ``json`` refuses, and where it accepts, it gives what ``json`` gives
 # (tested); whatever it refuses (a float, UTF-16, a lone surrogate, bad JSON) goes the ``json`` way,
 # which keeps its own results and error messages.
-_FAST_FLOAT_GUARDED = msgspec.json.Decoder(float_hook=_no_float)
+_FAST_FLOAT_GUARDED = msgspec.json.Decoder(float_hook=refuse_float)
 
 
 def json_loads_noting_floats(text: bytes | str) -> tuple[Any, bool]:

@@ -23,7 +23,7 @@ from enum import StrEnum
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sharecity.exchange.batches import Batch, batch_parse, batch_verify, is_batch, raw_parse_noting_floats
+from sharecity.exchange.batches import Batch, batch_decode, batch_verify
 from sharecity.exchange.envelope import (
     ENVELOPE_MAX_BYTES,
     GENESIS_HASH,
@@ -149,9 +149,8 @@ def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
     registered yet gives None instead (its registration may be in a delivery not applied yet)."""
     batch = envelope = None
     try:
-        data, float_free = raw_parse_noting_floats(raw)
-        if is_batch(data):
-            batch = batch_parse(data, float_free=float_free)
+        batch, data, _ = batch_decode(raw)
+        if batch is not None:
             encoded = batch_verify(batch, public_key=_signing_key(batch.envelopes[0]))
             items = list(zip(batch.envelopes, encoded, strict=True))
         else:
