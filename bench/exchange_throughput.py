@@ -177,7 +177,9 @@ def outbox_fill(platform_ids: list[str], total: int, maker: FactMaker, *, create
     """COPY ``total`` facts into the outbox, platforms interleaved, committed at ``created_at`` (now)."""
     from django.db import connection
 
-    columns = "message_id, platform_id, direction, message_type, schema_version, payload, created_at"
+    from sharecity.kernel.services import payload_canonical_text
+
+    columns = "message_id, platform_id, direction, message_type, schema_version, payload, payload_text, created_at"
     chunk = 50_000
     written = 0
     with connection.cursor() as cursor:
@@ -190,7 +192,9 @@ def outbox_fill(platform_ids: list[str], total: int, maker: FactMaker, *, create
                 platform_id = platform_ids[(written + i) % len(platform_ids)]
                 kind, payload = maker.next(platform_id)
                 text = json.dumps(payload, ensure_ascii=False).replace("\\", "\\\\")
-                buffer.write(f"{uuid.uuid4()}\t{platform_id}\tup\t{kind}\t1\t{text}\t{stamp}\n")
+                # As ``outbox_enqueue`` writes it (nothing in these payloads needs escaping for COPY).
+                canonical = payload_canonical_text(payload).replace("\\", "\\\\")
+                buffer.write(f"{uuid.uuid4()}\t{platform_id}\tup\t{kind}\t1\t{text}\t{canonical}\t{stamp}\n")
             with raw.cursor() as pg:
                 pg.execute("SELECT coalesce(max(id), 0) FROM kernel_outboxmessage")
                 before = pg.fetchone()[0]

@@ -22,6 +22,7 @@ from sharecity.exchange.batches import (
     batch_decode,
     batch_parse,
     batch_seal,
+    batch_seal_encoded,
     batch_verify,
     is_batch,
     raw_parse_noting_floats,
@@ -34,11 +35,13 @@ from sharecity.exchange.envelope import (
     envelope_checked_bytes,
     envelope_parse,
     envelope_seal,
+    envelope_seal_text,
     envelope_seal_with_bytes,
     json_loads_noting_floats,
     keypair_generate,
 )
 from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.services import payload_canonical_text
 
 PRIVATE, PUBLIC = keypair_generate()
 
@@ -324,3 +327,62 @@ def test_the_one_pass_batch_decoder_refuses_as_the_plain_way_does():
     repeated = json.dumps(good).replace('"sequence": 1,', '"sequence": 7, "sequence": 1,', 1)
     assert repeated.count('"sequence": 7') == 1
     same_outcome(repeated.replace('"platform_id": "p-1"', '"platform_id": "p-0", "platform_id": "p-1"', 1).encode())
+
+
+@settings(max_examples=150, deadline=None)
+@given(payload=st.dictionaries(awkward_text, float_free_values, max_size=6), kind=awkward_text,
+       platform=awkward_text, sent_at=awkward_text)
+def test_a_payload_kept_as_canonical_text_is_sealed_to_the_same_bytes(payload, kind, platform, sent_at):
+    text = payload_canonical_text(payload)
+    try:
+        reference = canonical_json(payload).decode()
+    except UnicodeEncodeError:  # a lone surrogate: no canonical text is kept, the relay encodes it
+        assert text == ""
+        return
+    # Integers beyond 64 bits are kept as JSON but not as canonical text (orjson refuses them).
+    assert text == ("" if _beyond_64_bits(payload) else reference)
+    if not text:
+        return
+    try:
+        expected, expected_bytes = envelope_seal_with_bytes(private_key=PRIVATE, **fields(
+            type=kind, platform_id=platform, sent_at=sent_at, payload=payload))
+    except UnicodeEncodeError:
+        return
+    digest, raw = envelope_seal_text(private_key=PRIVATE, message_id=fields()["message_id"], platform_id=platform,
+                                     kind=kind, schema_version=1, sequence=7, sent_at=sent_at, payload_text=text,
+                                     prev_hash=GENESIS_HASH)
+    assert (digest, raw) == (expected.hash, expected_bytes)
+    assert raw == expected.to_bytes()
+
+
+def _beyond_64_bits(value) -> bool:
+    if isinstance(value, dict):
+        return any(_beyond_64_bits(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_beyond_64_bits(item) for item in value)
+    return type(value) is int and not -(2**63) <= value < 2**64
+
+
+def test_no_canonical_text_is_kept_for_what_the_protocol_does_not_hold():
+    import datetime as dt
+
+    for payload in ({"a": 0.5}, {"a": [1, 2.0]}, {"a": 2**64}, {"a": -(2**63) - 1}, {1: "int key"},
+                    {"a": dt.date(2026, 12, 6)}, {"a": ("tuple",)}, {"a": "\ud800"}):
+        assert payload_canonical_text(payload) == "", payload
+    assert payload_canonical_text({"b": [True, None, -(2**63), 2**64 - 1], "a": {"é": "厦门"}}) == (
+        '{"a":{"é":"厦门"},"b":[true,null,-9223372036854775808,18446744073709551615]}')
+
+
+def test_a_batch_sealed_from_hashes_and_bytes_is_the_batch_sealed_from_envelopes():
+    sealed = [envelope_seal_with_bytes(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}"))
+              for n in range(4, 9)]
+    envelopes = [envelope for envelope, _ in sealed]
+    encoded = [raw for _, raw in sealed]
+    reference = batch_seal(platform_id="p-1", envelopes=envelopes, private_key=PRIVATE)
+    batch = batch_seal_encoded(platform_id="p-1", first_sequence=4, hashes=[e.hash for e in envelopes],
+                               encoded=encoded, private_key=PRIVATE)
+    assert batch.data == reference.to_bytes() == reference.to_bytes(encoded)
+    assert (batch.batch_id, batch.first_sequence, batch.last_sequence, batch.merkle_root, batch.signature) == (
+        reference.batch_id, 4, 8, reference.merkle_root, reference.signature)
+    with pytest.raises(ValueError):
+        batch_seal_encoded(platform_id="p-1", first_sequence=1, hashes=[], encoded=[], private_key=PRIVATE)

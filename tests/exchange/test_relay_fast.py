@@ -34,6 +34,8 @@ def test_relayed_envelopes_are_the_model_definition_byte_for_byte():
             message = outbox_enqueue(platform_id="p-fast", message_type="listing.removed",
                                      payload={"listing_id": f"L-{n}", "reason": "厦门 \"引号\" \\ \u2028", "n": n})
             OutboxMessage.objects.filter(pk=message.pk).update(created_at=moment)
+    # Each row keeps its payload's canonical text, which the relay puts into the envelope as it is.
+    assert all(message.payload_text for message in OutboxMessage.objects.filter(platform_id="p-fast"))
     transport = LocalTransport()
     assert relay_pump(transport=transport).sent == len(MOMENTS)
 
@@ -63,6 +65,8 @@ def test_a_payload_with_a_float_or_a_huge_integer_is_relayed_as_the_reference_en
     with transaction.atomic():
         for payload in payloads:
             outbox_enqueue(platform_id="p-float", message_type="listing.removed", payload=payload)
+    # No canonical text kept for these: the relay encodes the payload itself.
+    assert [message.payload_text for message in OutboxMessage.objects.filter(platform_id="p-float")] == ["", ""]
     transport = LocalTransport()
     assert relay_pump(transport=transport).sent == 2
     [entry] = LocalStreamEntry.objects.filter(platform_id="p-float")

@@ -46,7 +46,7 @@ class Batch:
     @property
     def batch_id(self) -> str:
         """Deterministic, so a batch resent after a crash deduplicates on the transport."""
-        return str(uuid.uuid5(BATCH_NAMESPACE, f"{self.platform_id}:{self.first_sequence}:{self.last_sequence}"))
+        return batch_id_of(self.platform_id, self.first_sequence, self.last_sequence)
 
     def as_dict(self) -> dict:
         return {
@@ -65,15 +65,55 @@ class Batch:
             return canonical_json(self.as_dict())
         if len(envelope_bytes) != len(self.envelopes):
             raise ValueError("one encoded envelope per envelope")
-        # Sorted, "envelopes" is the batch's first key: the rest follows the list.
-        rest = canonical_json({
-            "platform_id": self.platform_id,
-            "first_sequence": self.first_sequence,
-            "last_sequence": self.last_sequence,
-            "merkle_root": self.merkle_root,
-            "signature": self.signature,
-        })
-        return b'{"envelopes":[' + b",".join(envelope_bytes) + b"]," + rest[1:]
+        return _batch_bytes(self.platform_id, self.first_sequence, self.last_sequence, self.merkle_root,
+                            self.signature, envelope_bytes)
+
+
+def batch_id_of(platform_id: str, first_sequence: int, last_sequence: int) -> str:
+    return str(uuid.uuid5(BATCH_NAMESPACE, f"{platform_id}:{first_sequence}:{last_sequence}"))
+
+
+def _batch_bytes(platform_id: str, first_sequence: int, last_sequence: int, merkle_root: str, signature: str,
+                 envelope_bytes: list[bytes]) -> bytes:
+    # Sorted, "envelopes" is the batch's first key: the rest follows the list.
+    rest = canonical_json({
+        "platform_id": platform_id,
+        "first_sequence": first_sequence,
+        "last_sequence": last_sequence,
+        "merkle_root": merkle_root,
+        "signature": signature,
+    })
+    return b'{"envelopes":[' + b",".join(envelope_bytes) + b"]," + rest[1:]
+
+
+@dataclass(frozen=True)
+class SealedBatch:
+    """A batch as its sender hands it over: made from its envelopes' hashes and canonical bytes
+    (``batch_seal_encoded``), without envelope objects."""
+
+    platform_id: str
+    first_sequence: int
+    last_sequence: int
+    merkle_root: str
+    signature: str
+    data: bytes
+
+    @property
+    def batch_id(self) -> str:
+        return batch_id_of(self.platform_id, self.first_sequence, self.last_sequence)
+
+
+def batch_seal_encoded(*, platform_id: str, first_sequence: int, hashes: list[str], encoded: list[bytes],
+                       private_key: bytes) -> SealedBatch:
+    """``batch_seal(...).to_bytes(encoded)`` from the envelopes' hashes and canonical bytes, which
+    run from ``first_sequence`` without a hole (the relay's form; byte-identical, tested)."""
+    if not hashes or len(hashes) != len(encoded):
+        raise ValueError("a batch holds at least one envelope, with one hash and one encoding each")
+    root = merkle.root([bytes.fromhex(digest) for digest in hashes])
+    signature = base64.urlsafe_b64encode(ed25519_sign(private_key, root)).decode()
+    last_sequence = first_sequence + len(hashes) - 1
+    return SealedBatch(platform_id, first_sequence, last_sequence, root.hex(), signature,
+                       _batch_bytes(platform_id, first_sequence, last_sequence, root.hex(), signature, encoded))
 
 
 def batch_root(envelopes: tuple[Envelope, ...] | list[Envelope]) -> str:

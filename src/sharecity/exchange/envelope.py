@@ -13,6 +13,7 @@ import hashlib
 import json
 import operator
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_string  # a string as canonical JSON writes it
 from typing import Any
 
 import msgspec
@@ -211,6 +212,28 @@ def envelope_seal_hashed(hashed: dict, *, private_key: bytes, float_free: bool =
     envelope = Envelope(hashed["message_id"], hashed["platform_id"], kind, hashed["schema_version"], hashed["sequence"],
                         hashed["sent_at"], hashed["payload"], hashed["prev_hash"], digest, signature)
     return envelope, envelope_bytes_from_body(body, hash=digest, signature=signature, type=kind)
+
+
+def envelope_seal_text(*, private_key: bytes, message_id: str, platform_id: str, kind: str, schema_version: int,
+                       sequence: int, sent_at: str, payload_text: str, prev_hash: str) -> tuple[str, bytes]:
+    """``envelope_seal_with_bytes`` for a payload given as its canonical JSON text (the outbox keeps
+    it: ``kernel.services.payload_canonical_text``): the envelope's hash and canonical bytes, made
+    without decoding or encoding the payload. ``kind`` is the envelope's ``type``.
+
+    The canonical envelope's keys, sorted: ``hash``, ``message_id``, ``payload``, ``platform_id``,
+    ``prev_hash``, ``schema_version``, ``sent_at``, ``sequence``, ``signature``, ``type``; the body
+    that is hashed is the same without ``hash`` and ``signature``. Byte-identical to
+    ``envelope_seal_with_bytes`` with the decoded payload (property-tested)."""
+    if type(schema_version) is not int or type(sequence) is not int:
+        raise TypeError("schema_version and sequence are integers")
+    inner = (f'"message_id":{_json_string(message_id)},"payload":{payload_text},'
+             f'"platform_id":{_json_string(platform_id)},"prev_hash":{_json_string(prev_hash)},'
+             f'"schema_version":{schema_version},"sent_at":{_json_string(sent_at)},"sequence":{sequence}')
+    type_json = _json_string(kind)
+    raw_digest = hashlib.sha256(f'{{{inner},"type":{type_json}}}'.encode()).digest()
+    digest = raw_digest.hex()
+    signature = _b64(ed25519_sign(private_key, raw_digest))  # urlsafe base64: nothing to escape
+    return digest, f'{{"hash":"{digest}",{inner},"signature":"{signature}","type":{type_json}}}'.encode()
 
 
 def envelope_checked_bytes(envelope: Envelope, *, float_free: bool = False) -> bytes | None:

@@ -18,8 +18,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from sharecity.exchange.batches import BATCH_NAMESPACE, batch_seal
-from sharecity.exchange.envelope import GENESIS_HASH, Envelope, envelope_seal_hashed, json_loads_noting_floats
+from sharecity.exchange.batches import BATCH_NAMESPACE, SealedBatch, batch_seal_encoded
+from sharecity.exchange.envelope import (
+    GENESIS_HASH,
+    envelope_seal_hashed,
+    envelope_seal_text,
+    json_loads_noting_floats,
+)
 from sharecity.exchange.keys import producer_signing_key
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
@@ -52,20 +57,43 @@ def _backoff(failures: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** max(failures - 1, 0)))
 
 
+def _sent_at(message) -> str:
+    if isinstance(message, PendingMessage):
+        return message.sent_at
+    return message.created_at.astimezone(dt.UTC).isoformat()
+
+
 def envelope_fields(message, *, platform_id: str, sequence: int, prev_hash: str) -> dict:
     """The envelope of an outbox row at a stream position: a pure function of both, so a
     message sent again (after a crash, or on request) is byte-identical."""
-    sent_at = message.sent_at if isinstance(message, PendingMessage) else None
     return {
         "message_id": str(message.message_id),
         "platform_id": platform_id,
         "type": message.message_type,
         "schema_version": message.schema_version,
         "sequence": sequence,
-        "sent_at": sent_at or message.created_at.astimezone(dt.UTC).isoformat(),
+        "sent_at": _sent_at(message),
         "payload": message.payload,
         "prev_hash": prev_hash,
     }
+
+
+def envelope_sealed(message, *, platform_id: str, sequence: int, prev_hash: str, private_key: bytes
+                    ) -> tuple[str, bytes]:
+    """The hash and canonical bytes of ``envelope_fields`` sealed: from the payload's canonical text
+    where the outbox has it (spliced in, not decoded and encoded again), else from the payload."""
+    text = message.payload_text
+    if text:
+        return envelope_seal_text(
+            private_key=private_key, message_id=str(message.message_id), platform_id=platform_id,
+            kind=message.message_type, schema_version=message.schema_version, sequence=sequence,
+            sent_at=_sent_at(message), payload_text=text, prev_hash=prev_hash,
+        )
+    envelope, raw = envelope_seal_hashed(
+        envelope_fields(message, platform_id=platform_id, sequence=sequence, prev_hash=prev_hash),
+        private_key=private_key, float_free=getattr(message, "float_free", False),
+    )
+    return envelope.hash, raw
 
 
 @dataclass(slots=True)
@@ -76,7 +104,9 @@ class PendingMessage:
     message_id: str
     message_type: str
     schema_version: int
-    payload: dict
+    # The payload's canonical JSON text as the outbox keeps it, or "" and the decoded ``payload``.
+    payload_text: str
+    payload: dict | None
     # ``created_at`` in UTC as ``datetime.isoformat`` writes it (the envelope's ``sent_at``).
     sent_at: str
     # Read without a float (``canonical_json_float_free`` may encode it).
@@ -103,8 +133,10 @@ def _pending(*, platform_id: str, limit: int, direction: str) -> list:
     if connection.vendor != "postgresql":
         return outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True, direction=direction)
     with connection.cursor() as cursor:
+        # The payload's text from jsonb only where the outbox has no canonical text of it.
         cursor.execute(
-            "SELECT id, message_id::text, message_type, schema_version, payload::text, "  # noqa: S608
+            "SELECT id, message_id::text, message_type, schema_version, payload_text, "  # noqa: S608
+            "CASE WHEN payload_text = '' THEN payload::text END, "
             "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
             f"FROM {OutboxMessage._meta.db_table} WHERE id IN (SELECT message_id FROM {OutboxPending._meta.db_table} "
             "WHERE platform_id = %s AND direction = %s ORDER BY message_id LIMIT %s) ORDER BY id",
@@ -112,10 +144,14 @@ def _pending(*, platform_id: str, limit: int, direction: str) -> list:
         )
         rows = cursor.fetchall()
     pending = []
-    for pk, message_id, message_type, schema_version, text, created_at in rows:
-        payload, float_free = json_loads_noting_floats(text)
-        pending.append(PendingMessage(pk, message_id, message_type, schema_version, payload,
-                                      _isoformat_utc(created_at), float_free))
+    for pk, message_id, message_type, schema_version, canonical, text, created_at in rows:
+        if canonical:
+            pending.append(PendingMessage(pk, message_id, message_type, schema_version, canonical, None,
+                                          _isoformat_utc(created_at)))
+        else:
+            payload, float_free = json_loads_noting_floats(text)
+            pending.append(PendingMessage(pk, message_id, message_type, schema_version, "", payload,
+                                          _isoformat_utc(created_at), float_free))
     return pending
 
 
@@ -141,29 +177,28 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
         messages = _pending(platform_id=platform_id, limit=limit, direction=direction)
         if not messages:
             return
-        envelopes: list[Envelope] = []
+        hashes: list[str] = []
         encoded: list[bytes] = []
         sequence, prev_hash = stream.last_sequence, stream.last_hash
         size = 0
         for message in messages:
-            envelope, raw = envelope_seal_hashed(
-                envelope_fields(message, platform_id=platform_id, sequence=sequence + 1, prev_hash=prev_hash),
-                private_key=private_key, float_free=getattr(message, "float_free", False),
-            )
+            digest, raw = envelope_sealed(message, platform_id=platform_id, sequence=sequence + 1,
+                                          prev_hash=prev_hash, private_key=private_key)
             size += len(raw) + 1
             if encoded and size > BATCH_BYTES:
                 break  # the rest waits for the next batch, under the next sequences
             sequence += 1
             message.sequence = sequence
-            prev_hash = envelope.hash
-            envelopes.append(envelope)
+            prev_hash = digest
+            hashes.append(digest)
             encoded.append(raw)
-        messages = messages[:len(envelopes)]
-        batch = batch_seal(platform_id=platform_id, envelopes=envelopes, private_key=private_key)
+        messages = messages[:len(hashes)]
+        batch = batch_seal_encoded(platform_id=platform_id, first_sequence=messages[0].sequence, hashes=hashes,
+                                   encoded=encoded, private_key=private_key)
         transport_message_id = _transport_id(batch, direction)
         try:
             transport.publish(platform_id=platform_id, message_id=transport_message_id,
-                              sequence=batch.first_sequence, data=batch.to_bytes(encoded), direction=direction)
+                              sequence=batch.first_sequence, data=batch.data, direction=direction)
         except Exception as error:
             logger.warning("relay to %s failed for %s #%s-%s: %s", transport.name, platform_id,
                            batch.first_sequence, batch.last_sequence, error)
@@ -186,7 +221,7 @@ def _relay_platform(*, platform_id: str, transport: Transport, limit: int, repor
         report.batches += 1
 
 
-def _transport_id(batch, direction: str) -> str:
+def _transport_id(batch: SealedBatch, direction: str) -> str:
     """The deduplication id on the transport; the two directions count sequences apart."""
     if direction == "up":
         return batch.batch_id

@@ -57,6 +57,11 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     relayed_at = models.DateTimeField(null=True, blank=True)
     sequence = models.BigIntegerField(null=True, blank=True)
+    # The payload as the exchange's canonical JSON text (``payload_canonical_text``), so the relay
+    # puts it into the envelope as it is instead of decoding and encoding it again; empty when the
+    # payload holds something else than the protocol's strings, integers, booleans, null, lists and
+    # objects (the relay then encodes ``payload``). Never edited: the payload of a fact is final.
+    payload_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["id"]

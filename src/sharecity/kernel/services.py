@@ -65,6 +65,34 @@ def _json_size(payload: dict) -> int:
         return len(json.dumps(payload, default=str, ensure_ascii=False, separators=(",", ":")).encode())
 
 
+def _float_free_json(value: Any) -> bool:
+    """Whether ``value`` is made only of what the protocol's JSON holds: strings, integers (within
+    64 bits), booleans, null, lists and objects with string keys."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -(2**63) <= value < 2**64
+    if kind is dict:
+        return all(type(key) is str and _float_free_json(item) for key, item in value.items())
+    if kind is list:
+        return all(_float_free_json(item) for item in value)
+    return False
+
+
+def payload_canonical_text(payload: dict) -> str:
+    """The payload's canonical JSON as the exchange defines it (keys sorted by code point, no
+    whitespace, non-ASCII as itself: ``docs/exchange/README.md``), or "" for a payload holding
+    anything else than the protocol's JSON values (a float, a date), which the relay encodes itself.
+    orjson writes exactly those bytes for such values (tested against ``exchange.envelope``)."""
+    if not _float_free_json(payload):
+        return ""
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+    except (orjson.JSONEncodeError, UnicodeDecodeError):  # a lone surrogate has no UTF-8 form
+        return ""
+
+
 def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema_version: int = 1,
                    direction: str = "up") -> OutboxMessage:
     _require_transaction("outbox_enqueue")
@@ -77,7 +105,7 @@ def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema
         )
     message = OutboxMessage.objects.create(
         platform_id=platform_id, message_type=message_type, payload=payload, schema_version=schema_version,
-        direction=direction,
+        direction=direction, payload_text=payload_canonical_text(payload),
     )
     OutboxPending.objects.create(message=message, platform_id=platform_id, direction=direction)
     transaction.on_commit(_notify_listeners)
