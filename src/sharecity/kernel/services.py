@@ -96,7 +96,9 @@ def payload_canonical_text(payload: dict) -> str:
 def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema_version: int = 1,
                    direction: str = "up") -> OutboxMessage:
     _require_transaction("outbox_enqueue")
-    size = _json_size(payload)
+    text = payload_canonical_text(payload)
+    # The canonical text is the compact JSON, keys sorted: its length is the payload's size.
+    size = len(text.encode()) if text else _json_size(payload)
     if size > OUTBOX_PAYLOAD_MAX_BYTES:
         raise InvalidInput(
             f"the payload of {message_type} is {size:,} bytes of JSON; a fact carries at most "
@@ -105,7 +107,7 @@ def outbox_enqueue(*, platform_id: str, message_type: str, payload: dict, schema
         )
     message = OutboxMessage.objects.create(
         platform_id=platform_id, message_type=message_type, payload=payload, schema_version=schema_version,
-        direction=direction, payload_text=payload_canonical_text(payload),
+        direction=direction, payload_text=text,
     )
     OutboxPending.objects.create(message=message, platform_id=platform_id, direction=direction)
     transaction.on_commit(_notify_listeners)
