@@ -13,7 +13,8 @@ from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.accounts.services import provider_verify
 from sharecity.market.parking.services import space_create
 from sharecity.market.parking.windows import WeeklyWindow
-from sharecity.market.platforms.services import api_key_issue, platform_create
+from sharecity.market.platforms.models import JoinedVia
+from sharecity.market.platforms.services import api_key_issue, platform_create, platform_join
 
 _counter = itertools.count(1)
 
@@ -42,12 +43,17 @@ def make_platform(*, slug: str | None = None, name: str | None = None):
     )
 
 
-def make_user(username: str | None = None, *, password: str = "pw-for-tests-123") -> User:  # noqa: S107
-    return User.objects.create_user(username or f"user{next(_counter)}", password=password)
+def make_user(username: str | None = None, *, password: str = "pw-for-tests-123",  # noqa: S107
+              platform=None) -> User:
+    """A person; with ``platform``, one who has used it signed in (so its API keys may act for them)."""
+    user = User.objects.create_user(username or f"user{next(_counter)}", password=password)
+    if platform is not None:
+        platform_join(platform=platform, user=user, via=JoinedVia.SESSION)
+    return user
 
 
 def make_provider(platform, username: str | None = None) -> User:
-    user = make_user(username)
+    user = make_user(username, platform=platform)
     provider_verify(
         actor=user, user=user, kind="person", legal_name="测试人", id_number=resident_id(), platform=platform
     )

@@ -135,7 +135,7 @@ def test_a_person_action_without_an_acting_user_is_refused(api):
 
 def test_an_unknown_acting_user_is_refused(api):
     response = api.client.get(api.url("/bookings"), headers={"X-API-Key": api.key, "X-Acting-User": "nobody"})
-    assert_error(response, 400, "invalid", "X-Acting-User")
+    assert_error(response, 400, "acting_user.invalid", "X-Acting-User")
 
 
 def test_an_unknown_platform_is_not_found(api):
@@ -170,7 +170,7 @@ def test_book_then_the_same_slot_is_taken(api, customer, daytime_space):
     assert api.get(f"/bookings/{booking['id']}", user=customer).json()["id"] == booking["id"]
     assert [b["id"] for b in api.get("/bookings", user=customer).json()] == [booking["id"]]
 
-    rival = factories.make_user()
+    rival = factories.make_user(platform=api.platform)
     outbox_before = OutboxMessage.objects.count()
     overlapping = {**body, "start": city(day, 11), "end": city(day, 12)}
     error = assert_error(api.post("/bookings", overlapping, user=rival), 409, "parking.slot_taken", "start")
@@ -242,7 +242,7 @@ def test_both_sides_review_and_the_customer_complains(api, customer, provider, c
 
 
 def test_a_review_or_complaint_for_someone_elses_booking_is_403(api, completed_booking):
-    stranger = factories.make_user()
+    stranger = factories.make_user(platform=api.platform)
     path = f"/bookings/{completed_booking.public_id}"
     assert_error(api.post(f"{path}/reviews", {"rating": 1}, user=stranger), 403, "parking.not_your_booking",
                  "booking_id")
@@ -272,7 +272,7 @@ def test_verification_through_the_api_shows_only_the_masked_number(api, customer
     assert response.json()["id_number_masked"] == number[:4] + "*" * 10 + number[-4:]
     bad = number[:-1] + ("0" if number[-1] != "0" else "1")
     body = assert_error(api.post("/verification", {"kind": "person", "legal_name": "王五", "id_number": bad},
-                                 user=factories.make_user()), 400, "identity.invalid_resident_id", "id_number")
+                                 user=factories.make_user(platform=api.platform)), 400, "identity.invalid_resident_id", "id_number")
     assert "GB 11643" in body["message"]
 
 

@@ -15,12 +15,14 @@ from django.test import Client
 
 from sharecity.api import api
 from sharecity.kernel.models import AuditEvent, OutboxMessage
+from sharecity.market.accounts.models import ProviderProfile
 from sharecity.market.complaints.models import Complaint
 from sharecity.market.complaints.services import complaint_file
 from sharecity.market.parking.models import AvailabilityWindow, Booking, ParkingSpace
 from sharecity.market.parking.services import booking_complete, booking_create
-from sharecity.market.platforms.models import ApiKey, Platform
-from sharecity.market.platforms.services import api_key_issue, api_key_revoke
+from sharecity.market.platforms.models import ApiKey, JoinedVia, Platform
+from sharecity.market.platforms.selectors import is_member
+from sharecity.market.platforms.services import api_key_issue, api_key_revoke, platform_join
 from sharecity.market.reviews.models import Review
 from sharecity.market.reviews.services import review_create
 from tests import factories
@@ -65,7 +67,7 @@ class Tenant:
         self.platform = factories.make_platform(slug=f"tenant-{name}")
         self.key = factories.api_key(self.platform)
         self.provider = factories.make_provider(self.platform)
-        self.customer = factories.make_user()
+        self.customer = factories.make_user(platform=self.platform)
         self.space = factories.make_space(self.platform, self.provider)
         start = factories.current_slot()
         self.booking = booking_create(actor=self.customer, platform=self.platform, space_id=self.space.public_id,
@@ -196,6 +198,8 @@ def test_a_key_of_platform_a_is_refused_on_every_route_of_platform_b(tenants):
 @pytest.mark.django_db
 def test_a_key_of_platform_a_cannot_reach_platform_b_objects_through_its_own_slug(tenants):
     a, b = tenants
+    # B's customer uses A too, so A's key may act for them: still none of B's objects opens.
+    platform_join(platform=a.platform, user=b.customer, via=JoinedVia.SESSION)
     client = Client()
     headers = {"X-API-Key": a.key, "X-Acting-User": str(b.customer.public_id)}
     not_found_codes = {"parking.space_not_found", "parking.booking_not_found"}
@@ -218,6 +222,81 @@ def test_a_key_of_platform_a_cannot_reach_platform_b_objects_through_its_own_slu
             assert public_id not in response.content.decode(), (method, path, response.content)
     assert walked == api_routes()
     assert b.snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_key_cannot_act_for_a_person_who_never_joined_its_platform(tenants):
+    """The forged acting user: A's key names B's customer (or B's provider, whose identity is
+    verified) on A's own routes. Every route refuses before doing anything, with the same
+    answer as for an account that does not exist, so a key cannot probe other platforms'
+    people; nothing of A or B changes."""
+    a, b = tenants
+    client = Client()
+    def state():  # A's key records when it was last used; nothing else may change
+        return {k: v for k, v in a.snapshot().items() if k != "api_keys"}, b.snapshot()
+
+    before = state()
+    profile_before = ProviderProfile.objects.filter(user=b.provider).values().get()
+    walked = set()
+    for person in (b.customer, b.provider):
+        for method, path in sorted(api_routes()):
+            url, body, query = request_for(method, path, a, slug=a.platform.slug)
+            response = call(client, method, url, body, query,
+                            {"X-API-Key": a.key, "X-Acting-User": str(person.public_id)})
+            walked.add((method, path))
+            assert response.status_code == 404, (method, path, response.status_code, response.content)
+            assert response.json()["code"] == "acting_user.unknown", (method, path, response.json())
+            assert response.json()["field"] == "X-Acting-User"
+    assert walked == api_routes()
+    assert state() == before
+    assert ProviderProfile.objects.filter(user=b.provider).values().get() == profile_before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("acting", ["unknown", "inactive", "other-platform"])
+def test_unknown_inactive_and_foreign_people_get_one_answer(tenants, acting):
+    a, b = tenants
+    person = {"unknown": None, "inactive": a.customer, "other-platform": b.customer}[acting]
+    if acting == "inactive":
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+    public_id = str(person.public_id) if person is not None else "6f1c1e0a-2b8e-4c41-9c9a-3d3f7b3f0a11"
+    response = Client().get(f"{PREFIX}/p/{a.platform.slug}/bookings",
+                            headers={"X-API-Key": a.key, "X-Acting-User": public_id})
+    assert response.status_code == 404, response.content
+    assert response.json() == {"code": "acting_user.unknown", "field": "X-Acting-User",
+                               "message": response.json()["message"]}
+    assert public_id not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["nobody", "' OR 1=1 --", "6f1c1e0a-2b8e-4c41-9c9a", "0" * 200])
+def test_a_malformed_acting_user_names_the_header(tenants, value):
+    a, _b = tenants
+    response = Client().get(f"{PREFIX}/p/{a.platform.slug}/bookings",
+                            headers={"X-API-Key": a.key, "X-Acting-User": value})
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "acting_user.invalid"
+    assert response.json()["field"] == "X-Acting-User"
+
+
+@pytest.mark.django_db
+def test_using_a_platform_signed_in_is_what_lets_its_key_act_for_you(tenants):
+    a, b = tenants
+    headers = {"X-API-Key": a.key, "X-Acting-User": str(b.customer.public_id)}
+    assert Client().get(f"{PREFIX}/p/{a.platform.slug}/bookings", headers=headers).status_code == 404
+    browser = Client()
+    browser.force_login(b.customer)
+    assert browser.get(f"{PREFIX}/p/{a.platform.slug}/bookings").status_code == 200
+    assert Client().get(f"{PREFIX}/p/{a.platform.slug}/bookings", headers=headers).status_code == 200
+    # The same through the platform's pages.
+    other = factories.make_user()
+    page = Client()
+    page.force_login(other)
+    page.get(f"/p/{a.platform.slug}/")
+    headers["X-Acting-User"] = str(other.public_id)
+    assert Client().get(f"{PREFIX}/p/{a.platform.slug}/bookings", headers=headers).status_code == 200
+    assert not is_member(platform=b.platform, user=other)
 
 
 @pytest.mark.django_db

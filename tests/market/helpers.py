@@ -24,8 +24,8 @@ def provider(platform):
 
 
 @pytest.fixture
-def customer():
-    return factories.make_user()
+def customer(platform):
+    return factories.make_user(platform=platform)
 
 
 @pytest.fixture

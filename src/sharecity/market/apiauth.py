@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.security import APIKeyHeader
 
-from sharecity.kernel.errors import InvalidInput, NotAuthenticated
+from sharecity.kernel.errors import InvalidInput, NotAuthenticated, NotFound
 from sharecity.kernel.models import User
 from sharecity.market.platforms.errors import WrongPlatform
-from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import is_operator, platform_get
-from sharecity.market.platforms.services import api_key_authenticate
+from sharecity.market.platforms.models import JoinedVia, Platform
+from sharecity.market.platforms.selectors import is_operator, member_get, platform_get
+from sharecity.market.platforms.services import api_key_authenticate, platform_join
 
 
 class PlatformKey(APIKeyHeader):
@@ -30,8 +30,16 @@ class PlatformKey(APIKeyHeader):
 
 
 
+class UnknownActingUser(NotFound):
+    code = "acting_user.unknown"
+
+
 class Caller:
-    """Who is calling, on which platform, and for whom."""
+    """Who is calling, on which platform, and for whom.
+
+    A platform's key acts only for people who joined that platform; a person signed in with
+    their own session joins the platform by using it.
+    """
 
     def __init__(self, request: HttpRequest, slug: str) -> None:
         self.platform: Platform = platform_get(slug=slug)
@@ -40,21 +48,29 @@ class Caller:
             if auth.pk != self.platform.pk:
                 raise WrongPlatform()
             self.machine = True
-            self.user = self._acting_user(request)
+            self.user = self._acting_user(request, self.platform)
         else:
             self.machine = False
             self.user = auth
+            platform_join(platform=self.platform, user=auth, via=JoinedVia.SESSION)
 
     @staticmethod
-    def _acting_user(request: HttpRequest) -> User | None:
+    def _acting_user(request: HttpRequest, platform: Platform) -> User | None:
         acting = request.headers.get("X-Acting-User")
         if not acting:
             return None
         try:
-            return User.objects.get(public_id=uuid.UUID(acting), is_active=True)
-        except (ValueError, User.DoesNotExist):
-            raise InvalidInput(_("X-Acting-User must be the public id of an active account."),
-                               field="X-Acting-User") from None
+            public_id = uuid.UUID(acting)
+        except ValueError:
+            raise InvalidInput(_("X-Acting-User must be a person's public id (a UUID)."),
+                               field="X-Acting-User", code="acting_user.invalid") from None
+        user = member_get(platform=platform, public_id=public_id)
+        if user is None:
+            # Unknown, inactive and other platforms' people look the same: a key cannot probe
+            # which accounts exist elsewhere in the deployment.
+            raise UnknownActingUser(_("X-Acting-User is not an active person who joined this platform."),
+                                    field="X-Acting-User")
+        return user
 
     def person(self) -> User:
         if self.user is None:

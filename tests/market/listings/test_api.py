@@ -94,6 +94,6 @@ def test_moderator_reads_the_queue_and_decides(api, platform, provider):
 
 def test_someone_else_cannot_read_a_providers_statements(api, platform, provider):
     listing = api("POST", "/listings", _body(), user=provider).json()
-    other = factories.make_user()
+    other = factories.make_user(platform=platform)
     response = api("GET", f"/listings/{listing['id']}/statements", user=other)
     assert response.status_code == 403 and response.json()["code"] == "listing.not_yours"

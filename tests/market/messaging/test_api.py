@@ -20,6 +20,6 @@ def test_the_sides_message_through_the_api_and_others_cannot(client, platform, p
     assert sent.status_code == 201 and sent.json()["contact_kinds"] == ["phone"]
     read = client.get(url, headers=as_(provider))
     assert [(m["author_role"], m["mine"]) for m in read.json()] == [("customer", False)]
-    refused = client.get(url, headers=as_(factories.make_user()))
+    refused = client.get(url, headers=as_(factories.make_user(platform=platform)))
     assert refused.status_code == 403 and refused.json()["code"] == "message.not_a_participant"
     assert client.get(url).status_code == 401

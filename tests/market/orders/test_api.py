@@ -39,7 +39,7 @@ def test_a_customer_places_pays_and_the_provider_sees_the_order(platform, instru
     mine = client.get(f"{PREFIX}/p/{platform.slug}/orders", {"role": "provider"}, headers=as_provider).json()
     assert [o["id"] for o in mine] == [order["id"]]
     assert mine[0]["transitions"] == ["provider_cancel", "check_in", "dispute"]
-    stranger = {"X-API-Key": key, "X-Acting-User": str(factories.make_user().public_id)}
+    stranger = {"X-API-Key": key, "X-Acting-User": str(factories.make_user(platform=platform).public_id)}
     seen = client.get(url, headers=stranger).json()  # the platform's own client sees its orders ...
     assert (seen["role"], seen["transitions"]) == (None, [])
     taken = client.post(f"{url}/transitions", {"transition": "customer_cancel"}, content_type="application/json",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sharecity.market.platforms.models import ApiKey, OperatorMembership, Platform
+from sharecity.market.platforms.models import ApiKey, OperatorMembership, Platform, PlatformMembership
 
 
 @admin.register(Platform)
@@ -16,3 +16,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 admin.site.register(OperatorMembership)
+
+
+@admin.register(PlatformMembership)
+class PlatformMembershipAdmin(admin.ModelAdmin):
+    list_display = ("platform", "user", "joined_via", "joined_at")
+    list_filter = ("platform", "joined_via")
+    readonly_fields = ("joined_at",)

@@ -88,3 +88,32 @@ class OperatorMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.platform}"
+
+
+class JoinedVia(models.TextChoices):
+    SESSION = "session", _("Signed in as themselves")
+    OPERATOR = "operator", _("Platform staff")
+    AUDIT_TRAIL = "audit_trail", _("Earlier activity on the platform")
+
+
+class PlatformMembership(models.Model):
+    """A person who uses this platform: its API keys may act for them (``X-Acting-User``), and
+    for no one else.
+
+    A person joins by using the platform signed in as themselves (its pages or the API with
+    their own session), by becoming its staff, or, for accounts older than this record, by
+    what the audit trail shows they did on it. A platform's key never makes anyone a member.
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="platform_memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+    joined_via = models.CharField(max_length=12, choices=JoinedVia.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "user"], name="platform_membership_unique")]
+        verbose_name = _("platform member")
+        verbose_name_plural = _("platform members")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.platform}"

@@ -4,8 +4,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sharecity.kernel.errors import NotFound
+from sharecity.kernel.models import User
 from sharecity.market.platforms.errors import PlatformNotFound
-from sharecity.market.platforms.models import ApiKey, Platform
+from sharecity.market.platforms.models import ApiKey, Platform, PlatformMembership
 
 
 def platform_list() -> QuerySet[Platform]:
@@ -40,3 +41,16 @@ def api_key_get(*, platform: Platform, key_id: int) -> ApiKey:
     if key is None:
         raise NotFound(_("No such API key on this platform."), field="key")
     return key
+
+
+def member_get(*, platform: Platform, public_id) -> User | None:
+    """The active person with this public id who joined ``platform``; None for anyone else
+    (unknown, inactive, or a member of other platforms only: a caller cannot tell which)."""
+    membership = (PlatformMembership.objects.select_related("user")
+                  .filter(platform=platform, user__public_id=public_id, user__is_active=True).first())
+    return membership.user if membership is not None else None
+
+
+def is_member(*, platform: Platform, user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and PlatformMembership.objects.filter(
+        platform=platform, user=user).exists()

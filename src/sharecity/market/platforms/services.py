@@ -15,7 +15,7 @@ from sharecity.kernel.ids import validate_credit_code
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.market.platforms.errors import DuplicatePlatform
-from sharecity.market.platforms.models import ApiKey, OperatorMembership, Platform, Sector
+from sharecity.market.platforms.models import ApiKey, JoinedVia, OperatorMembership, Platform, PlatformMembership, Sector
 
 API_KEY_PREFIX = "sck_"
 
@@ -87,6 +87,27 @@ def api_key_authenticate(*, raw: str) -> Platform | None:
 @transaction.atomic
 def operator_add(*, actor: User | None, platform: Platform, user: User) -> OperatorMembership:
     membership, _ = OperatorMembership.objects.get_or_create(platform=platform, user=user)
+    platform_join(platform=platform, user=user, via=JoinedVia.OPERATOR)
     audit_record(actor=actor, action="platform.operator_add", target_type="user", target_id=user.pk,
                  platform_id=platform.exchange_id)
     return membership
+
+
+def platform_join(*, platform: Platform, user: User, via: str) -> bool:
+    """Make ``user`` a member of ``platform`` (idempotent); True when they joined just now.
+
+    Called only where the person is present: their own session on the platform, or staff
+    appointment. A platform's API key can never call this for someone.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if PlatformMembership.objects.filter(platform=platform, user=user).exists():
+        return False
+    with transaction.atomic():
+        _membership, created = PlatformMembership.objects.get_or_create(
+            platform=platform, user=user, defaults={"joined_via": via})
+        if created:
+            audit_record(actor=user if via == JoinedVia.SESSION else None, action="platform.join",
+                         target_type="user", target_id=user.pk, platform_id=platform.exchange_id,
+                         data={"via": via})
+    return created
