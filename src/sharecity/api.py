@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sharecity.hub.gateway.api import router as gateway_router
+from sharecity.hub.identity.api import router as hub_identity_router
 from sharecity.kernel.errors import ShareCityError
 from sharecity.market.api import router as market_router
 
@@ -65,6 +66,7 @@ def _error_handlers_install(target: NinjaAPI, *, not_authenticated: str, auth_fi
 _error_handlers_install(api, not_authenticated=gettext_noop("Sign in, or send a platform API key in X-API-Key."),
                         auth_field=None)
 api.add_router("/", market_router)
+api.add_router("/", hub_identity_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sharecity.hub.monitoring",
     "sharecity.hub.directives",
     "sharecity.hub.gateway",
+    "sharecity.hub.identity",
     "sharecity.web",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("exchange/v1/", exchange_api.urls),
     path("hub/quarantine/", include("sharecity.hub.gateway.urls")),
     path("hub/directives/", include("sharecity.hub.directives.urls")),
+    path("hub/identity/", include("sharecity.hub.identity.urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),

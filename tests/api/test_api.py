@@ -271,8 +271,9 @@ def test_verification_through_the_api_shows_only_the_masked_number(api, customer
     assert number not in response.content.decode()
     assert response.json()["id_number_masked"] == number[:4] + "*" * 10 + number[-4:]
     bad = number[:-1] + ("0" if number[-1] != "0" else "1")
+    member = factories.make_user(platform=api.platform)
     body = assert_error(api.post("/verification", {"kind": "person", "legal_name": "王五", "id_number": bad},
-                                 user=factories.make_user(platform=api.platform)), 400, "identity.invalid_resident_id", "id_number")
+                                 user=member), 400, "identity.invalid_resident_id", "id_number")
     assert "GB 11643" in body["message"]
 
 

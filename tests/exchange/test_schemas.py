@@ -100,6 +100,9 @@ VALID: dict[str, dict] = {
     "directive.acknowledged": {"directive_message_id": "6f1c2a52-0b7e-4a53-9c61-2d7f0c3e9a02",
                                "directive_type": "recall.order", "acknowledged_at": AT,
                                "action_taken": "已下架并通知买家", "completed": True, "completed_at": AT},
+    "identity.review_requested": {"review_id": "0b9f0d4e-5c1a-4c8e-9a57-8f3f2e6c1d20",
+                                  "subject_key": "ac-5kq3x2mzt7hb4n6w2r9c8d1f0g3j5l7p", "claimed_key": KEY,
+                                  "subject_kind": "person", "reason": "identity_in_use", "requested_at": AT},
 }
 
 

@@ -5,8 +5,8 @@ import pytest
 from sharecity.kernel.crypto import decrypt_text
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.ids import resident_id_with_check_digit
-from sharecity.market.accounts.errors import IdentityInUse, VerificationRefused
-from sharecity.market.accounts.models import ProviderProfile
+from sharecity.market.accounts.errors import IdentityLocked, VerificationRefused
+from sharecity.market.accounts.models import ProviderProfile, VerificationReview
 from sharecity.market.accounts.services import IDENTITY_CONTEXT, provider_verify
 from sharecity.market.accounts.verification import OfflineVerifier
 from tests import factories
@@ -42,8 +42,7 @@ def test_a_lower_case_x_is_the_same_number(platform, customer):
     number = next(n for n in (factories.resident_id() for _ in range(50)) if n.endswith("X"))
     profile = verify(platform, customer, number.lower())
     assert decrypt_text(profile.identity_encrypted, context=IDENTITY_CONTEXT) == number
-    with pytest.raises(IdentityInUse):
-        verify(platform, factories.make_user(), number)
+    assert isinstance(verify(platform, factories.make_user(), number), VerificationReview)
 
 
 @pytest.mark.parametrize(("mutate", "rule"), [
@@ -81,20 +80,81 @@ def test_kind_and_legal_name_are_required(platform, customer):
     assert caught.value.field == "legal_name"
 
 
-def test_one_number_verifies_one_account(platform, customer):
+def test_one_number_verifies_one_account_and_a_second_claim_goes_to_review(platform, customer):
     number = factories.resident_id()
     verify(platform, customer, number)
     other = factories.make_user()
-    with nothing_written(), pytest.raises(IdentityInUse) as caught:
-        verify(platform, other, number)
-    assert caught.value.field == "id_number"
-    assert caught.value.http_status == 409
+    with new_facts("identity.review_requested", actions=("provider.verify_review",)) as facts:
+        review = verify(platform, other, number)
+    assert isinstance(review, VerificationReview)
+    assert review.reason == "identity_in_use"
     assert not ProviderProfile.objects.filter(user=other).exists()
+    # The hub learns of the claim under pseudonyms: the key the number has, never the number.
+    payload = facts["outbox"][0].payload
+    assert payload["claimed_key"] == ProviderProfile.objects.get(user=customer).party_key
+    assert payload["reason"] == "identity_in_use"
+    assert number not in str(payload) and number not in str(facts["audit"][0].data)
+    stored = VerificationReview.objects.filter(pk=review.pk).values().get()
+    assert number not in " ".join(str(value) for value in stored.values())
     # On another platform too: verification belongs to the person, not the platform.
-    with pytest.raises(IdentityInUse):
-        verify(factories.make_platform(), other, number)
+    assert isinstance(verify(factories.make_platform(), other, number), VerificationReview)
     # The holder may verify again.
     assert verify(platform, customer, number).user == customer
+
+
+def test_a_platform_key_cannot_change_a_verified_identity(platform, customer):
+    number = factories.resident_id()
+    profile = verify(platform, customer, number)
+    before = ProviderProfile.objects.filter(pk=profile.pk).values().get()
+    elsewhere = factories.make_platform()
+    with nothing_written(), pytest.raises(IdentityLocked) as caught:
+        provider_verify(actor=customer, user=customer, kind="person", legal_name="冒名者",
+                        id_number=factories.resident_id(), platform=elsewhere, by_platform_key=True)
+    assert caught.value.code == "identity.session_required"
+    assert caught.value.http_status == 403
+    assert caught.value.field == "X-Acting-User"
+    assert ProviderProfile.objects.filter(pk=profile.pk).values().get() == before
+    assert decrypt_text(ProviderProfile.objects.get(user=customer).identity_encrypted,
+                        context=IDENTITY_CONTEXT) == number
+    # A person not verified yet may be verified through the key.
+    other = factories.make_user()
+    assert provider_verify(actor=other, user=other, kind="person", legal_name="李四", id_number=factories.resident_id(),
+                           platform=platform, by_platform_key=True).user == other
+
+
+def _with_check_digit(first17: str) -> str:
+    return resident_id_with_check_digit(first17)
+
+
+def test_a_district_younger_than_the_birth_date_goes_to_review_not_refusal(platform, customer):
+    # 350213 翔安区 was created in 2003; a person born in 1990 carries its code when registered there.
+    number = _with_check_digit("35021319900307123")
+    with new_facts("identity.review_requested") as facts:
+        review = verify(platform, customer, number)
+    assert isinstance(review, VerificationReview)
+    assert review.reason == "area_code_after_birth_date"
+    assert facts["outbox"][0].payload["reason"] == "area_code_after_birth_date"
+    assert not ProviderProfile.objects.filter(user=customer).exists()
+    # Born after the district existed: verified at once.
+    assert isinstance(verify(platform, factories.make_user(), _with_check_digit("35021320050307123")), ProviderProfile)
+
+
+@pytest.mark.parametrize(("number", "rule"), [
+    (_with_check_digit("35021319900307123")[:-1] + "0", "check digit"),   # wrong check digit
+    (_with_check_digit("35021319900230123"), "birth date"),               # 30 February
+    (_with_check_digit("35021319901301123"), "birth date"),               # month 13
+    (_with_check_digit("35020020990101123"), "future"),                   # born in 2099
+    (_with_check_digit("99999919900101123"), "region code"),              # no such district, ever
+])
+@pytest.mark.usefixtures("in_english")
+def test_numbers_wrong_by_the_standard_are_still_refused(platform, customer, number, rule):
+    if number.endswith("0") and rule == "check digit" and _with_check_digit(number[:17]) == number:
+        number = number[:17] + "1"
+    with nothing_written(), pytest.raises(InvalidInput) as caught:
+        verify(platform, customer, number)
+    assert caught.value.code == "identity.invalid_resident_id"
+    assert rule in str(caught.value.message)
+    assert not VerificationReview.objects.exists()
 
 
 def test_the_offline_verifier_refuses_numbers_on_its_list(platform, customer):

@@ -502,6 +502,20 @@ class DirectiveAcknowledgedV1(Payload):
     completed_at: Timestamp | None = None
 
 
+class IdentityReviewRequestedV1(Payload):
+    """A verification waits for a person's review: the number is verified for another account, or it
+    is right by GB 11643 but its district code is younger than the birth date. Only pseudonyms:
+    ``claimed_key`` is the party key the number would have, so the hub links the claim to the
+    account that holds it without learning the number."""
+
+    review_id: Identifier
+    subject_key: PartyKey = Field(description="the requesting account's party key (ac-... until it is verified)")
+    claimed_key: PartyKey = Field(description="the party key (id-...) of the identity number claimed")
+    subject_kind: Literal["person", "business"]
+    reason: Literal["identity_in_use", "area_code_after_birth_date"]
+    requested_at: Timestamp
+
+
 MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("platform.registered", 1): PlatformRegisteredV1,
     ("subject.registered", 1): SubjectRegisteredV1,
@@ -527,6 +541,7 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("assistance.request", 1): AssistanceRequestV1,
     ("emergency.order", 1): EmergencyOrderV1,
     ("directive.acknowledged", 1): DirectiveAcknowledgedV1,
+    ("identity.review_requested", 1): IdentityReviewRequestedV1,
 }
 
 DIRECTIVE_TYPES: tuple[str, ...] = get_args(DirectiveType)

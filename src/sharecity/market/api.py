@@ -16,6 +16,7 @@ from ninja.security import SessionAuth
 
 from sharecity.kernel.errors import Forbidden, InvalidInput
 from sharecity.market.accounts import services as account_services
+from sharecity.market.accounts.models import VerificationReview
 from sharecity.market.apiauth import ERRORS, Caller, PlatformKey
 from sharecity.market.availability import api as availability_api
 from sharecity.market.catalog import api as catalog_api
@@ -140,10 +141,11 @@ class VerificationIn(Schema):
 
 
 class VerificationOut(Schema):
+    status: str = Field(..., description="verified (201) | pending_review (202: a person looks at it first)")
     kind: str
     legal_name: str
     id_number_masked: str
-    verified_at: dt.datetime
+    verified_at: dt.datetime | None
 
 
 def _space_out(space) -> dict:
@@ -297,11 +299,18 @@ def complaints_list(request, platform: str):
     return [_complaint_out(c) for c in complaints[:500]]
 
 
-@router.post("/p/{platform}/verification", response={201: VerificationOut, **ERRORS}, tags=["accounts"])
+@router.post("/p/{platform}/verification", response={201: VerificationOut, 202: VerificationOut, **ERRORS},
+             tags=["accounts"])
 def verification_submit(request, platform: str, data: VerificationIn):
+    """Verify the acting person's real name. A number that needs a person's review (for whatever
+    reason: the answer does not say) gives 202 with status pending_review."""
     caller = Caller(request, platform)
     person = caller.person()
-    profile = account_services.provider_verify(actor=person, user=person, kind=data.kind, legal_name=data.legal_name,
-                                               id_number=data.id_number, platform=caller.platform)
-    return Status(201, {"kind": profile.kind, "legal_name": profile.legal_name,
-                        "id_number_masked": profile.identity_masked, "verified_at": profile.verified_at})
+    outcome = account_services.provider_verify(actor=person, user=person, kind=data.kind, legal_name=data.legal_name,
+                                               id_number=data.id_number, platform=caller.platform,
+                                               by_platform_key=caller.machine)
+    if isinstance(outcome, VerificationReview):
+        return Status(202, {"status": "pending_review", "kind": outcome.kind, "legal_name": outcome.legal_name,
+                            "id_number_masked": outcome.identity_masked, "verified_at": None})
+    return Status(201, {"status": "verified", "kind": outcome.kind, "legal_name": outcome.legal_name,
+                        "id_number_masked": outcome.identity_masked, "verified_at": outcome.verified_at})

@@ -23,5 +23,6 @@ def test_a_side_opens_a_dispute_through_the_api(client, platform, provider, cust
     assert opened.status_code == 201 and opened.json()["status"] == "open"
     listed = client.get(url, headers={"X-API-Key": key, "X-Acting-User": str(provider.public_id)})
     assert [d["reason"] for d in listed.json()] == ["damage"]
-    stranger = client.get(url, headers={"X-API-Key": key, "X-Acting-User": str(factories.make_user(platform=platform).public_id)})
+    someone = factories.make_user(platform=platform)
+    stranger = client.get(url, headers={"X-API-Key": key, "X-Acting-User": str(someone.public_id)})
     assert stranger.status_code == 403

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sharecity.hub.directives.services import directive_acknowledged
+from sharecity.hub.identity.services import review_requested
 from sharecity.hub.monitoring import services as monitoring
 from sharecity.hub.registry.services import platform_register
 
@@ -28,6 +29,7 @@ HANDLERS: dict[str, list[Callable]] = {
     "review.published": [monitoring.review_published],
     "complaint.filed": [monitoring.complaint_filed],
     "directive.acknowledged": [directive_acknowledged],
+    "identity.review_requested": [review_requested],
 }
 
 

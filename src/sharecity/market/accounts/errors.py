@@ -1,12 +1,12 @@
-from sharecity.kernel.errors import Conflict, Forbidden, InvalidInput
+from sharecity.kernel.errors import Forbidden, InvalidInput
 
 
 class VerificationRefused(InvalidInput):
     code = "identity.refused"
 
 
-class IdentityInUse(Conflict):
-    code = "identity.in_use"
+class IdentityLocked(Forbidden):
+    code = "identity.session_required"
 
 
 class NotVerifiedProvider(Forbidden):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +37,37 @@ class ProviderProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.identity_masked})"
+
+
+class ReviewReason(models.TextChoices):
+    IDENTITY_IN_USE = "identity_in_use", _("The number is verified for another account")
+    AREA_CODE_AFTER_BIRTH = "area_code_after_birth_date", _("The district code is younger than the birth date")
+
+
+class VerificationReview(models.Model):
+    """A verification a person must look at before it counts: the number is already verified
+    for another account, or it is right by GB 11643 but not by the district list.
+
+    The requester is told only that a review is pending, whatever the reason, so that asking
+    cannot tell anyone whether a number is registered. The city's hub sees the request under
+    pseudonyms (``identity.review_requested``).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification_reviews")
+    platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=SubjectKind.choices)
+    legal_name = models.CharField(_("legal name"), max_length=120)
+    identity_encrypted = models.TextField()
+    identity_index = models.CharField(max_length=64, db_index=True)
+    identity_masked = models.CharField(_("identity number"), max_length=18)
+    reason = models.CharField(_("reason"), max_length=30, choices=ReviewReason.choices)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("verification review")
+        verbose_name_plural = _("verification reviews")
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} ({self.identity_masked}): {self.get_reason_display()}"

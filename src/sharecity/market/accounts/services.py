@@ -8,40 +8,64 @@ from sharecity.exchange.pseudonyms import party_key_for_identity
 from sharecity.exchange.schemas import payload_build
 from sharecity.kernel.crypto import blind_index, encrypt_text
 from sharecity.kernel.errors import InvalidInput
-from sharecity.kernel.ids import IdentityKind, mask_identity, validate_identity
+from sharecity.kernel.ids import mask_identity, resident_id_review_reason, validate_credit_code, validate_resident_id
 from sharecity.kernel.models import User
 from sharecity.kernel.services import fact_record
-from sharecity.market.accounts.errors import IdentityInUse, VerificationRefused
-from sharecity.market.accounts.models import ProviderProfile, SubjectKind
+from sharecity.market.accounts.errors import IdentityLocked, VerificationRefused
+from sharecity.market.accounts.models import ProviderProfile, ReviewReason, SubjectKind, VerificationReview
+from sharecity.market.accounts.selectors import party_key
 from sharecity.market.accounts.verification import IdentityVerifier, identity_verifier
 from sharecity.market.platforms.models import Platform
 
 IDENTITY_CONTEXT = "provider.identity"
 
 
+def _number_check(kind: str, id_number: str) -> tuple[str, str]:
+    """The compact number and why it needs a review ("" when it does not)."""
+    if kind == SubjectKind.PERSON:
+        number = validate_resident_id(id_number.strip(), field="id_number")
+        return number, resident_id_review_reason(number)
+    return validate_credit_code(id_number.strip(), field="id_number"), ""
+
+
 @transaction.atomic
 def provider_verify(*, actor: User, user: User, kind: str, legal_name: str, id_number: str, platform: Platform,
-                    verifier: IdentityVerifier | None = None) -> ProviderProfile:
+                    verifier: IdentityVerifier | None = None,
+                    by_platform_key: bool = False) -> ProviderProfile | VerificationReview:
     """Verify a provider's real name: a resident ID for a person, a credit code for a business.
 
-    ``platform`` is where the person asked; the verification fact is reported by it.
+    ``platform`` is where the person asked; the verification fact is reported by it. Returns the
+    profile, or a pending ``VerificationReview`` when a person must look first (the number is
+    verified for another account, or only the district list refuses it). Both kinds of review
+    look the same to the caller, so asking cannot reveal whether a number is registered.
+
+    ``by_platform_key``: a platform's machine client asks for the person. It may verify someone
+    not yet verified, but an identity once verified is shared by every platform and changes only
+    through the person's own session or the city's review, never through one platform's key.
     """
     if kind not in SubjectKind.values:
         raise InvalidInput(_("Choose person or business."), field="kind")
-    identity_kind = IdentityKind.RESIDENT_ID if kind == SubjectKind.PERSON else IdentityKind.CREDIT_CODE
-    number = validate_identity(identity_kind, id_number.strip(), field="id_number")
+    if by_platform_key and ProviderProfile.objects.filter(user=user).exists():
+        raise IdentityLocked(
+            _("This person's verified identity changes only through their own signed-in session "
+              "or the city's review, not through a platform's API key."), field="X-Acting-User")
+    number, review_reason = _number_check(kind, id_number)
     legal_name = legal_name.strip()
     if not legal_name:
         raise InvalidInput(_("Enter the legal name that goes with the number."), field="legal_name")
     index = blind_index(number, context=IDENTITY_CONTEXT)
-    holder = ProviderProfile.objects.filter(identity_index=index).exclude(user=user).first()
-    if holder is not None:
-        raise IdentityInUse(_("This identity number is already verified for another account."), field="id_number")
     verifier = verifier or identity_verifier()
+    # Asked of the authority before looking at who holds the number, so a number in use takes
+    # the same steps (and the same time) as any other up to the review.
     result = verifier.verify(kind=kind, number=number, legal_name=legal_name)
     if not result.accepted:
         raise VerificationRefused(_("Verification was refused: %(reason)s") % {"reason": result.reason},
                                   field="id_number")
+    if ProviderProfile.objects.filter(identity_index=index).exclude(user=user).exists():
+        review_reason = ReviewReason.IDENTITY_IN_USE
+    if review_reason:
+        return _review_request(actor=actor, user=user, kind=kind, legal_name=legal_name, number=number,
+                               index=index, reason=review_reason, platform=platform)
     now = timezone.now()
     profile, _created = ProviderProfile.objects.update_or_create(
         user=user,
@@ -74,3 +98,33 @@ def provider_verify(*, actor: User, user: User, kind: str, legal_name: str, id_n
         audit_data={"kind": kind, "masked": profile.identity_masked, "verifier": verifier.name},
     )
     return profile
+
+
+def _review_request(*, actor: User, user: User, kind: str, legal_name: str, number: str, index: str, reason: str,
+                    platform: Platform) -> VerificationReview:
+    """Put the request before a person and tell the hub, under pseudonyms only: the requester's
+    account key and the key the number would have, never the number or the name."""
+    review = VerificationReview.objects.create(
+        user=user, platform=platform, kind=kind, legal_name=legal_name,
+        identity_encrypted=encrypt_text(number, context=IDENTITY_CONTEXT), identity_index=index,
+        identity_masked=mask_identity(number), reason=reason,
+    )
+    fact_record(
+        actor=actor,
+        action="provider.verify_review",
+        target_type="verification_review",
+        target_id=review.pk,
+        platform_id=platform.exchange_id,
+        message_type="identity.review_requested",
+        payload=payload_build(
+            "identity.review_requested",
+            review_id=str(review.public_id),
+            subject_key=party_key(user),
+            claimed_key=party_key_for_identity(number),
+            subject_kind=kind,
+            reason=reason,
+            requested_at=review.requested_at,
+        ),
+        audit_data={"kind": kind, "masked": review.identity_masked, "reason": reason},
+    )
+    return review

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.kernel.money import format_yuan
 from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.market.accounts.models import ProviderProfile
 from sharecity.market.accounts.selectors import provider_profile_for
 from sharecity.market.accounts.services import provider_verify
 from sharecity.market.complaints.selectors import complaints_of_platform, complaints_of_user
@@ -214,13 +215,17 @@ def verify(request, slug: str):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                provider_verify(actor=request.user, user=request.user, kind=data["kind"],
-                                legal_name=data["legal_name"], id_number=data["id_number"], platform=platform)
+                outcome = provider_verify(actor=request.user, user=request.user, kind=data["kind"],
+                                          legal_name=data["legal_name"], id_number=data["id_number"],
+                                          platform=platform)
             except ShareCityError as error:
                 add_service_error(form, error)
                 status = error.http_status
             else:
-                messages.success(request, _("Your real name is verified."))
+                if isinstance(outcome, ProviderProfile):
+                    messages.success(request, _("Your real name is verified."))
+                else:
+                    messages.info(request, _("Your verification is waiting for a review by staff."))
                 return redirect(next_url or reverse("parking:verify", args=[platform.slug]))
     return render(request, "parking/verify.html", {
         "platform": platform, "form": form, "profile": provider_profile_for(request.user), "next": next_url,

@@ -15,7 +15,14 @@ from sharecity.kernel.ids import validate_credit_code
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.market.platforms.errors import DuplicatePlatform
-from sharecity.market.platforms.models import ApiKey, JoinedVia, OperatorMembership, Platform, PlatformMembership, Sector
+from sharecity.market.platforms.models import (
+    ApiKey,
+    JoinedVia,
+    OperatorMembership,
+    Platform,
+    PlatformMembership,
+    Sector,
+)
 
 API_KEY_PREFIX = "sck_"
 
