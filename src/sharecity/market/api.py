@@ -127,7 +127,8 @@ class ComplaintIn(Schema):
 
 class ComplaintOut(Schema):
     id: uuid.UUID
-    booking_id: uuid.UUID
+    booking_id: uuid.UUID | None = Field(..., description="the parking booking complained about, or null")
+    order_id: uuid.UUID | None = Field(..., description="the marketplace order complained about, or null")
     category: str
     remedy: str
     status: str
@@ -167,7 +168,10 @@ def _review_out(review) -> dict:
 
 
 def _complaint_out(complaint) -> dict:
-    return {"id": complaint.public_id, "booking_id": complaint.booking.public_id, "category": complaint.category,
+    # A complaint concerns a parking booking or a marketplace order, never both.
+    return {"id": complaint.public_id, "category": complaint.category,
+            "booking_id": complaint.booking.public_id if complaint.booking_id else None,
+            "order_id": complaint.order.public_id if complaint.order_id else None,
             "remedy": complaint.remedy, "status": complaint.status, "description": complaint.description}
 
 
