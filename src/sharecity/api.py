@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from sharecity.apiinput import TextCheckingNinjaAPI
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.hub.identity.api import router as hub_identity_router
 from sharecity.kernel.errors import ShareCityError
 from sharecity.market.api import router as market_router
 
-api = NinjaAPI(
+api = TextCheckingNinjaAPI(
     title="ShareCity API",
     version="1",
     description="Market API for sharing platforms: platform API keys (X-API-Key) for machine clients, "
@@ -23,7 +23,7 @@ api = NinjaAPI(
 )
 
 
-def _error_handlers_install(target: NinjaAPI, *, not_authenticated: str, auth_field: str | None) -> None:
+def _error_handlers_install(target: TextCheckingNinjaAPI, *, not_authenticated: str, auth_field: str | None) -> None:
     """Every error leaves an API as {code, message, field}, whichever API it is."""
 
     @target.exception_handler(ShareCityError)
@@ -55,6 +55,8 @@ def _error_handlers_install(target: NinjaAPI, *, not_authenticated: str, auth_fi
 
     @target.exception_handler(HttpError)
     def _http_error(request: HttpRequest, error: HttpError):
+        if isinstance(error.__cause__, ShareCityError):  # raised while parsing the body (apiinput)
+            return _sharecity_error(request, error.__cause__)
         if error.status_code == 403 and "csrf" in str(error).lower():
             body = {"code": "csrf_failed", "message": _("The CSRF token is missing or wrong: reload the page."),
                     "field": "csrfmiddlewaretoken"}
@@ -71,7 +73,7 @@ api.add_router("/", hub_identity_router)
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------
 
-exchange_api = NinjaAPI(
+exchange_api = TextCheckingNinjaAPI(
     title="ShareCity exchange (HTTPS push)",
     version="1",
     description="External platforms push signed batches (docs/exchange/) with their ingest key in X-Exchange-Key, "
