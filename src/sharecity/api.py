@@ -34,10 +34,11 @@ def _error_handlers_install(target: TextCheckingNinjaAPI, *, not_authenticated: 
     def _validation_error(request: HttpRequest, error: NinjaValidationError):
         first = error.errors[0] if error.errors else {}
         location = [str(part) for part in first.get("loc", [])]
-        if len(location) > 2 and location[0] in ("body", "form"):
-            # ("body", <the view's argument name>, field, ...): name the field the client sent.
-            location = location[2:]
-        elif location and location[0] in ("body", "form", "query", "path", "header", "cookie"):
+        if location and location[0] in ("body", "form"):
+            # ("body", <the view's argument name>, field, ...): name the field the client sent, or
+            # the body itself when it is missing or not an object.
+            location = location[2:] or ["body"]
+        elif location and location[0] in ("query", "path", "header", "cookie"):
             location = location[1:]
         field = ".".join(location) or None
         return target.create_response(

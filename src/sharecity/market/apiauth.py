@@ -11,9 +11,9 @@ import uuid
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
 from ninja.security import APIKeyHeader
 
+from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.kernel.errors import InvalidInput, NotAuthenticated, NotFound
 from sharecity.kernel.models import User
 from sharecity.market.platforms.errors import WrongPlatform
@@ -88,10 +88,4 @@ class Caller:
         return self.machine or is_operator(user=self.user, platform=self.platform)
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.security import SessionAuth
 
+from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.identity import selectors
 from sharecity.kernel.errors import Forbidden
 
@@ -28,16 +29,10 @@ class IdentityReviewOut(Schema):
     claims: int
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None
-
-
 router = Router(auth=SessionAuth(), tags=["hub"])
 
 
-@router.get("/hub/identity-reviews", response={200: list[IdentityReviewOut], 401: ErrorOut, 403: ErrorOut})
+@router.get("/hub/identity-reviews", response={200: list[IdentityReviewOut], **VALIDATION, 401: ErrorOut, 403: ErrorOut})
 def identity_reviews(request, filters: Query[ReviewFilters]):
     """Verifications waiting for the city's review, newest first (at most 500). Regulator staff only."""
     if not selectors.may_review_identities(request.auth):
