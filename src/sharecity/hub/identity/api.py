@@ -32,7 +32,8 @@ class IdentityReviewOut(Schema):
 router = Router(auth=SessionAuth(), tags=["hub"])
 
 
-@router.get("/hub/identity-reviews", response={200: list[IdentityReviewOut], **VALIDATION, 401: ErrorOut, 403: ErrorOut})
+@router.get("/hub/identity-reviews",
+            response={200: list[IdentityReviewOut], **VALIDATION, 401: ErrorOut, 403: ErrorOut})
 def identity_reviews(request, filters: Query[ReviewFilters]):
     """Verifications waiting for the city's review, newest first (at most 500). Regulator staff only."""
     if not selectors.may_review_identities(request.auth):
