@@ -4,9 +4,12 @@ import pytest
 
 from sharecity.exchange.models import ProducerKey
 from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.models import User
 from sharecity.market.platforms.errors import DuplicatePlatform
 from sharecity.market.platforms.models import Platform
+from sharecity.market.platforms.selectors import is_member
 from sharecity.market.platforms.services import api_key_authenticate, api_key_issue, api_key_revoke, platform_create
+from sharecity.sim.demo import demo_load
 from tests import factories
 from tests.market.helpers import new_facts
 
@@ -102,3 +105,12 @@ def test_a_key_of_a_deactivated_platform_opens_nothing():
     raw = factories.api_key(platform)
     Platform.objects.filter(pk=platform.pk).update(is_active=False)
     assert api_key_authenticate(raw=raw) is None
+
+
+def test_the_demo_people_may_be_acted_for_by_their_platforms_keys():
+    demo_load()
+    consumer = User.objects.get(username="consumer")
+    ludao = Platform.objects.get(slug="ludao-share")
+    assert is_member(platform=ludao, user=consumer)
+    tianjin = Platform.objects.get(slug="jinmen-parking")
+    assert not is_member(platform=tianjin, user=consumer)  # never used it

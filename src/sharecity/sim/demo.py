@@ -22,7 +22,7 @@ from sharecity.market.accounts.services import provider_verify
 from sharecity.market.parking.services import booking_create, space_create
 from sharecity.market.parking.windows import WeeklyWindow
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.services import operator_add, platform_create
+from sharecity.market.platforms.services import operator_add, platform_create, platform_members_from_activity
 from sharecity.sim.demo_market import market_demo_load, market_demo_orders
 
 DEMO_PASSWORD = "sharecity-demo"  # noqa: S105 - published demo credentials
@@ -255,4 +255,7 @@ def demo_load() -> DemoReport:
     )
     market = market_demo_load(admin=admin, operator=operator, password=DEMO_PASSWORD)
     market_demo_orders(market, consumer=consumer)
+    # The demo's people used their platforms themselves: the platforms' keys may act for them.
+    for platform in Platform.objects.all():
+        platform_members_from_activity(platform=platform)
     return DemoReport(created=True, logins=LOGINS)

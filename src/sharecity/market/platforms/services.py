@@ -12,7 +12,7 @@ from sharecity.exchange.keys import producer_key_ensure
 from sharecity.exchange.schemas import payload_build
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.ids import validate_credit_code
-from sharecity.kernel.models import User
+from sharecity.kernel.models import AuditEvent, User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.market.platforms.errors import DuplicatePlatform
 from sharecity.market.platforms.models import (
@@ -118,3 +118,15 @@ def platform_join(*, platform: Platform, user: User, via: str) -> bool:
                          target_type="user", target_id=user.pk, platform_id=platform.exchange_id,
                          data={"via": via})
     return created
+
+
+@transaction.atomic
+def platform_members_from_activity(*, platform: Platform) -> int:
+    """Join to ``platform`` everyone the audit trail shows acting on it themselves (the demo's
+    people, and accounts older than membership: migration 0002 does the same); how many joined."""
+    actors = (AuditEvent.objects.filter(platform_id=platform.exchange_id, actor__isnull=False)
+              .exclude(actor__platform_memberships__platform=platform)
+              .values_list("actor_id", flat=True).distinct())
+    rows = [PlatformMembership(platform=platform, user_id=user_id, joined_via=JoinedVia.AUDIT_TRAIL)
+            for user_id in actors]
+    return len(PlatformMembership.objects.bulk_create(rows, ignore_conflicts=True))
