@@ -115,6 +115,10 @@ def test_an_unverified_person_cannot_list_a_space(api, customer):
      400, "windows"),
     ({"windows": [{"weekday": 0, "start": "08:15", "end": "12:00"}]}, 400, "windows"),
     ({"windows": [{"weekday": 7, "start": "08:00", "end": "12:00"}]}, 422, "windows.0.weekday"),
+    # A number of seconds or a UTC offset made a time with a zone, and the space's checks then
+    # failed with 500: a weekly window is the city's wall-clock time.
+    ({"windows": [{"weekday": 0, "start": 12, "end": "12:00"}]}, 422, "windows.0.start"),
+    ({"windows": [{"weekday": 0, "start": "08:00", "end": "12:00+08:00"}]}, 422, "windows.0.end"),
     ({"price_per_hour_fen": "eight"}, 422, "price_per_hour_fen"),
     ({"title": None}, 422, "title"),
 ])

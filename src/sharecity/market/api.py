@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator, BeforeValidator
 from ninja.security import SessionAuth
 
 from sharecity.kernel.errors import Forbidden, InvalidInput
@@ -44,10 +46,27 @@ for _context_router in (catalog_api.router, listings_api.router, moderation_api.
 
 # ---- schemas -------------------------------------------------------------------------------------------------
 
+def _wall_clock_time(value: object) -> object:
+    """A time of day as "HH:MM" text. pydantic would also take a number of seconds and an offset
+    ("08:00+08:00"), giving a time with a zone that cannot be compared with the windows'."""
+    if not isinstance(value, str):
+        raise ValueError("a time of day is text such as 08:00")
+    return value
+
+
+def _without_zone(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError("a time of day in a weekly window has no UTC offset: it is the city's local time")
+    return value
+
+
+WallClockTime = Annotated[dt.time, BeforeValidator(_wall_clock_time), AfterValidator(_without_zone)]
+
+
 class WindowIn(Schema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday ... 6 = Sunday")
-    start: dt.time
-    end: dt.time = Field(..., description="end <= start means the window runs past midnight")
+    start: WallClockTime = Field(..., description="local time of day, HH:MM")
+    end: WallClockTime = Field(..., description="end <= start means the window runs past midnight")
 
 
 class SpaceIn(Schema):
