@@ -332,3 +332,15 @@ def test_the_openapi_document_lists_the_routes():
     assert "post" in paths["/api/v1/p/{platform}/bookings/{booking_id}/complaints"]
     assert "409" in paths["/api/v1/p/{platform}/bookings"]["post"]["responses"]
     assert {"PlatformKey", "SessionAuth"} <= set(document["components"]["securitySchemes"])
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/spaces", {**SPACE_BODY, "address": "厦" * 201}, "address"),
+    ("/spaces", {**SPACE_BODY, "title": "x" * 101}, "title"),
+    ("/verification", {"kind": "person", "legal_name": "王" * 121, "id_number": "x"}, "legal_name"),
+])
+def test_text_longer_than_its_column_is_refused_naming_the_field(api, provider, path, body, field):
+    """On PostgreSQL these gave 500 (value too long for type character varying)."""
+    response = api.post(path, body, user=provider)
+    assert response.status_code == 422, response.content
+    assert response.json()["field"] == field

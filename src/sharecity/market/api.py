@@ -13,17 +13,18 @@ from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AfterValidator, BeforeValidator
 from ninja.security import SessionAuth
+from pydantic import AfterValidator, BeforeValidator
 
 from sharecity.kernel.errors import Forbidden, InvalidInput
 from sharecity.market.accounts import services as account_services
-from sharecity.market.accounts.models import VerificationReview
+from sharecity.market.accounts.models import ProviderProfile, VerificationReview
 from sharecity.market.apiauth import ERRORS, Caller, PlatformKey
 from sharecity.market.availability import api as availability_api
 from sharecity.market.catalog import api as catalog_api
 from sharecity.market.complaints import selectors as complaint_selectors
 from sharecity.market.complaints import services as complaint_services
+from sharecity.market.complaints.models import Complaint
 from sharecity.market.disputes import api as disputes_api
 from sharecity.market.listings import api as listings_api
 from sharecity.market.messaging import api as messaging_api
@@ -31,11 +32,13 @@ from sharecity.market.moderation import api as moderation_api
 from sharecity.market.orders import api as orders_api
 from sharecity.market.parking import selectors as parking_selectors
 from sharecity.market.parking import services as parking_services
+from sharecity.market.parking.models import ParkingSpace
 from sharecity.market.parking.windows import WeeklyWindow
 from sharecity.market.payments import api as payments_api
 from sharecity.market.pricing import api as pricing_api
 from sharecity.market.reviews import selectors as review_selectors
 from sharecity.market.reviews import services as review_services
+from sharecity.market.reviews.models import Review
 
 router = Router(auth=[PlatformKey(), SessionAuth()])
 for _context_router in (catalog_api.router, listings_api.router, moderation_api.router, availability_api.router,
@@ -69,11 +72,17 @@ class WindowIn(Schema):
     end: WallClockTime = Field(..., description="end <= start means the window runs past midnight")
 
 
+def _stored(model, name: str) -> int:
+    """The longest text the model's column stores: the API's limit comes from the one source."""
+    return model._meta.get_field(name).max_length
+
+
 class SpaceIn(Schema):
-    title: str
-    district: str = Field(..., description="GB/T 2260 district code")
-    address: str
-    vehicle_size: str = Field(..., description="small | standard | large")
+    title: str = Field(..., max_length=_stored(ParkingSpace, "title"))
+    district: str = Field(..., max_length=_stored(ParkingSpace, "district_code"), description="GB/T 2260 district code")
+    address: str = Field(..., max_length=_stored(ParkingSpace, "address"))
+    vehicle_size: str = Field(..., max_length=_stored(ParkingSpace, "vehicle_size"),
+                              description="small | standard | large")
     price_per_hour_fen: int
     windows: list[WindowIn]
 
@@ -127,7 +136,7 @@ class BookingOut(Schema):
 
 class ReviewIn(Schema):
     rating: int
-    comment: str = ""
+    comment: str = Field("", max_length=_stored(Review, "comment"))
 
 
 class ReviewOut(Schema):
@@ -139,9 +148,9 @@ class ReviewOut(Schema):
 
 
 class ComplaintIn(Schema):
-    category: str
-    description: str
-    remedy: str
+    category: str = Field(..., max_length=_stored(Complaint, "category"))
+    description: str = Field(..., max_length=_stored(Complaint, "description"))
+    remedy: str = Field(..., max_length=_stored(Complaint, "remedy"))
 
 
 class ComplaintOut(Schema):
@@ -155,9 +164,10 @@ class ComplaintOut(Schema):
 
 
 class VerificationIn(Schema):
-    kind: str = Field(..., description="person (resident ID) | business (unified social credit code)")
-    legal_name: str
-    id_number: str
+    kind: str = Field(..., max_length=_stored(ProviderProfile, "kind"),
+                      description="person (resident ID) | business (unified social credit code)")
+    legal_name: str = Field(..., max_length=_stored(ProviderProfile, "legal_name"))
+    id_number: str = Field(..., max_length=40, description="resident ID or credit code, 18 characters")
 
 
 class VerificationOut(Schema):
