@@ -21,7 +21,7 @@ def test_twenty_api_clients_race_for_one_slot_and_exactly_one_gets_201():
     key = factories.api_key(platform)
     provider = factories.make_provider(platform)
     space = factories.make_space(platform, provider)
-    customers = [factories.make_user() for _ in range(RACERS)]
+    customers = [factories.make_user(platform=platform) for _ in range(RACERS)]
     starts_at, ends_at = slot(24)
     body = json.dumps({"space_id": str(space.public_id), "start": starts_at.isoformat(), "end": ends_at.isoformat()})
 
