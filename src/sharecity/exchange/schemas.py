@@ -17,6 +17,7 @@ same in every language and a signature covers that text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal, get_args
 
 from django.conf import settings
@@ -741,5 +742,19 @@ def payload_validate(message_type: str, schema_version: int, payload: object, *,
         elif isinstance(rule, BoundRule):
             message = str(rule)
             code = rule.code
-        field = ".".join(["payload", *parts])
+        field = _field_name(parts)
         raise InvalidInput(f"{field}: {message}", field=field, code=code) from error
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
+
+
+def _field_name(parts: list[str]) -> str:
+    """``payload.<path>``, safe to store and show whatever the sender named: an unknown key is
+    the sender's text (written as a Python literal, so a control character shows as an escape),
+    and the whole is cut to the length a quarantine row keeps."""
+    names = [part if _PLAIN_NAME.fullmatch(part) else repr(part)[:limits.IDENTIFIER_MAX_LENGTH] for part in parts]
+    field = ".".join(["payload", *names])
+    if len(field) > limits.ERROR_FIELD_MAX_LENGTH:
+        field = field[:limits.ERROR_FIELD_MAX_LENGTH - 1] + "…"
+    return field

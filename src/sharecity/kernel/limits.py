@@ -80,6 +80,11 @@ FINDINGS_MAX_ITEMS: Final = 200
 MEASURES_MAX_ITEMS: Final = 50
 TAX_REPORT_ROWS_MAX_ITEMS: Final = 1000  # providers per part of a tax report
 
+# --- errors -------------------------------------------------------------------------------------
+
+# The longest field name an error gives (``payload.providers.3.gross_fen``): a quarantine row keeps it.
+ERROR_FIELD_MAX_LENGTH: Final = 120
+
 # --- time ----------------------------------------------------------------------------------------
 
 # Default allowance, in seconds, for a sender's clock ahead of the receiver's: a time that says
