@@ -289,28 +289,33 @@ def envelope_parse(raw: bytes | str | dict) -> Envelope:
 _is_uuid = re.compile(limits.UUID_PATTERN).fullmatch
 _is_platform_id = re.compile(limits.PLATFORM_ID_PATTERN).fullmatch
 _is_message_type = re.compile(limits.MESSAGE_TYPE_PATTERN).fullmatch
-# Platform ids and types already found good: a delivery repeats a handful of each thousands of times.
-# Bounded, as a sender chooses what goes in.
-_GOOD_NAMES: set[tuple[str, str]] = set()
-_GOOD_NAMES_MAX = 4096
+# Platform ids and types already found good: a delivery repeats a handful of each thousands of
+# times. Bounded, as a sender chooses what goes in.
+_GOOD_PLATFORM_IDS: set[str] = set()
+_GOOD_TYPES: set[str] = set()
+_GOOD_MAX = 4096
 
 
-def _name_fault(field: str, value: str) -> InvalidInput | None:
-    if (field, value) in _GOOD_NAMES:
-        return None
-    if field == "platform_id":
-        if _is_platform_id(value) is None:
-            return InvalidInput(
-                f"platform_id is 1 to {limits.PLATFORM_ID_MAX_LENGTH} letters, digits or ._:- starting with a "
-                "letter or digit", field=field, code="exchange.malformed_field")
-    elif len(value) > limits.MESSAGE_TYPE_MAX_LENGTH or _is_message_type(value) is None:
-        return InvalidInput(
+def _remember(good: set[str], value: str) -> None:
+    if len(good) >= _GOOD_MAX:
+        good.clear()
+    good.add(value)
+
+
+def _platform_id_check(platform_id: str) -> None:
+    if _is_platform_id(platform_id) is None:
+        raise InvalidInput(
+            f"platform_id is 1 to {limits.PLATFORM_ID_MAX_LENGTH} letters, digits or ._:- starting with a letter or "
+            "digit", field="platform_id", code="exchange.malformed_field")
+    _remember(_GOOD_PLATFORM_IDS, platform_id)
+
+
+def _type_check(kind: str) -> None:
+    if len(kind) > limits.MESSAGE_TYPE_MAX_LENGTH or _is_message_type(kind) is None:
+        raise InvalidInput(
             f"type is at most {limits.MESSAGE_TYPE_MAX_LENGTH} characters of dotted lower-case words "
-            "(listing.published)", field=field, code="exchange.malformed_field")
-    if len(_GOOD_NAMES) >= _GOOD_NAMES_MAX:
-        _GOOD_NAMES.clear()
-    _GOOD_NAMES.add((field, value))
-    return None
+            "(listing.published)", field="type", code="exchange.malformed_field")
+    _remember(_GOOD_TYPES, kind)
 
 
 def envelope_bounds_check(envelope: Envelope) -> None:
@@ -322,9 +327,10 @@ def envelope_bounds_check(envelope: Envelope) -> None:
         raise InvalidInput("message_id is a UUID written in lower case with hyphens "
                            "(6f1c2a52-0b7e-4a53-9c61-2d7f0c3e9a01)", field="message_id",
                            code="exchange.malformed_field")
-    fault = _name_fault("platform_id", envelope.platform_id) or _name_fault("type", envelope.type)
-    if fault is not None:
-        raise fault
+    if envelope.platform_id not in _GOOD_PLATFORM_IDS:
+        _platform_id_check(envelope.platform_id)
+    if envelope.type not in _GOOD_TYPES:
+        _type_check(envelope.type)
     if not 0 < envelope.schema_version <= limits.SCHEMA_VERSION_MAX:
         raise InvalidInput(f"schema_version is from 1 to {limits.SCHEMA_VERSION_MAX:,}", field="schema_version",
                            code="exchange.out_of_range")

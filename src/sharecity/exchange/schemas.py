@@ -21,17 +21,20 @@ import re
 from typing import Annotated, Any, Literal, get_args
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
     StrictInt,
     ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     model_validator,
 )
 
@@ -59,27 +62,42 @@ class BoundRule(ValueError):
 
 # --- bounds a deployment configures ---------------------------------------------------------------
 
+_SETTINGS = ("SHARECITY_EXCHANGE_MAX_AMOUNT_FEN", "SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS")
+_bounds_cache: list[tuple[int, dt.timedelta]] = []
+
+
+def _bounds() -> tuple[int, dt.timedelta]:
+    """(ceiling in fen, clock skew) as configured, read once: intake validates every payload, and
+    reading Django's settings costs more than validating a field. The default where Django is not
+    configured (the exchange client run on its own)."""
+    if not _bounds_cache:
+        ceiling, seconds = limits.AMOUNT_FEN_CEILING, limits.CLOCK_SKEW_SECONDS
+        if settings.configured:
+            ceiling = getattr(settings, _SETTINGS[0], ceiling)
+            seconds = getattr(settings, _SETTINGS[1], seconds)
+        _bounds_cache.append((min(ceiling, limits.FEN_TOTAL_MAX), dt.timedelta(seconds=seconds)))
+    return _bounds_cache[0]
+
+
+@receiver(setting_changed)
+def _bounds_forget(*, setting: str, **kwargs: Any) -> None:
+    if setting in _SETTINGS:
+        _bounds_cache.clear()
+
 
 def amount_ceiling_fen() -> int:
-    """The highest price or amount accepted, in fen: ``SHARECITY_EXCHANGE_MAX_AMOUNT_FEN``, or the
-    default where Django is not configured (the exchange client run on its own)."""
-    ceiling = limits.AMOUNT_FEN_CEILING
-    if settings.configured:
-        ceiling = getattr(settings, "SHARECITY_EXCHANGE_MAX_AMOUNT_FEN", ceiling)
-    return min(ceiling, limits.FEN_TOTAL_MAX)
+    """The highest price or amount accepted, in fen: ``SHARECITY_EXCHANGE_MAX_AMOUNT_FEN``."""
+    return _bounds()[0]
 
 
 def clock_skew() -> dt.timedelta:
     """How far ahead of this clock a time that says when something happened may be:
-    ``SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS``, or the default."""
-    seconds = limits.CLOCK_SKEW_SECONDS
-    if settings.configured:
-        seconds = getattr(settings, "SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS", seconds)
-    return dt.timedelta(seconds=seconds)
+    ``SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS``."""
+    return _bounds()[1]
 
 
 def _within_ceiling(value: int) -> int:
-    ceiling = amount_ceiling_fen()
+    ceiling = (_bounds_cache[0] if _bounds_cache else _bounds())[0]
     if value > ceiling:
         raise BoundRule("exchange.amount_above_ceiling",
                         f"{value:,} fen is above the ceiling of {ceiling:,} fen for a price or an amount "
@@ -87,56 +105,74 @@ def _within_ceiling(value: int) -> int:
     return value
 
 
-def _text_at_most(limit: int):
-    def check(value: Any) -> Any:
-        if isinstance(value, str) and len(value) > limit:
-            raise BoundRule("exchange.invalid_payload", f"a time is written in at most {limit} characters")
-        return value
-    return check
-
-
 def _skew_text(skew: dt.timedelta) -> str:
     seconds = int(skew.total_seconds())
     return f"{seconds:,} s" if seconds % 86_400 else f"{seconds // 86_400} day{'s' if seconds != 86_400 else ''}"
 
 
-def _in_utc(value: dt.datetime) -> dt.datetime:
-    # Stored as UTC: a time that cannot be written in UTC (year 9999 west of Greenwich) cannot be stored.
+# What ``payload_validate`` passes to the validators: the payload is being received, so a time that
+# says when something happened is checked against the receiver's clock (now, or "now" if given). A
+# producer building a payload (no context) is its own clock and is not checked.
+_RECEIVING_NOW: dict[str, dt.datetime | None] = {"now": None}
+
+
+def _latest(info: ValidationInfo) -> dt.datetime | None:
+    context = info.context
+    if context is None:
+        return None
+    return (context["now"] or dt.datetime.now(dt.UTC)) + (_bounds_cache[0] if _bounds_cache else _bounds())[1]
+
+
+def _time_too_long(limit: int) -> BoundRule:
+    return BoundRule("exchange.invalid_payload", f"a time is written in at most {limit} characters")
+
+
+# Only a time in the first or the last year a datetime holds can fall outside it in UTC.
+_EDGE_YEARS = (dt.MINYEAR, dt.MAXYEAR)
+
+
+def _utc_checked(value: dt.datetime) -> None:
+    # Kept in UTC: a time that cannot be written in UTC (year 9999 west of Greenwich) cannot be stored.
     try:
-        return value.astimezone(dt.UTC)
+        value.astimezone(dt.UTC)
     except OverflowError:
         raise BoundRule("exchange.time_out_of_range", "the time is out of range in UTC") from None
 
 
-def _storable_time(value: dt.datetime) -> dt.datetime:
-    _in_utc(value)
-    return value
-
-
-def _latest(info: ValidationInfo) -> dt.datetime | None:
-    """The latest time a sender may say something happened, when receiving (``payload_validate``
-    puts it in the context). A producer building a payload is its own clock: it is not checked."""
-    context = info.context
-    return context.get("latest") if context else None
-
-
-def _not_in_future(value: dt.datetime, info: ValidationInfo) -> dt.datetime:
+# One function per kind of time, each a single call per field (intake validates every payload).
+def _past_time(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> dt.datetime:
+    if type(value) is str and len(value) > limits.DATETIME_TEXT_MAX_LENGTH:
+        raise _time_too_long(limits.DATETIME_TEXT_MAX_LENGTH)
+    moment = handler(value)
+    if moment.year in _EDGE_YEARS:
+        _utc_checked(moment)
     latest = _latest(info)
-    utc = _in_utc(value)
-    if latest is not None and utc > latest:
+    if latest is not None and moment > latest:
         raise BoundRule("exchange.time_in_future",
                         f"the time is in the future: it says when something happened, and may be at most "
                         f"{_skew_text(clock_skew())} ahead of the hub's clock (SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS)")
-    return value
+    return moment
 
 
-def _date_not_in_future(value: dt.date, info: ValidationInfo) -> dt.date:
+def _any_time(value: Any, handler: ValidatorFunctionWrapHandler) -> dt.datetime:
+    if type(value) is str and len(value) > limits.DATETIME_TEXT_MAX_LENGTH:
+        raise _time_too_long(limits.DATETIME_TEXT_MAX_LENGTH)
+    moment = handler(value)
+    if moment.year in _EDGE_YEARS:
+        _utc_checked(moment)
+    return moment
+
+
+def _past_date(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> dt.date:
+    if type(value) is str and len(value) > limits.DATE_TEXT_MAX_LENGTH:
+        raise _time_too_long(limits.DATE_TEXT_MAX_LENGTH)
+    day = handler(value)
     latest = _latest(info)
-    if latest is not None and value > latest.date():
+    if latest is not None and day > latest.date():
         raise BoundRule("exchange.time_in_future",
                         f"the date is in the future: the period must have begun and ended, allowing "
                         f"{_skew_text(clock_skew())} for the sender's clock (SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS)")
-    return value
+    return day
 
 
 # Text on one line (names, ids, codes): no control character. NUL cannot be stored by PostgreSQL
@@ -170,21 +206,18 @@ _TIME_TEXT = {"maxLength": limits.DATETIME_TEXT_MAX_LENGTH}
 # A time that says when something happened: not further ahead of the receiver's clock than the skew.
 Timestamp = Annotated[
     AwareDatetime,
-    BeforeValidator(_text_at_most(limits.DATETIME_TEXT_MAX_LENGTH)),
-    AfterValidator(_not_in_future),
+    WrapValidator(_past_time),
     Field(description="ISO 8601 date and time with a UTC offset, not in the future", json_schema_extra=_TIME_TEXT),
 ]
 # A time that may lie ahead (a deadline, an expiry, the end of a booking).
 FutureTimestamp = Annotated[
     AwareDatetime,
-    BeforeValidator(_text_at_most(limits.DATETIME_TEXT_MAX_LENGTH)),
-    AfterValidator(_storable_time),
+    WrapValidator(_any_time),
     Field(description="ISO 8601 date and time with a UTC offset", json_schema_extra=_TIME_TEXT),
 ]
 PastDate = Annotated[
     dt.date,
-    BeforeValidator(_text_at_most(limits.DATE_TEXT_MAX_LENGTH)),
-    AfterValidator(_date_not_in_future),
+    WrapValidator(_past_date),
     Field(description="ISO 8601 date, not in the future", json_schema_extra={"maxLength": limits.DATE_TEXT_MAX_LENGTH}),
 ]
 Identifier = Annotated[str, _line(limits.IDENTIFIER_MAX_LENGTH, description="the sender's identifier of the thing")]
@@ -728,8 +761,8 @@ def payload_validate(message_type: str, schema_version: int, payload: object, *,
         )
     try:
         # What model_validate does, without its Python frame: intake validates every payload.
-        latest = (now or dt.datetime.now(dt.UTC)) + clock_skew()
-        return model.__pydantic_validator__.validate_python(payload, context={"latest": latest})
+        context = _RECEIVING_NOW if now is None else {"now": now}
+        return model.__pydantic_validator__.validate_python(payload, context=context)
     except ValidationError as error:
         first = error.errors()[0]
         parts = [str(part) for part in first["loc"]]
