@@ -12,6 +12,12 @@ party keys (keyed pseudonyms, ``exchange.pseudonyms``) except in fields a law re
 which are sealed to the receiving department (``exchange.sealing``); times carry a UTC
 offset. There are no floating-point numbers, because their canonical JSON text is not the
 same in every language and a signature covers that text.
+
+Every string has a maximum length and no control character, every integer is a JSON integer
+with a minimum and a maximum, and every list a maximum length, all from ``sharecity.kernel.limits``,
+which the hub's tables use too: what passes a schema fits where it is stored
+(``tests/exchange/test_limits_walk.py``). Receiving (``payload_validate``), amounts above the
+configured ceiling and times of past events ahead of the clock are refused with their own codes.
 """
 
 from __future__ import annotations
