@@ -21,7 +21,7 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from sharecity.exchange.published import schema_documents
-from sharecity.exchange.schemas import MESSAGE_TYPES
+from sharecity.exchange.schemas import DIRECTIVE_TYPES, MESSAGE_TYPES
 from sharecity.hub.intake.handlers import HANDLERS, STORED_FIELDS
 from sharecity.kernel import limits
 
@@ -168,6 +168,23 @@ def test_every_payload_field_fits_each_column_it_is_stored_in():
                 checked += 1
     assert checked >= 25
     assert problems == []
+
+
+def test_every_directive_field_fits_where_a_platform_stores_it():
+    # The market keeps each directive's payload whole, its deadline in a column of its own.
+    problems = []
+    for message_type in DIRECTIVE_TYPES:
+        document = published(f"{message_type}.v1.json")
+        for name, node in document["properties"].items():
+            paths = ["market_directives.ReceivedDirective.payload"]
+            if name == "deadline":
+                paths.append("market_directives.ReceivedDirective.deadline")
+            for path in paths:
+                problems += disagreements(f"{message_type}.{name}", node, document, path)
+    assert problems == []
+    envelope = published("envelope.v1.json")
+    assert disagreements("envelope.message_id", envelope["properties"]["message_id"], envelope,
+                         "market_directives.ReceivedDirective.message_id") == []
 
 
 @pytest.mark.parametrize(("name", "stored"), [("envelope.v1.json", ENVELOPE_STORED), ("batch.v1.json", BATCH_STORED)])
