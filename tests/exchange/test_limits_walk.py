@@ -233,6 +233,8 @@ def test_the_market_columns_that_feed_payloads_fit_the_schemas():
     assert column("market_catalog.Category.code").max_length <= limits.CATEGORY_CODE_MAX_LENGTH
     assert column("market_catalog.Category.sector").max_length <= limits.SECTOR_CODE_MAX_LENGTH
     assert column("market_listings.Listing.title").max_length <= limits.TITLE_MAX_LENGTH
+    assert column("market_parking.ParkingSpace.title").max_length <= limits.TITLE_MAX_LENGTH
+    assert column("market_complaints.Complaint.category").max_length <= limits.CATEGORY_CODE_MAX_LENGTH
     assert column("market_platforms.Platform.name").max_length <= limits.NAME_MAX_LENGTH
     assert integer_range(column("market_listings.Listing.price_fen"))[1] <= limits.AMOUNT_FEN_CEILING
     assert integer_range(column("market_orders.Order.total_fen"))[1] <= limits.AMOUNT_FEN_CEILING
