@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 
 from sharecity import conf
+from sharecity.kernel import limits
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -152,6 +153,13 @@ SHARECITY_DATA_KEY = conf.data_key()
 SHARECITY_PSEUDONYM_KEY = os.environ.get("SHARECITY_PSEUDONYM_KEY") or None
 # Seconds a background loop sleeps when it found nothing to do.
 SHARECITY_WORKER_IDLE_SECONDS = float(os.environ.get("SHARECITY_WORKER_IDLE_SECONDS", "0.5"))
+# Exchange bounds (docs/exchange/README.md, "Limits"): a price or an amount above this many fen, and
+# a time that says when something happened more than this many seconds ahead of the hub's clock,
+# are refused naming the field and the bound.
+SHARECITY_EXCHANGE_MAX_AMOUNT_FEN = int(os.environ.get("SHARECITY_EXCHANGE_MAX_AMOUNT_FEN",
+                                                       str(limits.AMOUNT_FEN_CEILING)))
+SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS",
+                                                           str(limits.CLOCK_SKEW_SECONDS)))
 
 LOGGING = {
     "version": 1,

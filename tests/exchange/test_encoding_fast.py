@@ -58,6 +58,11 @@ json_values = st.recursive(
 )
 
 
+def mid(n: int) -> str:
+    """The n-th message id (a UUID, as the envelope requires)."""
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
 def fields(**overrides) -> dict:
     data = {"message_id": "6f1c2b9e-8a57-4c1e-9f0b-0d3c5a7e9b21", "platform_id": "p-1", "type": "order.created",
             "schema_version": 1, "sequence": 7, "sent_at": "2026-11-23T01:00:00.123456+00:00",
@@ -96,7 +101,7 @@ def test_a_changed_envelope_gives_no_bytes_at_all():
 
 def test_batch_bytes_from_encoded_envelopes_equal_the_plain_encoding():
     sealed = [envelope_seal_with_bytes(private_key=PRIVATE, **fields(
-        sequence=n, message_id=f"m-{n}", payload={"n": n, "title": "思明区 \"A\" \\ 车位"})) for n in range(1, 6)]
+        sequence=n, message_id=mid(n), payload={"n": n, "title": "思明区 \"A\" \\ 车位"})) for n in range(1, 6)]
     batch = batch_seal(platform_id="p-1", envelopes=[e for e, _ in sealed], private_key=PRIVATE)
     fast = batch.to_bytes([raw for _, raw in sealed])
     assert fast == batch.to_bytes() == canonical_json(batch.as_dict())
@@ -107,7 +112,7 @@ def test_batch_bytes_from_encoded_envelopes_equal_the_plain_encoding():
 
 
 def test_a_tampered_envelope_in_a_batch_is_refused_by_hash_before_any_bytes_are_kept():
-    sealed = [envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}")) for n in (1, 2)]
+    sealed = [envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=mid(n))) for n in (1, 2)]
     data = json.loads(batch_seal(platform_id="p-1", envelopes=sealed, private_key=PRIVATE).to_bytes())
     data["envelopes"][1]["payload"]["amount_fen"] = 1
     with pytest.raises(InvalidInput) as refused:
@@ -172,7 +177,7 @@ def batch_of(payloads: list[dict]):
     sealed = []
     for n, payload in enumerate(payloads, 1):
         try:
-            sealed.append(envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}",
+            sealed.append(envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=mid(n),
                                                                         payload=payload)))
         except UnicodeEncodeError:
             return None
@@ -293,7 +298,7 @@ def same_outcome(raw) -> None:
 
 
 def test_the_one_pass_batch_decoder_refuses_as_the_plain_way_does():
-    sealed = [envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}")) for n in (1, 2)]
+    sealed = [envelope_seal(private_key=PRIVATE, **fields(sequence=n, message_id=mid(n))) for n in (1, 2)]
     good = json.loads(batch_seal(platform_id="p-1", envelopes=sealed, private_key=PRIVATE).to_bytes())
 
     def variant(change) -> bytes:
@@ -372,7 +377,7 @@ def test_no_canonical_text_is_kept_for_what_the_protocol_does_not_hold():
 
 
 def test_a_batch_sealed_from_hashes_and_bytes_is_the_batch_sealed_from_envelopes():
-    sealed = [envelope_seal_with_bytes(private_key=PRIVATE, **fields(sequence=n, message_id=f"m-{n}"))
+    sealed = [envelope_seal_with_bytes(private_key=PRIVATE, **fields(sequence=n, message_id=mid(n)))
               for n in range(4, 9)]
     envelopes = [envelope for envelope, _ in sealed]
     encoded = [raw for _, raw in sealed]

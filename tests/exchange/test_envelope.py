@@ -48,8 +48,8 @@ def test_seal_then_verify_round_trip_through_bytes():
 
 
 def test_sealing_is_deterministic_so_a_resend_is_byte_identical():
-    first = sealed(message_id="m-1")
-    again = sealed(message_id="m-1")
+    first = sealed(message_id="00000000-0000-4000-8000-000000000001")
+    again = sealed(message_id="00000000-0000-4000-8000-000000000001")
     assert first.to_bytes() == again.to_bytes()
 
 

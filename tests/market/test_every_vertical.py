@@ -112,7 +112,10 @@ def _deliver_everything() -> None:
     assert not OutboxMessage.objects.filter(relayed_at__isnull=True, direction="up").exists()
 
 
-def test_every_vertical_is_listed_found_ordered_paid_completed_reviewed_and_complained_about():
+def test_every_vertical_is_listed_found_ordered_paid_completed_reviewed_and_complained_about(settings):
+    # The market's timers run up to 30 days ahead of the clock here while the hub's clock stays put:
+    # the hub allows for that much skew, or it would refuse those reports as written in the future.
+    settings.SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS = 40 * 86_400
     demo_load()
     platform = Platform.objects.get(slug="ludao-share")
     listings = {listing.category.code: listing for listing in

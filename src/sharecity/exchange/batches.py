@@ -10,6 +10,7 @@ proved later on its own.
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -22,11 +23,13 @@ from sharecity.exchange.envelope import (
     Envelope,
     canonical_json,
     ed25519_sign,
+    envelope_bounds_check,
     envelope_checked_bytes,
     envelope_parse,
     json_loads_noting_floats,
     refuse_float,
 )
+from sharecity.kernel import limits
 from sharecity.kernel.errors import InvalidInput
 
 BATCH_NAMESPACE = uuid.UUID("6c1f7a52-4a36-4f0e-9a51-5f3c8f0b2d11")
@@ -150,6 +153,10 @@ def batch_parse(data: dict, *, float_free: bool = False) -> Batch:
             raise InvalidInput(f"{name} has the wrong type", field=name, code="exchange.wrong_type")
     if not data["envelopes"]:
         raise InvalidInput("a batch holds at least one envelope", field="envelopes", code="exchange.empty_batch")
+    fault = _batch_fault(data["platform_id"], data["first_sequence"], data["last_sequence"], data["merkle_root"],
+                         data["signature"])
+    if fault is not None:
+        raise fault
     envelopes = []
     for position, item in enumerate(data["envelopes"]):
         try:
@@ -231,6 +238,46 @@ class _BatchShape:
 _FAST_BATCH = msgspec.json.Decoder(_BatchShape, float_hook=refuse_float)
 
 
+_is_platform_id = re.compile(limits.PLATFORM_ID_PATTERN).fullmatch
+_is_hex64 = re.compile(r"[0-9a-f]{64}").fullmatch
+# Exactly the text of a 64-byte signature: a lenient base64 decoder skips other characters, so a
+# signature padded with them would verify, and then not fit where the hub keeps it.
+_is_signature = re.compile(r"[A-Za-z0-9_-]{86}==").fullmatch
+
+
+def _batch_fault(platform_id: str, first_sequence: int, last_sequence: int, merkle_root: str, signature: str
+                 ) -> InvalidInput | None:
+    """What ``ReceivedBatch`` (and a quarantine row, which names the batch's platform) could not store."""
+    if _is_platform_id(platform_id) is None:
+        return InvalidInput(
+            f"platform_id is 1 to {limits.PLATFORM_ID_MAX_LENGTH} letters, digits or ._:- starting with a letter "
+            "or digit", field="platform_id", code="exchange.malformed_field")
+    for name, value in (("first_sequence", first_sequence), ("last_sequence", last_sequence)):
+        if not 0 < value <= limits.SEQUENCE_MAX:
+            return InvalidInput(f"{name} is from 1 to {limits.SEQUENCE_MAX:,} (2^63 - 1)", field=name,
+                                code="exchange.out_of_range")
+    if _is_hex64(merkle_root) is None:
+        return InvalidInput("merkle_root is 64 lower-case hex digits", field="merkle_root",
+                            code="exchange.malformed_field")
+    if _is_signature(signature) is None:
+        return InvalidInput("signature is 64 bytes in urlsafe base64 with padding (88 characters)",
+                            field="signature", code="exchange.malformed_field")
+    return None
+
+
+def _within_bounds(shape: _BatchShape) -> bool:
+    """Whether the one-pass decoder may take the batch: else the plain way names the field at fault."""
+    if _batch_fault(shape.platform_id, shape.first_sequence, shape.last_sequence, shape.merkle_root,
+                    shape.signature) is not None:
+        return False
+    try:
+        for envelope in shape.envelopes:
+            envelope_bounds_check(envelope)
+    except InvalidInput:
+        return False
+    return True
+
+
 def batch_decode(raw: bytes | str) -> tuple[Batch | None, dict | None, bool]:
     """A delivery's bytes as ``(batch, None, True)`` when they are a well-formed batch, else
     ``(None, data, float_free)``: the decoded JSON object for ``batch_parse`` or ``envelope_parse``
@@ -243,7 +290,7 @@ def batch_decode(raw: bytes | str) -> tuple[Batch | None, dict | None, bool]:
         shape = _FAST_BATCH.decode(raw)
     except (msgspec.MsgspecError, TypeError, ValueError):
         shape = None
-    if shape is not None and shape.envelopes:
+    if shape is not None and shape.envelopes and _within_bounds(shape):
         return Batch(platform_id=shape.platform_id, first_sequence=shape.first_sequence,
                      last_sequence=shape.last_sequence, envelopes=tuple(shape.envelopes),
                      merkle_root=shape.merkle_root, signature=shape.signature, float_free=True), None, True

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import operator
+import re
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_string  # a string as canonical JSON writes it
 from typing import Any
@@ -22,6 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from nacl.bindings import crypto_sign, crypto_sign_seed_keypair
 
+from sharecity.kernel import limits
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.limits import OUTBOX_PAYLOAD_MAX_BYTES
 
@@ -267,7 +269,9 @@ def envelope_parse(raw: bytes | str | dict) -> Envelope:
     else:
         # Every field present with exactly its JSON type (the usual case), checked in one comparison.
         if tuple(map(type, fast)) == _EXPECTED_TYPES:
-            return Envelope(*fast)
+            envelope = Envelope(*fast)
+            envelope_bounds_check(envelope)
+            return envelope
     values: list[Any] = []
     for name, kind in _EXPECTED:
         try:
@@ -277,7 +281,62 @@ def envelope_parse(raw: bytes | str | dict) -> Envelope:
         if type(value) is not kind and (not isinstance(value, kind) or isinstance(value, bool)):
             raise InvalidInput(f"{name} has the wrong type", field=name, code="exchange.wrong_type")
         values.append(value)
-    return Envelope(*values)
+    envelope = Envelope(*values)
+    envelope_bounds_check(envelope)
+    return envelope
+
+
+_is_uuid = re.compile(limits.UUID_PATTERN).fullmatch
+_is_platform_id = re.compile(limits.PLATFORM_ID_PATTERN).fullmatch
+_is_message_type = re.compile(limits.MESSAGE_TYPE_PATTERN).fullmatch
+# Platform ids and types already found good: a delivery repeats a handful of each thousands of
+# times. Bounded, as a sender chooses what goes in.
+_GOOD_PLATFORM_IDS: set[str] = set()
+_GOOD_TYPES: set[str] = set()
+_GOOD_MAX = 4096
+
+
+def _remember(good: set[str], value: str) -> None:
+    if len(good) >= _GOOD_MAX:
+        good.clear()
+    good.add(value)
+
+
+def _platform_id_check(platform_id: str) -> None:
+    if _is_platform_id(platform_id) is None:
+        raise InvalidInput(
+            f"platform_id is 1 to {limits.PLATFORM_ID_MAX_LENGTH} letters, digits or ._:- starting with a letter or "
+            "digit", field="platform_id", code="exchange.malformed_field")
+    _remember(_GOOD_PLATFORM_IDS, platform_id)
+
+
+def _type_check(kind: str) -> None:
+    if len(kind) > limits.MESSAGE_TYPE_MAX_LENGTH or _is_message_type(kind) is None:
+        raise InvalidInput(
+            f"type is at most {limits.MESSAGE_TYPE_MAX_LENGTH} characters of dotted lower-case words "
+            "(listing.published)", field="type", code="exchange.malformed_field")
+    _remember(_GOOD_TYPES, kind)
+
+
+def envelope_bounds_check(envelope: Envelope) -> None:
+    """Raise ``InvalidInput`` naming the first field the hub could not store as it stands
+    (``ReceivedMessage``: a UUID, a platform id and a type within their columns, a small-int
+    schema version, a bigint sequence), so such an envelope is quarantined with the reason
+    rather than failing in the database."""
+    if _is_uuid(envelope.message_id) is None:
+        raise InvalidInput("message_id is a UUID written in lower case with hyphens "
+                           "(6f1c2a52-0b7e-4a53-9c61-2d7f0c3e9a01)", field="message_id",
+                           code="exchange.malformed_field")
+    if envelope.platform_id not in _GOOD_PLATFORM_IDS:
+        _platform_id_check(envelope.platform_id)
+    if envelope.type not in _GOOD_TYPES:
+        _type_check(envelope.type)
+    if not 0 < envelope.schema_version <= limits.SCHEMA_VERSION_MAX:
+        raise InvalidInput(f"schema_version is from 1 to {limits.SCHEMA_VERSION_MAX:,}", field="schema_version",
+                           code="exchange.out_of_range")
+    if not 0 < envelope.sequence <= limits.SEQUENCE_MAX:
+        raise InvalidInput(f"sequence is from 1 to {limits.SEQUENCE_MAX:,} (2^63 - 1)", field="sequence",
+                           code="exchange.out_of_range")
 
 
 # Every field of an envelope with its JSON type, in the order of ``Envelope``'s fields.

@@ -23,13 +23,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from sharecity.exchange import schemas
 from sharecity.exchange.envelope import GENESIS_HASH, envelope_seal
 from sharecity.exchange.sealing import EncryptedField, key_id, seal_context
+from sharecity.kernel import limits
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = Path("schemas")
 EXAMPLE_DIR = Path("examples")
 
-Hex64 = Field(pattern=r"^[0-9a-f]{64}$")
-Signature = Field(pattern=r"^[A-Za-z0-9_-]{86}==$", description="Ed25519 signature (64 bytes), urlsafe base64")
+Hex64 = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$")
+Signature = Field(min_length=88, max_length=88, pattern=r"^[A-Za-z0-9_-]{86}==$",
+                  description="Ed25519 signature (64 bytes), urlsafe base64")
+PlatformId = Field(min_length=1, max_length=limits.PLATFORM_ID_MAX_LENGTH, pattern=limits.PLATFORM_ID_PATTERN,
+                   description="the sender's id at the hub: letters, digits and ._:-")
+Sequence = Field(ge=1, le=limits.SEQUENCE_MAX, description="1, 2, 3, ... per platform, without gaps")
 
 
 # --- the wire: envelope, batch, receipt (documentation models; parsing lives in envelope/batches) ---
@@ -44,15 +49,19 @@ class EnvelopeDocument(_Wire):
     JSON of every other field except ``signature``; ``signature`` is Ed25519 over the 32 raw bytes of
     ``hash`` with the platform's registered key."""
 
-    message_id: str = Field(pattern=schemas.UUID_PATTERN,
-                            description="UUID chosen by the sender; the unit of idempotence")
-    platform_id: str = Field(min_length=1, max_length=64, description="the sender's id at the hub")
-    type: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$", description="message type, e.g. listing.published")
-    schema_version: int = Field(ge=1, description="version of the payload's schema for this type")
-    sequence: int = Field(ge=1, description="1, 2, 3, ... per platform, without gaps")
-    sent_at: str = Field(description="ISO 8601 time in UTC, as text; hashed exactly as written")
+    message_id: str = Field(min_length=limits.UUID_LENGTH, max_length=limits.UUID_LENGTH,
+                            pattern=limits.UUID_PATTERN,
+                            description="UUID chosen by the sender, lower case; the unit of idempotence")
+    platform_id: str = PlatformId
+    type: str = Field(min_length=3, max_length=limits.MESSAGE_TYPE_MAX_LENGTH, pattern=limits.MESSAGE_TYPE_PATTERN,
+                      description="message type, e.g. listing.published")
+    schema_version: int = Field(ge=1, le=limits.SCHEMA_VERSION_MAX,
+                                description="version of the payload's schema for this type")
+    sequence: int = Sequence
+    sent_at: str = Field(max_length=limits.DATETIME_TEXT_MAX_LENGTH,
+                         description="ISO 8601 time in UTC, as text; hashed exactly as written")
     payload: dict[str, Any] = Field(description="the message, valid against <type>.v<schema_version>.json")
-    prev_hash: str = Field(pattern=r"^[0-9a-f]{64}$",
+    prev_hash: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$",
                            description="hash of the platform's previous envelope; 64 zeros for sequence 1")
     hash: str = Hex64
     signature: str = Signature
@@ -62,11 +71,11 @@ class BatchDocument(_Wire):
     """Consecutive envelopes of one platform, with the RFC 6962 Merkle root of their hashes signed by
     the platform (Ed25519 over the 32 raw root bytes)."""
 
-    platform_id: str = Field(min_length=1, max_length=64)
-    first_sequence: int = Field(ge=1, description="sequence of the first envelope")
-    last_sequence: int = Field(ge=1, description="sequence of the last envelope")
+    platform_id: str = PlatformId
+    first_sequence: int = Field(ge=1, le=limits.SEQUENCE_MAX, description="sequence of the first envelope")
+    last_sequence: int = Field(ge=1, le=limits.SEQUENCE_MAX, description="sequence of the last envelope")
     envelopes: list[EnvelopeDocument] = Field(min_length=1)
-    merkle_root: str = Field(pattern=r"^[0-9a-f]{64}$",
+    merkle_root: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$",
                              description="RFC 6962 Merkle tree hash over the envelopes' raw 32-byte hashes, hex")
     signature: str = Signature
 
@@ -76,11 +85,12 @@ class ReceiptDocument(_Wire):
     far, in sequence order, as RFC 6962 leaves. Ed25519 over the canonical JSON of platform_id,
     tree_size, root_hash and issued_at, with the hub key named by key_id."""
 
-    platform_id: str = Field(min_length=1, max_length=64)
-    tree_size: int = Field(ge=0, description="envelopes in the platform's log at the hub")
-    root_hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="RFC 6962 root of the log, hex")
-    issued_at: str = Field(description="ISO 8601 time in UTC, as text")
-    key_id: str = Field(pattern=r"^[0-9a-f]{16}$",
+    platform_id: str = PlatformId
+    tree_size: int = Field(ge=0, le=limits.SEQUENCE_MAX, description="envelopes in the platform's log at the hub")
+    root_hash: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$",
+                           description="RFC 6962 root of the log, hex")
+    issued_at: str = Field(max_length=limits.DATETIME_TEXT_MAX_LENGTH, description="ISO 8601 time in UTC, as text")
+    key_id: str = Field(min_length=16, max_length=16, pattern=r"^[0-9a-f]{16}$",
                         description="first 16 hex digits of SHA-256 of the hub's public key as written (base64)")
     signature: str = Signature
 

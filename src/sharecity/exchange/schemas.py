@@ -12,48 +12,41 @@ party keys (keyed pseudonyms, ``exchange.pseudonyms``) except in fields a law re
 which are sealed to the receiving department (``exchange.sealing``); times carry a UTC
 offset. There are no floating-point numbers, because their canonical JSON text is not the
 same in every language and a signature covers that text.
+
+Every string has a maximum length and no control character, every integer is a JSON integer
+with a minimum and a maximum, and every list a maximum length, all from ``sharecity.kernel.limits``,
+which the hub's tables use too: what passes a schema fits where it is stored
+(``tests/exchange/test_limits_walk.py``). Receiving (``payload_validate``), amounts above the
+configured ceiling and times of past events ahead of the clock are refused with their own codes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, get_args
+import re
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
 
 from sharecity.exchange.sealing import EncryptedField
+from sharecity.kernel import limits
 from sharecity.kernel.errors import InvalidInput
-
-DistrictCode = Annotated[str, Field(pattern=r"^\d{6}$", description="GB/T 2260 district code")]
-PartyKey = Annotated[str, Field(min_length=8, max_length=64, description="keyed pseudonym of a person or business")]
-Fen = Annotated[int, Field(ge=0, description="amount in fen")]
-
-Timestamp = Annotated[AwareDatetime, Field(description="ISO 8601 date and time with a UTC offset")]
-Identifier = Annotated[str, Field(min_length=1, max_length=64, description="the sender's identifier of the thing")]
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-MessageId = Annotated[str, Field(pattern=UUID_PATTERN, description="an envelope's message_id (UUID, lower case)")]
-Sector = Annotated[
-    str,
-    Field(pattern=r"^[a-z][a-z0-9_]{1,39}$",
-          description="sector code: parking, homestay, housekeeping, elderly_care, lab_instruments, ..."),
-]
-Category = Annotated[str, Field(min_length=1, max_length=64, description="the platform's category of the listing")]
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
-LegalReference = Annotated[
-    str,
-    Field(min_length=1, max_length=500,
-          description="the law, regulation or platform rule and article relied on, e.g. 《电子商务法》第二十九条"),
-]
-Department = Annotated[
-    str, Field(min_length=1, max_length=120, description="the issuing department, e.g. 厦门市市场监督管理局")
-]
-
-PLATFORM_TO_HUB = "platform_to_hub"
-HUB_TO_PLATFORM = "hub_to_platform"
-
-
-class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class FieldRule(ValueError):
@@ -64,6 +57,203 @@ class FieldRule(ValueError):
         self.field = field
 
 
+class BoundRule(ValueError):
+    """A bound a value breaks (a ceiling, a clock), raised by a field's validator with its own code;
+    the field is where pydantic found the value."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --- bounds a deployment configures ---------------------------------------------------------------
+
+_SETTINGS = ("SHARECITY_EXCHANGE_MAX_AMOUNT_FEN", "SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS")
+_bounds_cache: list[tuple[int, dt.timedelta]] = []
+
+
+def _bounds() -> tuple[int, dt.timedelta]:
+    """(ceiling in fen, clock skew) as configured, read once: intake validates every payload, and
+    reading Django's settings costs more than validating a field. The default where Django is not
+    configured (the exchange client run on its own)."""
+    if not _bounds_cache:
+        ceiling, seconds = limits.AMOUNT_FEN_CEILING, limits.CLOCK_SKEW_SECONDS
+        if settings.configured:
+            ceiling = getattr(settings, _SETTINGS[0], ceiling)
+            seconds = getattr(settings, _SETTINGS[1], seconds)
+        _bounds_cache.append((min(ceiling, limits.FEN_TOTAL_MAX), dt.timedelta(seconds=seconds)))
+    return _bounds_cache[0]
+
+
+@receiver(setting_changed)
+def _bounds_forget(*, setting: str, **kwargs: Any) -> None:
+    if setting in _SETTINGS:
+        _bounds_cache.clear()
+
+
+def amount_ceiling_fen() -> int:
+    """The highest price or amount accepted, in fen: ``SHARECITY_EXCHANGE_MAX_AMOUNT_FEN``."""
+    return _bounds()[0]
+
+
+def clock_skew() -> dt.timedelta:
+    """How far ahead of this clock a time that says when something happened may be:
+    ``SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS``."""
+    return _bounds()[1]
+
+
+def _within_ceiling(value: int) -> int:
+    ceiling = (_bounds_cache[0] if _bounds_cache else _bounds())[0]
+    if value > ceiling:
+        raise BoundRule("exchange.amount_above_ceiling",
+                        f"{value:,} fen is above the ceiling of {ceiling:,} fen for a price or an amount "
+                        "(SHARECITY_EXCHANGE_MAX_AMOUNT_FEN)")
+    return value
+
+
+def _skew_text(skew: dt.timedelta) -> str:
+    seconds = int(skew.total_seconds())
+    return f"{seconds:,} s" if seconds % 86_400 else f"{seconds // 86_400} day{'s' if seconds != 86_400 else ''}"
+
+
+# What ``payload_validate`` passes to the validators: the payload is being received, so a time that
+# says when something happened is checked against the receiver's clock (now, or "now" if given). A
+# producer building a payload (no context) is its own clock and is not checked.
+_RECEIVING_NOW: dict[str, dt.datetime | None] = {"now": None}
+
+
+def _latest(info: ValidationInfo) -> dt.datetime | None:
+    context = info.context
+    if context is None:
+        return None
+    return (context["now"] or dt.datetime.now(dt.UTC)) + (_bounds_cache[0] if _bounds_cache else _bounds())[1]
+
+
+def _time_too_long(limit: int) -> BoundRule:
+    return BoundRule("exchange.invalid_payload", f"a time is written in at most {limit} characters")
+
+
+# Only a time in the first or the last year a datetime holds can fall outside it in UTC.
+_EDGE_YEARS = (dt.MINYEAR, dt.MAXYEAR)
+
+
+def _utc_checked(value: dt.datetime) -> None:
+    # Kept in UTC: a time that cannot be written in UTC (year 9999 west of Greenwich) cannot be stored.
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        raise BoundRule("exchange.time_out_of_range", "the time is out of range in UTC") from None
+
+
+# One function per kind of time, each a single call per field (intake validates every payload).
+def _past_time(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> dt.datetime:
+    if type(value) is str and len(value) > limits.DATETIME_TEXT_MAX_LENGTH:
+        raise _time_too_long(limits.DATETIME_TEXT_MAX_LENGTH)
+    moment = handler(value)
+    if moment.year in _EDGE_YEARS:
+        _utc_checked(moment)
+    latest = _latest(info)
+    if latest is not None and moment > latest:
+        raise BoundRule("exchange.time_in_future",
+                        f"the time is in the future: it says when something happened, and may be at most "
+                        f"{_skew_text(clock_skew())} ahead of the hub's clock (SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS)")
+    return moment
+
+
+def _any_time(value: Any, handler: ValidatorFunctionWrapHandler) -> dt.datetime:
+    if type(value) is str and len(value) > limits.DATETIME_TEXT_MAX_LENGTH:
+        raise _time_too_long(limits.DATETIME_TEXT_MAX_LENGTH)
+    moment = handler(value)
+    if moment.year in _EDGE_YEARS:
+        _utc_checked(moment)
+    return moment
+
+
+def _past_date(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> dt.date:
+    if type(value) is str and len(value) > limits.DATE_TEXT_MAX_LENGTH:
+        raise _time_too_long(limits.DATE_TEXT_MAX_LENGTH)
+    day = handler(value)
+    latest = _latest(info)
+    if latest is not None and day > latest.date():
+        raise BoundRule("exchange.time_in_future",
+                        f"the date is in the future: the period must have begun and ended, allowing "
+                        f"{_skew_text(clock_skew())} for the sender's clock (SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS)")
+    return day
+
+
+# Text on one line (names, ids, codes): no control character. NUL cannot be stored by PostgreSQL
+# at all; the others (C0, DEL, C1) have no place in a name and can disguise one.
+LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+# Text of several lines: tab and line breaks allowed, no other control character.
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+UUID_PATTERN = limits.UUID_PATTERN
+
+
+def _line(max_length: int, *, min_length: int = 1, description: str | None = None) -> Any:
+    return Field(min_length=min_length, max_length=max_length, pattern=LINE_PATTERN, description=description)
+
+
+DistrictCode = Annotated[str, Field(min_length=limits.DISTRICT_CODE_LENGTH, max_length=limits.DISTRICT_CODE_LENGTH,
+                                    pattern=r"^\d{6}$", description="GB/T 2260 district code")]
+PartyKey = Annotated[str, Field(min_length=limits.PARTY_KEY_MIN_LENGTH, max_length=limits.PARTY_KEY_MAX_LENGTH,
+                                pattern=LINE_PATTERN, description="keyed pseudonym of a person or business")]
+# Money: an integer number of fen, written as a JSON integer (not 1.0, not "100"), never negative,
+# and never above the deployment's ceiling (``amount_ceiling_fen``), whose default the schema states.
+Fen = Annotated[
+    StrictInt,
+    Field(ge=0, description="amount in fen", json_schema_extra={"maximum": limits.AMOUNT_FEN_CEILING}),
+    AfterValidator(_within_ceiling),
+]
+# A sum over a period of a whole platform: above one amount's ceiling, still exact in any JSON reader.
+FenTotal = Annotated[StrictInt, Field(ge=0, le=limits.FEN_TOTAL_MAX, description="total in fen")]
+Count = Annotated[StrictInt, Field(ge=0, le=limits.COUNT_MAX)]
+
+_TIME_TEXT = {"maxLength": limits.DATETIME_TEXT_MAX_LENGTH}
+# A time that says when something happened: not further ahead of the receiver's clock than the skew.
+Timestamp = Annotated[
+    AwareDatetime,
+    WrapValidator(_past_time),
+    Field(description="ISO 8601 date and time with a UTC offset, not in the future", json_schema_extra=_TIME_TEXT),
+]
+# A time that may lie ahead (a deadline, an expiry, the end of a booking).
+FutureTimestamp = Annotated[
+    AwareDatetime,
+    WrapValidator(_any_time),
+    Field(description="ISO 8601 date and time with a UTC offset", json_schema_extra=_TIME_TEXT),
+]
+PastDate = Annotated[
+    dt.date,
+    WrapValidator(_past_date),
+    Field(description="ISO 8601 date, not in the future", json_schema_extra={"maxLength": limits.DATE_TEXT_MAX_LENGTH}),
+]
+Identifier = Annotated[str, _line(limits.IDENTIFIER_MAX_LENGTH, description="the sender's identifier of the thing")]
+MessageId = Annotated[str, Field(min_length=limits.UUID_LENGTH, max_length=limits.UUID_LENGTH, pattern=UUID_PATTERN,
+                                 description="an envelope's message_id (UUID, lower case)")]
+Sector = Annotated[
+    str,
+    Field(min_length=2, max_length=limits.SECTOR_CODE_MAX_LENGTH, pattern=r"^[a-z][a-z0-9_]{1,39}$",
+          description="sector code: parking, homestay, housekeeping, elderly_care, lab_instruments, ..."),
+]
+Category = Annotated[str, _line(limits.CATEGORY_CODE_MAX_LENGTH, description="the platform's category of the listing")]
+Title = Annotated[str, _line(limits.TITLE_MAX_LENGTH)]
+Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_MAX_LENGTH, pattern=TEXT_PATTERN)]
+LegalReference = Annotated[
+    str,
+    Field(min_length=1, max_length=limits.LEGAL_REFERENCE_MAX_LENGTH, pattern=TEXT_PATTERN,
+          description="the law, regulation or platform rule and article relied on, e.g. 《电子商务法》第二十九条"),
+]
+Department = Annotated[
+    str, _line(limits.NAME_MAX_LENGTH, description="the issuing department, e.g. 厦门市市场监督管理局")
+]
+
+PLATFORM_TO_HUB = "platform_to_hub"
+HUB_TO_PLATFORM = "hub_to_platform"
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
 class StatementOfReasons(Payload):
     """Why content or an account was restricted: what the person affected is told, and the hub sees."""
 
@@ -72,8 +262,8 @@ class StatementOfReasons(Payload):
     )
     legal_reference: LegalReference
     facts: Text = Field(description="the facts and circumstances the decision rests on")
-    automated_detection: bool = Field(description="whether the content was found by automated means")
-    automated_decision: bool = Field(description="whether the decision was taken by automated means")
+    automated_detection: StrictBool = Field(description="whether the content was found by automated means")
+    automated_decision: StrictBool = Field(description="whether the decision was taken by automated means")
 
 
 # --- platform -> hub: platforms and subjects --------------------------------------------------
@@ -82,10 +272,13 @@ class StatementOfReasons(Payload):
 class PlatformRegisteredV1(Payload):
     """A platform joins the exchange and introduces the key that signs its messages (its first message)."""
 
-    name: str = Field(min_length=1, max_length=120, description="the platform's registered name")
-    credit_code: str = Field(min_length=18, max_length=18, description="unified social credit code (GB 32100)")
-    sectors: list[str] = Field(description="sectors the platform operates in")
-    public_key: str = Field(description="Ed25519 public key, urlsafe base64, that signs this platform's messages")
+    name: str = _line(limits.NAME_MAX_LENGTH, description="the platform's registered name")
+    credit_code: str = Field(min_length=limits.CREDIT_CODE_LENGTH, max_length=limits.CREDIT_CODE_LENGTH,
+                             pattern=r"^[0-9A-Z]{18}$", description="unified social credit code (GB 32100)")
+    sectors: list[Sector] = Field(max_length=limits.SECTORS_MAX_ITEMS, description="sectors the platform operates in")
+    public_key: str = Field(min_length=44, max_length=44, pattern=r"^[A-Za-z0-9_-]{43}=$",
+                            description="Ed25519 public key (32 bytes), urlsafe base64, that signs this platform's "
+                            "messages")
 
 
 class SubjectRegisteredV1(Payload):
@@ -93,7 +286,8 @@ class SubjectRegisteredV1(Payload):
 
     subject_key: PartyKey
     subject_kind: Literal["person", "business"]
-    sectors: list[Sector] = Field(min_length=1, description="sectors in which the subject offers")
+    sectors: list[Sector] = Field(min_length=1, max_length=limits.SECTORS_MAX_ITEMS,
+                                  description="sectors in which the subject offers")
     district: DistrictCode | None = Field(default=None, description="district where the subject mainly operates")
     registered_at: Timestamp
 
@@ -103,7 +297,7 @@ class SubjectVerifiedV1(Payload):
 
     subject_key: PartyKey
     subject_kind: Literal["person", "business"]
-    verified_at: dt.datetime
+    verified_at: Timestamp
 
 
 # --- listings ----------------------------------------------------------------------------------
@@ -112,13 +306,13 @@ class SubjectVerifiedV1(Payload):
 class ListingPublishedV1(Payload):
     """A listing went live on the platform."""
 
-    listing_id: str
-    category: str
+    listing_id: Identifier
+    category: Category
     district: DistrictCode
     provider_key: PartyKey
     price_fen: Fen
     price_unit: Literal["hour", "day", "night", "item"]
-    title: str = Field(max_length=200)
+    title: Title
 
 
 ListingAspect = Literal["title", "description", "category", "district", "price", "availability", "photos",
@@ -130,13 +324,14 @@ class ListingChangedV1(Payload):
     fields the hub tracks (price, district, category, title)."""
 
     listing_id: Identifier
-    changed: list[ListingAspect] = Field(min_length=1, description="which aspects of the listing changed")
+    changed: list[ListingAspect] = Field(min_length=1, max_length=len(get_args(ListingAspect)),
+                                         description="which aspects of the listing changed")
     changed_at: Timestamp
     category: Category | None = Field(default=None, description="the category now, when it changed")
     district: DistrictCode | None = Field(default=None, description="the district now, when it changed")
     price_fen: Fen | None = Field(default=None, description="the price now, when it changed")
     price_unit: Literal["hour", "day", "night", "item"] | None = None
-    title: str | None = Field(default=None, max_length=200, description="the title now, when it changed")
+    title: Title | None = Field(default=None, description="the title now, when it changed")
 
     @model_validator(mode="after")
     def _current_values_present(self) -> ListingChangedV1:
@@ -180,15 +375,15 @@ OrderState = Literal["requested", "confirmed", "paid", "started", "completed", "
 class OrderCreatedV1(Payload):
     """A customer placed an order for a listing."""
 
-    order_id: str
-    listing_id: str
-    category: str
+    order_id: Identifier
+    listing_id: Identifier
+    category: Category
     district: DistrictCode
     customer_key: PartyKey
     provider_key: PartyKey
     amount_fen: Fen
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: FutureTimestamp
+    ends_at: FutureTimestamp
     state: OrderState = Field(
         default="confirmed",
         description="the state the order starts in: requested while it awaits payment or the provider's answer, "
@@ -199,8 +394,8 @@ class OrderCreatedV1(Payload):
 class OrderStateChangedV1(Payload):
     """An order moved to another state; ``amount_fen`` is the order's amount after the change."""
 
-    order_id: str
-    category: str
+    order_id: Identifier
+    category: Category
     district: DistrictCode
     state: OrderState
     amount_fen: Fen
@@ -215,11 +410,11 @@ class OrderStateChangedV1(Payload):
 class ReviewPublishedV1(Payload):
     """One side of an order reviewed the other."""
 
-    review_id: str
-    order_id: str
+    review_id: Identifier
+    order_id: Identifier
     district: DistrictCode
     author_role: Literal["customer", "provider"]
-    rating: int = Field(ge=1, le=5)
+    rating: StrictInt = Field(ge=1, le=5)
 
 
 class ReviewHiddenV1(Payload):
@@ -239,10 +434,10 @@ class ReviewHiddenV1(Payload):
 class ComplaintFiledV1(Payload):
     """A customer or provider complained about an order."""
 
-    complaint_id: str
-    order_id: str
+    complaint_id: Identifier
+    order_id: Identifier
     district: DistrictCode
-    category: str
+    category: Category
     complainant_key: PartyKey
 
 
@@ -254,7 +449,8 @@ class ComplaintAnsweredV1(Payload):
     answered_at: Timestamp
     answer: Literal["explanation", "refund_offered", "replacement_offered", "compensation_offered",
                     "forwarded_to_provider", "rejected"]
-    summary: str = Field(default="", max_length=1000, description="what the platform answered, without personal data")
+    summary: str = Field(default="", max_length=limits.SUMMARY_MAX_LENGTH, pattern=TEXT_PATTERN,
+                         description="what the platform answered, without personal data")
 
 
 class ComplaintEscalatedV1(Payload):
@@ -277,7 +473,7 @@ class ComplaintResolvedV1(Payload):
     outcome: Literal["upheld", "partly_upheld", "rejected", "settled", "withdrawn"]
     refund_fen: Fen = 0
     compensation_fen: Fen = 0
-    complainant_satisfied: bool | None = Field(default=None, description="the complainant's own rating, if asked")
+    complainant_satisfied: StrictBool | None = Field(default=None, description="the complainant's own rating, if asked")
 
 
 # --- moderation, safety ----------------------------------------------------------------------------
@@ -288,10 +484,10 @@ class ModerationDecisionV1(Payload):
 
     decision_id: Identifier
     subject_type: Literal["listing", "review", "account"]
-    subject_id: str = Field(min_length=1, max_length=64,
+    subject_id: str = _line(limits.IDENTIFIER_MAX_LENGTH,
                             description="listing or review id; for an account, the holder's party key")
     decision: Literal["removed", "visibility_restricted", "demoted", "suspended", "terminated", "warned", "restored"]
-    duration_days: int | None = Field(default=None, ge=1, le=3650, description="for a temporary restriction")
+    duration_days: StrictInt | None = Field(default=None, ge=1, le=3650, description="for a temporary restriction")
     decided_at: Timestamp
     district: DistrictCode | None = None
     statement_of_reasons: StatementOfReasons
@@ -310,8 +506,8 @@ class SafetyIncidentV1(Payload):
     occurred_at: Timestamp
     reported_at: Timestamp
     description: Text = Field(description="what happened, without names or identity numbers")
-    injured: int = Field(default=0, ge=0, description="people injured")
-    deaths: int = Field(default=0, ge=0)
+    injured: Count = Field(default=0, description="people injured")
+    deaths: Count = 0
     order_id: Identifier | None = None
     listing_id: Identifier | None = None
 
@@ -322,12 +518,12 @@ class SafetyIncidentV1(Payload):
 class TaxTotalsV1(Payload):
     """The platform's totals for the quarter."""
 
-    provider_count: int = Field(ge=0)
-    order_count: int = Field(ge=0)
-    gross_fen: Fen = Field(description="income of all providers through the platform, before refunds")
-    refunds_fen: Fen
-    commission_fen: Fen = Field(description="what the platform charged providers")
-    withheld_tax_fen: Fen = Field(description="tax the platform withheld on providers' behalf")
+    provider_count: Count
+    order_count: Count
+    gross_fen: FenTotal = Field(description="income of all providers through the platform, before refunds")
+    refunds_fen: FenTotal
+    commission_fen: FenTotal = Field(description="what the platform charged providers")
+    withheld_tax_fen: FenTotal = Field(description="tax the platform withheld on providers' behalf")
 
 
 class TaxProviderRowV1(Payload):
@@ -339,7 +535,7 @@ class TaxProviderRowV1(Payload):
     legal_name: EncryptedField = Field(description="sealed legal name")
     id_number: EncryptedField = Field(description="sealed resident ID number or unified social credit code")
     district: DistrictCode
-    order_count: int = Field(ge=0)
+    order_count: Count
     gross_fen: Fen
     refunds_fen: Fen
     commission_fen: Fen
@@ -351,14 +547,14 @@ class TaxQuarterlyReportV1(Payload):
     report is sent in parts; each part repeats the totals."""
 
     report_id: Identifier
-    year: int = Field(ge=2000, le=2100)
-    quarter: int = Field(ge=1, le=4)
-    part: int = Field(default=1, ge=1)
-    parts: int = Field(default=1, ge=1)
-    recipient_key_id: str = Field(pattern=r"^[0-9a-f]{16}$",
+    year: StrictInt = Field(ge=2000, le=2100)
+    quarter: StrictInt = Field(ge=1, le=4)
+    part: StrictInt = Field(default=1, ge=1, le=limits.COUNT_MAX)
+    parts: StrictInt = Field(default=1, ge=1, le=limits.COUNT_MAX)
+    recipient_key_id: str = Field(min_length=16, max_length=16, pattern=r"^[0-9a-f]{16}$",
                                   description="key_id of the tax department's X25519 key the identities are sealed to")
     totals: TaxTotalsV1
-    providers: list[TaxProviderRowV1] = Field(max_length=1000)
+    providers: list[TaxProviderRowV1] = Field(max_length=limits.TAX_REPORT_ROWS_MAX_ITEMS)
 
     @model_validator(mode="after")
     def _part_within_parts(self) -> TaxQuarterlyReportV1:
@@ -371,17 +567,17 @@ class WorkerIncomeV1(Payload):
     """A flexible worker's income and hours through the platform for one period."""
 
     worker_key: PartyKey
-    period_start: dt.date
-    period_end: dt.date
+    period_start: PastDate
+    period_end: PastDate
     sector: Sector
     district: DistrictCode
-    order_count: int = Field(ge=0)
-    worked_minutes: int = Field(ge=0, description="time spent on orders, in minutes (no fractions on the wire)")
+    order_count: Count
+    worked_minutes: Count = Field(description="time spent on orders, in minutes (no fractions on the wire)")
     gross_fen: Fen = Field(description="what customers paid for the worker's orders")
     commission_fen: Fen = Field(description="the platform's commission and service fees")
     tips_fen: Fen = 0
     paid_out_fen: Fen = Field(description="what the worker received")
-    injury_cover: bool = Field(description="whether occupational-injury cover applied throughout the period")
+    injury_cover: StrictBool = Field(description="whether occupational-injury cover applied throughout the period")
 
     @model_validator(mode="after")
     def _period_in_order(self) -> WorkerIncomeV1:
@@ -399,13 +595,15 @@ class Directive(Payload):
     issued_by: Department
     legal_reference: LegalReference
     issued_at: Timestamp
-    deadline: Timestamp = Field(description="by when the platform must act and acknowledge (directive.acknowledged)")
+    deadline: FutureTimestamp = Field(
+        description="by when the platform must act and acknowledge (directive.acknowledged)"
+    )
 
 
 class Finding(Payload):
     """One thing an inspection found."""
 
-    code: str = Field(min_length=1, max_length=64, description="the inspection checklist item")
+    code: str = _line(limits.CODE_MAX_LENGTH, description="the inspection checklist item")
     description: Text
     legal_reference: LegalReference | None = None
 
@@ -417,10 +615,10 @@ class InspectionResultV1(Directive):
     case_id: Identifier
     inspection_kind: Literal["random_spot_check", "targeted", "complaint_driven"]
     subject_type: Literal["platform", "listing", "subject"]
-    subject_id: str = Field(min_length=1, max_length=64,
+    subject_id: str = _line(limits.IDENTIFIER_MAX_LENGTH,
                             description="the platform id, a listing id, or a subject's party key")
     result: Literal["pass", "fail"]
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list, max_length=limits.FINDINGS_MAX_ITEMS)
     inspected_at: Timestamp
 
     @model_validator(mode="after")
@@ -430,17 +628,22 @@ class InspectionResultV1(Directive):
         return self
 
 
+RecallMeasure = Literal["remove_listings", "stop_sales", "notify_buyers", "refund_buyers", "collect_products"]
+ProductId = Annotated[str, _line(limits.CODE_MAX_LENGTH)]
+Measure = Annotated[str, _line(limits.MEASURE_MAX_LENGTH)]
+
+
 class RecallOrderV1(Directive):
     """Stop selling a defective or dangerous product and reach those who bought it."""
 
     recall_id: Identifier
-    product: str = Field(min_length=1, max_length=200, description="the product, model and batch recalled")
-    listing_ids: list[Identifier] = Field(default_factory=list, description="the platform's listings concerned")
-    product_ids: list[str] = Field(default_factory=list, description="GTINs or other product identifiers")
+    product: str = _line(limits.TITLE_MAX_LENGTH, description="the product, model and batch recalled")
+    listing_ids: list[Identifier] = Field(default_factory=list, max_length=limits.REFERENCES_MAX_ITEMS,
+                                          description="the platform's listings concerned")
+    product_ids: list[ProductId] = Field(default_factory=list, max_length=limits.REFERENCES_MAX_ITEMS,
+                                         description="GTINs or other product identifiers")
     reason: Text = Field(description="the defect and the danger")
-    measures: list[Literal["remove_listings", "stop_sales", "notify_buyers", "refund_buyers", "collect_products"]] = (
-        Field(min_length=1)
-    )
+    measures: list[RecallMeasure] = Field(min_length=1, max_length=len(get_args(RecallMeasure)))
 
 
 class CreditListChangedV1(Directive):
@@ -451,10 +654,10 @@ class CreditListChangedV1(Directive):
     credit_list: Literal["red", "black", "watch"]
     action: Literal["added", "removed"]
     reason: Text
-    effective_at: Timestamp
-    expires_at: Timestamp | None = Field(default=None, description="when the listing lapses, if it does")
-    measures: list[str] = Field(default_factory=list,
-                                description="joint incentives or restrictions the platform is to apply")
+    effective_at: FutureTimestamp = Field(description="when the change takes effect (it may be ahead)")
+    expires_at: FutureTimestamp | None = Field(default=None, description="when the listing lapses, if it does")
+    measures: list[Measure] = Field(default_factory=list, max_length=limits.MEASURES_MAX_ITEMS,
+                                    description="joint incentives or restrictions the platform is to apply")
 
 
 class AssistanceRequestV1(Directive):
@@ -462,10 +665,10 @@ class AssistanceRequestV1(Directive):
 
     case_id: Identifier
     request: Text = Field(description="what the authority asks for")
-    subject_keys: list[PartyKey] = Field(default_factory=list)
-    order_ids: list[Identifier] = Field(default_factory=list)
-    listing_ids: list[Identifier] = Field(default_factory=list)
-    confidential: bool = Field(default=True, description="the platform must not tell the subjects")
+    subject_keys: list[PartyKey] = Field(default_factory=list, max_length=limits.REFERENCES_MAX_ITEMS)
+    order_ids: list[Identifier] = Field(default_factory=list, max_length=limits.REFERENCES_MAX_ITEMS)
+    listing_ids: list[Identifier] = Field(default_factory=list, max_length=limits.REFERENCES_MAX_ITEMS)
+    confidential: StrictBool = Field(default=True, description="the platform must not tell the subjects")
 
 
 class EmergencyMeasure(Payload):
@@ -480,11 +683,11 @@ class EmergencyOrderV1(Directive):
 
     emergency_id: Identifier
     level: Literal["I", "II", "III", "IV"] = Field(description="response level, I the highest")
-    districts: list[DistrictCode] = Field(min_length=1)
-    sectors: list[Sector] = Field(min_length=1)
-    measures: list[EmergencyMeasure] = Field(min_length=1)
-    effective_from: Timestamp
-    effective_until: Timestamp | None = Field(default=None, description="open-ended until revoked when absent")
+    districts: list[DistrictCode] = Field(min_length=1, max_length=limits.DISTRICTS_MAX_ITEMS)
+    sectors: list[Sector] = Field(min_length=1, max_length=limits.SECTORS_MAX_ITEMS)
+    measures: list[EmergencyMeasure] = Field(min_length=1, max_length=limits.MEASURES_MAX_ITEMS)
+    effective_from: FutureTimestamp = Field(description="when the measures apply from (it may be ahead)")
+    effective_until: FutureTimestamp | None = Field(default=None, description="open-ended until revoked when absent")
 
 
 DirectiveType = Literal["inspection.result", "recall.order", "credit_list.changed", "assistance.request",
@@ -498,7 +701,7 @@ class DirectiveAcknowledgedV1(Payload):
     directive_type: DirectiveType
     acknowledged_at: Timestamp
     action_taken: Text
-    completed: bool
+    completed: StrictBool
     completed_at: Timestamp | None = None
 
 
@@ -564,8 +767,12 @@ def payload_build(message_type: str, **fields) -> dict:
     return model(**fields).model_dump(mode="json")
 
 
-def payload_validate(message_type: str, schema_version: int, payload: object) -> Payload:
-    """Raise ``InvalidInput`` naming the first field and rule at fault."""
+def payload_validate(message_type: str, schema_version: int, payload: object, *, now: dt.datetime | None = None
+                     ) -> Payload:
+    """Raise ``InvalidInput`` naming the first field and rule at fault.
+
+    Received at ``now`` (the current time unless given): a time that says when something happened
+    may be at most the clock skew (``clock_skew``) ahead of it."""
     model = MESSAGE_TYPES.get((message_type, schema_version))
     if model is None:
         raise InvalidInput(
@@ -575,14 +782,33 @@ def payload_validate(message_type: str, schema_version: int, payload: object) ->
         )
     try:
         # What model_validate does, without its Python frame: intake validates every payload.
-        return model.__pydantic_validator__.validate_python(payload)
+        context = _RECEIVING_NOW if now is None else {"now": now}
+        return model.__pydantic_validator__.validate_python(payload, context=context)
     except ValidationError as error:
         first = error.errors()[0]
         parts = [str(part) for part in first["loc"]]
         message = first["msg"]
+        code = "exchange.invalid_payload"
         rule = first.get("ctx", {}).get("error")
         if isinstance(rule, FieldRule):
             parts.append(rule.field)
             message = str(rule)
-        field = ".".join(["payload", *parts])
-        raise InvalidInput(f"{field}: {message}", field=field, code="exchange.invalid_payload") from error
+        elif isinstance(rule, BoundRule):
+            message = str(rule)
+            code = rule.code
+        field = _field_name(parts)
+        raise InvalidInput(f"{field}: {message}", field=field, code=code) from error
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
+
+
+def _field_name(parts: list[str]) -> str:
+    """``payload.<path>``, safe to store and show whatever the sender named: an unknown key is
+    the sender's text (written as a Python literal, so a control character shows as an escape),
+    and the whole is cut to the length a quarantine row keeps."""
+    names = [part if _PLAIN_NAME.fullmatch(part) else repr(part)[:limits.IDENTIFIER_MAX_LENGTH] for part in parts]
+    field = ".".join(["payload", *names])
+    if len(field) > limits.ERROR_FIELD_MAX_LENGTH:
+        field = field[:limits.ERROR_FIELD_MAX_LENGTH - 1] + "…"
+    return field

@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sharecity.kernel import limits
+
 
 class ActivityStat(models.Model):
     """Counters per platform and district, kept current by intake as facts arrive."""
 
-    platform_id = models.CharField(max_length=64)
-    district_code = models.CharField(max_length=6)
+    platform_id = models.CharField(max_length=limits.PLATFORM_ID_MAX_LENGTH)
+    district_code = models.CharField(max_length=limits.DISTRICT_CODE_LENGTH)
     listings = models.PositiveIntegerField(default=0)
     bookings = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
@@ -32,14 +34,15 @@ class ActivityStat(models.Model):
 class OrderFact(models.Model):
     """The hub's view of one order, so each state counts once however often it is reported."""
 
-    platform_id = models.CharField(max_length=64)
-    order_id = models.CharField(max_length=64)
-    category = models.CharField(max_length=60)
-    district_code = models.CharField(max_length=6)
+    platform_id = models.CharField(max_length=limits.PLATFORM_ID_MAX_LENGTH)
+    order_id = models.CharField(max_length=limits.IDENTIFIER_MAX_LENGTH)
+    # The market's category code, as order.created carries it (it held 60 of the code's 64 once).
+    category = models.CharField(max_length=limits.CATEGORY_CODE_MAX_LENGTH)
+    district_code = models.CharField(max_length=limits.DISTRICT_CODE_LENGTH)
     amount_fen = models.BigIntegerField()
     state = models.CharField(max_length=20)
-    customer_key = models.CharField(max_length=64)
-    provider_key = models.CharField(max_length=64)
+    customer_key = models.CharField(max_length=limits.PARTY_KEY_MAX_LENGTH)
+    provider_key = models.CharField(max_length=limits.PARTY_KEY_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
