@@ -85,6 +85,14 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "complaint.filed": {
         "complaint_id": (), "order_id": (), "district": (_STAT_DISTRICT,), "category": (), "complainant_key": (),
     },
+    "identity.review_requested": {
+        "review_id": ("hub_identity.IdentityReview.review_id",),
+        "subject_key": ("hub_identity.IdentityReview.subject_key",),
+        "claimed_key": ("hub_identity.IdentityReview.claimed_key",),
+        "subject_kind": ("hub_identity.IdentityReview.subject_kind",),
+        "reason": ("hub_identity.IdentityReview.reason",),
+        "requested_at": ("hub_identity.IdentityReview.requested_at",),
+    },
     "directive.acknowledged": {
         "directive_message_id": ("hub_directives.Directive.message_id", *_ACKNOWLEDGEMENT),
         "directive_type": ("hub_directives.Directive.directive_type", *_ACKNOWLEDGEMENT),
