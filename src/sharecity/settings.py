@@ -150,6 +150,10 @@ SHARECITY_DATA_KEY = conf.data_key()
 SHARECITY_PSEUDONYM_KEY = os.environ.get("SHARECITY_PSEUDONYM_KEY") or None
 # Seconds a background loop sleeps when it found nothing to do.
 SHARECITY_WORKER_IDLE_SECONDS = float(os.environ.get("SHARECITY_WORKER_IDLE_SECONDS", "0.5"))
+# How far past a platform's last applied sequence a message may be and still wait for the ones
+# before it (a gap); anything further is quarantined as implausible, since a gap that large
+# would hold the platform's chain open for messages it never sent.
+SHARECITY_INTAKE_SEQUENCE_WINDOW = int(os.environ.get("SHARECITY_INTAKE_SEQUENCE_WINDOW", "100000"))
 
 LOGGING = {
     "version": 1,

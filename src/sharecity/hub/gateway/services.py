@@ -123,7 +123,7 @@ def _named_platform(raw: bytes) -> tuple[object, list]:
     """What the delivery says about itself before anything is trusted: its platform id and envelopes."""
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None, []
     if not isinstance(data, dict):
         return None, []
