@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from sharecity.exchange.models import ReceiptRecord
 
 
+def storable(text: object, limit: int) -> str:
+    """Text from outside as a column can keep it: without NUL (PostgreSQL text cannot hold it) and
+    cut to ``limit`` characters."""
+    text = str(text).replace("\x00", "\uFFFD")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class ReceivedBatch(models.Model):
     """A batch as the platform signed it: its Merkle root and the platform's signature over it."""
 

@@ -45,6 +45,7 @@ from sharecity.hub.intake.models import (
     ReceivedBatch,
     ReceivedMessage,
     SignedTreeHead,
+    storable,
 )
 from sharecity.hub.registry.keys import hub_sign
 from sharecity.hub.registry.selectors import platform_key_at, registered_platform_get
@@ -82,20 +83,15 @@ def _quarantine(raw: bytes, error: InvalidInput, envelope: Envelope | None = Non
     # refusal can never fail and stop the intake in its turn.
     QuarantinedMessage.objects.create(
         raw=raw,
-        platform_id=_storable(platform_id or (envelope.platform_id if envelope else ""), 64),
-        message_id=_storable(envelope.message_id if envelope else "", 64),
-        code=_storable(error.code, 60),
-        field=_storable(error.field or "", 120),
-        reason=_storable(str(error.message), 4000),
+        platform_id=storable(platform_id or (envelope.platform_id if envelope else ""), 64),
+        message_id=storable(envelope.message_id if envelope else "", 64),
+        code=storable(error.code, 60),
+        field=storable(error.field or "", 120),
+        reason=storable(str(error.message), 4000),
     )
-    logger.warning("quarantined %s: %s (%s)", _storable(envelope.message_id, 64) if envelope else "?",
-                   _storable(str(error.message), 500), _storable(error.field or "", 120))
+    logger.warning("quarantined %s: %s (%s)", storable(envelope.message_id, 64) if envelope else "?",
+                   storable(str(error.message), 500), storable(error.field or "", 120))
     return Outcome.QUARANTINED
-
-
-def _storable(text: object, limit: int) -> str:
-    text = str(text).replace("\x00", "\uFFFD")
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _signing_key(envelope: Envelope) -> str:
@@ -224,7 +220,7 @@ def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str
             with transaction.atomic(), transaction.get_connection().wrap_database_errors:
                 return _apply_locked(stream, deliveries=deliveries, transport=transport, one_by_one=False)
         except _UNSTORABLE as error:
-            logger.info("intake of %s goes message by message: %s", platform_id, _storable(error, 300))
+            logger.info("intake of %s goes message by message: %s", platform_id, storable(error, 300))
             stream.refresh_from_db()
         return _apply_locked(stream, deliveries=deliveries, transport=transport, one_by_one=True)
 
