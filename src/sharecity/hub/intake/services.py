@@ -95,12 +95,13 @@ def _quarantine(raw: bytes, error: InvalidInput, envelope: Envelope | None = Non
 
 
 def _signing_key(envelope: Envelope) -> str:
-    registered = registered_platform_get(platform_id=envelope.platform_id)
-    if registered is not None:
-        return platform_key_at(platform=registered, sequence=envelope.sequence)
+    # Checked before the id is used in a query: a NUL in it fails even a look-up on PostgreSQL.
     if not PLATFORM_ID_PATTERN.fullmatch(envelope.platform_id):
         raise InvalidInput("a platform id is 1 to 64 letters, digits, dots, colons, dashes or underscores",
                            field="platform_id", code="exchange.invalid_platform_id")
+    registered = registered_platform_get(platform_id=envelope.platform_id)
+    if registered is not None:
+        return platform_key_at(platform=registered, sequence=envelope.sequence)
     if envelope.type == "platform.registered" and envelope.sequence == 1:
         # The first message of a platform introduces its key; it must be signed by it.
         try:
@@ -145,7 +146,7 @@ def intake_receive_delivery(raw: bytes, *, transport: str = "", sender: str = ""
         return opened
     assert opened is not None  # only unknown_later gives None
     platform_id, items, batch = opened
-    outcomes, error = _apply(platform_id=platform_id, items=items, batch=batch, transport=transport)
+    outcomes, error, _ = _apply(platform_id=platform_id, items=items, batch=batch, transport=transport)
     receipt = receipt_issue(platform_id=platform_id) if Outcome.APPLIED in outcomes else receipt_latest(
         platform_id=platform_id
     )
@@ -183,12 +184,18 @@ def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
 
 
 def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batch | None, transport: str
-           ) -> tuple[list[Outcome], dict | None]:
+           ) -> Applied:
     [result] = _apply_many(platform_id=platform_id, deliveries=[(items, batch)], transport=transport)
     return result
 
 
 Deliveries = list[tuple[list[tuple[Envelope, bytes]], Batch | None]]
+# Per delivery: the outcome of each envelope, the first error, and whether it waits for a message
+# yet to arrive (deferred behind a gap: the transport should deliver it again). A message deferred
+# behind one refused in the same pass does not wait: it is dropped, and the range from the refused
+# one on is reported missing, to be sent again after the correction (a redelivery would only be
+# refused again, for ever).
+Applied = tuple[list[Outcome], dict | None, bool]
 
 
 # What a message that passed its schema can still meet when it is stored or applied: a value
@@ -198,8 +205,7 @@ Deliveries = list[tuple[list[tuple[Envelope, bytes]], Batch | None]]
 _UNSTORABLE = (DataError, IntegrityError, ValueError, ArithmeticError, InvalidInput)
 
 
-def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str
-                ) -> list[tuple[list[Outcome], dict | None]]:
+def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str) -> list[Applied]:
     """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error) of each.
 
     The usual path stores and applies them all at once. Which messages the hub already has is
@@ -226,10 +232,10 @@ def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str
 
 
 def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: str, one_by_one: bool
-                  ) -> list[tuple[list[Outcome], dict | None]]:
+                  ) -> list[Applied]:
     platform_id = stream.platform_id
     window = settings.SHARECITY_INTAKE_SEQUENCE_WINDOW
-    results: list[tuple[list[Outcome], dict | None]] = []
+    results: list[Applied] = []
     frontier = MerkleFrontier.from_json(stream.merkle_frontier)
     known = _known(platform_id, [envelope.message_id for items, _ in deliveries for envelope, _ in items
                                  if one_by_one or envelope.sequence <= stream.last_sequence])
@@ -237,11 +243,13 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
     applied_payloads = []
     applied_ids: list[str] = []
     deferred: set[int] = set()
+    dropped: set[int] = set()
     tried: set[int] = set()
     for items, batch in deliveries:
         outcomes: list[Outcome] = []
         first_error = None
         stored_batch = None
+        waits = False
         for envelope, raw in items:
             if envelope.message_id in known:
                 outcomes.append(Outcome.DUPLICATE)
@@ -259,7 +267,11 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
                     "(SHARECITY_INTAKE_SEQUENCE_WINDOW)",
                     field="sequence", code="exchange.implausible_sequence")
             elif envelope.sequence > expected:
-                deferred.add(envelope.sequence)
+                if expected in tried:
+                    dropped.add(envelope.sequence)
+                else:
+                    deferred.add(envelope.sequence)
+                    waits = True
                 outcomes.append(Outcome.DEFERRED)
                 continue
             elif envelope.prev_hash != stream.last_hash:
@@ -312,8 +324,9 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
             stream.last_hash = envelope.hash
             known.add(envelope.message_id)
             applied_ids.append(envelope.message_id)
+            dropped.discard(envelope.sequence)
             outcomes.append(Outcome.APPLIED)
-        results.append((outcomes, first_error))
+        results.append((outcomes, first_error, waits))
     if accepted:
         _received_store(accepted)
         _handlers_run(applied_payloads)
@@ -321,7 +334,10 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
         stream.merkle_frontier = frontier.to_json()
         stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
         _quarantine_resolve(platform_id=platform_id, message_ids=applied_ids)
-    for first, last in _missing(after=stream.last_sequence, arrived=deferred, refused=tried):
+    missing = _missing(after=stream.last_sequence, arrived=deferred, refused=tried)
+    if dropped - deferred:
+        missing.append((stream.last_sequence + 1, max(dropped - deferred)))
+    for first, last in missing:
         _gap_record(platform_id=platform_id, first_missing=first, last_missing=last)
     return results
 
@@ -384,6 +400,10 @@ def _field_at_fault(error: Exception, envelope: Envelope, detail: str) -> str | 
             return "sequence"
         for name, value in flat.items():
             if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+                return name
+    if "NUL" in detail:
+        for name, value in flat.items():
+            if isinstance(value, str) and "\x00" in value:
                 return name
     limit = _VARCHAR_LIMIT.search(detail)
     if limit:
@@ -573,10 +593,10 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
                 retry.extend(delivery for delivery, _, _ in group)
                 continue
             applied = False
-            for (delivery, _, _), (outcomes, _) in zip(group, results, strict=True):
+            for (delivery, _, _), (outcomes, _, waits) in zip(group, results, strict=True):
                 for outcome in outcomes:
                     report.add(outcome)
-                (retry if Outcome.DEFERRED in outcomes else settled).append(delivery)
+                (retry if waits else settled).append(delivery)
                 applied = applied or Outcome.APPLIED in outcomes
             receipt = receipt_issue(platform_id=platform_id) if applied else receipt_latest(platform_id=platform_id)
             if receipt:
