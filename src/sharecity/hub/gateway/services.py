@@ -41,7 +41,7 @@ TRANSPORT = "https"
 WHOLE_DELIVERY_CODES = frozenset({
     "exchange.malformed", "exchange.missing_field", "exchange.wrong_type", "exchange.empty_batch",
     "exchange.mixed_batch", "exchange.batch_sequence", "exchange.bad_hash", "exchange.bad_merkle_root",
-    "exchange.bad_signature", "exchange.unknown_platform",
+    "exchange.bad_signature", "exchange.unknown_platform", "exchange.invalid_platform_id",
 })
 
 

@@ -89,8 +89,11 @@ def _quarantine(raw: bytes, error: InvalidInput, envelope: Envelope | None = Non
         field=storable(error.field or "", 120),
         reason=storable(str(error.message), 4000),
     )
-    logger.warning("quarantined %s: %s (%s)", storable(envelope.message_id, 64) if envelope else "?",
-                   storable(str(error.message), 500), storable(error.field or "", 120))
+    # Logged once kept: a refusal made on intake's fast path is undone with it when intake goes
+    # over the delivery again message by message, and made again there.
+    transaction.on_commit(lambda: logger.warning(
+        "quarantined %s: %s (%s)", storable(envelope.message_id, 64) if envelope else "?",
+        storable(str(error.message), 500), storable(error.field or "", 120)))
     return Outcome.QUARANTINED
 
 
