@@ -209,7 +209,8 @@ _UNSTORABLE = (DataError, IntegrityError, ValueError, ArithmeticError, InvalidIn
 
 
 def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str) -> list[Applied]:
-    """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error) of each.
+    """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error,
+    whether it waits) of each.
 
     The usual path stores and applies them all at once. Which messages the hub already has is
     looked up only for those at or below the platform's last applied sequence (redeliveries and
@@ -217,38 +218,98 @@ def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str) -> 
     under a new sequence, which the unique id refuses when the rows are stored.
 
     If that fails for something in the messages (a reused id, a value no column can hold, a
-    handler's refusal), the work is undone (a savepoint) and done again message by message, each
-    in a savepoint of its own and with every id looked up: the message at fault is quarantined
-    with the reason, the platform's chain waits at its sequence for a corrected one, and what came
-    before it is applied. Nothing is retried in a loop and no other platform waits on it."""
+    handler's refusal), the work is undone (a savepoint) and done again with every id looked up,
+    each delivery in a savepoint of its own, and the one that fails message by message: the
+    message at fault is quarantined with the reason, the platform's chain waits at its sequence
+    for a corrected one, and what came before it is applied. Nothing is retried in a loop and no
+    other platform waits on it."""
     with transaction.atomic():
         stream, _ = IntakeStream.objects.select_for_update().get_or_create(
             platform_id=platform_id, defaults={"last_hash": GENESIS_HASH}
         )
         try:
             with transaction.atomic(), transaction.get_connection().wrap_database_errors:
-                return _apply_locked(stream, deliveries=deliveries, transport=transport, one_by_one=False)
+                return _apply_locked(stream, deliveries=deliveries, transport=transport, careful=False)
         except _UNSTORABLE as error:
-            logger.info("intake of %s goes message by message: %s", platform_id, storable(error, 300))
+            logger.info("intake of %s goes delivery by delivery: %s", platform_id, storable(error, 300))
             stream.refresh_from_db()
-        return _apply_locked(stream, deliveries=deliveries, transport=transport, one_by_one=True)
+        return _apply_locked(stream, deliveries=deliveries, transport=transport, careful=True)
 
 
-def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: str, one_by_one: bool
+def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: str, careful: bool
                   ) -> list[Applied]:
     platform_id = stream.platform_id
-    window = settings.SHARECITY_INTAKE_SEQUENCE_WINDOW
+    walk = _Walk(stream, transport=transport, known=_known(platform_id, [
+        envelope.message_id for items, _ in deliveries for envelope, _ in items
+        if careful or envelope.sequence <= stream.last_sequence]))
     results: list[Applied] = []
-    frontier = MerkleFrontier.from_json(stream.merkle_frontier)
-    known = _known(platform_id, [envelope.message_id for items, _ in deliveries for envelope, _ in items
-                                 if one_by_one or envelope.sequence <= stream.last_sequence])
-    accepted: list[tuple] = []  # rows of _RECEIVED_COLUMNS without the time
-    applied_payloads = []
-    applied_ids: list[str] = []
-    deferred: set[int] = set()
-    dropped: set[int] = set()
-    tried: set[int] = set()
-    for items, batch in deliveries:
+    if not careful:
+        accepted: list[tuple] = []
+        payloads: list[tuple[Envelope, object]] = []
+        for items, batch in deliveries:
+            results.append(walk.delivery(items, batch, accepted=accepted, payloads=payloads))
+        if accepted:
+            _received_store(accepted)
+            _handlers_run(payloads)
+    else:
+        for items, batch in deliveries:
+            saved = walk.save()
+            try:
+                with transaction.atomic(), transaction.get_connection().wrap_database_errors:
+                    accepted, payloads = [], []
+                    result = walk.delivery(items, batch, accepted=accepted, payloads=payloads)
+                    if accepted:
+                        _received_store(accepted)
+                        _handlers_run(payloads)
+            except _UNSTORABLE:
+                walk.restore(saved)
+                result = walk.delivery(items, batch, accepted=None, payloads=None)
+            results.append(result)
+    if walk.applied_ids:
+        stream.merkle_frontier = walk.frontier.to_json()
+        stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
+        _quarantine_resolve(platform_id=platform_id, message_ids=walk.applied_ids)
+    missing = _missing(after=stream.last_sequence, arrived=walk.deferred, refused=walk.tried)
+    if walk.dropped - walk.deferred:
+        missing.append((stream.last_sequence + 1, max(walk.dropped - walk.deferred)))
+    for first, last in missing:
+        _gap_record(platform_id=platform_id, first_missing=first, last_missing=last)
+    return results
+
+
+class _Walk:
+    """Intake's way along one platform's chain: where it stands, what it has seen."""
+
+    def __init__(self, stream: IntakeStream, *, transport: str, known: set[str]) -> None:
+        self.stream = stream
+        self.transport = transport
+        self.window = settings.SHARECITY_INTAKE_SEQUENCE_WINDOW
+        self.frontier = MerkleFrontier.from_json(stream.merkle_frontier)
+        self.known = known
+        self.tried: set[int] = set()  # sequences refused at the chain's end in this pass
+        self.deferred: set[int] = set()  # waiting for a gap before them to fill
+        self.dropped: set[int] = set()  # behind a refused one: to be sent again after the correction
+        self.applied_ids: list[str] = []
+
+    def save(self) -> tuple:
+        return (self.stream.last_sequence, self.stream.last_hash, self.frontier.to_json(), set(self.known),
+                set(self.tried), set(self.deferred), set(self.dropped), len(self.applied_ids))
+
+    def restore(self, saved: tuple) -> None:
+        (self.stream.last_sequence, self.stream.last_hash, frontier, self.known, self.tried, self.deferred,
+         self.dropped, applied) = saved
+        self.frontier = MerkleFrontier.from_json(frontier)
+        del self.applied_ids[applied:]
+
+    def delivery(self, items: list[tuple[Envelope, bytes]], batch: Batch | None, *, accepted: list[tuple] | None,
+                 payloads: list[tuple[Envelope, object]] | None) -> Applied:
+        """Walk one delivery's envelopes. Accepted rows (``_RECEIVED_COLUMNS`` without the time) and
+        payloads go to ``accepted`` and ``payloads`` to be stored together; without them, each is
+        stored and applied at once in a savepoint of its own, and one that fails is quarantined."""
+        stream, platform_id = self.stream, self.stream.platform_id
+        # Locals on the hot path (restore() replaces the objects, so they are taken here, not kept).
+        known, tried, deferred, dropped = self.known, self.tried, self.deferred, self.dropped
+        frontier, applied_ids, window = self.frontier, self.applied_ids, self.window
         outcomes: list[Outcome] = []
         first_error = None
         stored_batch = None
@@ -300,13 +361,12 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
                     problem = error
             row = (envelope.message_id, platform_id, envelope.sequence, envelope.type, envelope.schema_version,
                    raw, envelope.hash)
-            if problem is None and one_by_one:
+            if problem is None and accepted is None:
                 try:
                     with transaction.atomic(), transaction.get_connection().wrap_database_errors:
-                        if batch is not None and stored_batch is None:
-                            stored = _batch_store(batch, platform_id=platform_id, transport=transport)
-                        else:
-                            stored = stored_batch
+                        stored = stored_batch
+                        if batch is not None and stored is None:
+                            stored = _batch_store(batch, platform_id=platform_id, transport=self.transport)
                         _received_store([(*row, stored.pk if stored is not None else None)])
                         _handlers_run([(envelope, payload)])
                     stored_batch = stored
@@ -317,11 +377,11 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
                 first_error = first_error or problem.as_dict()
                 outcomes.append(Outcome.QUARANTINED)
                 continue
-            if not one_by_one:
+            if accepted is not None and payloads is not None:
                 if batch is not None and stored_batch is None:
-                    stored_batch = _batch_store(batch, platform_id=platform_id, transport=transport)
+                    stored_batch = _batch_store(batch, platform_id=platform_id, transport=self.transport)
                 accepted.append((*row, stored_batch.pk if stored_batch is not None else None))
-                applied_payloads.append((envelope, payload))
+                payloads.append((envelope, payload))
             frontier.append(bytes.fromhex(envelope.hash))
             stream.last_sequence = envelope.sequence
             stream.last_hash = envelope.hash
@@ -329,20 +389,7 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
             applied_ids.append(envelope.message_id)
             dropped.discard(envelope.sequence)
             outcomes.append(Outcome.APPLIED)
-        results.append((outcomes, first_error, waits))
-    if accepted:
-        _received_store(accepted)
-        _handlers_run(applied_payloads)
-    if applied_ids:
-        stream.merkle_frontier = frontier.to_json()
-        stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
-        _quarantine_resolve(platform_id=platform_id, message_ids=applied_ids)
-    missing = _missing(after=stream.last_sequence, arrived=deferred, refused=tried)
-    if dropped - deferred:
-        missing.append((stream.last_sequence + 1, max(dropped - deferred)))
-    for first, last in missing:
-        _gap_record(platform_id=platform_id, first_missing=first, last_missing=last)
-    return results
+        return outcomes, first_error, waits
 
 
 def _batch_store(batch: Batch, *, platform_id: str, transport: str) -> ReceivedBatch:
