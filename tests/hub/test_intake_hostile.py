@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -234,14 +237,9 @@ def test_a_sequence_far_past_the_window_is_quarantined_and_opens_no_gap(poisoner
     assert status_get(platform_id=poisoner.platform_id)["missing"] == [[1, 9]]
 
 
-def test_sequence_window_default_is_read_from_the_environment():
-    import subprocess
-    import sys
-
-    code = "from django.conf import settings; import django; django.setup(); " \
-           "print(settings.SHARECITY_INTAKE_SEQUENCE_WINDOW)"
-    env = {**__import__("os").environ, "SHARECITY_INTAKE_SEQUENCE_WINDOW": "777",
-           "DJANGO_SETTINGS_MODULE": "sharecity.settings"}
+def test_the_sequence_window_is_read_from_the_environment():
+    code = "from django.conf import settings; print(settings.SHARECITY_INTAKE_SEQUENCE_WINDOW)"
+    env = {**os.environ, "SHARECITY_INTAKE_SEQUENCE_WINDOW": "777", "DJANGO_SETTINGS_MODULE": "sharecity.settings"}
     output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "777"
 
