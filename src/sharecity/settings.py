@@ -160,6 +160,10 @@ SHARECITY_EXCHANGE_MAX_AMOUNT_FEN = int(os.environ.get("SHARECITY_EXCHANGE_MAX_A
                                                        str(limits.AMOUNT_FEN_CEILING)))
 SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS",
                                                            str(limits.CLOCK_SKEW_SECONDS)))
+# How far past a platform's last applied sequence a message may be and still wait for the ones
+# before it (a gap); anything further is quarantined as implausible, since a gap that large
+# would hold the platform's chain open for messages it never sent.
+SHARECITY_INTAKE_SEQUENCE_WINDOW = int(os.environ.get("SHARECITY_INTAKE_SEQUENCE_WINDOW", "100000"))
 
 LOGGING = {
     "version": 1,

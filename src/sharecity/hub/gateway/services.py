@@ -41,7 +41,7 @@ TRANSPORT = "https"
 WHOLE_DELIVERY_CODES = frozenset({
     "exchange.malformed", "exchange.missing_field", "exchange.wrong_type", "exchange.empty_batch",
     "exchange.mixed_batch", "exchange.batch_sequence", "exchange.bad_hash", "exchange.bad_merkle_root",
-    "exchange.bad_signature", "exchange.unknown_platform",
+    "exchange.bad_signature", "exchange.unknown_platform", "exchange.invalid_platform_id",
 })
 
 
@@ -123,7 +123,7 @@ def _named_platform(raw: bytes) -> tuple[object, list]:
     """What the delivery says about itself before anything is trusted: its platform id and envelopes."""
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None, []
     if not isinstance(data, dict):
         return None, []

@@ -17,6 +17,8 @@ def _platform_registered(*, envelope, payload) -> None:
         credit_code=payload.credit_code,
         sectors=list(payload.sectors),
         public_key=payload.public_key,
+        sequence=envelope.sequence,
+        message_id=envelope.message_id,
     )
 
 

@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from sharecity.exchange.models import ReceiptRecord
 
 
+def storable(text: object, limit: int) -> str:
+    """Text from outside as a column can keep it: without NUL (PostgreSQL text cannot hold it) and
+    cut to ``limit`` characters."""
+    text = str(text).replace("\x00", "\uFFFD")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class ReceivedBatch(models.Model):
     """A batch as the platform signed it: its Merkle root and the platform's signature over it."""
 
@@ -28,7 +35,9 @@ class ReceivedBatch(models.Model):
 class ReceivedMessage(models.Model):
     """Every accepted envelope, raw and append-only: the hub's record of what it was told."""
 
-    message_id = models.UUIDField(unique=True)
+    # Unique per platform, not across platforms: each platform draws its own ids, and one
+    # platform reusing another's id must not make the hub drop its message as already seen.
+    message_id = models.UUIDField()
     platform_id = models.CharField(max_length=64)
     sequence = models.BigIntegerField()
     message_type = models.CharField(max_length=80)
@@ -45,7 +54,8 @@ class ReceivedMessage(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["platform_id", "sequence"], name="received_platform_sequence_unique")
+            models.UniqueConstraint(fields=["platform_id", "sequence"], name="received_platform_sequence_unique"),
+            models.UniqueConstraint(fields=["platform_id", "message_id"], name="received_platform_message_unique"),
         ]
         verbose_name = _("received message")
         verbose_name_plural = _("received messages")

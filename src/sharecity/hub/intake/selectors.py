@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 
-from sharecity.hub.intake.models import IntakeGap, IntakeStream, QuarantinedMessage, ReceivedMessage
+from sharecity.hub.intake.models import IntakeGap, IntakeStream, QuarantinedMessage, ReceivedMessage, storable
 
 
 def quarantine_open_count() -> int:
@@ -37,10 +37,12 @@ def quarantine_list(*, platform_id: str | None = None, status: str = "all", code
 
 
 def quarantine_latest_for(*, platform_id: str, message_ids: list[str]) -> dict[str, QuarantinedMessage]:
-    """The newest quarantine entry of each of these messages."""
+    """The newest quarantine entry of each of these messages (an id too long to keep whole is
+    found by what was kept of it)."""
+    kept = {storable(message_id, 64): message_id for message_id in message_ids}
     latest: dict[str, QuarantinedMessage] = {}
-    for entry in QuarantinedMessage.objects.filter(platform_id=platform_id, message_id__in=message_ids).order_by("id"):
-        latest[entry.message_id] = entry
+    for entry in QuarantinedMessage.objects.filter(platform_id=platform_id, message_id__in=kept).order_by("id"):
+        latest[kept[entry.message_id]] = entry
     return latest
 
 

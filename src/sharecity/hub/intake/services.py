@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import Batch, batch_decode, batch_verify
@@ -44,9 +45,11 @@ from sharecity.hub.intake.models import (
     ReceivedBatch,
     ReceivedMessage,
     SignedTreeHead,
+    storable,
 )
 from sharecity.hub.registry.keys import hub_sign
-from sharecity.hub.registry.selectors import registered_platform_get
+from sharecity.hub.registry.selectors import platform_key_at, registered_platform_get
+from sharecity.hub.registry.services import PLATFORM_ID_PATTERN
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.limits import OUTBOX_PAYLOAD_MAX_BYTES
 
@@ -75,22 +78,33 @@ class IntakeReport:
 
 def _quarantine(raw: bytes, error: InvalidInput, envelope: Envelope | None = None, *,
                 platform_id: str | None = None) -> Outcome:
+    # What is kept comes from the refused input itself (ids, field names from its payload keys):
+    # cut to the columns and rid of NUL, which PostgreSQL text cannot hold, so that keeping a
+    # refusal can never fail and stop the intake in its turn.
     QuarantinedMessage.objects.create(
         raw=raw,
-        platform_id=platform_id or (envelope.platform_id if envelope else ""),
-        message_id=envelope.message_id if envelope else "",
-        code=error.code,
-        field=error.field or "",
-        reason=str(error.message),
+        platform_id=storable(platform_id or (envelope.platform_id if envelope else ""), 64),
+        message_id=storable(envelope.message_id if envelope else "", 64),
+        code=storable(error.code, 60),
+        field=storable(error.field or "", 120),
+        reason=storable(str(error.message), 4000),
     )
-    logger.warning("quarantined %s: %s (%s)", envelope.message_id if envelope else "?", error.message, error.field)
+    # Logged once kept: a refusal made on intake's fast path is undone with it when intake goes
+    # over the delivery again message by message, and made again there.
+    transaction.on_commit(lambda: logger.warning(
+        "quarantined %s: %s (%s)", storable(envelope.message_id, 64) if envelope else "?",
+        storable(str(error.message), 500), storable(error.field or "", 120)))
     return Outcome.QUARANTINED
 
 
 def _signing_key(envelope: Envelope) -> str:
+    # Checked before the id is used in a query: a NUL in it fails even a look-up on PostgreSQL.
+    if not PLATFORM_ID_PATTERN.fullmatch(envelope.platform_id):
+        raise InvalidInput("a platform id is 1 to 64 letters, digits, dots, colons, dashes or underscores",
+                           field="platform_id", code="exchange.invalid_platform_id")
     registered = registered_platform_get(platform_id=envelope.platform_id)
     if registered is not None:
-        return registered.public_key
+        return platform_key_at(platform=registered, sequence=envelope.sequence)
     if envelope.type == "platform.registered" and envelope.sequence == 1:
         # The first message of a platform introduces its key; it must be signed by it.
         try:
@@ -135,7 +149,7 @@ def intake_receive_delivery(raw: bytes, *, transport: str = "", sender: str = ""
         return opened
     assert opened is not None  # only unknown_later gives None
     platform_id, items, batch = opened
-    outcomes, error = _apply(platform_id=platform_id, items=items, batch=batch, transport=transport)
+    outcomes, error, _ = _apply(platform_id=platform_id, items=items, batch=batch, transport=transport)
     receipt = receipt_issue(platform_id=platform_id) if Outcome.APPLIED in outcomes else receipt_latest(
         platform_id=platform_id
     )
@@ -149,7 +163,11 @@ def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
     registered yet gives None instead (its registration may be in a delivery not applied yet)."""
     batch = envelope = None
     try:
-        batch, data, _ = batch_decode(raw)
+        try:
+            batch, data, _ = batch_decode(raw)
+        except RecursionError:  # json's parser gives up on arrays or objects nested thousands deep
+            raise InvalidInput("not valid JSON: nested too deeply", field="envelope",
+                               code="exchange.malformed") from None
         if batch is not None:
             encoded = batch_verify(batch, public_key=_signing_key(batch.envelopes[0]))
             items = list(zip(batch.envelopes, encoded, strict=True))
@@ -158,7 +176,9 @@ def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
             envelope_verify(envelope, public_key=_signing_key(envelope))
             items = [(envelope, bytes(raw))]
     except InvalidInput as error:
-        if unknown_later and error.code == "exchange.unknown_platform":
+        # A key that may change in a delivery not applied yet: the platform's registration, or a
+        # rotation of its key (the deliveries after it are signed with the new one).
+        if unknown_later and error.code in ("exchange.unknown_platform", "exchange.bad_signature"):
             return None
         first = batch.envelopes[0] if batch else envelope
         _quarantine(raw, error, first, platform_id=batch.platform_id if batch else (sender or None))
@@ -167,50 +187,133 @@ def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
 
 
 def _apply(*, platform_id: str, items: list[tuple[Envelope, bytes]], batch: Batch | None, transport: str
-           ) -> tuple[list[Outcome], dict | None]:
+           ) -> Applied:
     [result] = _apply_many(platform_id=platform_id, deliveries=[(items, batch)], transport=transport)
     return result
 
 
 Deliveries = list[tuple[list[tuple[Envelope, bytes]], Batch | None]]
+# Per delivery: the outcome of each envelope, the first error, and whether it waits for a message
+# yet to arrive (deferred behind a gap: the transport should deliver it again). A message deferred
+# behind one refused in the same pass does not wait: it is dropped, and the range from the refused
+# one on is reported missing, to be sent again after the correction (a redelivery would only be
+# refused again, for ever).
+Applied = tuple[list[Outcome], dict | None, bool]
 
 
-def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str
-                ) -> list[tuple[list[Outcome], dict | None]]:
-    """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error) of each.
+# What a message that passed its schema can still meet when it is stored or applied: a value
+# the column cannot hold (DataError on PostgreSQL, OverflowError from SQLite for an integer past
+# 64 bits), a constraint (IntegrityError), or a handler's refusal (InvalidInput, ValueError).
+# Anything else (a lost connection, a deadlock) is no fault of the message and is retried.
+_UNSTORABLE = (DataError, IntegrityError, ValueError, ArithmeticError, InvalidInput)
 
-    Which messages the hub already has is looked up only for those at or below the platform's
-    last applied sequence (redeliveries and replays): a message further on is new unless a
-    platform reused a message id under a new sequence, which the unique message id refuses when
-    the rows are stored. Then the work is undone (a savepoint) and done again looking up every
-    id, so the outcome is what a full look-up would have given, at no cost in the usual case."""
+
+def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str) -> list[Applied]:
+    """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error,
+    whether it waits) of each.
+
+    The usual path stores and applies them all at once. Which messages the hub already has is
+    looked up only for those at or below the platform's last applied sequence (redeliveries and
+    replays): a message further on is new unless the platform reused one of its message ids
+    under a new sequence, which the unique id refuses when the rows are stored.
+
+    If that fails for something in the messages (a reused id, a value no column can hold, a
+    handler's refusal), the work is undone (a savepoint) and done again with every id looked up,
+    each delivery in a savepoint of its own, and the one that fails message by message: the
+    message at fault is quarantined with the reason, the platform's chain waits at its sequence
+    for a corrected one, and what came before it is applied. Nothing is retried in a loop and no
+    other platform waits on it."""
     with transaction.atomic():
         stream, _ = IntakeStream.objects.select_for_update().get_or_create(
             platform_id=platform_id, defaults={"last_hash": GENESIS_HASH}
         )
         try:
-            with transaction.atomic():
-                return _apply_locked(stream, deliveries=deliveries, transport=transport, look_up_all=False)
-        except IntegrityError:
+            with transaction.atomic(), transaction.get_connection().wrap_database_errors:
+                return _apply_locked(stream, deliveries=deliveries, transport=transport, careful=False)
+        except _UNSTORABLE as error:
+            logger.info("intake of %s goes delivery by delivery: %s", platform_id, storable(error, 300))
             stream.refresh_from_db()
-            return _apply_locked(stream, deliveries=deliveries, transport=transport, look_up_all=True)
+        return _apply_locked(stream, deliveries=deliveries, transport=transport, careful=True)
 
 
-def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: str, look_up_all: bool
-                  ) -> list[tuple[list[Outcome], dict | None]]:
+def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: str, careful: bool
+                  ) -> list[Applied]:
     platform_id = stream.platform_id
-    results: list[tuple[list[Outcome], dict | None]] = []
-    frontier = MerkleFrontier.from_json(stream.merkle_frontier)
-    known = _known([envelope.message_id for items, _ in deliveries for envelope, _ in items
-                    if look_up_all or envelope.sequence <= stream.last_sequence])
-    accepted: list[tuple] = []  # rows of _RECEIVED_COLUMNS without the time
-    applied_payloads = []
-    gap: tuple[int, int] | None = None
-    tried: set[int] = set()
-    for items, batch in deliveries:
+    walk = _Walk(stream, transport=transport, known=_known(platform_id, [
+        envelope.message_id for items, _ in deliveries for envelope, _ in items
+        if careful or envelope.sequence <= stream.last_sequence]))
+    results: list[Applied] = []
+    if not careful:
+        accepted: list[tuple] = []
+        payloads: list[tuple[Envelope, object]] = []
+        for items, batch in deliveries:
+            results.append(walk.delivery(items, batch, accepted=accepted, payloads=payloads))
+        if accepted:
+            _received_store(accepted)
+            _handlers_run(payloads)
+    else:
+        for items, batch in deliveries:
+            saved = walk.save()
+            try:
+                with transaction.atomic(), transaction.get_connection().wrap_database_errors:
+                    accepted, payloads = [], []
+                    result = walk.delivery(items, batch, accepted=accepted, payloads=payloads)
+                    if accepted:
+                        _received_store(accepted)
+                        _handlers_run(payloads)
+            except _UNSTORABLE:
+                walk.restore(saved)
+                result = walk.delivery(items, batch, accepted=None, payloads=None)
+            results.append(result)
+    if walk.applied_ids:
+        stream.merkle_frontier = walk.frontier.to_json()
+        stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
+        _quarantine_resolve(platform_id=platform_id, message_ids=walk.applied_ids)
+    missing = _missing(after=stream.last_sequence, arrived=walk.deferred, refused=walk.tried)
+    if walk.dropped - walk.deferred:
+        missing.append((stream.last_sequence + 1, max(walk.dropped - walk.deferred)))
+    for first, last in missing:
+        _gap_record(platform_id=platform_id, first_missing=first, last_missing=last)
+    return results
+
+
+class _Walk:
+    """Intake's way along one platform's chain: where it stands, what it has seen."""
+
+    def __init__(self, stream: IntakeStream, *, transport: str, known: set[str]) -> None:
+        self.stream = stream
+        self.transport = transport
+        self.window = settings.SHARECITY_INTAKE_SEQUENCE_WINDOW
+        self.frontier = MerkleFrontier.from_json(stream.merkle_frontier)
+        self.known = known
+        self.tried: set[int] = set()  # sequences refused at the chain's end in this pass
+        self.deferred: set[int] = set()  # waiting for a gap before them to fill
+        self.dropped: set[int] = set()  # behind a refused one: to be sent again after the correction
+        self.applied_ids: list[str] = []
+
+    def save(self) -> tuple:
+        return (self.stream.last_sequence, self.stream.last_hash, self.frontier.to_json(), set(self.known),
+                set(self.tried), set(self.deferred), set(self.dropped), len(self.applied_ids))
+
+    def restore(self, saved: tuple) -> None:
+        (self.stream.last_sequence, self.stream.last_hash, frontier, self.known, self.tried, self.deferred,
+         self.dropped, applied) = saved
+        self.frontier = MerkleFrontier.from_json(frontier)
+        del self.applied_ids[applied:]
+
+    def delivery(self, items: list[tuple[Envelope, bytes]], batch: Batch | None, *, accepted: list[tuple] | None,
+                 payloads: list[tuple[Envelope, object]] | None) -> Applied:
+        """Walk one delivery's envelopes. Accepted rows (``_RECEIVED_COLUMNS`` without the time) and
+        payloads go to ``accepted`` and ``payloads`` to be stored together; without them, each is
+        stored and applied at once in a savepoint of its own, and one that fails is quarantined."""
+        stream, platform_id = self.stream, self.stream.platform_id
+        # Locals on the hot path (restore() replaces the objects, so they are taken here, not kept).
+        known, tried, deferred, dropped = self.known, self.tried, self.deferred, self.dropped
+        frontier, applied_ids, window = self.frontier, self.applied_ids, self.window
         outcomes: list[Outcome] = []
         first_error = None
         stored_batch = None
+        waits = False
         for envelope, raw in items:
             if envelope.message_id in known:
                 outcomes.append(Outcome.DUPLICATE)
@@ -221,15 +324,28 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
                 problem = InvalidInput(
                     f"sequence {envelope.sequence} was already used by another message (replay)",
                     field="sequence", code="exchange.replayed_sequence")
+            elif envelope.sequence - stream.last_sequence > window:
+                problem = InvalidInput(
+                    f"sequence {envelope.sequence} is more than {window:,} past the last applied "
+                    f"({stream.last_sequence}): not a gap that messages could fill, so it is refused "
+                    "(SHARECITY_INTAKE_SEQUENCE_WINDOW)",
+                    field="sequence", code="exchange.implausible_sequence")
             elif envelope.sequence > expected:
-                if expected not in tried:  # not refused just now: it has not arrived
-                    gap = gap or (expected, envelope.sequence - 1)
+                if expected in tried:
+                    dropped.add(envelope.sequence)
+                else:
+                    deferred.add(envelope.sequence)
+                    waits = True
                 outcomes.append(Outcome.DEFERRED)
                 continue
             elif envelope.prev_hash != stream.last_hash:
                 problem = InvalidInput("prev_hash does not match the hash of the platform's previous message",
                                        field="prev_hash", code="exchange.broken_chain")
-            tried.add(envelope.sequence)
+            if problem is None or problem.code != "exchange.implausible_sequence":
+                tried.add(envelope.sequence)
+            if problem is None and not _CANONICAL_UUID.fullmatch(envelope.message_id):
+                problem = InvalidInput("message_id must be a UUID in canonical lower-case form",
+                                       field="message_id", code="exchange.invalid_message_id")
             if problem is None and len(raw) > ENVELOPE_MAX_BYTES:
                 problem = InvalidInput(
                     f"the envelope is {len(raw):,} bytes; at most {ENVELOPE_MAX_BYTES:,} (a payload of at most "
@@ -243,60 +359,143 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
                     payload = payload_validate(envelope.type, envelope.schema_version, envelope.payload)
                 except InvalidInput as error:
                     problem = error
+            row = (envelope.message_id, platform_id, envelope.sequence, envelope.type, envelope.schema_version,
+                   raw, envelope.hash)
+            if problem is None and accepted is None:
+                try:
+                    with transaction.atomic(), transaction.get_connection().wrap_database_errors:
+                        stored = stored_batch
+                        if batch is not None and stored is None:
+                            stored = _batch_store(batch, platform_id=platform_id, transport=self.transport)
+                        _received_store([(*row, stored.pk if stored is not None else None)])
+                        _handlers_run([(envelope, payload)])
+                    stored_batch = stored
+                except _UNSTORABLE as error:
+                    problem = _unstorable(error, envelope)
             if problem is not None:
                 _quarantine(raw, problem, envelope)
                 first_error = first_error or problem.as_dict()
                 outcomes.append(Outcome.QUARANTINED)
                 continue
-            if batch is not None and stored_batch is None:
-                stored_batch = ReceivedBatch.objects.create(
-                    platform_id=platform_id, first_sequence=batch.first_sequence,
-                    last_sequence=batch.last_sequence, merkle_root=batch.merkle_root, signature=batch.signature,
-                    transport=transport,
-                )
-            accepted.append((envelope.message_id, platform_id, envelope.sequence, envelope.type,
-                             envelope.schema_version, raw, envelope.hash,
-                             stored_batch.pk if stored_batch is not None else None))
-            applied_payloads.append((envelope, payload))
+            if accepted is not None and payloads is not None:
+                if batch is not None and stored_batch is None:
+                    stored_batch = _batch_store(batch, platform_id=platform_id, transport=self.transport)
+                accepted.append((*row, stored_batch.pk if stored_batch is not None else None))
+                payloads.append((envelope, payload))
             frontier.append(bytes.fromhex(envelope.hash))
             stream.last_sequence = envelope.sequence
             stream.last_hash = envelope.hash
             known.add(envelope.message_id)
+            applied_ids.append(envelope.message_id)
+            dropped.discard(envelope.sequence)
             outcomes.append(Outcome.APPLIED)
-        results.append((outcomes, first_error))
-    if accepted:
-        _received_store(accepted)
-        stream.merkle_frontier = frontier.to_json()
-        stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
-        _handlers_run(applied_payloads)
-        _quarantine_resolve(platform_id=platform_id, message_ids=[row[0] for row in accepted])
-    if gap is not None:
-        _gap_record(platform_id=platform_id, first_missing=gap[0], last_missing=gap[1])
-    return results
+        return outcomes, first_error, waits
+
+
+def _batch_store(batch: Batch, *, platform_id: str, transport: str) -> ReceivedBatch:
+    return ReceivedBatch.objects.create(
+        platform_id=platform_id, first_sequence=batch.first_sequence, last_sequence=batch.last_sequence,
+        merkle_root=batch.merkle_root, signature=batch.signature, transport=transport,
+    )
+
+
+def _missing(*, after: int, arrived: set[int], refused: set[int]) -> list[tuple[int, int]]:
+    """The ranges past ``after`` that have not arrived, up to the last that has (deferred), as
+    ``(first, last)``. A sequence refused just now (quarantined) arrived: the platform learns of it
+    from its quarantine and sends a corrected one, not a resend of the range."""
+    ranges: list[tuple[int, int]] = []
+    following = after + 1
+    for sequence in sorted(number for number in arrived if number > after):
+        if sequence > following:
+            first = following
+            while first in refused and first < sequence:
+                first += 1
+            if first < sequence:
+                ranges.append((first, sequence - 1))
+        following = sequence + 1
+    return ranges
+
+
+_SQL_COLUMN = re.compile(r"\bcolumn (\w+)")
+_VARCHAR_LIMIT = re.compile(r"character varying\((\d+)\)")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _unstorable(error: Exception, envelope: Envelope) -> InvalidInput:
+    """The reason a message could not be stored or applied, naming the field where it can be found."""
+    if isinstance(error, InvalidInput):
+        return error
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    field = _field_at_fault(error, envelope, detail)
+    where = f" ({field})" if field else ""
+    return InvalidInput(
+        f"message {envelope.message_id} passed its schema but cannot be stored{where}: {detail}; "
+        "correct it and send it again with the same sequence",
+        field=field, code="exchange.unstorable")
+
+
+def _field_at_fault(error: Exception, envelope: Envelope, detail: str) -> str | None:
+    diag = getattr(getattr(error, "__cause__", None), "diag", None)
+    column = getattr(diag, "column_name", None)
+    if column is None:
+        match = _SQL_COLUMN.search(getattr(diag, "context", None) or "")
+        column = match.group(1) if match else None
+    flat = dict(_leaves(envelope.payload, "payload"))
+    if column:
+        for name in (f"payload.{column}", f"payload.{column.removesuffix('_code')}", column):
+            if name in flat or name in ("sequence", "message_id", "platform_id"):
+                return name
+    if isinstance(error, ArithmeticError) or "out of range" in detail:
+        if not _INT64[0] <= envelope.sequence <= _INT64[1]:
+            return "sequence"
+        for name, value in flat.items():
+            if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+                return name
+    if "NUL" in detail:
+        for name, value in flat.items():
+            if isinstance(value, str) and "\x00" in value:
+                return name
+    limit = _VARCHAR_LIMIT.search(detail)
+    if limit:
+        for name, value in flat.items():
+            if isinstance(value, str) and len(value) > int(limit.group(1)):
+                return name
+    return column
+
+
+def _leaves(value: object, path: str):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, f"{path}.{index}")
+    else:
+        yield path, value
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _known(message_ids: list[str]) -> set[str]:
-    """Which of these message ids the hub has already received."""
+def _known(platform_id: str, message_ids: list[str]) -> set[str]:
+    """Which of these message ids the hub has already received from this platform."""
+    # Stored ids read back as canonical lower-case text, and only an exact match counts: an id in
+    # any other form cannot be among them (and would not cast to uuid).
+    valid = [message_id for message_id in message_ids if _CANONICAL_UUID.fullmatch(message_id)]
+    if not valid:
+        return set()
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        # Stored ids read back as canonical lower-case text, and only an exact match counts: an id
-        # in any other form cannot be among them (and would not cast to uuid).
-        valid = [message_id for message_id in message_ids if _CANONICAL_UUID.fullmatch(message_id)]
-        if not valid:
-            return set()
         # One array parameter, not a list of thousands of placeholders built and parsed per delivery;
         # its literal written here (the ids are canonical uuids, checked above), not adapted per item.
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT message_id::text FROM {ReceivedMessage._meta.db_table} "  # noqa: S608
-                           "WHERE message_id = ANY(%s::uuid[])", ["{" + ",".join(valid) + "}"])
-            found = {row[0] for row in cursor.fetchall()}
-        return {message_id for message_id in message_ids if message_id in found}
+                           "WHERE platform_id = %s AND message_id = ANY(%s::uuid[])",
+                           [platform_id, "{" + ",".join(valid) + "}"])
+            return {row[0] for row in cursor.fetchall()}
     return set(
-        str(message_id) for message_id in ReceivedMessage.objects.filter(message_id__in=message_ids)
-        .values_list("message_id", flat=True)
+        str(message_id) for message_id in ReceivedMessage.objects.filter(
+            platform_id=platform_id, message_id__in=valid).values_list("message_id", flat=True)
     )
 
 
@@ -433,13 +632,21 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
             platform_id, items, batch = opened
             by_platform.setdefault(platform_id, []).append((delivery, items, batch))
         for platform_id, group in by_platform.items():
-            results = _apply_many(platform_id=platform_id, deliveries=[(items, batch) for _, items, batch in group],
-                                  transport=transport.name)
+            try:
+                results = _apply_many(platform_id=platform_id,
+                                      deliveries=[(items, batch) for _, items, batch in group],
+                                      transport=transport.name)
+            except Exception:
+                # Not the input's fault (what is, is quarantined): the database or a defect. This
+                # platform's deliveries are tried again later; the other platforms go on.
+                logger.exception("intake of %s failed; its deliveries will be tried again", platform_id)
+                retry.extend(delivery for delivery, _, _ in group)
+                continue
             applied = False
-            for (delivery, _, _), (outcomes, _) in zip(group, results, strict=True):
+            for (delivery, _, _), (outcomes, _, waits) in zip(group, results, strict=True):
                 for outcome in outcomes:
                     report.add(outcome)
-                (retry if Outcome.DEFERRED in outcomes else settled).append(delivery)
+                (retry if waits else settled).append(delivery)
                 applied = applied or Outcome.APPLIED in outcomes
             receipt = receipt_issue(platform_id=platform_id) if applied else receipt_latest(platform_id=platform_id)
             if receipt:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sharecity.hub.registry.models import RegisteredPlatform, RegulatorProfile
+from sharecity.hub.registry.models import KeyRotation, RegisteredPlatform, RegulatorProfile
 
 
 @admin.register(RegisteredPlatform)
@@ -11,3 +11,14 @@ class RegisteredPlatformAdmin(admin.ModelAdmin):
 @admin.register(RegulatorProfile)
 class RegulatorProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "department", "district_code")
+
+
+@admin.register(KeyRotation)
+class KeyRotationAdmin(admin.ModelAdmin):
+    list_display = ("rotated_at", "platform_id", "effective_sequence", "source", "old_fingerprint", "new_fingerprint")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

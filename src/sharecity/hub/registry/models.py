@@ -13,6 +13,9 @@ class RegisteredPlatform(models.Model):
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
     sectors = models.JSONField(default=list)
     public_key = models.CharField(max_length=64)
+    # The first sequence the current key signs; earlier messages (redeliveries of what was sent
+    # before a rotation) verify with the key of their time, kept in KeyRotation.
+    key_since_sequence = models.BigIntegerField(default=0)
     registered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,3 +56,32 @@ class HubSigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.key_id
+
+
+class KeyRotation(models.Model):
+    """A platform's signing key replaced by another: by a platform.registered message signed with
+    the old key, or by a hub operator (a lost or stolen key). Append-only."""
+
+    class Source(models.TextChoices):
+        MESSAGE = "message", _("signed message under the old key")
+        OPERATOR = "operator", _("hub operator")
+
+    platform_id = models.CharField(max_length=64, db_index=True)
+    old_public_key = models.CharField(max_length=64)
+    new_public_key = models.CharField(max_length=64)
+    old_fingerprint = models.CharField(_("old key fingerprint"), max_length=64)
+    new_fingerprint = models.CharField(_("new key fingerprint"), max_length=64)
+    # Messages from this sequence on are signed with the new key.
+    effective_sequence = models.BigIntegerField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    message_id = models.CharField(max_length=64, blank=True, help_text=_("The message that carried the rotation."))
+    reason = models.TextField(blank=True)
+    rotated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["platform_id", "effective_sequence", "id"]
+        verbose_name = _("key rotation")
+        verbose_name_plural = _("key rotations")
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}@{self.effective_sequence}: {self.old_fingerprint[:8]} -> {self.new_fingerprint[:8]}"

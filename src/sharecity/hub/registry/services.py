@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sharecity.exchange.relay import HUB_PRODUCER_ID
-from sharecity.hub.registry.models import RegisteredPlatform, RegulatorProfile
+from sharecity.hub.registry.models import KeyRotation, RegisteredPlatform, RegulatorProfile
 from sharecity.kernel.districts import district_get
 from sharecity.kernel.errors import Conflict, InvalidInput
 from sharecity.kernel.ids import validate_credit_code
@@ -17,13 +18,81 @@ from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record
 
 
-def platform_register(*, platform_id: str, name: str, credit_code: str, sectors: list[str], public_key: str
-                      ) -> RegisteredPlatform:
-    platform, _ = RegisteredPlatform.objects.update_or_create(
-        platform_id=platform_id,
-        defaults={"name": name, "credit_code": credit_code, "sectors": sectors, "public_key": public_key},
-    )
+def platform_register(*, platform_id: str, name: str, credit_code: str, sectors: list[str], public_key: str,
+                      sequence: int = 0, message_id: str = "") -> RegisteredPlatform:
+    """Apply a platform's ``platform.registered`` message (its ``sequence`` and ``message_id``).
+
+    The first one registers the platform. A later one may change its sectors, and its key (a
+    rotation: intake has checked the message's signature with the key it replaces), but never
+    its name or credit code, which identify the business to the city: those are refused and the
+    message quarantined, so a platform key cannot quietly become another business.
+    """
+    platform = RegisteredPlatform.objects.select_for_update().filter(platform_id=platform_id).first()
+    if platform is None:
+        return RegisteredPlatform.objects.create(platform_id=platform_id, name=name, credit_code=credit_code,
+                                                 sectors=sectors,
+                                                 public_key=_public_key_check(public_key, field="payload.public_key"))
+    for field, registered, sent in (("name", platform.name, name), ("credit_code", platform.credit_code, credit_code)):
+        if sent != registered:
+            raise InvalidInput(
+                f"platform {platform_id} is registered with {field} {registered!r}; a registration message cannot "
+                f"change it to {sent!r} (the hub's operators change it, on evidence)",
+                field=f"payload.{field}", code="registry.identity_change")
+    if public_key != platform.public_key:
+        _public_key_check(public_key, field="payload.public_key")
+        _key_rotate(platform=platform, public_key=public_key, effective_sequence=sequence + 1,
+                    source=KeyRotation.Source.MESSAGE, message_id=message_id, actor=None, reason="")
+    if list(sectors) != platform.sectors:
+        platform.sectors = list(sectors)
+        platform.save(update_fields=["sectors"])
     return platform
+
+
+def key_fingerprint(public_key: str) -> str:
+    """SHA-256 of the raw 32-byte key, hex: what both sides compare when a key changes."""
+    return hashlib.sha256(base64.urlsafe_b64decode(public_key.encode())).hexdigest()
+
+
+def _key_rotate(*, platform: RegisteredPlatform, public_key: str, effective_sequence: int, source: str,
+                message_id: str, actor: User | None, reason: str) -> KeyRotation:
+    rotation = KeyRotation.objects.create(
+        platform_id=platform.platform_id, old_public_key=platform.public_key, new_public_key=public_key,
+        old_fingerprint=key_fingerprint(platform.public_key), new_fingerprint=key_fingerprint(public_key),
+        effective_sequence=effective_sequence, source=source, message_id=message_id, reason=reason,
+    )
+    platform.public_key = public_key
+    platform.key_since_sequence = effective_sequence
+    platform.save(update_fields=["public_key", "key_since_sequence"])
+    audit_record(actor=actor, action="hub.platform_key_rotate", target_type="registered_platform",
+                 target_id=platform.pk, platform_id=platform.platform_id,
+                 data={"source": source, "old_fingerprint": rotation.old_fingerprint,
+                       "new_fingerprint": rotation.new_fingerprint, "effective_sequence": effective_sequence,
+                       "message_id": message_id, "reason": reason})
+    return rotation
+
+
+@transaction.atomic
+def platform_key_rotate(*, actor: User | None, platform_id: str, public_key: str, effective_sequence: int,
+                        reason: str) -> KeyRotation:
+    """A hub operator replaces a platform's signing key (its old key is lost or stolen, so the
+    platform cannot sign a rotation with it). Messages from ``effective_sequence`` on must be
+    signed with the new key; the key was checked with the platform out of band."""
+    platform = RegisteredPlatform.objects.select_for_update().filter(platform_id=platform_id).first()
+    if platform is None:
+        raise InvalidInput(_("No platform with this id is registered."), field="platform_id",
+                           code="registry.unknown_platform")
+    public_key = _public_key_check(public_key)
+    if public_key == platform.public_key:
+        raise InvalidInput(_("This is the platform's key already."), field="public_key",
+                           code="registry.same_key")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the key is replaced (it is audited)."), field="reason")
+    if effective_sequence < platform.key_since_sequence:
+        raise InvalidInput(_("The new key cannot take effect before the current one did."),
+                           field="effective_sequence", code="registry.key_sequence")
+    return _key_rotate(platform=platform, public_key=public_key, effective_sequence=effective_sequence,
+                       source=KeyRotation.Source.OPERATOR, message_id="", actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -44,13 +113,18 @@ SECTOR_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 PLATFORM_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 
 
-def _public_key_check(public_key: str) -> str:
+def _public_key_check(public_key: str, *, field: str = "public_key") -> str:
     try:
-        raw = base64.urlsafe_b64decode(public_key.encode())
+        # validate=True: without it, base64 skips characters outside its alphabet, so a key with
+        # junk appended would verify signatures yet not be the key the city recorded.
+        raw = base64.b64decode(public_key.encode(), altchars=b"-_", validate=True)
         Ed25519PublicKey.from_public_bytes(raw)
     except (ValueError, binascii.Error):
         raise InvalidInput(_("The public key must be a raw 32-byte Ed25519 key in URL-safe base64."),
-                           field="public_key", code="registry.invalid_public_key") from None
+                           field=field, code="registry.invalid_public_key") from None
+    if len(public_key) != 44:
+        raise InvalidInput(_("The public key must be a raw 32-byte Ed25519 key in URL-safe base64."),
+                           field=field, code="registry.invalid_public_key")
     return public_key
 
 
