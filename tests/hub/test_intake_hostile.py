@@ -101,13 +101,14 @@ def test_a_message_a_handler_refuses_is_quarantined_and_everything_else_in_the_p
     assert refused.resolved_at is not None
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"amount_fen": 2**63}, "payload.amount_fen"),
-    pytest.param({"order_id": "o" * 200}, "payload.order_id", marks=pytest.mark.postgres),
-    pytest.param({"category": "c" * 100}, "payload.category", marks=pytest.mark.postgres),
-    pytest.param({"customer_key": "customer\x00key"}, "payload.customer_key", marks=pytest.mark.postgres),
+@pytest.mark.parametrize(("overrides", "field", "code"), [
+    ({"amount_fen": 2**63}, "payload.amount_fen", "exchange.amount_above_ceiling"),
+    pytest.param({"order_id": "o" * 200}, "payload.order_id", "exchange.invalid_payload", marks=pytest.mark.postgres),
+    pytest.param({"category": "c" * 100}, "payload.category", "exchange.invalid_payload", marks=pytest.mark.postgres),
+    pytest.param({"customer_key": "customer\x00key"}, "payload.customer_key", "exchange.invalid_payload",
+                 marks=pytest.mark.postgres),
 ])
-def test_an_order_the_hubs_columns_cannot_hold_is_quarantined_naming_the_field(poisoner, overrides, field):
+def test_an_order_the_hubs_columns_cannot_hold_is_quarantined_naming_the_field(poisoner, overrides, field, code):
     poisoner.good(1)
     intake_receive(poisoner.batch([poisoner.seal(sequence=1, prev_hash=GENESIS_HASH)]))
     poisoner.sequence, poisoner.last_hash = 1, IntakeStream.objects.get(platform_id=poisoner.platform_id).last_hash
@@ -116,8 +117,8 @@ def test_an_order_the_hubs_columns_cannot_hold_is_quarantined_naming_the_field(p
     assert intake_receive(bad.to_bytes()) is Outcome.QUARANTINED
 
     refused = entry(bad.message_id)
-    # A schema that knows the column's limit refuses it first; otherwise storing it does.
-    assert refused.code in ("exchange.unstorable", "exchange.invalid_payload"), refused.reason
+    # The schema carries the column's limit, so it refuses the value before storing is tried.
+    assert refused.code == code, refused.reason
     assert refused.field == field, refused.reason
     assert not OrderFact.objects.exists()
     # The next message takes the same sequence.
@@ -184,8 +185,9 @@ def test_a_platform_id_no_column_can_hold_is_quarantined():
         "name": "无名", "credit_code": "91350200MA2XXXXXX1", "sectors": ["parking"], "public_key": public_key})
     assert intake_receive(envelope.to_bytes()) is Outcome.QUARANTINED
     refused = QuarantinedMessage.objects.get()
-    assert (refused.code, refused.field) == ("exchange.invalid_platform_id", "platform_id")
-    assert len(refused.platform_id) == 64 and "\x00" not in refused.platform_id
+    assert (refused.code, refused.field) == ("exchange.malformed_field", "platform_id")
+    # An id that is not one names no platform: the entry is kept, attributed to none.
+    assert len(refused.platform_id) <= 64 and "\x00" not in refused.platform_id
     assert not IntakeStream.objects.exists() and not RegisteredPlatform.objects.exists()
 
 
@@ -353,7 +355,8 @@ def test_a_key_with_junk_after_it_is_refused_though_signatures_verify(poisoner):
                              payload=registration(poisoner, public_key=poisoner.public_key + "!!!!" * 20))
     assert intake_receive(poisoner.batch([envelope])) is Outcome.QUARANTINED
     refused = entry(envelope.message_id)
-    assert (refused.code, refused.field) == ("registry.invalid_public_key", "payload.public_key")
+    # The published schema's pattern for a key refuses it before the registry's own check would.
+    assert (refused.code, refused.field) == ("exchange.invalid_payload", "payload.public_key")
     assert RegisteredPlatform.objects.get(platform_id=poisoner.platform_id).public_key == poisoner.public_key
 
 

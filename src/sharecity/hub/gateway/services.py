@@ -157,6 +157,12 @@ def delivery_receive(*, platform_id: str, raw: bytes) -> GatewayAnswer:
         {"code": entry.code, "message": entry.reason, "field": entry.field or None, "message_id": message_id}
         for message_id in quarantined_ids if (entry := entries.get(message_id)) is not None
     ]
+    if error is not None and len(errors) < len(quarantined_ids):
+        # Refused before its envelopes could be read (a malformed field): the entry names no message,
+        # so each refused envelope is answered with the delivery's reason.
+        answered = {item["message_id"] for item in errors}
+        errors += [{"code": error["code"], "message": error["message"], "field": error.get("field"),
+                    "message_id": message_id} for message_id in quarantined_ids if message_id not in answered]
     results = [
         {"message_id": item.get("message_id"), "sequence": item.get("sequence"), "outcome": outcome.value}
         for item, outcome in zip(envelopes, result.outcomes, strict=False) if isinstance(item, dict)
