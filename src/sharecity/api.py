@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.kernel.errors import ShareCityError
+from sharecity.kernel.ratelimit import RateLimited
 from sharecity.market.api import router as market_router
 
 api = NinjaAPI(
@@ -27,7 +28,10 @@ def _error_handlers_install(target: NinjaAPI, *, not_authenticated: str, auth_fi
 
     @target.exception_handler(ShareCityError)
     def _sharecity_error(request: HttpRequest, error: ShareCityError):
-        return target.create_response(request, error.as_dict(), status=error.http_status)
+        response = target.create_response(request, error.as_dict(), status=error.http_status)
+        if isinstance(error, RateLimited):
+            response["Retry-After"] = str(error.retry_after)
+        return response
 
     @target.exception_handler(NinjaValidationError)
     def _validation_error(request: HttpRequest, error: NinjaValidationError):

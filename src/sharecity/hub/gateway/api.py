@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import orjson
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from ninja.security import APIKeyHeader
 from sharecity.hub.gateway import selectors, services
 from sharecity.hub.intake.services import receipt_latest
 from sharecity.kernel.errors import NotFound
+from sharecity.kernel.ratelimit import ratelimit_hit
 
 
 class ExchangeKey(APIKeyHeader):
@@ -36,17 +38,31 @@ BATCH_BODY = {
 }
 
 
-@router.post("/batches", response={200: dict, 400: dict, 403: dict, 413: dict}, openapi_extra=BATCH_BODY,
+def _envelope_count(raw: bytes) -> int:
+    """How many messages a delivery carries, for the rate limit; 1 for anything that is not a batch."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return 1
+    if isinstance(data, dict) and isinstance(data.get("envelopes"), list):
+        return max(len(data["envelopes"]), 1)
+    return 1
+
+
+@router.post("/batches", response={200: dict, 400: dict, 403: dict, 413: dict, 429: dict}, openapi_extra=BATCH_BODY,
              summary="Push a signed batch")
 def batch_push(request: HttpRequest):
     """Outcomes per envelope (applied, duplicate, deferred, quarantined), the hub's receipt, errors
     naming the message and field, and ``missing`` ranges when the hub saw a gap in the sequence.
-    A delivery that is wholly unusable is answered 400 and kept in quarantine."""
+    A delivery that is wholly unusable is answered 400 and kept in quarantine. A platform that sends
+    more messages than its rate allows (``SHARECITY_RATE_EXCHANGE``) is answered 429 with Retry-After,
+    and nothing of that delivery is looked at: send it again after that many seconds."""
     try:
         raw = request.body
     except RequestDataTooBig:
         return Status(413, {"code": "exchange.too_large", "message": _("The batch is too large: send fewer envelopes."),
                      "field": "envelopes"})
+    ratelimit_hit(scope="exchange", key=request.auth, cost=_envelope_count(raw))
     answer = services.delivery_receive(platform_id=request.auth, raw=raw)
     return Status(answer.status, answer.body)
 
