@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -137,3 +138,15 @@ def test_the_demo_is_served_over_plain_http_on_127_0_0_1():
     assert not session["secure"]
     assert session["httponly"]
     assert client.get("/").context["user"].username == "resident"
+
+
+def test_every_variable_the_settings_read_is_documented():
+    source = Path(__file__).resolve().parents[2] / "src" / "sharecity"
+    read = set()
+    for module in ("settings.py", "conf.py"):
+        read |= set(re.findall(r"\"(SHARECITY_[A-Z_]+)\"", (source / module).read_text()))
+    readme = (source.parents[1] / "README.md").read_text()
+    assert sorted(name for name in read if f"`{name}`" not in readme) == []
+    in_example = set(example_env()) | set(re.findall(r"# (SHARECITY_[A-Z_]+)=", EXAMPLE.read_text()))
+    tuning = {"SHARECITY_WORKER_IDLE_SECONDS", "SHARECITY_RATE_PUBLIC_BURST", "SHARECITY_RATE_LOGIN_BURST"}
+    assert sorted(read - in_example - tuning) == []
