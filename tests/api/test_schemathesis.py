@@ -11,6 +11,7 @@ they have their own tests (tests/deploy), and here every request must reach the 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -84,15 +85,28 @@ def summary_read(api: str, events: Path) -> Summary:
             summary.operations.add(operation)
             summary.examples += cases
             summary.by_phase[finished["phase"]] += cases
-        for checks in recorder.get("checks", {}).values():
+        for case_id, checks in recorder.get("checks", {}).items():
             for check in checks:
                 if check["status"] != "failure":
                     continue
                 failure = check.get("failure_info", {}).get("failure", {})
                 # A stateful step names the operation it called; a scenario's label may name a whole chain.
                 key = (failure.get("operation", operation), check["name"], failure.get("code", "?"))
-                summary.failures.setdefault(key, " ".join(str(failure.get("message", "")).split()))
+                message = " ".join(str(failure.get("message", "")).split())
+                request = (recorder.get("interactions", {}).get(case_id) or {}).get("request")
+                if request and check["name"] == "not_a_server_error":
+                    message = f"{message} {_request_text(request)}".strip()
+                summary.failures.setdefault(key, message)
     return summary
+
+
+def _request_text(request: dict) -> str:
+    """What was sent, short enough for a CI log: method, URL and the start of the body."""
+    text = f"{request.get('method')} {request.get('uri')}"
+    body = request.get("body")
+    if isinstance(body, dict) and "$base64" in body:
+        text += " " + base64.b64decode(body["$base64"]).decode("utf-8", errors="replace")[:400]
+    return text
 
 
 def schemathesis_run(*, api: str, url: str, headers: dict[str, str], tmp_path: Path,
