@@ -37,9 +37,9 @@ class ErrorOut(Schema):
     field: str | None
 
 
-# Any keyed call may be refused for its key (401), its parameters (422) or the public rate limit of an
-# address that sent wrong keys (429).
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+# Any keyed call may be refused for text the API takes from no one (400: control characters), its key
+# (401), its parameters (422) or the public rate limit of an address that sent wrong keys (429).
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 def _inlined(schema, definitions: dict):
@@ -83,7 +83,7 @@ def _envelope_count(raw: bytes) -> int:
     return 1
 
 
-@router.post("/batches", response={200: dict, 400: ErrorOut, 403: ErrorOut, 413: ErrorOut, **ERRORS},
+@router.post("/batches", response={200: dict, 403: ErrorOut, 413: ErrorOut, **ERRORS},
              openapi_extra=BATCH_BODY, summary="Push a signed batch")
 def batch_push(request: HttpRequest):
     """Outcomes per envelope (applied, duplicate, deferred, quarantined), the hub's receipt, errors
@@ -101,7 +101,7 @@ def batch_push(request: HttpRequest):
     return Status(answer.status, answer.body)
 
 
-@router.get("/keys", auth=None, response={200: dict, 429: ErrorOut}, summary="The hub's public keys")
+@router.get("/keys", auth=None, response={200: dict, 400: ErrorOut, 429: ErrorOut}, summary="The hub's public keys")
 def keys(request: HttpRequest):
     """Receipt keys by key id, and the key that signs the hub's directives. Pin them."""
     return services.hub_keys()
