@@ -12,6 +12,7 @@ from sharecity.apiinput import TextCheckingNinjaAPI
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.hub.identity.api import router as hub_identity_router
 from sharecity.kernel.errors import ShareCityError
+from sharecity.kernel.ratelimit import RateLimited
 from sharecity.market.api import router as market_router
 
 api = TextCheckingNinjaAPI(
@@ -28,7 +29,10 @@ def _error_handlers_install(target: TextCheckingNinjaAPI, *, not_authenticated: 
 
     @target.exception_handler(ShareCityError)
     def _sharecity_error(request: HttpRequest, error: ShareCityError):
-        return target.create_response(request, error.as_dict(), status=error.http_status)
+        response = target.create_response(request, error.as_dict(), status=error.http_status)
+        if isinstance(error, RateLimited):
+            response["Retry-After"] = str(error.retry_after)
+        return response
 
     @target.exception_handler(NinjaValidationError)
     def _validation_error(request: HttpRequest, error: NinjaValidationError):

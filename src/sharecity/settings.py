@@ -6,16 +6,72 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from sharecity import conf
 from sharecity.kernel import limits
 
 BASE_DIR = Path(__file__).resolve().parent
 
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {value!r}")
+
+
+def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
 SECRET_KEY = conf.secret_key()
-DEBUG = os.environ.get("SHARECITY_DEBUG", "0") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("SHARECITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHARECITY_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+DEBUG = _env_flag("SHARECITY_DEBUG", False)
+
+# ---- deployment: hosts, HTTPS, cookies -----------------------------------------------------------------------
+# The embedded demo (`sharecity serve --demo`) answers on http://127.0.0.1:8000 under the default host
+# names, which nobody else can reach the site by. A deployment names its own hosts, and from then on,
+# unless SHARECITY_DEBUG is on, the site is HTTPS-only by default: redirect, HSTS, secure cookies.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "testserver", "::1", "[::1]")
+ALLOWED_HOSTS = _env_list("SHARECITY_ALLOWED_HOSTS", ",".join(LOCAL_HOSTS[:3]))
+CSRF_TRUSTED_ORIGINS = _env_list("SHARECITY_CSRF_TRUSTED_ORIGINS", "")
+SHARECITY_HTTPS = _env_flag(
+    "SHARECITY_HTTPS", not DEBUG and any(host not in LOCAL_HOSTS for host in ALLOWED_HOSTS)
+)
+SECURE_SSL_REDIRECT = _env_flag("SHARECITY_SSL_REDIRECT", SHARECITY_HTTPS)
+# A year, the minimum the browsers' preload lists accept; 0 sends no Strict-Transport-Security header.
+SECURE_HSTS_SECONDS = _env_int("SHARECITY_HSTS_SECONDS", 31_536_000 if SHARECITY_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("SHARECITY_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = _env_flag("SHARECITY_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("SHARECITY_SECURE_COOKIES", SHARECITY_HTTPS)
+# Pages carry the CSRF token in the form or in htmx's X-CSRFToken header; no script reads the cookie.
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = _env_flag("SHARECITY_HTTPONLY_COOKIES", True)
+# Behind a reverse proxy that ends TLS: the header it sets to "https", e.g. X-Forwarded-Proto. Trust it only
+# when the proxy always sets (or strips) it; otherwise a client could claim HTTPS over plain HTTP.
+_PROXY_SSL_HEADER = os.environ.get("SHARECITY_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+# How many proxies in front append to X-Forwarded-For; the client is the address the outermost one saw.
+# 0 (the default) takes the connection's own address: a client could write any X-Forwarded-For.
+SHARECITY_PROXY_HOPS = _env_int("SHARECITY_PROXY_HOPS", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sharecity.web.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "sharecity.urls"
@@ -110,6 +167,8 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "kernel.User"
 
+# Sign-in attempts are rate-limited per account and client address (SHARECITY_RATE_LOGIN).
+AUTHENTICATION_BACKENDS = ["sharecity.web.auth.RateLimitedModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -151,6 +210,21 @@ SHARECITY_DATA_KEY = conf.data_key()
 # The city-issued key under which every platform computes the same party keys (pseudonyms).
 # Unset in development: a key derived from the data key links records within this deployment.
 SHARECITY_PSEUDONYM_KEY = os.environ.get("SHARECITY_PSEUDONYM_KEY") or None
+# Rate limits (sharecity.kernel.ratelimit): COUNT/PERIOD with PERIOD in s, m, h or d ("5/15m"), or "off";
+# the burst is how many may come at once (default: COUNT). Kept in the database, so they hold across processes.
+SHARECITY_RATE_LIMITS = {
+    # Requests from a client address that nobody signed in to and that carry no valid API or exchange key.
+    "public": {"rate": os.environ.get("SHARECITY_RATE_PUBLIC", "120/m"),
+               "burst": _env_int("SHARECITY_RATE_PUBLIC_BURST", 0) or None},
+    # Sign-in attempts for one account from one address (web, admin): slows password guessing to a crawl.
+    # A successful sign-in gives the allowance back.
+    "login": {"rate": os.environ.get("SHARECITY_RATE_LOGIN", "5/15m"),
+              "burst": _env_int("SHARECITY_RATE_LOGIN_BURST", 0) or None},
+    # Messages (envelopes) one platform pushes to the HTTPS gateway, /exchange/v1/batches. The burst must
+    # hold the largest batch a platform's relay sends (1,000 envelopes; the client sends 200).
+    "exchange": {"rate": os.environ.get("SHARECITY_RATE_EXCHANGE", "500/s"),
+                 "burst": _env_int("SHARECITY_RATE_EXCHANGE_BURST", 10_000) or None},
+}
 # Seconds a background loop sleeps when it found nothing to do.
 SHARECITY_WORKER_IDLE_SECONDS = float(os.environ.get("SHARECITY_WORKER_IDLE_SECONDS", "0.5"))
 # Exchange bounds (docs/exchange/README.md, "Limits"): a price or an amount above this many fen, and

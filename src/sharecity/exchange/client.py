@@ -43,6 +43,8 @@ USER_AGENT = "sharecity-exchange-client/1"
 BATCH_LIMIT = 200
 # A pushed batch stays under the hub's request size (Django's 2.5 MB by default) whatever its payloads.
 BATCH_BYTES = 1_000_000
+# The longest a client waits on the hub's Retry-After before it tries again (it tries ``retries`` times).
+RETRY_AFTER_MAX_SECONDS = 60.0
 RESEND_ROUNDS = 3
 SETTLED = ("applied", "duplicate")
 
@@ -429,6 +431,10 @@ class ExchangeClient:
                 if error.code >= 500 and attempt <= self.retries:
                     time.sleep(min(0.2 * 2 ** attempt, 5.0))
                     continue
+                if error.code == 429 and attempt <= self.retries:
+                    # The hub's rate limit: nothing of this request was looked at, so it is sent again as it is.
+                    time.sleep(min(_seconds(error.headers.get("Retry-After")), RETRY_AFTER_MAX_SECONDS))
+                    continue
                 if not raise_for_status:
                     return error.code, body
                 detail = body if isinstance(body, dict) else {}
@@ -441,6 +447,13 @@ class ExchangeClient:
                     time.sleep(min(0.2 * 2 ** attempt, 5.0))
                     continue
                 raise ExchangeClientError(f"the hub cannot be reached: {error}", code="exchange.unreachable") from error
+
+
+def _seconds(retry_after: str | None) -> float:
+    try:
+        return max(float(retry_after or 1), 0.0)
+    except ValueError:
+        return 1.0
 
 
 def _json(raw: bytes) -> Any:

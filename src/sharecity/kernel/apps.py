@@ -6,3 +6,6 @@ class KernelConfig(AppConfig):
     name = "sharecity.kernel"
     label = "kernel"
     verbose_name = _("Kernel")
+
+    def ready(self) -> None:
+        from sharecity.kernel import ratelimit  # noqa: F401  (registers the rate limits' system check)

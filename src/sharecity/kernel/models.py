@@ -101,3 +101,17 @@ class OutboxPending(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform_id} #{self.message_id}"
+
+
+class RateLimitBucket(models.Model):
+    """One rate limit's state for one key (``kernel.ratelimit``): the GCRA theoretical arrival time."""
+
+    key = models.CharField(max_length=64, primary_key=True)  # SHA-256 of scope and key
+    scope = models.CharField(max_length=32)
+    tat = models.FloatField()  # seconds since the epoch
+
+    class Meta:
+        indexes = [models.Index(fields=["tat"], name="kernel_ratelimit_tat_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key[:12]}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.money import prorate_fen
 from sharecity.market.parking.errors import BookingNotFound, SpaceNotFound
 from sharecity.market.parking.models import Booking, BookingState, ParkingSpace, SpaceStatus, VehicleSize
@@ -64,6 +65,8 @@ def space_search(*, platform: Platform, district_code: str | None = None, vehicl
     if district_code:
         spaces = spaces.filter(district_code=district_code)
     if vehicle_size:
+        if vehicle_size not in VehicleSize.values:
+            raise InvalidInput(_("Choose small, standard or large."), field="vehicle_size")
         fitting = list(VehicleSize.values)[VehicleSize.rank(vehicle_size):]
         spaces = spaces.filter(vehicle_size__in=fitting)
     if starts_at and ends_at:
