@@ -44,7 +44,10 @@ def example_env() -> dict[str, str]:
 
 def environment(tmp_path: Path, values: dict[str, str]) -> dict[str, str]:
     """A process environment with only ``values`` of ShareCity's variables, fresh keys, and its own state dir."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("SHARECITY_")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process (Playwright runs an event loop);
+    # a production process never has it, and check --deploy rightly refuses it.
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("SHARECITY_") and name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(values)
     env["SHARECITY_SECRET_KEY"] = values.get("SHARECITY_SECRET_KEY") or secrets.token_urlsafe(50)
     env["SHARECITY_DATA_KEY"] = values.get("SHARECITY_DATA_KEY") or base64.urlsafe_b64encode(
