@@ -89,6 +89,26 @@ def cmd_exchange(args) -> None:
         sys.exit(error.returncode)
 
 
+def cmd_credit(args) -> None:
+    import datetime as dt
+    import json
+
+    from sharecity.hub.credit.rules import publicity_periods
+    from sharecity.kernel.errors import InvalidInput
+
+    try:
+        decided = dt.date.fromisoformat(args.decided)
+    except ValueError:
+        from django.utils.translation import gettext
+
+        sys.exit("error: --decided: " + gettext("%(value)s is not a date (YYYY-MM-DD).") % {"value": repr(args.decided)})
+    try:
+        periods = publicity_periods(severity=args.severity, decided=decided)
+    except InvalidInput as error:
+        sys.exit(f"error: --{error.field}: {error.message}")
+    print(json.dumps(periods.as_dict(), ensure_ascii=False))
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:
@@ -123,6 +143,12 @@ def main(argv: list[str] | None = None) -> None:
     verify.add_argument("--hub-key", action="append", metavar="KEY_ID=PUBLIC_KEY",
                         help="trust only these hub keys, not those in the file's header (repeatable)")
     exchange.set_defaults(func=cmd_exchange)
+    credit = commands.add_parser("credit", help="credit rules: publicity periods of a dishonesty record")
+    periods = credit.add_subparsers(dest="action", required=True).add_parser(
+        "periods", help="print (JSON) when repair may be applied for and when display ends")
+    periods.add_argument("--severity", required=True, help="light, ordinary or serious")
+    periods.add_argument("--decided", required=True, help="date of the decision, YYYY-MM-DD")
+    periods.set_defaults(func=cmd_credit)
     commands.add_parser("manage", help="any Django management command: sharecity manage <command> ...")
     args = parser.parse_args(argv)
     _setup()
