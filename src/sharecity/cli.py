@@ -101,7 +101,8 @@ def cmd_credit(args) -> None:
     except ValueError:
         from django.utils.translation import gettext
 
-        sys.exit("error: --decided: " + gettext("%(value)s is not a date (YYYY-MM-DD).") % {"value": repr(args.decided)})
+        message = gettext("%(value)s is not a date (YYYY-MM-DD).") % {"value": repr(args.decided)}
+        sys.exit(f"error: --decided: {message}")
     try:
         periods = publicity_periods(severity=args.severity, decided=decided)
     except InvalidInput as error:
