@@ -70,7 +70,7 @@ def test_no_rule_in_force_before_the_2025_measures_is_said_not_guessed(decided):
     with pytest.raises(InvalidInput) as caught:
         publicity_periods(severity="serious", decided=D(decided))
     assert caught.value.field == "decided"
-    assert caught.value.code == "credit_no_rule_in_force"
+    assert caught.value.code == "credit.no_rule_in_force"
     assert decided in str(caught.value.message)
 
 

@@ -115,7 +115,7 @@ def parse_severity(value: str) -> Severity:
     except ValueError:
         raise InvalidInput(
             _("Unknown severity %(value)s: use light, ordinary or serious.") % {"value": repr(value)},
-            field="severity", code="credit_severity_unknown",
+            field="severity", code="credit.severity_unknown",
         ) from None
 
 
@@ -128,7 +128,7 @@ def publicity_periods(
     if not matching:
         raise InvalidInput(
             _("No publicity rule is in force for a decision dated %(date)s.") % {"date": decided.isoformat()},
-            field="decided", code="credit_no_rule_in_force",
+            field="decided", code="credit.no_rule_in_force",
         )
     if len(matching) > 1:
         # Two versions in force on one day is a data error, not the caller's: refuse rather than guess.
@@ -149,7 +149,7 @@ def _deadline_rule(day: dt.date, rules: tuple[RepairDeadlineRule, ...]) -> Repai
             return rule
     raise InvalidInput(
         _("No repair deadline rule is in force on %(date)s.") % {"date": day.isoformat()},
-        field="received", code="credit_no_rule_in_force",
+        field="received", code="credit.no_rule_in_force",
     )
 
 
