@@ -92,11 +92,15 @@ def cmd_exchange(args) -> None:
 def cmd_credit(args) -> None:
     import datetime as dt
     import json
+    import re
 
     from sharecity.hub.credit.rules import publicity_periods
     from sharecity.kernel.errors import InvalidInput
 
     try:
+        # fromisoformat also reads 20260131 and 2026-W05-6; the option promises YYYY-MM-DD only.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.decided):
+            raise ValueError(args.decided)
         decided = dt.date.fromisoformat(args.decided)
     except ValueError:
         from django.utils.translation import gettext

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from django.utils import translation
 
 from sharecity.hub.credit.rules import (
     GUOBAN_2025_22,
@@ -74,11 +75,23 @@ def test_no_rule_in_force_before_the_2025_measures_is_said_not_guessed(decided):
     assert decided in str(caught.value.message)
 
 
-def test_unknown_severity_names_the_field():
+@pytest.mark.parametrize("decided", ["9999-12-31", "9998-06-01"])
+def test_a_period_ending_past_the_calendar_is_refused_not_crashed(decided):
     with pytest.raises(InvalidInput) as caught:
+        publicity_periods(severity="serious", decided=D(decided))
+    assert caught.value.field == "decided"
+    assert caught.value.code == "credit.date_out_of_range"
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Unknown severity"), ("zh-hans", "未知的失信程度")])
+def test_unknown_severity_names_the_field_and_the_choices_in_the_users_language(language, words):
+    with translation.override(language), pytest.raises(InvalidInput) as caught:
         publicity_periods(severity="grave", decided=D("2026-05-15"))
     assert caught.value.field == "severity"
-    assert "light, ordinary or serious" in str(caught.value.message)
+    assert caught.value.code == "credit.severity_unknown"
+    message = str(caught.value.message)
+    assert words in message and "'grave'" in message
+    assert all(choice in message for choice in ("light", "ordinary", "serious"))
 
 
 def test_a_change_in_law_is_a_new_row_and_old_decisions_keep_the_old_rule():
@@ -164,6 +177,11 @@ def test_cli_prints_the_periods_as_json(tmp_path):
     (("--severity", "ordinary", "--decided", "2026-02-30"), "--decided"),
     (("--severity", "ordinary", "--decided", "31/01/2026"), "--decided"),
     (("--severity", "ordinary", "--decided", "2024-01-31"), "--decided"),
+    # Other ISO 8601 spellings Python would read are refused: the option promises YYYY-MM-DD.
+    (("--severity", "ordinary", "--decided", "20260131"), "--decided"),
+    (("--severity", "ordinary", "--decided", "2026-W05-6"), "--decided"),
+    (("--severity", "ordinary", "--decided", "9999-12-31"), "--decided"),
+    (("--severity", "SERIOUS", "--decided", "2026-01-31"), "--severity"),
     (("--severity", "ordinary"), "--decided"),
 ])
 def test_cli_refuses_bad_input_naming_the_option(args, option, tmp_path):

@@ -134,12 +134,19 @@ def publicity_periods(
         # Two versions in force on one day is a data error, not the caller's: refuse rather than guess.
         raise ValueError(f"overlapping publicity rules for {severity} on {decided}")
     rule = matching[0]
-    repair_from = decided if rule.min_display_months is None else (
-        period_end(decided, rule.min_display_months) + dt.timedelta(days=1)
-    )
+    try:
+        repair_from = decided if rule.min_display_months is None else (
+            period_end(decided, rule.min_display_months) + dt.timedelta(days=1)
+        )
+        display_until = period_end(decided, rule.max_display_months)
+    except (ValueError, OverflowError):
+        raise InvalidInput(
+            _("A decision dated %(date)s has periods ending after the last date the calendar holds.")
+            % {"date": decided.isoformat()},
+            field="decided", code="credit.date_out_of_range",
+        ) from None
     return PublicityPeriods(
-        severity=severity, decided=decided, repair_from=repair_from,
-        display_until=period_end(decided, rule.max_display_months), source=rule.source,
+        severity=severity, decided=decided, repair_from=repair_from, display_until=display_until, source=rule.source,
     )
 
 
