@@ -89,6 +89,20 @@ def cmd_exchange(args) -> None:
         sys.exit(error.returncode)
 
 
+def cmd_audit(args) -> None:
+    """``audit verify`` exits 0 (intact), 1 (an entry edited, removed or moved) or 2 (unreadable file)."""
+    from django.core.management.base import CommandError
+
+    argv = (["audit_export", "--out", args.out] if args.action == "export" else
+            ["audit_verify", *(["--file", args.file] if args.file else []),
+             *(["--expect-head", args.expect_head] if args.expect_head else [])])
+    try:
+        _manage(*argv)
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(error.returncode)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:
@@ -123,6 +137,13 @@ def main(argv: list[str] | None = None) -> None:
     verify.add_argument("--hub-key", action="append", metavar="KEY_ID=PUBLIC_KEY",
                         help="trust only these hub keys, not those in the file's header (repeatable)")
     exchange.set_defaults(func=cmd_exchange)
+    audit = commands.add_parser("audit", help="check the regulator's audit log, or export it")
+    audit_actions = audit.add_subparsers(dest="action", required=True)
+    audit_verify = audit_actions.add_parser("verify", help="check every entry's hash and link; exit 0, 1 or 2")
+    audit_verify.add_argument("--file", help="an export to check instead of the database")
+    audit_verify.add_argument("--expect-head", help="a head hash recorded earlier that must still be in the chain")
+    audit_actions.add_parser("export", help="write the log as JSON lines").add_argument("--out", required=True)
+    audit.set_defaults(func=cmd_audit)
     commands.add_parser("manage", help="any Django management command: sharecity manage <command> ...")
     args = parser.parse_args(argv)
     _setup()

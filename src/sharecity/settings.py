@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "sharecity.hub.directives",
     "sharecity.hub.gateway",
     "sharecity.hub.identity",
+    "sharecity.hub.audit",
     "sharecity.web",
 ]
 
