@@ -7,8 +7,8 @@ With ``--file`` it reads an export (``audit_export``) and never touches the data
 from __future__ import annotations
 
 import json
-from contextlib import closing
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
