@@ -89,7 +89,7 @@ def directive_issue(*, actor: User, platform_id: str, directive_type: str, deadl
     directive.message_id = message.message_id
     directive.save(update_fields=["message_id"])
     hub_audit_record(actor=actor, action="directive.issued", object_type="hub_directive",
-                     object_id=directive.message_id, now=issued_at,
+                     object_id=directive.message_id,
                      detail={"platform_id": platform_id, "directive_type": directive_type,
                              "department": profile.department, "deadline": deadline.isoformat(), "payload": payload})
     return directive
