@@ -349,3 +349,52 @@ def test_concurrent_appends_never_fork_the_chain():
     assert failed == []
     verdict = audit_verify()
     assert verdict.intact and verdict.count == threads_count * each
+
+
+# ---- hub staff editing records in the admin ----------------------------------------------------------------
+
+@pytest.fixture
+def staff_client():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    superuser = get_user_model().objects.create_superuser("hub-operator", "op@example.org", "pw-for-tests-123")
+    client = Client()
+    client.force_login(superuser)
+    return client, superuser
+
+
+def test_changing_a_regulator_profile_in_the_admin_appends_one_entry(staff_client, regulator):
+    from sharecity.hub.registry.models import RegulatorProfile
+
+    client, superuser = staff_client
+    profile = RegulatorProfile.objects.get(user=regulator)
+    before = head()
+    response = client.post(f"/admin/hub_registry/regulatorprofile/{profile.pk}/change/",
+                           {"user": regulator.pk, "department": DEPARTMENT, "district_code": "350206"})
+    assert response.status_code == 302
+    [entry] = new_entries(before)
+    assert (entry.action, entry.actor_id, entry.actor_name) == ("admin.changed", superuser.pk, "hub-operator")
+    assert (entry.object_type, entry.object_id) == ("hub_registry.regulatorprofile", str(profile.pk))
+    assert entry.detail_data == {"fields": ["district_code"], "values": {"district_code": "350206"}}
+    assert audit_verify().intact
+
+
+def test_deleting_in_the_admin_one_by_one_or_in_bulk_appends_one_entry_each(staff_client, regulator):
+    from sharecity.hub.registry.models import RegulatorProfile
+
+    client, superuser = staff_client
+    others = [factories.make_user(f"officer-{n}") for n in range(2)]
+    with transaction.atomic():
+        for user in others:
+            regulator_profile_set(actor=superuser, user=user, department=DEPARTMENT)
+    profiles = list(RegulatorProfile.objects.order_by("pk"))
+    before = head()
+    assert client.post(f"/admin/hub_registry/regulatorprofile/{profiles[0].pk}/delete/",
+                       {"post": "yes"}).status_code == 302
+    bulk = {"action": "delete_selected", "post": "yes", "_selected_action": [p.pk for p in profiles[1:]]}
+    assert client.post("/admin/hub_registry/regulatorprofile/", bulk).status_code == 302
+    entries = new_entries(before)
+    assert sorted((e.action, e.object_id) for e in entries) == sorted(("admin.deleted", str(p.pk)) for p in profiles)
+    assert all(e.actor_id == superuser.pk for e in entries)
+    assert not RegulatorProfile.objects.exists()
