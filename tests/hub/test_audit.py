@@ -398,3 +398,27 @@ def test_deleting_in_the_admin_one_by_one_or_in_bulk_appends_one_entry_each(staf
     assert sorted((e.action, e.object_id) for e in entries) == sorted(("admin.deleted", str(p.pk)) for p in profiles)
     assert all(e.actor_id == superuser.pk for e in entries)
     assert not RegulatorProfile.objects.exists()
+
+
+# ---- the audit page ---------------------------------------------------------------------------------------------
+
+def test_the_audit_page_is_for_hub_operators_and_shows_a_broken_chain(staff_client, regulator):
+    from django.test import Client
+
+    client, _superuser = staff_client
+    anonymous = Client().get("/hub/audit/")
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    regulator_client = Client()
+    regulator_client.force_login(regulator)
+    assert regulator_client.get("/hub/audit/").status_code == 403
+
+    page = client.get("/hub/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    assert 'data-testid="chain-intact"' in page.content.decode()
+    assert "哈希链完整" in page.content.decode()
+    assert "regulator.profile_set" in page.content.decode()
+
+    raw_sql("UPDATE hub_audit_auditentry SET actor_name = %s WHERE sequence = 1", ["mallory"])
+    body = client.get("/hub/audit/").content.decode()
+    assert 'data-testid="chain-broken"' in body
+    assert "edited: its fields do not match its hash" in body

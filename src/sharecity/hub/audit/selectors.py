@@ -29,3 +29,7 @@ def audit_verify() -> Verdict:
     # closing: verification stops at the first fault, and the cursor must not outlive it.
     with closing(audit_rows()) as rows:
         return chain_verify(rows)
+
+
+def audit_actions() -> list[str]:
+    return list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())
