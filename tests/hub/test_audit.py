@@ -236,9 +236,9 @@ def test_an_edit_with_its_hash_recomputed_breaks_the_next_link():
 
 
 @pytest.mark.parametrize(("removed", "named", "problem"), [
-    ([2], 2, "missing: entries 2 were removed"),
+    ([2], 2, "missing: entry 2 was removed"),
     ([2, 3], 2, "missing: entries 2 to 3 were removed"),
-    ([1], 1, "missing: entries 1 were removed"),
+    ([1], 1, "missing: entry 1 was removed"),
 ])
 def test_removing_entries_with_sql_names_the_gap(removed, named, problem):
     chain(4)

@@ -82,9 +82,9 @@ def chain_verify(rows: Iterable[Mapping[str, Any]]) -> Verdict:
         if not isinstance(sequence, int) or isinstance(sequence, bool):
             return Verdict(count, previous, expected_sequence, f"malformed: sequence {sequence!r} is not a number")
         if sequence > expected_sequence:
-            gap = (f"{expected_sequence}" if sequence == expected_sequence + 1
-                   else f"{expected_sequence} to {sequence - 1}")
-            return Verdict(count, previous, expected_sequence, f"missing: entries {gap} were removed")
+            gap = (f"entry {expected_sequence} was" if sequence == expected_sequence + 1
+                   else f"entries {expected_sequence} to {sequence - 1} were")
+            return Verdict(count, previous, expected_sequence, f"missing: {gap} removed")
         if sequence < expected_sequence:
             return Verdict(count, previous, sequence,
                            f"reordered: comes after entry {expected_sequence - 1} (duplicate or out of order)")
