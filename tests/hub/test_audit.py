@@ -422,3 +422,12 @@ def test_the_audit_page_is_for_hub_operators_and_shows_a_broken_chain(staff_clie
     body = client.get("/hub/audit/").content.decode()
     assert 'data-testid="chain-broken"' in body
     assert "edited: its fields do not match its hash" in body
+
+
+def test_a_row_missing_a_field_or_with_a_forged_type_is_named_not_a_crash():
+    chain(2)
+    rows = list(audit_rows())
+    without = {key: value for key, value in rows[1].items() if key != "detail"}
+    assert chain_verify([rows[0], without]).describe() == "entry 2: malformed: no detail"
+    assert chain_verify([{**rows[0], "sequence": True}, rows[1]]).problem.startswith("malformed")
+    assert chain_verify([{**rows[0], "occurred_at": 12}, rows[1]]).problem.startswith("edited")
