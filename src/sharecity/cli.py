@@ -113,6 +113,19 @@ def cmd_credit(args) -> None:
         sys.exit(f"error: --{error.field}: {error.message}")
     print(json.dumps(periods.as_dict(), ensure_ascii=False))
 
+def cmd_audit(args) -> None:
+    """``audit verify`` exits 0 (intact), 1 (an entry edited, removed or moved) or 2 (unreadable file)."""
+    from django.core.management.base import CommandError
+
+    argv = (["audit_export", "--out", args.out] if args.action == "export" else
+            ["audit_verify", *(["--file", args.file] if args.file else []),
+             *(["--expect-head", args.expect_head] if args.expect_head else [])])
+    try:
+        _manage(*argv)
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(error.returncode)
+
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -154,6 +167,13 @@ def main(argv: list[str] | None = None) -> None:
     periods.add_argument("--severity", required=True, help="light, ordinary or serious")
     periods.add_argument("--decided", required=True, help="date of the decision, YYYY-MM-DD")
     periods.set_defaults(func=cmd_credit)
+    audit = commands.add_parser("audit", help="check the regulator's audit log, or export it")
+    audit_actions = audit.add_subparsers(dest="action", required=True)
+    audit_verify = audit_actions.add_parser("verify", help="check every entry's hash and link; exit 0, 1 or 2")
+    audit_verify.add_argument("--file", help="an export to check instead of the database")
+    audit_verify.add_argument("--expect-head", help="a head hash recorded earlier that must still be in the chain")
+    audit_actions.add_parser("export", help="write the log as JSON lines").add_argument("--out", required=True)
+    audit.set_defaults(func=cmd_audit)
     commands.add_parser("manage", help="any Django management command: sharecity manage <command> ...")
     args = parser.parse_args(argv)
     _setup()

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "sharecity.hub.gateway",
     "sharecity.hub.identity",
     "sharecity.hub.credit",
+    "sharecity.hub.audit",
     "sharecity.web",
 ]
 

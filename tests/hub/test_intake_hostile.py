@@ -16,6 +16,7 @@ from django.test import Client
 
 from sharecity.exchange.envelope import GENESIS_HASH, keypair_generate
 from sharecity.exchange.transports.local import LocalTransport
+from sharecity.hub.audit.models import AuditEntry
 from sharecity.hub.gateway.services import inclusion_proof_build, status_get
 from sharecity.hub.intake import handlers
 from sharecity.hub.intake.models import IntakeGap, IntakeStream, QuarantinedMessage, ReceivedMessage
@@ -23,7 +24,6 @@ from sharecity.hub.intake.services import Outcome, intake_pump, intake_receive
 from sharecity.hub.monitoring import services as monitoring
 from sharecity.hub.monitoring.models import ActivityStat, OrderFact
 from sharecity.hub.registry.models import KeyRotation, RegisteredPlatform
-from sharecity.kernel.models import AuditEvent
 from tests.hub.hostile import ExternalPlatform, listing, order
 
 pytestmark = pytest.mark.django_db
@@ -314,7 +314,8 @@ def test_a_key_rotation_signed_with_the_old_key_is_recorded_with_both_fingerprin
     assert (recorded.old_fingerprint, recorded.new_fingerprint) == (fingerprint(old_public), fingerprint(new_public))
     assert (recorded.source, recorded.effective_sequence, recorded.message_id) == ("message", 4,
                                                                                     poisoner.good_ids[-1])
-    assert AuditEvent.objects.filter(action="hub.platform_key_rotate", platform_id=poisoner.platform_id).exists()
+    audit = AuditEntry.objects.get(action="key.rotated", object_id=poisoner.platform_id)
+    assert audit.actor_name == f"platform {poisoner.platform_id}"
     # From now on the new key signs; the old one is refused; what it signed before is still known.
     poisoner.private_key, poisoner.public_key = new_private, new_public
     assert intake_receive(poisoner.batch(poisoner.good(1))) is Outcome.APPLIED
@@ -370,8 +371,9 @@ def test_an_operator_replaces_a_lost_key_from_the_next_sequence_on(poisoner, cap
     recorded = KeyRotation.objects.get()
     assert (recorded.source, recorded.effective_sequence) == ("operator", 3)
     assert recorded.new_fingerprint in capsys.readouterr().out
-    audit = AuditEvent.objects.get(action="hub.platform_key_rotate")
-    assert audit.data["reason"] == "私钥泄露，平台书面申请更换"
+    audit = AuditEntry.objects.get(action="key.rotated")
+    assert audit.detail_data["reason"] == "私钥泄露，平台书面申请更换"
+    assert audit.actor_name.startswith("operator ")
     stolen = poisoner.seal()
     assert intake_receive(poisoner.batch([stolen])) is Outcome.QUARANTINED
     poisoner.private_key = new_private

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sharecity.exchange.schemas import CURRENT_VERSIONS, DIRECTIVE_TYPES, payload_build, payload_validate
+from sharecity.hub.audit.services import audit_record as hub_audit_record
 from sharecity.hub.directives.models import Directive, DirectiveStatus
 from sharecity.hub.registry.selectors import registered_platform_get, regulator_profile_for
 from sharecity.kernel.errors import Forbidden, InvalidInput
@@ -87,6 +88,10 @@ def directive_issue(*, actor: User, platform_id: str, directive_type: str, deadl
     )
     directive.message_id = message.message_id
     directive.save(update_fields=["message_id"])
+    hub_audit_record(actor=actor, action="directive.issued", object_type="hub_directive",
+                     object_id=directive.message_id,
+                     detail={"platform_id": platform_id, "directive_type": directive_type,
+                             "department": profile.department, "deadline": deadline.isoformat(), "payload": payload})
     return directive
 
 

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from sharecity.hub.audit.admin import AuditedModelAdmin
 from sharecity.hub.gateway.models import IngestKey
 from sharecity.hub.gateway.services import ingest_key_revoke
 
 
 @admin.register(IngestKey)
-class IngestKeyAdmin(admin.ModelAdmin):
+class IngestKeyAdmin(AuditedModelAdmin):
     """Keys are issued by ``gateway_register`` / ``external_platform_onboard`` (shown once); here they are revoked."""
 
     list_display = ("platform_id", "label", "prefix", "created_at", "last_used_at", "revoked_at")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from sharecity.exchange import merkle
 from sharecity.exchange.keys import producer_key_ensure
 from sharecity.exchange.relay import HUB_PRODUCER_ID
+from sharecity.hub.audit.services import audit_record
 from sharecity.hub.gateway.models import IngestKey
 from sharecity.hub.intake import selectors as intake_selectors
 from sharecity.hub.intake.services import Outcome, intake_receive_delivery, receipt_issue, receipt_latest
@@ -31,7 +32,6 @@ from sharecity.hub.registry.models import RegisteredPlatform
 from sharecity.hub.registry.services import platform_register_external
 from sharecity.kernel.errors import Forbidden, NotFound
 from sharecity.kernel.models import User
-from sharecity.kernel.services import audit_record
 
 INGEST_KEY_PREFIX = "sce_"
 TRANSPORT = "https"
@@ -59,8 +59,8 @@ def ingest_key_issue(*, actor: User | None, platform_id: str, label: str = "gate
     prefix = secrets.token_hex(4)
     raw = f"{INGEST_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = IngestKey.objects.create(platform_id=platform_id, label=label, prefix=prefix, key_hash=_hash_key(raw))
-    audit_record(actor=actor, action="hub.ingest_key_issue", target_type="ingest_key", target_id=key.pk,
-                 platform_id=platform_id, data={"label": label, "prefix": prefix})
+    audit_record(actor=actor, action="ingest_key.issued", object_type="ingest_key", object_id=key.pk,
+                 detail={"platform_id": platform_id, "label": label, "prefix": prefix})
     return key, raw
 
 
@@ -68,8 +68,8 @@ def ingest_key_issue(*, actor: User | None, platform_id: str, label: str = "gate
 def ingest_key_revoke(*, actor: User | None, key: IngestKey) -> None:
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="hub.ingest_key_revoke", target_type="ingest_key", target_id=key.pk,
-                 platform_id=key.platform_id)
+    audit_record(actor=actor, action="ingest_key.revoked", object_type="ingest_key", object_id=key.pk,
+                 detail={"platform_id": key.platform_id, "prefix": key.prefix})
 
 
 def ingest_key_authenticate(*, raw: str) -> str | None:

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from sharecity.hub.audit.admin import AuditedModelAdmin
 from sharecity.hub.intake.models import IntakeStream, QuarantinedMessage, ReceivedMessage
 
 
 @admin.register(ReceivedMessage)
-class ReceivedMessageAdmin(admin.ModelAdmin):
+class ReceivedMessageAdmin(AuditedModelAdmin):
     list_display = ("received_at", "platform_id", "sequence", "message_type")
     list_filter = ("message_type",)
 
@@ -16,8 +17,8 @@ class ReceivedMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarantinedMessage)
-class QuarantinedMessageAdmin(admin.ModelAdmin):
+class QuarantinedMessageAdmin(AuditedModelAdmin):
     list_display = ("received_at", "platform_id", "code", "field", "reason", "resolved_at")
 
 
-admin.site.register(IntakeStream)
+admin.site.register(IntakeStream, AuditedModelAdmin)

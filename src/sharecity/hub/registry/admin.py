@@ -1,20 +1,21 @@
 from django.contrib import admin
 
+from sharecity.hub.audit.admin import AuditedModelAdmin
 from sharecity.hub.registry.models import KeyRotation, RegisteredPlatform, RegulatorProfile
 
 
 @admin.register(RegisteredPlatform)
-class RegisteredPlatformAdmin(admin.ModelAdmin):
+class RegisteredPlatformAdmin(AuditedModelAdmin):
     list_display = ("name", "credit_code", "platform_id", "registered_at")
 
 
 @admin.register(RegulatorProfile)
-class RegulatorProfileAdmin(admin.ModelAdmin):
+class RegulatorProfileAdmin(AuditedModelAdmin):
     list_display = ("user", "department", "district_code")
 
 
 @admin.register(KeyRotation)
-class KeyRotationAdmin(admin.ModelAdmin):
+class KeyRotationAdmin(AuditedModelAdmin):
     list_display = ("rotated_at", "platform_id", "effective_sequence", "source", "old_fingerprint", "new_fingerprint")
 
     def has_change_permission(self, request, obj=None):

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sharecity.exchange.relay import HUB_PRODUCER_ID
+from sharecity.hub.audit.services import audit_record
 from sharecity.hub.registry.models import KeyRotation, RegisteredPlatform, RegulatorProfile
 from sharecity.kernel.districts import district_get
 from sharecity.kernel.errors import Conflict, InvalidInput
 from sharecity.kernel.ids import validate_credit_code
 from sharecity.kernel.models import User
-from sharecity.kernel.services import audit_record
 
 
 def platform_register(*, platform_id: str, name: str, credit_code: str, sectors: list[str], public_key: str,
@@ -63,9 +63,10 @@ def _key_rotate(*, platform: RegisteredPlatform, public_key: str, effective_sequ
     platform.public_key = public_key
     platform.key_since_sequence = effective_sequence
     platform.save(update_fields=["public_key", "key_since_sequence"])
-    audit_record(actor=actor, action="hub.platform_key_rotate", target_type="registered_platform",
-                 target_id=platform.pk, platform_id=platform.platform_id,
-                 data={"source": source, "old_fingerprint": rotation.old_fingerprint,
+    # A rotation by message is the platform's own act (signed with the key it replaces), by operator the hub's.
+    audit_record(actor=actor, actor_label=f"platform {platform.platform_id}" if source == KeyRotation.Source.MESSAGE
+                 else "", action="key.rotated", object_type="registered_platform", object_id=platform.platform_id,
+                 detail={"source": source, "old_fingerprint": rotation.old_fingerprint,
                        "new_fingerprint": rotation.new_fingerprint, "effective_sequence": effective_sequence,
                        "message_id": message_id, "reason": reason})
     return rotation
@@ -104,8 +105,8 @@ def regulator_profile_set(
     profile, _ = RegulatorProfile.objects.update_or_create(
         user=user, defaults={"department": department, "district_code": district_code}
     )
-    audit_record(actor=actor, action="hub.regulator_profile_set", target_type="user", target_id=user.pk,
-                 data={"department": department, "district": district_code})
+    audit_record(actor=actor, action="regulator.profile_set", object_type="user", object_id=user.pk,
+                 detail={"username": user.get_username(), "department": department, "district": district_code})
     return profile
 
 
@@ -155,6 +156,7 @@ def platform_register_external(*, actor: User | None, platform_id: str, name: st
                        code="registry.duplicate_platform")
     platform = RegisteredPlatform.objects.create(platform_id=platform_id, name=name, credit_code=credit_code,
                                                  sectors=list(sectors), public_key=public_key)
-    audit_record(actor=actor, action="hub.platform_register_external", target_type="registered_platform",
-                 target_id=platform.pk, platform_id=platform_id, data={"name": name, "sectors": list(sectors)})
+    audit_record(actor=actor, action="platform.registered", object_type="registered_platform", object_id=platform_id,
+                 detail={"name": name, "credit_code": credit_code, "sectors": list(sectors),
+                         "key_fingerprint": key_fingerprint(public_key)})
     return platform

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sharecity.hub.audit.services import acting_as_operator
 from sharecity.hub.gateway.services import external_platform_onboard
 from sharecity.kernel.errors import ShareCityError
 
@@ -20,11 +21,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            platform, raw_key = external_platform_onboard(
-                actor=None, name=options["name"], credit_code=options["credit_code"],
-                sectors=[item.strip() for item in options["sectors"].split(",") if item.strip()],
-                public_key=options["public_key"], platform_id=options["platform_id"],
-            )
+            with acting_as_operator("gateway_register"):
+                platform, raw_key = external_platform_onboard(
+                    actor=None, name=options["name"], credit_code=options["credit_code"],
+                    sectors=[item.strip() for item in options["sectors"].split(",") if item.strip()],
+                    public_key=options["public_key"], platform_id=options["platform_id"],
+                )
         except ShareCityError as error:
             raise CommandError(f"{error.field}: {error.message}" if error.field else str(error.message)) from None
         self.stdout.write(f"platform_id: {platform.platform_id}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sharecity.hub.audit.services import acting_as_operator
 from sharecity.hub.intake.selectors import stream_position
 from sharecity.hub.registry.services import platform_key_rotate
 from sharecity.kernel.errors import ShareCityError
@@ -25,9 +26,10 @@ class Command(BaseCommand):
         if effective is None:
             effective = stream_position(platform_id=options["platform_id"])[0] + 1
         try:
-            rotation = platform_key_rotate(actor=None, platform_id=options["platform_id"],
-                                           public_key=options["public_key"], effective_sequence=effective,
-                                           reason=options["reason"])
+            with acting_as_operator("platform_key_rotate"):
+                rotation = platform_key_rotate(actor=None, platform_id=options["platform_id"],
+                                               public_key=options["public_key"], effective_sequence=effective,
+                                               reason=options["reason"])
         except ShareCityError as error:
             raise CommandError(f"{error.field}: {error.message}" if error.field else str(error.message)) from None
         self.stdout.write(f"key of {rotation.platform_id} replaced from sequence {rotation.effective_sequence}: "
