@@ -158,3 +158,76 @@ def test_non_operators_get_403(client, platform, customer):
     response = client.post(url, {"action_taken": "冒充平台", "completed": "on"})
     assert response.status_code == 403
     assert not OutboxMessage.objects.filter(message_type="directive.acknowledged").exists()
+
+
+# --- recall orders on every vertical ---------------------------------------------------------
+
+
+def recall(platform, listing_ids: list[str], **kwargs) -> Envelope:
+    return directive_envelope(platform, "recall.order", recall_id="R-11", product="某品牌电加热器 H2 批次 2026-03",
+                              listing_ids=listing_ids, reason="过热起火风险", measures=["stop_sales"], **kwargs)
+
+
+def test_a_recall_suspends_a_marketplace_listing_and_a_space_with_reasons_citing_the_order(
+        platform, provider, space, customer):
+    from sharecity.market.listings.models import ListingStatus
+    from sharecity.market.listings.services import listing_reinstate
+    from sharecity.market.moderation.models import StatementOfReasons
+    from tests.market.engine_factories import make_listing
+
+    listing = make_listing(platform, provider)
+    spare = make_listing(platform, provider, title="不受影响的显微镜")
+    [directive] = directives_receive([recall(platform, [str(listing.public_id), str(space.public_id)])])
+    listing.refresh_from_db()
+    space.refresh_from_db()
+    spare.refresh_from_db()
+    assert listing.status == ListingStatus.SUSPENDED and space.status == SpaceStatus.REMOVED
+    assert spare.status == ListingStatus.PUBLISHED
+    statement = StatementOfReasons.objects.get(subject_id=str(listing.public_id))
+    assert statement.decision == "suspended" and statement.legal_reference == LAW
+    assert "厦门市市场监督管理局" in statement.facts and "R-11" in statement.facts
+    assert "厦门市市场监督管理局" in listing.status_reason  # the provider reads who ordered it
+    removed = {m.payload["listing_id"]: m.payload for m in OutboxMessage.objects.filter(message_type="listing.removed")}
+    assert set(removed) == {str(listing.public_id), str(space.public_id)}
+    assert removed[str(listing.public_id)]["removed_by"] == "authority"
+    assert removed[str(listing.public_id)]["statement_of_reasons"]["legal_reference"] == LAW
+    assert directive.automatic_actions == [{"listing_id": str(listing.public_id), "action": "suspended"},
+                                           {"listing_id": str(space.public_id), "action": "suspended"}]
+    with pytest.raises(Forbidden):  # the provider cannot resume what the authority had taken down
+        listing_reinstate(actor=provider, listing=listing)
+
+
+def test_a_recall_delivered_again_or_repeated_changes_nothing_more(platform, provider, space):
+    from sharecity.market.moderation.models import StatementOfReasons
+    from tests.market.engine_factories import make_listing
+
+    listing = make_listing(platform, provider)
+    envelope = recall(platform, [str(listing.public_id), str(space.public_id)])
+    directives_receive([envelope])
+    assert directives_receive([envelope]) == []
+    [again] = directives_receive([recall(platform, [str(listing.public_id), str(space.public_id)])])
+    assert again.automatic_actions == [{"listing_id": str(listing.public_id), "action": "already_suspended"},
+                                       {"listing_id": str(space.public_id), "action": "already_suspended"}]
+    assert OutboxMessage.objects.filter(message_type="listing.removed").count() == 2
+    assert StatementOfReasons.objects.filter(subject_id=str(listing.public_id)).count() == 1
+
+
+def test_a_recall_ignores_other_platforms_listings_and_unknown_ids_and_says_so(
+        client, platform, provider, operator):
+    from sharecity.market.listings.models import ListingStatus
+    from tests.market.engine_factories import make_listing
+
+    elsewhere = factories.make_platform()
+    foreign = make_listing(elsewhere, factories.make_provider(elsewhere))
+    foreign_space = factories.make_space(elsewhere, factories.make_provider(elsewhere))
+    ids = [str(foreign.public_id), str(foreign_space.public_id), "SKU-0001"]
+    [directive] = directives_receive([recall(platform, ids)])
+    foreign.refresh_from_db()
+    foreign_space.refresh_from_db()
+    assert foreign.status == ListingStatus.PUBLISHED and foreign_space.status == SpaceStatus.PUBLISHED
+    assert [a["action"] for a in directive.automatic_actions] == ["not_found"] * 3
+    assert not OutboxMessage.objects.filter(message_type="listing.removed").exists()
+    client.force_login(operator)
+    page = client.get(reverse("market_directives:detail", args=[platform.slug, directive.message_id]))
+    assert page.status_code == 200
+    assert "Not listings of this platform, ignored: " + ", ".join(ids) in page.text

@@ -3,7 +3,8 @@
 ``directives_receive`` is the callback of ``exchange.downlink.downlink_pump``: it runs inside
 the transaction that advances the downlink chain, so a directive is taken exactly once.
 A recall order that names this platform's listings and asks to remove them or stop sales
-takes effect at once: the spaces are suspended and reported as ``listing.removed``.
+takes effect at once: the listings (any vertical, parking spaces included) are suspended with a
+statement of reasons citing the order and reported as ``listing.removed``.
 ``directive_acknowledge`` answers through the outbox (``directive.acknowledged``).
 """
 
@@ -24,6 +25,9 @@ from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.market.directives.models import ReceivedDirective
 from sharecity.market.directives.selectors import platform_for_exchange_id
+from sharecity.market.listings.selectors import listing_get
+from sharecity.market.listings.services import listing_suspend_by_authority
+from sharecity.market.parking.models import SpaceStatus
 from sharecity.market.parking.selectors import space_get
 from sharecity.market.parking.services import space_suspend
 from sharecity.market.platforms.models import Platform
@@ -77,29 +81,63 @@ def directives_receive(envelopes: list[Envelope]) -> list[ReceivedDirective]:
 
 
 def _recall_take_effect(directive: ReceivedDirective) -> None:
-    """Suspend the platform's parking spaces a recall order names, when it asks to remove them or stop sales."""
+    """Suspend every listing of this platform a recall order names, on any vertical, when it asks to remove
+    them or stop sales. Ids that are not this platform's listings (another platform's, or unknown) are
+    noted in ``automatic_actions`` and in the drafted answer (``recall_summary``), never an error: the
+    order binds only what this platform offers. A second order naming a listing already down changes nothing."""
     payload = directive.payload
     if not RECALL_REMOVES.intersection(payload.get("measures", [])):
         return
-    reasons = {
-        "ground": "illegal_content",
-        "legal_reference": payload["legal_reference"],
-        "facts": f"{payload['issued_by']} {payload['recall_id']}: {payload['product']}. {payload['reason']}"[:4000],
-        "automated_detection": False,
-        "automated_decision": True,
-    }
+    facts = f"{payload['recall_id']}: {payload['product']}. {payload['reason']}"[:3800]
     actions = []
     for listing_id in payload.get("listing_ids", []):
-        try:
-            space = space_get(platform=directive.platform, public_id=listing_id)
-        except (NotFound, ValidationError, ValueError):
-            actions.append({"listing_id": listing_id, "action": "not_found"})
-            continue
-        space_suspend(actor=None, space=space, statement_of_reasons=reasons)
-        actions.append({"listing_id": listing_id, "action": "suspended"})
+        actions.append({"listing_id": listing_id,
+                        "action": _recall_one(directive, listing_id=listing_id, facts=facts)})
     if actions:
         directive.automatic_actions = actions
         directive.save(update_fields=["automatic_actions"])
+
+
+def _recall_one(directive: ReceivedDirective, *, listing_id: str, facts: str) -> str:
+    """What the recall did to one named listing: suspended, already_suspended or not_found."""
+    payload = directive.payload
+    try:
+        listing = listing_get(platform=directive.platform, public_id=listing_id)
+    except NotFound:
+        listing = None
+    if listing is not None:
+        changed = listing_suspend_by_authority(listing=listing, issued_by=payload["issued_by"],
+                                               legal_reference=payload["legal_reference"], facts=facts)
+        return "suspended" if changed else "already_suspended"
+    try:
+        space = space_get(platform=directive.platform, public_id=listing_id, include_removed=True)
+    except (NotFound, ValidationError, ValueError):
+        return "not_found"
+    if space.status == SpaceStatus.REMOVED:
+        return "already_suspended"
+    space_suspend(actor=None, space=space, statement_of_reasons={
+        "ground": "illegal_content",
+        "legal_reference": payload["legal_reference"],
+        "facts": f"{payload['issued_by']} {facts}"[:4000],
+        "automated_detection": False,
+        "automated_decision": True,
+    })
+    return "suspended"
+
+
+def recall_summary(directive: ReceivedDirective) -> str:
+    """The operator's answer drafted from what the platform did on receipt, for them to complete."""
+    counts: dict[str, list[str]] = {}
+    for item in directive.automatic_actions or []:
+        counts.setdefault(item.get("action", ""), []).append(str(item.get("listing_id", "")))
+    parts = []
+    if counts.get("suspended"):
+        parts.append(_("Suspended on receipt: %(ids)s.") % {"ids": ", ".join(counts["suspended"])})
+    if counts.get("already_suspended"):
+        parts.append(_("Already suspended: %(ids)s.") % {"ids": ", ".join(counts["already_suspended"])})
+    if counts.get("not_found"):
+        parts.append(_("Not listings of this platform, ignored: %(ids)s.") % {"ids": ", ".join(counts["not_found"])})
+    return " ".join(parts)
 
 
 @transaction.atomic

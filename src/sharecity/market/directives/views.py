@@ -43,7 +43,8 @@ def directive_detail(request, slug: str, message_id):
         directive = selectors.directive_get(platform=platform, message_id=message_id)
     except NotFound as error:
         raise Http404(str(error.message)) from None
-    form = AcknowledgeForm(request.POST or None, initial={"action_taken": directive.action_taken})
+    form = AcknowledgeForm(request.POST or None, initial={
+        "action_taken": directive.action_taken or services.recall_summary(directive)})
     status = 200
     if request.method == "POST":
         status = 400

@@ -434,6 +434,28 @@ def listing_suspend(*, actor: User, listing: Listing, reason: str) -> Listing:
     return listing
 
 
+@transaction.atomic
+def listing_suspend_by_authority(*, listing: Listing, issued_by: str, legal_reference: str, facts: str) -> bool:
+    """Take a listing off the platform because an authority ordered it (a recall order), with a statement
+    of reasons citing the order, and tell the hub it is down (``removed_by`` authority). Only a moderator
+    may put it back (``listing_reinstate``). Returns False when it already stood suspended by the platform
+    or removed, so a second order naming it changes nothing."""
+    listing = _locked(listing)
+    if listing.status == ListingStatus.REMOVED or (
+            listing.status == ListingStatus.SUSPENDED and _suspended_by_platform(listing)):
+        return False
+    statement = moderation.statement_issue(
+        actor=None, platform=listing.platform, subject_type=SubjectType.LISTING, subject_id=str(listing.public_id),
+        decision=Decision.SUSPENDED, ground=screening.ILLEGAL_CONTENT, legal_reference=legal_reference,
+        facts=f"{issued_by}: {facts}", automated_detection=False, automated_decision=True,
+        district=listing.district_code,
+    )
+    _set_status(listing, ListingStatus.SUSPENDED, statement.facts)
+    _audit(None, listing, "suspend", by="authority", issued_by=issued_by)
+    _take_down(None, listing, removed_by="authority", statement=statement)
+    return True
+
+
 def _suspended_by_platform(listing: Listing) -> bool:
     latest = StatementOfReasons.objects.filter(subject_type=SubjectType.LISTING,
                                                subject_id=str(listing.public_id)).order_by("-created_at", "-id").first()
