@@ -11,3 +11,7 @@ class IdentityLocked(Forbidden):
 
 class NotVerifiedProvider(Forbidden):
     code = "provider.not_verified"
+
+
+class CreditListed(Forbidden):
+    code = "credit.listed"

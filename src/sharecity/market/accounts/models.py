@@ -71,3 +71,41 @@ class VerificationReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.identity_masked}): {self.get_reason_display()}"
+
+
+class CreditList(models.TextChoices):
+    RED = "red", _("red list (honours)")
+    BLACK = "black", _("serious-dishonesty list")
+    WATCH = "watch", _("watch list")
+
+
+class CreditListChange(models.Model):
+    """A change to a city credit list as the city sent it to this platform (``credit_list.changed``).
+
+    Kept as a log, one row per directive: whether a subject stands on a list at a moment is the
+    latest change in effect by then, so a removal or an entry dated ahead takes effect on its own date.
+    """
+
+    platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="+")
+    directive_message_id = models.UUIDField(unique=True)
+    subject_key = models.CharField(_("party key"), max_length=64, db_index=True)
+    subject_kind = models.CharField(_("kind"), max_length=10, choices=SubjectKind.choices)
+    credit_list = models.CharField(_("list"), max_length=8, choices=CreditList.choices)
+    added = models.BooleanField(_("added"), help_text=_("false: taken off the list"))
+    effective_at = models.DateTimeField(_("from"))
+    expires_at = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    issued_by = models.CharField(_("issued by"), max_length=200)
+    legal_reference = models.CharField(_("legal reference"), max_length=500)
+    measures = models.JSONField(default=list, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_at", "-id"]
+        indexes = [models.Index(fields=["platform", "subject_key", "credit_list", "effective_at"],
+                                name="credit_list_subject_idx")]
+        verbose_name = _("credit list change")
+        verbose_name_plural = _("credit list changes")
+
+    def __str__(self) -> str:
+        return f"{self.credit_list} {'+' if self.added else '-'} {self.subject_key}"

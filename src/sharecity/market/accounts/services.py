@@ -10,10 +10,16 @@ from sharecity.kernel.crypto import blind_index, encrypt_text
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.ids import mask_identity, resident_id_review_reason, validate_credit_code, validate_resident_id
 from sharecity.kernel.models import User
-from sharecity.kernel.services import fact_record
+from sharecity.kernel.services import audit_record, fact_record
 from sharecity.market.accounts.errors import IdentityLocked, VerificationRefused
-from sharecity.market.accounts.models import ProviderProfile, ReviewReason, SubjectKind, VerificationReview
-from sharecity.market.accounts.selectors import party_key
+from sharecity.market.accounts.models import (
+    CreditListChange,
+    ProviderProfile,
+    ReviewReason,
+    SubjectKind,
+    VerificationReview,
+)
+from sharecity.market.accounts.selectors import credit_listed_check, party_key
 from sharecity.market.accounts.verification import IdentityVerifier, identity_verifier
 from sharecity.market.platforms.models import Platform
 
@@ -63,6 +69,9 @@ def provider_verify(*, actor: User, user: User, kind: str, legal_name: str, id_n
                                   field="id_number")
     if ProviderProfile.objects.filter(identity_index=index).exclude(user=user).exists():
         review_reason = ReviewReason.IDENTITY_IN_USE
+    # A subject on the serious-dishonesty list is not onboarded (the joint measures of the list's directive).
+    credit_listed_check(platform=platform, subject_keys=[party_key_for_identity(number), party_key(user)],
+                        doing=_("become a provider"))
     if review_reason:
         return _review_request(actor=actor, user=user, kind=kind, legal_name=legal_name, number=number,
                                index=index, reason=review_reason, platform=platform)
@@ -128,3 +137,26 @@ def _review_request(*, actor: User, user: User, kind: str, legal_name: str, numb
         audit_data={"kind": kind, "masked": review.identity_masked, "reason": reason},
     )
     return review
+
+
+@transaction.atomic
+def credit_list_change_record(*, platform: Platform, message_id: str, payload: dict) -> CreditListChange:
+    """Keep a credit-list change the city sent this platform (a validated ``credit_list.changed``
+    payload); the same directive delivered again is kept once. What it restricts is read from
+    these rows when the subject acts (``credit_listed_check``)."""
+    change, created = CreditListChange.objects.get_or_create(
+        directive_message_id=message_id,
+        defaults={
+            "platform": platform, "subject_key": payload["subject_key"], "subject_kind": payload["subject_kind"],
+            "credit_list": payload["credit_list"], "added": payload["action"] == "added",
+            "effective_at": payload["effective_at"], "expires_at": payload.get("expires_at"),
+            "reason": payload["reason"], "issued_by": payload["issued_by"],
+            "legal_reference": payload["legal_reference"], "measures": payload.get("measures") or [],
+        },
+    )
+    if created:
+        audit_record(actor=None, actor_label=payload["issued_by"], action="credit_list.apply",
+                     target_type="party", target_id=payload["subject_key"], platform_id=platform.exchange_id,
+                     data={"list": change.credit_list, "added": change.added,
+                           "effective_at": str(payload["effective_at"]), "message_id": str(message_id)})
+    return change

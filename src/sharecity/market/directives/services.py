@@ -23,6 +23,7 @@ from sharecity.exchange.schemas import DIRECTIVE_TYPES, payload_build, payload_v
 from sharecity.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
+from sharecity.market.accounts.services import credit_list_change_record
 from sharecity.market.directives.models import ReceivedDirective
 from sharecity.market.directives.selectors import platform_for_exchange_id
 from sharecity.market.listings.selectors import listing_get
@@ -76,6 +77,8 @@ def directives_receive(envelopes: list[Envelope]) -> list[ReceivedDirective]:
                            "sequence": envelope.sequence})
         if envelope.type == "recall.order":
             _recall_take_effect(directive)
+        elif envelope.type == "credit_list.changed":
+            credit_list_change_record(platform=platform, message_id=envelope.message_id, payload=payload.model_dump())
         stored.append(directive)
     return stored
 

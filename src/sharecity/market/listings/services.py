@@ -24,7 +24,7 @@ from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.market.accounts.errors import NotVerifiedProvider
 from sharecity.market.accounts.models import SubjectKind
-from sharecity.market.accounts.selectors import party_key, provider_profile_for
+from sharecity.market.accounts.selectors import credit_listed_check, party_key, provider_profile_for
 from sharecity.market.catalog import selectors as catalog_selectors
 from sharecity.market.catalog import services as catalog_services
 from sharecity.market.catalog.models import Category, PriceUnit
@@ -215,7 +215,12 @@ def listing_screen(*, listing: Listing) -> screening.ScreenResult:
 
 
 def _publish(actor: User | None, listing: Listing) -> None:
-    """Make the listing live, telling the hub unless it already knows it as live."""
+    """Make the listing live, telling the hub unless it already knows it as live. A provider on the
+    serious-dishonesty list cannot bring a listing online (the joint measures of the city's directive);
+    a live listing they edit stays as it is."""
+    if listing.status != ListingStatus.PUBLISHED:
+        credit_listed_check(platform=listing.platform, subject_keys=[party_key(listing.provider)],
+                            doing=_("publish listings"))
     already_live = listing.published_at is not None
     if not already_live:
         listing.published_at = timezone.now()

@@ -13,7 +13,7 @@ from sharecity.kernel.models import User
 from sharecity.kernel.services import fact_record
 from sharecity.kernel.timeutil import CITY_TZ, require_aware
 from sharecity.market.accounts.errors import NotVerifiedProvider
-from sharecity.market.accounts.selectors import party_key, provider_profile_for
+from sharecity.market.accounts.selectors import credit_listed_check, party_key, provider_profile_for
 from sharecity.market.parking.errors import InvalidTimes, NotYourBooking, OutsideWindows, SlotTaken, WrongState
 from sharecity.market.parking.models import (
     AvailabilityWindow,
@@ -67,6 +67,7 @@ def space_create(*, actor: User, platform: Platform, provider: User, title: str,
                  vehicle_size: str, price_per_hour_fen: int, windows: list[WeeklyWindow]) -> ParkingSpace:
     if provider_profile_for(provider) is None:
         raise NotVerifiedProvider(_("Verify your real name before listing a space."), field="provider")
+    credit_listed_check(platform=platform, subject_keys=[party_key(provider)], doing=_("publish listings"))
     _check_space_fields(title=title, district_code=district_code, address=address, vehicle_size=vehicle_size,
                         price_per_hour_fen=price_per_hour_fen, windows=windows)
     space = ParkingSpace.objects.create(
