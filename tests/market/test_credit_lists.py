@@ -123,3 +123,37 @@ def test_a_list_sent_to_another_platform_does_not_bind_this_one(platform):
     directives_receive([credit_change(elsewhere, party_key_for_identity(number))])
     user = factories.make_user(platform=platform)
     assert isinstance(verify(platform, user, number), ProviderProfile)
+
+
+def test_through_the_api_the_refusal_is_a_403_with_its_code_and_reasons(platform):
+    import json
+
+    from django.test import Client
+
+    number = factories.resident_id()
+    person = factories.make_user(platform=platform)
+    directives_receive([credit_change(platform, party_key_for_identity(number))])
+    response = Client().post(f"/api/v1/p/{platform.slug}/verification",
+                             json.dumps({"kind": "person", "legal_name": "张三", "id_number": number}),
+                             content_type="application/json",
+                             headers={"X-API-Key": factories.api_key(platform), "X-Acting-User": str(person.public_id),
+                                      "Accept-Language": "zh-hans"})
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "credit.listed"
+    assert "严重失信主体名单" in body["message"] and DEPARTMENT in body["message"] and BASIS in body["message"]
+
+
+def test_a_listed_provider_keeps_editing_a_live_listing_but_cannot_resume_a_paused_one(platform):
+    from sharecity.market.listings.services import listing_reinstate, listing_suspend, listing_update
+
+    provider = factories.make_provider(platform)
+    live = make_listing(platform, provider,
+                        attributes={"instrument_type": "sem", "model": "JSM-7800F", "institution": "厦门大学"})
+    paused = listing_suspend(actor=provider, listing=make_listing(platform, provider), reason="休息")
+    directives_receive([credit_change(platform, party_key(provider))])
+    assert listing_update(actor=provider, listing=live, description="新增能谱附件").status == ListingStatus.PUBLISHED
+    with pytest.raises(CreditListed):
+        listing_reinstate(actor=provider, listing=paused)
+    paused.refresh_from_db()
+    assert paused.status == ListingStatus.SUSPENDED
