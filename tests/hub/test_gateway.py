@@ -373,3 +373,20 @@ def test_the_quarantine_page_speaks_chinese_first(platform):
     browser.force_login(staff)
     html = browser.get(reverse("gateway:quarantine")).content.decode()
     assert "隔离" in html
+
+
+def test_the_quarantine_pages_keep_their_filters_from_page_to_page():
+    QuarantinedMessage.objects.bulk_create([
+        QuarantinedMessage(raw=b"{}", platform_id="pager-test", code="exchange.malformed", reason="bad")
+        for _ in range(55)
+    ])
+    regulator = make_user()
+    regulator_profile_set(actor=None, user=regulator, department="厦门市商务局")
+    browser = Client(headers={"accept-language": "en"})
+    browser.force_login(regulator)
+    first = browser.get(reverse("gateway:quarantine"), {"platform": "pager-test", "status": "open"}).content.decode()
+    assert "Page 1 of 2" in first
+    assert 'href="?platform=pager-test&amp;status=open&amp;page=2"' in first
+    second = browser.get(reverse("gateway:quarantine"),
+                         {"platform": "pager-test", "status": "open", "page": 2}).content.decode()
+    assert "Page 2 of 2" in second and 'href="?platform=pager-test&amp;status=open&amp;page=1"' in second
