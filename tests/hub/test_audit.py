@@ -108,7 +108,8 @@ def test_setting_a_regulator_profile_appends_one_entry(regulator):
         regulator_profile_set(actor=admin, user=officer, department=DEPARTMENT, district_code="350203")
     [entry] = new_entries(before)
     assert (entry.action, entry.actor_id, entry.actor_name) == ("regulator.profile_set", admin.pk, "hub-admin")
-    assert entry.detail_data == {"username": "officer", "department": DEPARTMENT, "district": "350203"}
+    assert entry.detail_data == {"username": "officer", "department": DEPARTMENT, "district": "350203",
+                                 "city": "350200", "department_kind": "market_supervision"}
 
 
 def test_onboarding_an_external_platform_records_registration_and_key(regulator):
@@ -371,7 +372,8 @@ def test_changing_a_regulator_profile_in_the_admin_appends_one_entry(staff_clien
     profile = RegulatorProfile.objects.get(user=regulator)
     before = head()
     response = client.post(f"/admin/hub_registry/regulatorprofile/{profile.pk}/change/",
-                           {"user": regulator.pk, "department": DEPARTMENT, "district_code": "350206"})
+                           {"user": regulator.pk, "department": DEPARTMENT, "district_code": "350206",
+                            "department_kind": "market_supervision", "city_code": "350200"})
     assert response.status_code == 302
     [entry] = new_entries(before)
     assert (entry.action, entry.actor_id, entry.actor_name) == ("admin.changed", superuser.pk, "hub-operator")

@@ -53,3 +53,11 @@ def activity_totals(*, district_code: str | None = None) -> dict[str, int]:
         stats = stats.filter(district_code=district_code)
     totals = stats.aggregate(**{m: Sum(m) for m in METRICS})
     return {name: value or 0 for name, value in totals.items()}
+
+
+def platforms_active_in(*, district_codes: list[str] | None) -> set[str]:
+    """Platforms with activity in any of ``district_codes`` (every platform with activity for None)."""
+    stats = ActivityStat.objects.all()
+    if district_codes is not None:
+        stats = stats.filter(district_code__in=district_codes)
+    return set(stats.values_list("platform_id", flat=True).distinct())

@@ -27,11 +27,31 @@ class RegisteredPlatform(models.Model):
         return self.name
 
 
+class Department(models.TextChoices):
+    """The city departments that supervise the platform economy (Tianjin's opinions, part 4, name
+    market supervision, commerce, transport, culture and tourism, health, tax and public security;
+    the development and reform commission leads the social credit system)."""
+
+    MARKET_SUPERVISION = "market_supervision", _("Market supervision")
+    COMMERCE = "commerce", _("Commerce")
+    TRANSPORT = "transport", _("Transport")
+    CULTURE_TOURISM = "culture_tourism", _("Culture and tourism")
+    HEALTH = "health", _("Health")
+    TAX = "tax", _("Taxation")
+    PUBLIC_SECURITY = "public_security", _("Public security")
+    DEVELOPMENT_REFORM = "development_reform", _("Development and reform (credit)")
+
+
 class RegulatorProfile(models.Model):
-    """Regulator staff: a department and, for district bureaus, the district they cover."""
+    """Regulator staff: a city, a department and, for district bureaus, the district they cover."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regulator_profile")
+    # The bureau's own name as it signs (厦门市市场监督管理局); ``department_kind`` is what rules read.
     department = models.CharField(_("department"), max_length=120)
+    department_kind = models.CharField(_("department kind"), max_length=30, choices=Department.choices,
+                                       default=Department.MARKET_SUPERVISION)
+    city_code = models.CharField(_("city"), max_length=6, default="350200",
+                                 help_text=_("GB/T 2260 code of the city whose data the officer may see."))
     district_code = models.CharField(_("district"), max_length=6, blank=True,
                                      help_text=_("Empty for city-level departments."))
 

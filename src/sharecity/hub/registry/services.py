@@ -6,13 +6,14 @@ import hashlib
 import re
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sharecity.exchange.relay import HUB_PRODUCER_ID
 from sharecity.hub.audit.services import audit_record
-from sharecity.hub.registry.models import KeyRotation, RegisteredPlatform, RegulatorProfile
-from sharecity.kernel.districts import district_get
+from sharecity.hub.registry.models import Department, KeyRotation, RegisteredPlatform, RegulatorProfile
+from sharecity.kernel.districts import CITIES, district_get
 from sharecity.kernel.errors import Conflict, InvalidInput
 from sharecity.kernel.ids import validate_credit_code
 from sharecity.kernel.models import User
@@ -98,15 +99,34 @@ def platform_key_rotate(*, actor: User | None, platform_id: str, public_key: str
 
 @transaction.atomic
 def regulator_profile_set(
-    *, actor: User | None, user: User, department: str, district_code: str = ""
+    *, actor: User | None, user: User, department: str, district_code: str = "", city_code: str = "",
+    department_kind: str = Department.MARKET_SUPERVISION,
 ) -> RegulatorProfile:
+    """Make ``user`` an officer of a city (and, for a district bureau, of one district).
+
+    The city follows from the district when one is given; without either it is the deployment's
+    default city (``SHARECITY_DEFAULT_CITY``)."""
+    if department_kind not in Department.values:
+        raise InvalidInput(_("Unknown department kind %(kind)s.") % {"kind": department_kind},
+                           field="department_kind", code="registry.department_unknown")
     if district_code:
-        district_get(district_code)
-    profile, _ = RegulatorProfile.objects.update_or_create(
-        user=user, defaults={"department": department, "district_code": district_code}
+        district = district_get(district_code)
+        if city_code and city_code != district.city_code:
+            raise InvalidInput(_("District %(district)s is not in city %(city)s.")
+                               % {"district": district_code, "city": city_code},
+                               field="district_code", code="registry.district_outside_city")
+        city_code = district.city_code
+    city_code = city_code or settings.SHARECITY_DEFAULT_CITY
+    if city_code not in CITIES:
+        raise InvalidInput(_("Unknown city code %(code)s.") % {"code": city_code}, field="city_code",
+                           code="registry.city_unknown")
+    profile, _created = RegulatorProfile.objects.update_or_create(
+        user=user, defaults={"department": department, "district_code": district_code, "city_code": city_code,
+                             "department_kind": department_kind}
     )
     audit_record(actor=actor, action="regulator.profile_set", object_type="user", object_id=user.pk,
-                 detail={"username": user.get_username(), "department": department, "district": district_code})
+                 detail={"username": user.get_username(), "department": department, "district": district_code,
+                         "city": city_code, "department_kind": department_kind})
     return profile
 
 
