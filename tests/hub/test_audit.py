@@ -410,9 +410,14 @@ def test_the_audit_page_is_for_hub_operators_and_shows_a_broken_chain(staff_clie
     client, _superuser = staff_client
     anonymous = Client().get("/hub/audit/")
     assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    someone = Client()
+    someone.force_login(factories.make_user())
+    assert someone.get("/hub/audit/").status_code == 403
+    # An officer reads their city's entries (tests/hub/test_jurisdiction.py), without the chain's length.
     regulator_client = Client()
     regulator_client.force_login(regulator)
-    assert regulator_client.get("/hub/audit/").status_code == 403
+    officer_page = regulator_client.get("/hub/audit/")
+    assert officer_page.status_code == 200 and 'data-testid="chain-intact"' in officer_page.content.decode()
 
     page = client.get("/hub/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.status_code == 200

@@ -380,10 +380,12 @@ def test_the_quarantine_pages_keep_their_filters_from_page_to_page():
         QuarantinedMessage(raw=b"{}", platform_id="pager-test", code="exchange.malformed", reason="bad")
         for _ in range(55)
     ])
-    regulator = make_user()
-    regulator_profile_set(actor=None, user=regulator, department="厦门市商务局")
+    # Input from a sender the hub has not registered belongs to no city: the hub's operators see it.
+    operator = make_user()
+    operator.is_staff = True
+    operator.save()
     browser = Client(headers={"accept-language": "en"})
-    browser.force_login(regulator)
+    browser.force_login(operator)
     first = browser.get(reverse("gateway:quarantine"), {"platform": "pager-test", "status": "open"}).content.decode()
     assert "Page 1 of 2" in first
     assert 'href="?platform=pager-test&amp;status=open&amp;page=2"' in first

@@ -19,6 +19,10 @@ GENESIS_HASH = "0" * 64
 HASHED_FIELDS = ("sequence", "occurred_at", "actor_id", "actor_name", "action", "object_type", "object_id",
                  "detail", "prev_hash")
 ROW_FIELDS = (*HASHED_FIELDS, "entry_hash")
+# The city and district an entry belongs to (who may read it). Hashed whenever set, so moving an entry
+# to another city breaks the chain like any edit; entries from before scoping have none and keep
+# the hash they were written with, and a row without them (an older export) still verifies.
+SCOPE_FIELDS = ("city_code", "district_code")
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
@@ -36,9 +40,10 @@ def timestamp_text(moment: dt.datetime) -> str:
 
 
 def entry_hash(row: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of the hashed fields; ``occurred_at`` as ``timestamp_text``
-    and ``detail`` as its canonical JSON text."""
+    """SHA-256 (hex) of the canonical JSON of the hashed fields (and the scope fields that are set);
+    ``occurred_at`` as ``timestamp_text`` and ``detail`` as its canonical JSON text."""
     fields = {name: row[name] for name in HASHED_FIELDS}
+    fields.update({name: row[name] for name in SCOPE_FIELDS if row.get(name)})
     if isinstance(fields["occurred_at"], dt.datetime):
         fields["occurred_at"] = timestamp_text(fields["occurred_at"])
     return hashlib.sha256(canonical_json(fields).encode()).hexdigest()

@@ -50,6 +50,10 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     # Canonical JSON text (sorted keys, no spaces), kept as text so the bytes hashed are the bytes stored.
     detail = models.TextField(_("detail"), default="{}")
+    # Whose entry it is: the acting officer's city and district, or those of what an operator acted on
+    # (empty: the hub's own operations, read by its operators only). Covered by the hash when set.
+    city_code = models.CharField(_("city"), max_length=6, blank=True, default="", db_index=True)
+    district_code = models.CharField(_("district"), max_length=6, blank=True, default="")
     # unique: even without the append lock, two entries can never hang off the same one.
     prev_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
     entry_hash = models.CharField(_("entry hash"), max_length=64, unique=True)
@@ -82,4 +86,5 @@ class AuditEntry(models.Model):
         return {"sequence": self.sequence, "occurred_at": timestamp_text(self.occurred_at),
                 "actor_id": self.actor_id, "actor_name": self.actor_name, "action": self.action,
                 "object_type": self.object_type, "object_id": self.object_id, "detail": self.detail,
+                "city_code": self.city_code, "district_code": self.district_code,
                 "prev_hash": self.prev_hash, "entry_hash": self.entry_hash}

@@ -12,8 +12,12 @@ from sharecity.hub.audit.chain import Verdict, chain_verify
 from sharecity.hub.audit.models import AuditEntry
 
 
-def audit_entries(*, action: str | None = None) -> QuerySet[AuditEntry]:
+def audit_entries(*, action: str | None = None, jurisdiction=None) -> QuerySet[AuditEntry]:
+    """Entries in sequence order; with ``jurisdiction`` (a ``registry.jurisdiction.Jurisdiction``) only
+    its city's entries, or its district's for a district officer."""
     entries = AuditEntry.objects.all()
+    if jurisdiction is not None:
+        entries = jurisdiction.filter_scoped(entries)
     if action:
         entries = entries.filter(action=action)
     return entries.order_by("sequence")
@@ -31,5 +35,6 @@ def audit_verify() -> Verdict:
         return chain_verify(rows)
 
 
-def audit_actions() -> list[str]:
-    return list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())
+def audit_actions(*, jurisdiction=None) -> list[str]:
+    entries = AuditEntry.objects.all() if jurisdiction is None else jurisdiction.filter_scoped(AuditEntry.objects.all())
+    return list(entries.order_by("action").values_list("action", flat=True).distinct())

@@ -49,12 +49,23 @@ def _append_lock() -> None:
     # SQLite has one writer at a time; the unique sequence and prev_hash refuse a fork on any database.
 
 
+def _actor_scope(actor: User | None) -> tuple[str, str]:
+    from sharecity.hub.registry.selectors import regulator_profile_for
+
+    profile = regulator_profile_for(actor) if actor is not None else None
+    return (profile.city_code, profile.district_code) if profile is not None else ("", "")
+
+
 def audit_record(*, actor: User | None, action: str, object_type: str, object_id: Any,
-                 detail: dict | None = None, actor_label: str = "", now: dt.datetime | None = None) -> AuditEntry:
+                 detail: dict | None = None, actor_label: str = "", now: dt.datetime | None = None,
+                 city_code: str | None = None, district_code: str | None = None) -> AuditEntry:
     """Append one entry; call it inside the transaction of the action, so both stand or neither.
 
     ``actor`` is the regulator or operator; without one (a command run by the hub's operator, a
     platform's signed message) ``actor_label`` says who acted, else ``system``.
+
+    The entry belongs to the acting officer's city and district, which decide who reads it; an
+    operator's action on something of a city passes ``city_code`` (and ``district_code``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the action it records")
@@ -76,6 +87,9 @@ def audit_record(*, actor: User | None, action: str, object_type: str, object_id
         "detail": canonical_json(json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))),
         "prev_hash": prev_hash,
     }
+    if city_code is None:
+        city_code, district_code = _actor_scope(actor if signed_in else None)
+    row["city_code"], row["district_code"] = city_code, district_code or ""
     entry = AuditEntry(**{**row, "occurred_at": occurred_at}, entry_hash=entry_hash(row))
     entry.save()
     return entry

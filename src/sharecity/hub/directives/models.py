@@ -38,6 +38,9 @@ class Directive(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     department = models.CharField(_("department"), max_length=120)
+    # The issuing officer's city and, for a district bureau, district: who may see the directive.
+    city_code = models.CharField(_("city"), max_length=6, blank=True, db_index=True)
+    district_code = models.CharField(_("district"), max_length=6, blank=True)
     issued_at = models.DateTimeField(_("issued"))
     status = models.CharField(_("status"), max_length=16, choices=DirectiveStatus.choices,
                               default=DirectiveStatus.SENT)

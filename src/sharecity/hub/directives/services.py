@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sharecity.exchange.schemas import CURRENT_VERSIONS, DIRECTIVE_TYPES, payload_build, payload_validate
 from sharecity.hub.audit.services import audit_record as hub_audit_record
 from sharecity.hub.directives.models import Directive, DirectiveStatus
+from sharecity.hub.registry.jurisdiction import jurisdiction_for
 from sharecity.hub.registry.selectors import registered_platform_get, regulator_profile_for
 from sharecity.kernel.errors import Forbidden, InvalidInput
 from sharecity.kernel.models import User
@@ -67,8 +68,13 @@ def directive_issue(*, actor: User, platform_id: str, directive_type: str, deadl
         raise Forbidden(_("Only regulator staff may issue directives."), field="actor")
     if directive_type not in DIRECTIVE_TYPES:
         raise InvalidInput(_("Choose a known type of directive."), field="directive_type")
-    if registered_platform_get(platform_id=platform_id) is None:
-        raise InvalidInput(_("Choose a platform registered at the hub."), field="platform_id")
+    # An officer directs only the platforms active or registered in their own city or district. One
+    # answer for an unknown platform and another city's, so the refusal tells nothing about the other city.
+    jurisdiction = jurisdiction_for(actor)
+    if registered_platform_get(platform_id=platform_id) is None or not (
+            jurisdiction and jurisdiction.covers_platform(platform_id)):
+        raise InvalidInput(_("Choose a platform registered at the hub and active in your jurisdiction."),
+                           field="platform_id", code="directive.platform_outside_jurisdiction")
     issued_at = now or timezone.now()
     if deadline is None:
         deadline = directive_deadline_default(directive_type, issued_at=issued_at)
@@ -81,6 +87,7 @@ def directive_issue(*, actor: User, platform_id: str, directive_type: str, deadl
     directive = Directive.objects.create(
         platform_id=platform_id, directive_type=directive_type, payload=payload, deadline=deadline,
         issued_by=actor, department=profile.department, issued_at=issued_at,
+        city_code=profile.city_code, district_code=profile.district_code,
     )
     message = fact_record(
         actor=actor, action="hub.directive_issue", target_type="hub_directive", target_id=directive.pk,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,22 +14,27 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sharecity.hub.directives import selectors, services
 from sharecity.hub.directives.forms import FORMS
 from sharecity.hub.directives.models import DirectiveStatus, DirectiveType
+from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
+from sharecity.hub.registry.models import RegulatorProfile
 from sharecity.hub.registry.selectors import registered_platform_names, regulator_profile_for
 from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.kernel.timeutil import CITY_TZ
-
-if TYPE_CHECKING:
-    from sharecity.hub.registry.models import RegulatorProfile
 
 # Service fields that the forms call by another name.
 FIELD_ALIASES = {"measures.0.kind": "measure_kind", "measures.0.detail": "measure_detail"}
 
 
 def _regulator(request) -> RegulatorProfile:
+    """Issuing is for officers: a directive goes out in a department's name."""
     profile = regulator_profile_for(request.user)
     if profile is None:
         raise PermissionDenied(_("Only regulator staff may see and issue directives."))
     return profile
+
+
+def _jurisdiction(request) -> Jurisdiction:
+    """Reading is for officers (their city's or district's directives) and the hub's operators (all)."""
+    return jurisdiction_required(request.user, message=_("Only regulator staff may see and issue directives."))
 
 
 def _row(directive, names: dict[str, str], now) -> dict:
@@ -45,20 +48,25 @@ def _row(directive, names: dict[str, str], now) -> dict:
 @login_required
 @require_GET
 def directive_list(request):
-    profile = _regulator(request)
+    jurisdiction = _jurisdiction(request)
+    profile = regulator_profile_for(request.user)
     names = registered_platform_names()
+    platforms = jurisdiction.platform_names()
     platform_id = request.GET.get("platform") or None
+    if platform_id not in platforms:
+        platform_id = None
     status = request.GET.get("status") or None
     if status not in (None, *DirectiveStatus.values):
         status = None
     now = timezone.now()
-    directives = selectors.directives_list(platform_id=platform_id, status=status)[:300]
+    directives = selectors.directives_list(platform_id=platform_id, status=status, jurisdiction=jurisdiction)[:300]
     return render(request, "hub_directives/list.html", {
         "profile": profile,
         "rows": [_row(directive, names, now) for directive in directives],
-        "counts": selectors.directive_counts(platform_id=platform_id),
-        "types": DirectiveType.choices,
-        "platforms": sorted(names.items(), key=lambda item: item[1]),
+        "counts": selectors.directive_counts(platform_id=platform_id, jurisdiction=jurisdiction),
+        # Operators read; only officers issue (in a department's name).
+        "types": DirectiveType.choices if profile is not None else [],
+        "platforms": sorted(platforms.items(), key=lambda item: item[1]),
         "statuses": DirectiveStatus.choices,
         "selected_platform": platform_id or "",
         "selected_status": status or "",
@@ -68,9 +76,9 @@ def directive_list(request):
 @login_required
 @require_GET
 def directive_detail(request, message_id):
-    _regulator(request)
+    jurisdiction = _jurisdiction(request)
     try:
-        directive = selectors.directive_get(message_id=message_id)
+        directive = selectors.directive_get(message_id=message_id, jurisdiction=jurisdiction)
     except NotFound as error:
         raise Http404(str(error.message)) from None
     names = registered_platform_names()
@@ -88,11 +96,16 @@ def directive_new(request, directive_type: str):
     form_class = FORMS.get(directive_type)
     if form_class is None:
         raise Http404(_("No such type of directive."))
-    names = registered_platform_names()
+    # Only the platforms active or registered in the officer's jurisdiction can be chosen.
+    jurisdiction = jurisdiction_required(request.user)
+    names = jurisdiction.platform_names()
     now = timezone.now()
     proposed = services.directive_deadline_default(directive_type, issued_at=now).astimezone(CITY_TZ)
     initial = {"deadline": proposed.replace(second=0, microsecond=0), "platform_id": request.GET.get("platform", "")}
     form = form_class(request.POST or None, platforms=names, initial=initial)
+    if "districts" in form.fields:  # an emergency order covers districts of the officer's own jurisdiction
+        covered = set(jurisdiction.district_codes())
+        form.fields["districts"].choices = [c for c in form.fields["districts"].choices if c[0] in covered]
     status = 200
     if request.method == "POST":
         status = 400

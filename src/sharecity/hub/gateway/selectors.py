@@ -33,6 +33,10 @@ def platform_quarantine(*, platform_id: str, status: str = "all", limit: int = 1
     return [quarantine_entry_as_dict(entry) for entry in entries]
 
 
-def hub_quarantine(*, status: str = "open", platform_id: str | None = None, code: str | None = None):
-    """Every platform's entries, for the hub's operators."""
-    return intake_selectors.quarantine_list(platform_id=platform_id or None, status=status, code=code or None)
+def hub_quarantine(*, status: str = "open", platform_id: str | None = None, code: str | None = None,
+                   platform_ids: list[str] | None = None):
+    """Every platform's entries for the hub's operators; an officer's jurisdiction passes
+    ``platform_ids``, the platforms active or registered in it (input from an unknown sender
+    belongs to no city: operators only)."""
+    return intake_selectors.quarantine_list(platform_id=platform_id or None, status=status, code=code or None,
+                                            platform_ids=platform_ids)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,7 +11,8 @@ from django.views.decorators.http import require_GET
 
 from sharecity.hub.gateway import selectors
 from sharecity.hub.intake.selectors import quarantine_codes
-from sharecity.hub.registry.selectors import registered_platform_names, regulator_profile_for
+from sharecity.hub.registry.jurisdiction import jurisdiction_required
+from sharecity.hub.registry.selectors import registered_platform_names
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -26,14 +26,16 @@ STATUSES = {
 def quarantine(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not (request.user.is_staff or regulator_profile_for(request.user)):
-        raise PermissionDenied(_("Only regulator staff and hub operators may see the quarantine."))
+    jurisdiction = jurisdiction_required(
+        request.user, message=_("Only regulator staff and hub operators may see the quarantine."))
+    # Officers: the quarantined input of platforms active or registered in their jurisdiction.
+    platform_ids = None if jurisdiction.is_operator else sorted(jurisdiction.platform_ids())
     status = request.GET.get("status", "open")
     if status not in STATUSES:
         status = "open"
     platform_id = request.GET.get("platform", "")
     code = request.GET.get("code", "")
-    entries = selectors.hub_quarantine(status=status, platform_id=platform_id, code=code)
+    entries = selectors.hub_quarantine(status=status, platform_id=platform_id, code=code, platform_ids=platform_ids)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     names = registered_platform_names()
     rows = [
@@ -47,7 +49,7 @@ def quarantine(request):
         "status": status,
         "statuses": STATUSES.items(),
         "platform_id": platform_id,
-        "platforms": sorted(names.items(), key=lambda item: item[1]),
+        "platforms": sorted(jurisdiction.platform_names().items(), key=lambda item: item[1]),
         "code": code,
-        "codes": quarantine_codes(),
+        "codes": quarantine_codes(platform_ids=platform_ids),
     })

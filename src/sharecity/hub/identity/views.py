@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from sharecity.hub.identity import selectors
 from sharecity.hub.identity.models import ReviewReason
+from sharecity.hub.registry.jurisdiction import jurisdiction_for
 from sharecity.hub.registry.selectors import registered_platform_names
 
 PAGE_SIZE = 50
@@ -25,7 +26,9 @@ def reviews(request):
     reason = request.GET.get("reason", "")
     if reason not in ReviewReason.values:
         reason = ""
-    page = Paginator(selectors.identity_reviews(reason=reason), PAGE_SIZE).get_page(request.GET.get("page"))
+    jurisdiction = jurisdiction_for(request.user)
+    reviews = selectors.identity_reviews(reason=reason, jurisdiction=jurisdiction)
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     names = registered_platform_names()
     rows = [{"review": review, "platform": names.get(review.platform_id, review.platform_id)}
             for review in page.object_list]

@@ -10,9 +10,12 @@ from django.db.models import Max
 from sharecity.hub.intake.models import IntakeGap, IntakeStream, QuarantinedMessage, ReceivedMessage, storable
 
 
-def quarantine_open_count() -> int:
-    """Rejected messages still waiting to be corrected and sent again."""
-    return QuarantinedMessage.objects.filter(resolved_at__isnull=True).count()
+def quarantine_open_count(*, platform_ids: list[str] | None = None) -> int:
+    """Rejected messages still waiting to be corrected and sent again (of ``platform_ids`` only, if given)."""
+    entries = QuarantinedMessage.objects.filter(resolved_at__isnull=True)
+    if platform_ids is not None:
+        entries = entries.filter(platform_id__in=platform_ids)
+    return entries.count()
 
 
 def latest_received_at(*, platform_ids: list[str] | None = None) -> dt.datetime | None:
@@ -22,9 +25,13 @@ def latest_received_at(*, platform_ids: list[str] | None = None) -> dt.datetime 
     return messages.aggregate(latest=Max("received_at"))["latest"]
 
 
-def quarantine_list(*, platform_id: str | None = None, status: str = "all", code: str | None = None):
-    """Quarantined inputs, newest first; ``status`` is ``open``, ``resolved`` or ``all``."""
+def quarantine_list(*, platform_id: str | None = None, status: str = "all", code: str | None = None,
+                    platform_ids: list[str] | None = None):
+    """Quarantined inputs, newest first; ``status`` is ``open``, ``resolved`` or ``all``; only those of
+    ``platform_ids`` when given (a jurisdiction's platforms)."""
     entries = QuarantinedMessage.objects.all()
+    if platform_ids is not None:
+        entries = entries.filter(platform_id__in=platform_ids)
     if platform_id is not None:
         entries = entries.filter(platform_id=platform_id)
     if status == "open":
@@ -46,8 +53,11 @@ def quarantine_latest_for(*, platform_id: str, message_ids: list[str]) -> dict[s
     return latest
 
 
-def quarantine_codes() -> list[str]:
-    return list(QuarantinedMessage.objects.order_by("code").values_list("code", flat=True).distinct())
+def quarantine_codes(*, platform_ids: list[str] | None = None) -> list[str]:
+    entries = QuarantinedMessage.objects.all()
+    if platform_ids is not None:
+        entries = entries.filter(platform_id__in=platform_ids)
+    return list(entries.order_by("code").values_list("code", flat=True).distinct())
 
 
 def stream_position(*, platform_id: str) -> tuple[int, str | None]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +14,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from sharecity.hub.directives.selectors import directive_counts
 from sharecity.hub.intake.selectors import latest_received_at, quarantine_open_count
 from sharecity.hub.monitoring.selectors import activity_by_district, activity_by_platform, activity_totals
+from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
 from sharecity.hub.registry.selectors import regulator_profile_for
 from sharecity.kernel.districts import district_name
 from sharecity.kernel.money import format_yuan
-
-if TYPE_CHECKING:
-    from sharecity.hub.registry.models import RegulatorProfile
 
 METRIC_LABELS = {
     "listings": gettext_lazy("Listings"),
@@ -81,39 +76,47 @@ def _chart(rows) -> dict:
     }
 
 
-def _figures(profile: RegulatorProfile) -> dict:
+def _figures(jurisdiction: Jurisdiction, *, profile=None) -> dict:
+    """The figures of the officer's jurisdiction: their district, their city's districts, or (an
+    operator) every city's."""
     language = _language()
-    district_code = profile.district_code or None
-    by_district = activity_by_district(language=language, district_code=district_code)
-    totals = activity_totals(district_code=district_code)
+    districts = None if jurisdiction.is_operator else jurisdiction.district_codes()
+    platforms = None if jurisdiction.is_operator else sorted(jurisdiction.platform_ids())
+    by_district = activity_by_district(language=language, district_codes=districts)
+    totals = activity_totals(district_codes=districts)
+    if jurisdiction.district_code:
+        scope = district_name(jurisdiction.district_code, language=language)
+    elif jurisdiction.is_city_level:
+        scope = jurisdiction.label(language=language)
+    else:
+        scope = _("All districts")
     return {
         "profile": profile,
-        "scope": district_name(district_code, language=language) if district_code else _("All districts"),
+        "jurisdiction": jurisdiction,
+        "scope": scope,
         "totals": [{"key": key, "label": METRIC_LABELS[key], "value": totals.get(key, 0)} for key in METRIC_LABELS],
         "metrics": [{"key": key, "label": label} for key, label in METRIC_LABELS.items()],
         "by_district": by_district,
-        "by_platform": activity_by_platform(district_code=district_code),
+        "by_platform": activity_by_platform(district_codes=districts),
         "chart": _chart(by_district),
-        "quarantined": quarantine_open_count(),
-        "directives": directive_counts(),
-        "latest_received": latest_received_at(),
+        "quarantined": quarantine_open_count(platform_ids=platforms),
+        "directives": directive_counts(jurisdiction=jurisdiction),
+        "latest_received": latest_received_at(platform_ids=platforms),
         "refreshed_at": timezone.now(),
     }
 
 
-def _regulator(request) -> RegulatorProfile:
-    profile = regulator_profile_for(request.user)
-    if profile is None:
-        raise PermissionDenied(_("Only regulator staff may open the dashboard."))
-    return profile
+def _jurisdiction(request) -> Jurisdiction:
+    return jurisdiction_required(request.user, message=_("Only regulator staff may open the dashboard."))
 
 
 @require_GET
 def dashboard(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    profile = _regulator(request)
-    return render(request, "monitoring/dashboard.html", _figures(profile))
+    jurisdiction = _jurisdiction(request)
+    return render(request, "monitoring/dashboard.html",
+                  _figures(jurisdiction, profile=regulator_profile_for(request.user)))
 
 
 @require_GET
@@ -123,5 +126,5 @@ def figures(request):
         if request.htmx:
             return HttpResponseClientRedirect(redirect_to_login(reverse("monitoring:dashboard")).url)
         return redirect_to_login(request.get_full_path())
-    profile = _regulator(request)
-    return render(request, "monitoring/_figures.html", _figures(profile))
+    jurisdiction = _jurisdiction(request)
+    return render(request, "monitoring/_figures.html", _figures(jurisdiction))

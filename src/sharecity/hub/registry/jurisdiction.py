@@ -5,13 +5,19 @@ Tianjin's subjects, facts, cases or directives; a district officer sees only the
 Hub operators (``is_staff`` without a regulator profile) run the deployment and see every city.
 
 A record belongs to the districts it happened in; a platform belongs to the districts where it
-reported activity (the monitoring read model, kept by intake from the district each fact carries).
+reported activity (the monitoring read model, kept by intake from the district each fact carries)
+and to the place it is registered: the regulator of a platform operator's domicile has
+jurisdiction over it (《市场监督管理行政处罚程序规定》第八条: an e-commerce platform operator's
+violations fall to the market supervision department of its domicile), and a unified social credit
+code carries that place as characters 3 to 8, the registration authority's GB/T 2260 code
+(GB 32100-2015, 4.3). So a platform that has not reported any activity yet is still in the
+jurisdiction where it is registered, and nowhere else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -29,6 +35,8 @@ class Jurisdiction:
     department_kind: str = ""
     department: str = ""
     user_id: int | None = None
+    # Filled on first use: the platforms in this jurisdiction (one query per request, not per row).
+    _platforms: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_operator(self) -> bool:
@@ -66,11 +74,46 @@ class Jurisdiction:
             return queryset
         return queryset.filter(**{field: self.city_code})
 
-    def platform_ids(self) -> set[str]:
-        """Platforms that reported activity in this jurisdiction."""
-        from sharecity.hub.monitoring.selectors import platforms_active_in
+    def filter_scoped(self, queryset: QuerySet, city_field: str = "city_code",
+                      district_field: str = "district_code") -> QuerySet:
+        """Rows that carry both a city and (for a district bureau's rows) a district, such as
+        directives and audit entries: a city officer sees every row of the city, a district officer
+        only the rows of their district. Rows of no city are for operators only."""
+        if self.city_code is None:
+            return queryset
+        queryset = queryset.filter(**{city_field: self.city_code})
+        if self.district_code:
+            queryset = queryset.filter(**{district_field: self.district_code})
+        return queryset
 
-        return platforms_active_in(district_codes=None if self.city_code is None else self.district_codes())
+    def covers_scoped(self, city_code: str | None, district_code: str | None) -> bool:
+        """The test ``filter_scoped`` applies, for one object (a detail page)."""
+        if self.city_code is None:
+            return True
+        if city_code != self.city_code:
+            return False
+        return not self.district_code or district_code == self.district_code
+
+    def platform_ids(self) -> set[str]:
+        """Platforms that reported activity in this jurisdiction or are registered in it."""
+        if "ids" not in self._platforms:
+            from sharecity.hub.monitoring.selectors import platforms_active_in
+            from sharecity.hub.registry.selectors import platforms_registered_in
+
+            if self.city_code is None:
+                ids = platforms_active_in(district_codes=None) | platforms_registered_in(division_prefixes=None)
+            else:
+                ids = platforms_active_in(district_codes=self.district_codes())
+                ids |= platforms_registered_in(division_prefixes=self._registration_prefixes())
+            self._platforms["ids"] = frozenset(ids)
+        return set(self._platforms["ids"])
+
+    def _registration_prefixes(self) -> list[str]:
+        # A district bureau: platforms registered by that district's authority. A city: any
+        # authority of the city (its own code 350200 or one of its districts', all 3502xx).
+        if self.district_code:
+            return [self.district_code]
+        return [self.city_code[:4]] if self.city_code else []
 
     def filter_platforms(self, queryset: QuerySet, field: str = "platform_id") -> QuerySet:
         if self.city_code is None:
@@ -79,6 +122,16 @@ class Jurisdiction:
 
     def covers_platform(self, platform_id: str) -> bool:
         return self.city_code is None or platform_id in self.platform_ids()
+
+    def platform_names(self) -> dict[str, str]:
+        """Registered platforms in this jurisdiction, id -> name (for filters and forms)."""
+        from sharecity.hub.registry.selectors import registered_platform_names
+
+        names = registered_platform_names()
+        if self.city_code is None:
+            return names
+        ids = self.platform_ids()
+        return {pid: name for pid, name in names.items() if pid in ids}
 
     def label(self, *, language: str = "zh-hans") -> str:
         zh = language.startswith("zh")

@@ -29,3 +29,19 @@ def regulator_profile_for(user) -> RegulatorProfile | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return RegulatorProfile.objects.filter(user=user).first()
+
+
+def credit_code_division(credit_code: str) -> str:
+    """The registration authority's GB/T 2260 code inside a unified social credit code
+    (characters 3 to 8, GB 32100-2015, 4.3): where the holder is registered."""
+    return credit_code[2:8] if len(credit_code) == 18 else ""
+
+
+def platforms_registered_in(*, division_prefixes: list[str] | None) -> set[str]:
+    """Platforms whose credit code names a registration authority whose code starts with one of
+    ``division_prefixes`` (every registered platform for None)."""
+    platforms = RegisteredPlatform.objects.values_list("platform_id", "credit_code")
+    if division_prefixes is None:
+        return {platform_id for platform_id, _code in platforms}
+    return {platform_id for platform_id, code in platforms
+            if any(credit_code_division(code).startswith(prefix) for prefix in division_prefixes if prefix)}

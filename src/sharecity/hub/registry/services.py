@@ -126,7 +126,8 @@ def regulator_profile_set(
     )
     audit_record(actor=actor, action="regulator.profile_set", object_type="user", object_id=user.pk,
                  detail={"username": user.get_username(), "department": department, "district": district_code,
-                         "city": city_code, "department_kind": department_kind})
+                         "city": city_code, "department_kind": department_kind},
+                 city_code=city_code, district_code=district_code)
     return profile
 
 
