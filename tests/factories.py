@@ -21,8 +21,11 @@ _counter = itertools.count(1)
 ALL_WEEK = [WeeklyWindow(day, dt.time(0), dt.time(0)) for day in range(7)]
 
 
-def credit_code(n: int | None = None) -> str:
+def credit_code(n: int | None = None, *, division: str | None = None) -> str:
+    """A valid unified social credit code; ``division`` (GB/T 2260) is its registration authority."""
     n = next(_counter) if n is None else n
+    if division:
+        return credit_code_with_check_char(f"91{division}{n:09d}")
     return credit_code_with_check_char(f"9135020{n:010d}")
 
 
@@ -32,13 +35,15 @@ def resident_id(n: int | None = None) -> str:
     return resident_id_with_check_digit(f"35020019800101{n % 1000:03d}")
 
 
-def make_platform(*, slug: str | None = None, name: str | None = None):
+def make_platform(*, slug: str | None = None, name: str | None = None, credit_code_: str | None = None):
+    """A platform; its credit code names Xiamen's registration authority (350200) unless ``credit_code_``
+    is given (characters 3 to 8 are where it is registered, which puts it in that jurisdiction)."""
     n = next(_counter)
     return platform_create(
         actor=None,
         slug=slug or f"platform-{n}",
         name=name or f"测试平台{n}",
-        credit_code=credit_code(n),
+        credit_code=credit_code_ or credit_code(n),
         sectors=["parking"],
     )
 

@@ -44,9 +44,10 @@ def book(platform, space, customer):
                           starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=30))
 
 
-def run_slice(*, district: str = DISTRICT, name: str | None = None) -> Slice:
-    """Platform registered, provider verified, space listed, booked, completed, two reviews, one complaint."""
-    platform = make_platform(name=name)
+def run_slice(*, district: str = DISTRICT, name: str | None = None, credit_code: str | None = None) -> Slice:
+    """Platform registered, provider verified, space listed, booked, completed, two reviews, one complaint.
+    ``credit_code`` decides where the platform is registered (its characters 3 to 8)."""
+    platform = make_platform(name=name, credit_code_=credit_code)
     provider = make_provider(platform)
     space = make_space(platform, provider, district=district, price_fen=PRICE_PER_HOUR_FEN)
     customer = make_user()
