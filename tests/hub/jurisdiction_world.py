@@ -121,6 +121,7 @@ def build_world() -> World:
             raw=json.dumps({"platform_id": place.platform_id, "note": f"bad-input-{place.key}"}).encode(),
             platform_id=place.platform_id, code="exchange.bad_signature", field="signature",
             reason=f"signature does not verify ({place.key})")
-        place.extra_markers += [f"claimed-{place.key}-key", f"bad-input-{place.key}", f"CASE-{place.key.upper()}-{index}"]
+        place.extra_markers += [f"claimed-{place.key}-key", f"bad-input-{place.key}",
+                                f"CASE-{place.key.upper()}-{index}"]
     return World(places=places, siming_officer=siming_officer, huli_officer=huli_officer,
                  xiamen_officer=xiamen_officer, tianjin_officer=tianjin_officer, operator=operator, someone=someone)
