@@ -110,7 +110,7 @@ def regulator_profile_set(
         raise InvalidInput(_("Unknown department kind %(kind)s.") % {"kind": department_kind},
                            field="department_kind", code="registry.department_unknown")
     if district_code:
-        district = district_get(district_code)
+        district = district_get(district_code, field="district_code")
         if city_code and city_code != district.city_code:
             raise InvalidInput(_("District %(district)s is not in city %(city)s.")
                                % {"district": district_code, "city": city_code},
