@@ -151,7 +151,10 @@ LOGINS = [
     ("operator", "鹭岛共享停车, 鹭岛共享生活 and 津门生活服务 staff / 平台运营人员 (/p/ludao-share/operator/)"),
     ("maker", "verified provider of production capacity and skills / 生产能力与技能服务提供者"),
     ("host", "verified homestay host / 民宿房东"),
-    ("regulator", "厦门市市场监督管理局 regulator / 监管人员 (/hub/)"),
+    ("regulator", "厦门市市场监督管理局 regulator, all of Xiamen / 厦门市监管人员 (/hub/)"),
+    ("regulator-siming", "思明区 district officer: Siming only / 思明区监管人员"),
+    ("regulator-huli", "湖里区 district officer: Huli only / 湖里区监管人员"),
+    ("regulator-tianjin", "天津市 city officer: Tianjin only / 天津市监管人员"),
     ("admin", "Django admin / 系统管理员 (/admin/)"),
 ]
 
@@ -197,6 +200,12 @@ def demo_load() -> DemoReport:
     regulator_profile_set(
         actor=admin, user=district_regulator, department="思明区市场监督管理局", district_code="350203"
     )
+    # One more district and another city, so that the hub's scoping can be seen: each sees only its own.
+    huli_regulator = _user("regulator-huli", "湖里区市场监管局 许明")
+    regulator_profile_set(actor=admin, user=huli_regulator, department="湖里区市场监督管理局", district_code="350206")
+    tianjin_regulator = _user("regulator-tianjin", "天津市市场监管委 刘洋")
+    regulator_profile_set(actor=admin, user=tianjin_regulator, department="天津市市场监督管理委员会",
+                          city_code="120100")
     providers = {}
     for username, display, legal, prefix in PEOPLE:
         person = _user(username, display)
