@@ -239,9 +239,9 @@ SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SHARECITY_EXCHANGE_C
 # How far past a platform's last applied sequence a message may be and still wait for the ones
 # before it (a gap); anything further is quarantined as implausible, since a gap that large
 # would hold the platform's chain open for messages it never sent.
+SHARECITY_INTAKE_SEQUENCE_WINDOW = int(os.environ.get("SHARECITY_INTAKE_SEQUENCE_WINDOW", "100000"))
 # The city a regulator belongs to when none is given (GB/T 2260): Xiamen, the demo's city.
 SHARECITY_DEFAULT_CITY = os.environ.get("SHARECITY_DEFAULT_CITY", "350200")
-SHARECITY_INTAKE_SEQUENCE_WINDOW = int(os.environ.get("SHARECITY_INTAKE_SEQUENCE_WINDOW", "100000"))
 
 LOGGING = {
     "version": 1,
