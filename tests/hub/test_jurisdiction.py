@@ -279,3 +279,16 @@ def test_a_jurisdiction_label_and_cover():
     assert Jurisdiction(city_code="350200").covers_scoped("350200", "350206")
     assert not Jurisdiction(city_code="120100").covers_scoped("350200", "")
     assert Jurisdiction(city_code=None).covers_scoped("", "")
+
+
+def test_asking_by_name_for_another_jurisdictions_platform_finds_nothing(world):
+    heping = world["heping"].platform_id
+    client = Client()
+    client.force_login(world.siming_officer)
+    api = client.get("/api/v1/hub/identity-reviews", {"platform_id": heping})
+    assert (api.status_code, api.json()) == (200, [])
+    for name in ("gateway:quarantine", "hub_directives:list"):
+        response = client.get(reverse(name), {"platform": heping, "status": "all"})
+        assert response.status_code == 200
+        body = response.content.decode().replace(heping, "")  # the filter echoes what was asked
+        assert not any(marker in body for place in (world["heping"], world["huli"]) for marker in place.markers)
