@@ -109,7 +109,8 @@ def filters_parse(kind: str, data) -> Filters:
                            field="platform", code="facts.invalid_platform")
     if len(category) > limits.CATEGORY_CODE_MAX_LENGTH:
         raise InvalidInput(_("A category is at most %(limit)s characters.")
-                           % {"limit": limits.CATEGORY_CODE_MAX_LENGTH}, field="category", code="facts.invalid_category")
+                           % {"limit": limits.CATEGORY_CODE_MAX_LENGTH}, field="category",
+                           code="facts.invalid_category")
     if district and district not in DISTRICTS:
         raise InvalidInput(_("Unknown district code: use a GB/T 2260 code of a Xiamen or Tianjin district."),
                            field="district", code="facts.invalid_district")

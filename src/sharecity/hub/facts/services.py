@@ -474,7 +474,8 @@ NOTE_TARGETS = {"complaint": ComplaintFact, "incident": SafetyIncident}
 def follow_up_note_add(*, actor, jurisdiction: Jurisdiction, target: str, fact_id: int, text: str) -> FollowUpNote:
     """Record what the regulator did or will do about a complaint or an incident, in the audit log."""
     if target not in NOTE_TARGETS:
-        raise InvalidInput(_("Notes are kept on complaints and incidents."), field="target", code="facts.invalid_target")
+        raise InvalidInput(_("Notes are kept on complaints and incidents."), field="target",
+                           code="facts.invalid_target")
     text = (text or "").strip()
     if not text:
         raise InvalidInput(_("Write the note."), field="text", code="facts.note_empty")
