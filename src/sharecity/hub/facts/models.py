@@ -123,6 +123,38 @@ class ListingRemoval(Located):
         return f"{self.platform_id}/{self.listing_id} removed {self.removed_at:%Y-%m-%d %H:%M}"
 
 
+class Answer(models.TextChoices):
+    EXPLANATION = "explanation", _("Explanation")
+    REFUND_OFFERED = "refund_offered", _("Refund offered")
+    REPLACEMENT_OFFERED = "replacement_offered", _("Replacement offered")
+    COMPENSATION_OFFERED = "compensation_offered", _("Compensation offered")
+    FORWARDED_TO_PROVIDER = "forwarded_to_provider", _("Forwarded to the provider")
+    REJECTED = "rejected", _("Complaint rejected")
+
+
+class EscalatedTo(models.TextChoices):
+    PLATFORM_ARBITRATION = "platform_arbitration", _("The platform's arbitration")
+    THIRD_PARTY_PLATFORM = "third_party_platform", _("The city's third-party complaint platform")
+    CONSUMER_ASSOCIATION = "consumer_association", _("The consumer association")
+    MARKET_REGULATOR = "market_regulator", _("The market regulator (12315)")
+    COURT = "court", _("A court")
+
+
+class EscalationReason(models.TextChoices):
+    UNANSWERED_IN_TIME = "unanswered_in_time", _("Not answered in time")
+    NOT_SATISFIED = "complainant_not_satisfied", _("Not satisfied with the answer")
+    SERIOUS_HARM = "serious_harm", _("Serious harm")
+    OTHER = "other", _("Other")
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", _("Upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    REJECTED = "rejected", _("Rejected")
+    SETTLED = "settled", _("Settled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class ComplaintStatus(models.TextChoices):
     FILED = "filed", _("Filed, not answered")
     ANSWERED = "answered", _("Answered")
@@ -142,16 +174,18 @@ class ComplaintFact(Located):
                               default=ComplaintStatus.FILED)
     filed_at = models.DateTimeField(_("filed"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    answer = models.CharField(_("answer"), max_length=32, blank=True, default="")
+    answer = models.CharField(_("answer"), max_length=32, choices=Answer.choices, blank=True, default="")
     answer_summary = models.TextField(_("answer summary"), max_length=limits.SUMMARY_MAX_LENGTH, blank=True,
                                       default="")
     response_seconds = models.BigIntegerField(_("response time"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
-    escalated_to = models.CharField(_("escalated to"), max_length=32, blank=True, default="")
-    escalation_reason = models.CharField(_("reason for escalation"), max_length=32, blank=True, default="")
+    escalated_to = models.CharField(_("escalated to"), max_length=32, choices=EscalatedTo.choices, blank=True,
+                                    default="")
+    escalation_reason = models.CharField(_("reason for escalation"), max_length=32, choices=EscalationReason.choices,
+                                         blank=True, default="")
     escalations = models.JSONField(default=list, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=16, blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True, default="")
     refund_fen = models.BigIntegerField(_("refund"), default=0)
     compensation_fen = models.BigIntegerField(_("compensation"), default=0)
     complainant_satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
@@ -172,6 +206,39 @@ class ModerationKind(models.TextChoices):
     REVIEW_HIDDEN = "review_hidden", _("Hidden review")
 
 
+class SubjectType(models.TextChoices):
+    LISTING = "listing", _("Listing")
+    REVIEW = "review", _("Review")
+    ACCOUNT = "account", _("Account")
+
+
+class Decision(models.TextChoices):
+    REMOVED = "removed", _("Removed")
+    VISIBILITY_RESTRICTED = "visibility_restricted", _("Visibility restricted")
+    DEMOTED = "demoted", _("Demoted")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+    WARNED = "warned", _("Warned")
+    RESTORED = "restored", _("Restored")
+    HIDDEN = "hidden", _("Hidden")
+
+
+class HiddenReason(models.TextChoices):
+    ABUSIVE = "abusive", _("Abusive or insulting")
+    ILLEGAL = "illegal", _("Illegal content")
+    SPAM = "spam", _("Spam or advertising")
+    PERSONAL_DATA = "personal_data", _("Discloses personal data")
+    NOT_GENUINE = "not_genuine", _("Not a genuine review")
+    AUTHOR_REQUEST = "author_request", _("The author asked for it")
+    COURT_ORDER = "court_order", _("Court or authority order")
+
+
+class DecidedBy(models.TextChoices):
+    PLATFORM = "platform", _("The platform")
+    AUTHOR = "author", _("The author")
+    AUTHORITY = "authority", _("An authority")
+
+
 class ModerationFact(Located):
     """A moderation decision (``moderation.decision``) or a hidden review (``review.hidden``), with
     the statement of reasons the person affected was given."""
@@ -179,11 +246,11 @@ class ModerationFact(Located):
     kind = models.CharField(_("kind"), max_length=16, choices=ModerationKind.choices)
     # The decision's id, or for a hidden review the review's id.
     decision_id = models.CharField(_("decision id"), max_length=IDENT)
-    subject_type = models.CharField(_("what"), max_length=12)
+    subject_type = models.CharField(_("what"), max_length=12, choices=SubjectType.choices)
     subject_id = models.CharField(_("id of what"), max_length=IDENT)
-    decision = models.CharField(_("decision"), max_length=24)
-    reason = models.CharField(_("reason"), max_length=24, blank=True, default="")
-    decided_by = models.CharField(_("decided by"), max_length=12, blank=True, default="")
+    decision = models.CharField(_("decision"), max_length=24, choices=Decision.choices)
+    reason = models.CharField(_("reason"), max_length=24, choices=HiddenReason.choices, blank=True, default="")
+    decided_by = models.CharField(_("decided by"), max_length=12, choices=DecidedBy.choices, blank=True, default="")
     duration_days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"))
     order_id = models.CharField(_("order id"), max_length=IDENT, blank=True, default="")
@@ -213,9 +280,22 @@ class Severity(models.TextChoices):
 HIGHLIGHTED_SEVERITIES = (Severity.MAJOR, Severity.EXTRAORDINARY)
 
 
+class IncidentCategory(models.TextChoices):
+    INJURY = "injury", _("Injury")
+    TRAFFIC = "traffic", _("Traffic accident")
+    FIRE = "fire", _("Fire")
+    THEFT = "theft", _("Theft")
+    ASSAULT = "assault", _("Assault")
+    HARASSMENT = "harassment", _("Harassment")
+    FOOD_SAFETY = "food_safety", _("Food safety")
+    PRODUCT_DEFECT = "product_defect", _("Product defect")
+    PROPERTY_DAMAGE = "property_damage", _("Property damage")
+    OTHER = "other", _("Other")
+
+
 class SafetyIncident(Located):
     incident_id = models.CharField(_("incident id"), max_length=IDENT)
-    category = models.CharField(_("category"), max_length=24)
+    category = models.CharField(_("category"), max_length=24, choices=IncidentCategory.choices)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
     occurred_at = models.DateTimeField(_("occurred"))
     reported_at = models.DateTimeField(_("reported"))
@@ -239,11 +319,16 @@ class SafetyIncident(Located):
         return self.severity in HIGHLIGHTED_SEVERITIES
 
 
+class SubjectKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    BUSINESS = "business", _("Business")
+
+
 class SubjectFact(Located):
     """A provider or operator a platform registered or verified, by its pseudonymous key."""
 
     subject_key = models.CharField(_("subject key"), max_length=KEY)
-    subject_kind = models.CharField(_("person or business"), max_length=12)
+    subject_kind = models.CharField(_("person or business"), max_length=12, choices=SubjectKind.choices)
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)

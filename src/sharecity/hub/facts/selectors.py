@@ -22,6 +22,8 @@ from sharecity.hub.facts.models import (
     HIGHLIGHTED_SEVERITIES,
     ComplaintFact,
     ComplaintStatus,
+    EscalatedTo,
+    EscalationReason,
     FollowUpNote,
     ListingChange,
     ListingFact,
@@ -282,6 +284,13 @@ def notes_of(fact) -> QuerySet:
     return FollowUpNote.objects.filter(**{field: fact}).select_related("author")
 
 
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def complaint_timeline(complaint: ComplaintFact) -> list[dict]:
     """What happened to a complaint, in time order: filing, answer, escalations, resolution, notes."""
     events: list[dict] = []
@@ -292,7 +301,8 @@ def complaint_timeline(complaint: ComplaintFact) -> list[dict]:
                        "summary": complaint.answer_summary, "response_seconds": complaint.response_seconds})
     for escalation in complaint.escalations or []:
         events.append({"kind": "escalated", "at": dt.datetime.fromisoformat(escalation["at"]),
-                       "to": escalation["to"], "reason": escalation["reason"]})
+                       "to": _label(EscalatedTo, escalation["to"]),
+                       "reason": _label(EscalationReason, escalation["reason"])})
     if complaint.resolved_at:
         events.append({"kind": "resolved", "at": complaint.resolved_at, "outcome": complaint.outcome,
                        "refund_fen": complaint.refund_fen, "compensation_fen": complaint.compensation_fen,
