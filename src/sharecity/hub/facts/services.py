@@ -110,26 +110,28 @@ def _apply_listing_published(batch: _Batch, envelope, payload) -> None:
     row, created = _listing(batch, envelope, payload.listing_id)
     values = {"category": payload.category, "district_code": payload.district, "provider_key": payload.provider_key,
               "price_fen": payload.price_fen, "price_unit": payload.price_unit, "title": payload.title}
-    if created or row.state == ListingState.REMOVED:
+    # A publication carries no time of its own: it was made before the platform sent it.
+    sent_at = _sent_at(envelope)
+    if created or (row.state == ListingState.REMOVED and (row.removed_at is None or sent_at > row.removed_at)):
         # New, or published again after a removal (the removal stays in ListingRemoval).
         for name, value in values.items():
             setattr(row, name, value)
         row.state = ListingState.LIVE
-        row.published_at = _sent_at(envelope)
+        row.published_at = sent_at
         row.times_published += 1
         row.removed_at, row.removed_by, row.statement_of_reasons = None, "", None
     elif row.published_at is None:
-        # Only a change had arrived: what it said is newer than the publication, so it stays.
+        # Only a change or a removal had arrived: what they said is newer than the publication.
         for name, value in values.items():
             if getattr(row, name) in ("", None):
                 setattr(row, name, value)
-        row.published_at = _sent_at(envelope)
+        row.published_at = sent_at
         row.times_published += 1
-    elif all(getattr(row, name) == value for name, value in values.items()):
-        return  # the same publication reported again
-    else:
+    elif row.state == ListingState.LIVE and any(getattr(row, name) != value for name, value in values.items()):
         for name, value in values.items():
             setattr(row, name, value)
+    else:
+        return  # the same publication reported again, or one older than the listing's removal
     row.city_code = city_of(row.district_code)
     batch.touch(ListingFact, envelope.platform_id, payload.listing_id)
 
