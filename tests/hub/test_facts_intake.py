@@ -93,7 +93,8 @@ def test_the_markets_facts_reach_the_read_model():
 
     space = ListingFact.objects.get(platform_id=sl.platform_id, listing_id=str(sl.space.public_id))
     assert (space.state, space.district_code, space.city_code, space.price_fen) == ("removed", "350203", "350200", 800)
-    assert space.removed_by == "authority" and space.statement_of_reasons["legal_reference"] == REASONS["legal_reference"]
+    assert space.removed_by == "authority"
+    assert space.statement_of_reasons["legal_reference"] == REASONS["legal_reference"]
     removal = ListingRemoval.objects.get(listing_id=space.listing_id)
     assert (removal.provider_key, removal.title, removal.district_code) == (space.provider_key, space.title, "350203")
 

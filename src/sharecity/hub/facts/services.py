@@ -55,7 +55,7 @@ def _sent_at(envelope) -> dt.datetime:
     publication): the envelope's ``sent_at``, never later than now; now if it cannot be read."""
     now = timezone.now()
     try:
-        moment = dt.datetime.fromisoformat(envelope.sent_at)
+        moment = dt.datetime.fromisoformat(getattr(envelope, "sent_at", None))
     except (TypeError, ValueError):
         return now
     if moment.tzinfo is None or moment.utcoffset() is None:
