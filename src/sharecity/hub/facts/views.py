@@ -89,7 +89,7 @@ def fact_list(request, kind: str):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     names = registered_platform_names()
-    items = [{"fact": fact, "platform": names.get(fact.platform_id, fact.platform_id),
+    items = [{"fact": fact, "platform_name": names.get(fact.platform_id, fact.platform_id),
               "district": district_name(fact.district_code, language=_language()) if fact.district_code else "",
               "overdue": kind == "complaints" and selectors.is_overdue(fact, now)}
              for fact in page.object_list]
@@ -130,7 +130,7 @@ def fact_detail(request, kind: str, fact_id: int):
 def _detail_context(kind: str, fact, jurisdiction: Jurisdiction) -> dict:
     names = registered_platform_names()
     context = {"kind": kind, "title": TITLES[kind], "fact": fact,
-               "platform": names.get(fact.platform_id, fact.platform_id),
+               "platform_name": names.get(fact.platform_id, fact.platform_id),
                "district": district_name(fact.district_code, language=_language()) if fact.district_code else ""}
     if kind == "listings":
         context.update(
