@@ -146,6 +146,7 @@ def _detail_context(kind: str, fact, jurisdiction: Jurisdiction) -> dict:
     elif kind == "complaints":
         context.update(
             timeline=selectors.complaint_timeline(fact), overdue=selectors.is_overdue(fact),
+            response_minutes=None if fact.response_seconds is None else fact.response_seconds // 60,
             answer_hours=selectors.answer_hours(),
             assistance_link=_directive_link(
                 "assistance.request", platform=fact.platform_id, case_id=f"TS-{fact.complaint_id}"[:64],
