@@ -321,3 +321,42 @@ def test_filing_time_comes_from_the_envelope_never_later_than_now(platform):
     assert services._sent_at(envelope) <= timezone.now()
     envelope.sent_at = "2026-01-01T00:00:00"  # no offset: not trusted
     assert abs((services._sent_at(envelope) - timezone.now()).total_seconds()) < 5
+
+
+def test_every_supervision_message_type_has_a_facts_handler():
+    from sharecity.exchange.schemas import DIRECTIONS, PLATFORM_TO_HUB
+    from sharecity.hub.intake.handlers import HANDLERS
+
+    # Tax reports and worker income are the tax office's and labour's (a later duty of the hub).
+    later = {"tax.quarterly_report", "worker.income"}
+    sent_by_platforms = {kind for kind, direction in DIRECTIONS.items() if direction == PLATFORM_TO_HUB}
+    assert sent_by_platforms - later - set(HANDLERS) == set()
+    handled_here = {kind for kind, functions in HANDLERS.items()
+                    if any(getattr(f, "apply_many", None) is services.facts_apply for f in functions)}
+    assert handled_here == {"subject.registered", "subject.verified", "listing.published", "listing.changed",
+                            "listing.removed", "complaint.filed", "complaint.answered", "complaint.escalated",
+                            "complaint.resolved", "moderation.decision", "review.hidden", "safety.incident"}
+
+
+def test_poison_among_facts_is_quarantined_and_the_good_facts_are_kept(platform):
+    good = every_type()
+    poison = [
+        ("listing.removed", {"listing_id": "L-x", "removed_at": at(1), "removed_by": "platform"}),  # no reasons
+        ("complaint.answered", {"complaint_id": "C-x", "district": "350203", "answered_at": at(1),
+                                "answer": "explanation", "summary": "a\x00b"}),
+        ("safety.incident", {**dict(good[10][1]), "injured": -1}),
+        ("moderation.decision", {**dict(good[9][1]), "duration_days": 0}),
+        ("complaint.escalated", {"complaint_id": "C-x", "district": "350203", "escalated_at": "2999-01-01T00:00:00Z",
+                                 "escalated_to": "court", "reason": "other"}),
+    ]
+    fields = []
+    for kind, payload in poison:
+        envelope = platform.seal(message_type=kind, payload=payload)
+        assert intake_receive(envelope.to_bytes()) == Outcome.QUARANTINED
+        fields.append(QuarantinedMessage.objects.get(message_id=envelope.message_id).field)
+    assert fields == ["payload.statement_of_reasons", "payload.summary", "payload.injured", "payload.duration_days",
+                      "payload.escalated_at"]
+    send(platform, good)
+    assert not ListingFact.objects.filter(listing_id="L-x").exists()
+    assert not ComplaintFact.objects.filter(complaint_id="C-x").exists()
+    assert SafetyIncident.objects.get().injured == 2
