@@ -241,6 +241,11 @@ def test_a_removed_listing_published_again_is_found_by_its_provider_and_title(pl
     ])
     again = ListingFact.objects.get(platform_id=pid, listing_id="L-a")
     assert (again.state, again.times_published, again.removed_at) == ("live", 2, None)
+    # The old removal reported again does not take the listing down again.
+    send(platform, [("listing.removed", {"listing_id": "L-a", "removed_at": at(-10), "removed_by": "platform",
+                                         "statement_of_reasons": REASONS})])
+    again.refresh_from_db()
+    assert again.state == "live" and ListingRemoval.objects.filter(listing_id="L-a").count() == 1
     fresh = ListingFact.objects.get(platform_id=pid, listing_id="L-b")
     matches = removals_matching(provider_key="pk-bad-000001", title="违规车位", exclude_listing=fresh)
     assert [row.listing_id for row in matches] == ["L-a"]

@@ -75,6 +75,9 @@ class _Batch:
         self.new: dict[tuple, models.Model] = {}
         self.dirty: set[tuple] = set()
         self.history: dict[type, list[models.Model]] = defaultdict(list)
+        # Removals already recorded, as (platform, listing id, removed at): one reported again
+        # does not take down a listing published anew since.
+        self.removals: set[tuple[str, str, dt.datetime]] = set()
         self.now = timezone.now()
 
     def get(self, model: type, platform_id: str, key: Any) -> Any:
@@ -175,8 +178,11 @@ def _apply_listing_removed(batch: _Batch, envelope, payload) -> None:
         city_code=row.city_code, provider_key=row.provider_key, title=row.title, category=row.category,
         removed_at=payload.removed_at, removed_by=payload.removed_by, statement_of_reasons=reasons,
     ))
-    if row.state == ListingState.REMOVED and row.removed_at is not None and payload.removed_at <= row.removed_at:
-        return  # this removal, or an earlier one, reported again
+    key = (envelope.platform_id, payload.listing_id, payload.removed_at)
+    if key in batch.removals or (row.state == ListingState.REMOVED and row.removed_at is not None
+                                 and payload.removed_at <= row.removed_at):
+        return  # this removal reported again (even after the listing was published anew), or an earlier one
+    batch.removals.add(key)
     row.state = ListingState.REMOVED
     row.removed_at, row.removed_by, row.statement_of_reasons = payload.removed_at, payload.removed_by, reasons
     batch.touch(ListingFact, envelope.platform_id, payload.listing_id)
@@ -417,6 +423,14 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
     for handler, envelope, payload in calls:
         wanted[(handler.model, envelope.platform_id)].add(handler.key(payload))
     _load(batch, wanted)
+    removed: dict[str, set[str]] = defaultdict(set)
+    for handler, envelope, payload in calls:
+        if handler is listing_removed:
+            removed[envelope.platform_id].add(payload.listing_id)
+    for platform_id, listing_ids in removed.items():
+        batch.removals.update(
+            (platform_id, listing_id, removed_at) for listing_id, removed_at in ListingRemoval.objects.filter(
+                platform_id=platform_id, listing_id__in=sorted(listing_ids)).values_list("listing_id", "removed_at"))
     for handler, envelope, payload in calls:
         handler.apply(batch, envelope, payload)
     _district_from_listings(batch)
