@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "sharecity.hub.identity",
     "sharecity.hub.credit",
     "sharecity.hub.audit",
+    "sharecity.hub.facts",
     "sharecity.web",
 ]
 

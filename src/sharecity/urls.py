@@ -12,6 +12,7 @@ urlpatterns = [
     path("hub/directives/", include("sharecity.hub.directives.urls")),
     path("hub/identity/", include("sharecity.hub.identity.urls")),
     path("hub/audit/", include("sharecity.hub.audit.urls")),
+    path("hub/facts/", include("sharecity.hub.facts.urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),

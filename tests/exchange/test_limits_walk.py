@@ -125,6 +125,9 @@ def disagreements(where: str, node: dict, document: dict, path: str) -> list[str
         elif kind == "UUIDField":
             if form.get("pattern") != limits.UUID_PATTERN:
                 problems.append(f"{where} -> {path}: a UUID column fed by a string that need not be a UUID")
+        elif kind == "BooleanField":
+            if form.get("type") != "boolean":
+                problems.append(f"{where} -> {path}: a boolean column fed by {form.get('type')}")
         elif kind == "DateTimeField":
             if form.get("format") != "date-time":
                 problems.append(f"{where} -> {path}: a time column fed by {form}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import MultipleChoiceField
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -102,6 +103,13 @@ def directive_new(request, directive_type: str):
     now = timezone.now()
     proposed = services.directive_deadline_default(directive_type, issued_at=now).astimezone(CITY_TZ)
     initial = {"deadline": proposed.replace(second=0, microsecond=0), "platform_id": request.GET.get("platform", "")}
+    # A page that links here may prefill the form from what it shows (a listing for a recall, a
+    # complaint for a request for assistance): any field of the form by its name. It only proposes;
+    # the officer reads, edits and submits, and the form and directive_issue check it as usual.
+    for name, field in form_class.base_fields.items():
+        if name in request.GET and name not in ("platform_id", "deadline"):
+            values = [value[:4000] for value in request.GET.getlist(name)]
+            initial[name] = values if isinstance(field, MultipleChoiceField) else values[-1]
     form = form_class(request.POST or None, platforms=names, initial=initial)
     if "districts" in form.fields:  # an emergency order covers districts of the officer's own jurisdiction
         covered = set(jurisdiction.district_codes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sharecity.hub.directives.services import directive_acknowledged
+from sharecity.hub.facts import services as facts
 from sharecity.hub.identity.services import review_requested
 from sharecity.hub.monitoring import services as monitoring
 from sharecity.hub.registry.services import platform_register
@@ -24,12 +25,21 @@ def _platform_registered(*, envelope, payload) -> None:
 
 HANDLERS: dict[str, list[Callable]] = {
     "platform.registered": [_platform_registered],
-    "subject.verified": [monitoring.subject_verified],
-    "listing.published": [monitoring.listing_published],
+    "subject.registered": [facts.subject_registered],
+    "subject.verified": [monitoring.subject_verified, facts.subject_verified],
+    "listing.published": [monitoring.listing_published, facts.listing_published],
+    "listing.changed": [facts.listing_changed],
+    "listing.removed": [facts.listing_removed],
     "order.created": [monitoring.order_created],
     "order.state_changed": [monitoring.order_state_changed],
     "review.published": [monitoring.review_published],
-    "complaint.filed": [monitoring.complaint_filed],
+    "review.hidden": [facts.review_hidden],
+    "complaint.filed": [monitoring.complaint_filed, facts.complaint_filed],
+    "complaint.answered": [facts.complaint_answered],
+    "complaint.escalated": [facts.complaint_escalated],
+    "complaint.resolved": [facts.complaint_resolved],
+    "moderation.decision": [facts.moderation_decision],
+    "safety.incident": [facts.safety_incident],
     "directive.acknowledged": [directive_acknowledged],
     "identity.review_requested": [review_requested],
 }
@@ -45,6 +55,11 @@ def handlers_for(message_type: str) -> list[Callable]:
 # checks that each column holds every value the published schema allows, and fails on a handled
 # type or a payload field missing here, so a new one cannot be stored unchecked.
 _STAT_DISTRICT = "hub_monitoring.ActivityStat.district_code"
+_LISTING = "hub_facts.ListingFact."
+_COMPLAINT = "hub_facts.ComplaintFact."
+_MODERATION = "hub_facts.ModerationFact."
+_INCIDENT = "hub_facts.SafetyIncident."
+_SUBJECT = "hub_facts.SubjectFact."
 # The acknowledgement is kept whole, on the directive and in the audit trail.
 _ACKNOWLEDGEMENT = ("hub_directives.Directive.acknowledgement", "kernel.AuditEvent.data")
 STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -54,10 +69,43 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "sectors": ("hub_registry.RegisteredPlatform.sectors",),
         "public_key": ("hub_registry.RegisteredPlatform.public_key",),
     },
-    "subject.verified": {"subject_key": (), "subject_kind": (), "verified_at": ()},
+    "subject.registered": {
+        "subject_key": (_SUBJECT + "subject_key",),
+        "subject_kind": (_SUBJECT + "subject_kind",),
+        "sectors": (_SUBJECT + "sectors",),
+        "district": (_SUBJECT + "district_code",),
+        "registered_at": (_SUBJECT + "registered_at",),
+    },
+    "subject.verified": {
+        "subject_key": (_SUBJECT + "subject_key",),
+        "subject_kind": (_SUBJECT + "subject_kind",),
+        "verified_at": (_SUBJECT + "verified_at",),
+    },
     "listing.published": {
-        "listing_id": (), "category": (), "district": (_STAT_DISTRICT,), "provider_key": (), "price_fen": (),
-        "price_unit": (), "title": (),
+        "listing_id": (_LISTING + "listing_id",),
+        "category": (_LISTING + "category",),
+        "district": (_STAT_DISTRICT, _LISTING + "district_code"),
+        "provider_key": (_LISTING + "provider_key",),
+        "price_fen": (_LISTING + "price_fen",),
+        "price_unit": (_LISTING + "price_unit",),
+        "title": (_LISTING + "title",),
+    },
+    "listing.changed": {
+        "listing_id": (_LISTING + "listing_id", "hub_facts.ListingChange.listing_id"),
+        "changed": ("hub_facts.ListingChange.aspects",),
+        "changed_at": (_LISTING + "changed_at", "hub_facts.ListingChange.changed_at"),
+        "category": (_LISTING + "category", "hub_facts.ListingChange.current"),
+        "district": (_LISTING + "district_code", "hub_facts.ListingChange.district_code",
+                     "hub_facts.ListingChange.current"),
+        "price_fen": (_LISTING + "price_fen", "hub_facts.ListingChange.current"),
+        "price_unit": (_LISTING + "price_unit", "hub_facts.ListingChange.current"),
+        "title": (_LISTING + "title", "hub_facts.ListingChange.current"),
+    },
+    "listing.removed": {
+        "listing_id": (_LISTING + "listing_id", "hub_facts.ListingRemoval.listing_id"),
+        "removed_at": (_LISTING + "removed_at", "hub_facts.ListingRemoval.removed_at"),
+        "removed_by": (_LISTING + "removed_by", "hub_facts.ListingRemoval.removed_by"),
+        "statement_of_reasons": (_LISTING + "statement_of_reasons", "hub_facts.ListingRemoval.statement_of_reasons"),
     },
     "order.created": {
         "order_id": ("hub_monitoring.OrderFact.order_id",),
@@ -84,8 +132,67 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "review.published": {
         "review_id": (), "order_id": (), "district": (_STAT_DISTRICT,), "author_role": (), "rating": (),
     },
+    "review.hidden": {
+        "review_id": (_MODERATION + "decision_id", _MODERATION + "subject_id"),
+        "order_id": (_MODERATION + "order_id",),
+        "district": (_MODERATION + "district_code",),
+        "reason": (_MODERATION + "reason",),
+        "hidden_by": (_MODERATION + "decided_by",),
+        "hidden_at": (_MODERATION + "decided_at",),
+        "statement_of_reasons": (_MODERATION + "statement_of_reasons",),
+    },
     "complaint.filed": {
-        "complaint_id": (), "order_id": (), "district": (_STAT_DISTRICT,), "category": (), "complainant_key": (),
+        "complaint_id": (_COMPLAINT + "complaint_id",),
+        "order_id": (_COMPLAINT + "order_id",),
+        "district": (_STAT_DISTRICT, _COMPLAINT + "district_code"),
+        "category": (_COMPLAINT + "category",),
+        "complainant_key": (_COMPLAINT + "complainant_key",),
+    },
+    "complaint.answered": {
+        "complaint_id": (_COMPLAINT + "complaint_id",),
+        "district": (_COMPLAINT + "district_code",),
+        "answered_at": (_COMPLAINT + "answered_at",),
+        "answer": (_COMPLAINT + "answer",),
+        "summary": (_COMPLAINT + "answer_summary",),
+    },
+    "complaint.escalated": {
+        "complaint_id": (_COMPLAINT + "complaint_id",),
+        "district": (_COMPLAINT + "district_code",),
+        "escalated_at": (_COMPLAINT + "escalated_at", _COMPLAINT + "escalations"),
+        "escalated_to": (_COMPLAINT + "escalated_to", _COMPLAINT + "escalations"),
+        "reason": (_COMPLAINT + "escalation_reason", _COMPLAINT + "escalations"),
+    },
+    "complaint.resolved": {
+        "complaint_id": (_COMPLAINT + "complaint_id",),
+        "district": (_COMPLAINT + "district_code",),
+        "resolved_at": (_COMPLAINT + "resolved_at",),
+        "outcome": (_COMPLAINT + "outcome",),
+        "refund_fen": (_COMPLAINT + "refund_fen",),
+        "compensation_fen": (_COMPLAINT + "compensation_fen",),
+        "complainant_satisfied": (_COMPLAINT + "complainant_satisfied",),
+    },
+    "moderation.decision": {
+        "decision_id": (_MODERATION + "decision_id",),
+        "subject_type": (_MODERATION + "subject_type",),
+        "subject_id": (_MODERATION + "subject_id",),
+        "decision": (_MODERATION + "decision",),
+        "duration_days": (_MODERATION + "duration_days",),
+        "decided_at": (_MODERATION + "decided_at",),
+        "district": (_MODERATION + "district_code",),
+        "statement_of_reasons": (_MODERATION + "statement_of_reasons",),
+    },
+    "safety.incident": {
+        "incident_id": (_INCIDENT + "incident_id",),
+        "category": (_INCIDENT + "category",),
+        "severity": (_INCIDENT + "severity",),
+        "district": (_INCIDENT + "district_code",),
+        "occurred_at": (_INCIDENT + "occurred_at",),
+        "reported_at": (_INCIDENT + "reported_at",),
+        "description": (_INCIDENT + "description",),
+        "injured": (_INCIDENT + "injured",),
+        "deaths": (_INCIDENT + "deaths",),
+        "order_id": (_INCIDENT + "order_id",),
+        "listing_id": (_INCIDENT + "listing_id",),
     },
     "identity.review_requested": {
         "review_id": ("hub_identity.IdentityReview.review_id",),

@@ -1,0 +1,313 @@
+"""Reads of the facts read model, always through the officer's jurisdiction.
+
+A fact that happened in a district is seen by the officers of that district and of its city.
+A fact that did not say where (a removal of a listing the hub never saw published, a subject
+without a district, a moderation decision on an account) is seen by hub operators, and by the
+officers of every city and district where its platform is active.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sharecity.hub.facts.models import (
+    HIGHLIGHTED_SEVERITIES,
+    ComplaintFact,
+    ComplaintStatus,
+    EscalatedTo,
+    EscalationReason,
+    FollowUpNote,
+    ListingChange,
+    ListingFact,
+    ListingRemoval,
+    ListingState,
+    ModerationFact,
+    ModerationKind,
+    SafetyIncident,
+    Severity,
+    SubjectFact,
+)
+from sharecity.hub.registry.jurisdiction import Jurisdiction
+from sharecity.kernel import limits
+from sharecity.kernel.districts import DISTRICTS
+from sharecity.kernel.errors import InvalidInput, NotFound
+from sharecity.kernel.timeutil import CITY_TZ
+
+# How long a platform may take to answer a complaint before the hub shows it as overdue. The
+# platforms' own time limits are theirs (the market's default is 48 hours) and are not reported;
+# this is the city's yardstick for highlighting, set per deployment.
+DEFAULT_ANSWER_HOURS = 48
+
+
+def answer_hours() -> int:
+    return int(getattr(settings, "SHARECITY_HUB_COMPLAINT_ANSWER_HOURS", DEFAULT_ANSWER_HOURS))
+
+
+def scoped(queryset: QuerySet, jurisdiction: Jurisdiction) -> QuerySet:
+    """The rows this jurisdiction may see (see the module's docstring)."""
+    if jurisdiction.is_operator:
+        return queryset
+    in_district = jurisdiction.filter_districts(queryset, "district_code")
+    unplaced = jurisdiction.filter_platforms(queryset.filter(district_code=""), "platform_id")
+    return in_district | unplaced
+
+
+# --- filters -----------------------------------------------------------------------------------------
+
+LISTS = ("listings", "complaints", "moderation", "incidents", "subjects")
+
+STATUSES: dict[str, list[tuple[str, str]]] = {
+    "listings": list(ListingState.choices),
+    "complaints": [*ComplaintStatus.choices, ("overdue", gettext_lazy("Overdue, unanswered"))],
+    "moderation": [(kind.value, kind.label) for kind in ModerationKind],
+    "incidents": [*Severity.choices, ("highlighted", gettext_lazy("Major or extraordinary"))],
+    "subjects": [("verified", gettext_lazy("Verified")), ("unverified", gettext_lazy("Not verified"))],
+}
+
+_PLATFORM = re.compile(limits.PLATFORM_ID_PATTERN)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    platform: str = ""
+    category: str = ""
+    district: str = ""
+    status: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    if not value:
+        return None
+    if len(value) > limits.DATE_TEXT_MAX_LENGTH or not _DATE.fullmatch(value):
+        raise InvalidInput(_("Give the date as YYYY-MM-DD."), field=field, code="facts.invalid_date")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(_("There is no such date."), field=field, code="facts.invalid_date") from None
+
+
+def filters_parse(kind: str, data) -> Filters:
+    """Filters from query parameters (strings), refused with the field at fault."""
+    def text(name: str) -> str:
+        value = data.get(name) or ""
+        if not isinstance(value, str):
+            raise InvalidInput(_("Give %(field)s as text.") % {"field": name}, field=name, code="facts.invalid_filter")
+        return value.strip()
+
+    platform, category, district, status = text("platform"), text("category"), text("district"), text("status")
+    if platform and not _PLATFORM.fullmatch(platform):
+        raise InvalidInput(_("A platform id is 1 to 64 letters, digits, dots, colons, dashes or underscores."),
+                           field="platform", code="facts.invalid_platform")
+    if len(category) > limits.CATEGORY_CODE_MAX_LENGTH:
+        raise InvalidInput(_("A category is at most %(limit)s characters.")
+                           % {"limit": limits.CATEGORY_CODE_MAX_LENGTH}, field="category",
+                           code="facts.invalid_category")
+    if district and district not in DISTRICTS:
+        raise InvalidInput(_("Unknown district code: use a GB/T 2260 code of a Xiamen or Tianjin district."),
+                           field="district", code="facts.invalid_district")
+    if status and status not in dict(STATUSES[kind]):
+        raise InvalidInput(_("Unknown status; one of: %(values)s.") % {"values": ", ".join(dict(STATUSES[kind]))},
+                           field="status", code="facts.invalid_status")
+    date_from, date_to = _date(text("date_from"), "date_from"), _date(text("date_to"), "date_to")
+    if date_from and date_to and date_to < date_from:
+        raise InvalidInput(_("The end date is before the start date."), field="date_to", code="facts.invalid_date")
+    return Filters(platform=platform, category=category, district=district, status=status, date_from=date_from,
+                   date_to=date_to)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=CITY_TZ)
+
+
+def _common(queryset: QuerySet, filters: Filters, *, date_field: str, category_field: str = "category") -> QuerySet:
+    if filters.platform:
+        queryset = queryset.filter(platform_id=filters.platform)
+    if filters.category:
+        queryset = queryset.filter(**{category_field: filters.category})
+    if filters.district:
+        queryset = queryset.filter(district_code=filters.district)
+    if filters.date_from:
+        queryset = queryset.filter(**{f"{date_field}__gte": _day_start(filters.date_from)})
+    if filters.date_to:
+        queryset = queryset.filter(**{f"{date_field}__lt": _day_start(filters.date_to + dt.timedelta(days=1))})
+    return queryset
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """Complaints still without an answer, and unresolved, past the city's yardstick."""
+    limit = (now or timezone.now()) - dt.timedelta(hours=answer_hours())
+    return Q(answered_at__isnull=True, resolved_at__isnull=True, filed_at__lt=limit)
+
+
+# --- lists ---------------------------------------------------------------------------------------------
+
+
+def listings_list(*, jurisdiction: Jurisdiction, filters: Filters = Filters()) -> QuerySet:
+    rows = _common(scoped(ListingFact.objects.all(), jurisdiction), filters, date_field="published_at")
+    if filters.status:
+        rows = rows.filter(state=filters.status)
+    return rows.order_by("-updated_at", "-id")
+
+
+def complaints_list(*, jurisdiction: Jurisdiction, filters: Filters = Filters()) -> QuerySet:
+    rows = _common(scoped(ComplaintFact.objects.all(), jurisdiction), filters, date_field="filed_at")
+    if filters.status == "overdue":
+        rows = rows.filter(overdue_q())
+    elif filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows.order_by("-filed_at", "-id")
+
+
+def moderation_list(*, jurisdiction: Jurisdiction, filters: Filters = Filters()) -> QuerySet:
+    rows = _common(scoped(ModerationFact.objects.all(), jurisdiction), filters, date_field="decided_at",
+                   category_field="subject_type")
+    if filters.status:
+        rows = rows.filter(kind=filters.status)
+    return rows.order_by("-decided_at", "-id")
+
+
+def incidents_list(*, jurisdiction: Jurisdiction, filters: Filters = Filters()) -> QuerySet:
+    rows = _common(scoped(SafetyIncident.objects.all(), jurisdiction), filters, date_field="occurred_at")
+    if filters.status == "highlighted":
+        rows = rows.filter(severity__in=HIGHLIGHTED_SEVERITIES)
+    elif filters.status:
+        rows = rows.filter(severity=filters.status)
+    return rows.order_by("-occurred_at", "-id")
+
+
+def subjects_list(*, jurisdiction: Jurisdiction, filters: Filters = Filters()) -> QuerySet:
+    rows = _common(scoped(SubjectFact.objects.all(), jurisdiction), filters, date_field="registered_at",
+                   category_field="subject_kind")
+    if filters.status == "verified":
+        rows = rows.filter(verified_at__isnull=False)
+    elif filters.status == "unverified":
+        rows = rows.filter(verified_at__isnull=True)
+    return rows.order_by("-updated_at", "-id")
+
+
+LIST_SELECTORS = {"listings": listings_list, "complaints": complaints_list, "moderation": moderation_list,
+                  "incidents": incidents_list, "subjects": subjects_list}
+MODELS = {"listings": ListingFact, "complaints": ComplaintFact, "moderation": ModerationFact,
+          "incidents": SafetyIncident, "subjects": SubjectFact}
+
+
+def fact_get(kind: str, *, jurisdiction: Jurisdiction, fact_id: int):
+    """One fact, or NotFound when it does not exist or lies outside the jurisdiction."""
+    model = MODELS[kind]
+    row = scoped(model.objects.all(), jurisdiction).filter(pk=fact_id).first() if 0 < fact_id < 2**63 else None
+    if row is None:
+        raise NotFound(_("No such %(what)s.") % {"what": model._meta.verbose_name}, field="id",
+                       code="facts.not_found")
+    return row
+
+
+def complaint_get(*, jurisdiction: Jurisdiction, fact_id: int) -> ComplaintFact:
+    return fact_get("complaints", jurisdiction=jurisdiction, fact_id=fact_id)
+
+
+def incident_get(*, jurisdiction: Jurisdiction, fact_id: int) -> SafetyIncident:
+    return fact_get("incidents", jurisdiction=jurisdiction, fact_id=fact_id)
+
+
+def is_overdue(complaint: ComplaintFact, now: dt.datetime | None = None) -> bool:
+    limit = (now or timezone.now()) - dt.timedelta(hours=answer_hours())
+    return (complaint.answered_at is None and complaint.resolved_at is None and complaint.filed_at is not None
+            and complaint.filed_at < limit)
+
+
+def counts(*, jurisdiction: Jurisdiction) -> dict[str, int]:
+    listings = scoped(ListingFact.objects.all(), jurisdiction).aggregate(
+        live=Count("id", filter=Q(state=ListingState.LIVE)), removed=Count("id", filter=Q(state=ListingState.REMOVED)))
+    complaints = scoped(ComplaintFact.objects.all(), jurisdiction).aggregate(
+        total=Count("id"), open=Count("id", filter=~Q(status=ComplaintStatus.RESOLVED)),
+        overdue=Count("id", filter=overdue_q()), escalated=Count("id", filter=Q(status=ComplaintStatus.ESCALATED)))
+    moderation = scoped(ModerationFact.objects.all(), jurisdiction).aggregate(
+        decisions=Count("id", filter=Q(kind=ModerationKind.DECISION)),
+        hidden_reviews=Count("id", filter=Q(kind=ModerationKind.REVIEW_HIDDEN)))
+    incidents = scoped(SafetyIncident.objects.all(), jurisdiction).aggregate(
+        total=Count("id"), highlighted=Count("id", filter=Q(severity__in=HIGHLIGHTED_SEVERITIES)))
+    subjects = scoped(SubjectFact.objects.all(), jurisdiction).aggregate(
+        total=Count("id"), verified=Count("id", filter=Q(verified_at__isnull=False)))
+    return {
+        "listings_live": listings["live"], "listings_removed": listings["removed"],
+        "complaints": complaints["total"], "complaints_open": complaints["open"],
+        "complaints_overdue": complaints["overdue"], "complaints_escalated": complaints["escalated"],
+        "moderation_decisions": moderation["decisions"], "hidden_reviews": moderation["hidden_reviews"],
+        "incidents": incidents["total"], "incidents_highlighted": incidents["highlighted"],
+        "subjects": subjects["total"], "subjects_verified": subjects["verified"],
+    }
+
+
+# --- what a detail page shows beside the fact ----------------------------------------------------------
+
+
+def listing_changes(listing: ListingFact) -> QuerySet:
+    return ListingChange.objects.filter(platform_id=listing.platform_id, listing_id=listing.listing_id)
+
+
+def listing_removals(listing: ListingFact) -> QuerySet:
+    return ListingRemoval.objects.filter(platform_id=listing.platform_id, listing_id=listing.listing_id)
+
+
+def removals_matching(*, provider_key: str, title: str, jurisdiction: Jurisdiction | None = None,
+                      exclude_listing: ListingFact | None = None) -> QuerySet:
+    """Earlier removals of a listing by the same provider with the same title, on any platform's
+    listing id: a removed listing published again under a new id shows up here."""
+    if not provider_key or not title:
+        return ListingRemoval.objects.none()
+    rows = ListingRemoval.objects.filter(provider_key=provider_key, title=title)
+    if exclude_listing is not None:
+        rows = rows.exclude(platform_id=exclude_listing.platform_id, listing_id=exclude_listing.listing_id)
+    if jurisdiction is not None:
+        rows = scoped(rows, jurisdiction)
+    return rows.order_by("-removed_at")
+
+
+def moderation_of(*, platform_id: str, subject_type: str, subject_id: str, jurisdiction: Jurisdiction) -> QuerySet:
+    return scoped(ModerationFact.objects.filter(platform_id=platform_id, subject_type=subject_type,
+                                                subject_id=subject_id), jurisdiction)
+
+
+def notes_of(fact) -> QuerySet:
+    field = "complaint" if isinstance(fact, ComplaintFact) else "incident"
+    return FollowUpNote.objects.filter(**{field: fact}).select_related("author")
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def complaint_timeline(complaint: ComplaintFact) -> list[dict]:
+    """What happened to a complaint, in time order: filing, answer, escalations, resolution, notes."""
+    events: list[dict] = []
+    if complaint.filed_at:
+        events.append({"kind": "filed", "at": complaint.filed_at})
+    if complaint.answered_at:
+        events.append({"kind": "answered", "at": complaint.answered_at, "answer": complaint.answer,
+                       "summary": complaint.answer_summary, "response_seconds": complaint.response_seconds})
+    for escalation in complaint.escalations or []:
+        events.append({"kind": "escalated", "at": dt.datetime.fromisoformat(escalation["at"]),
+                       "to": _label(EscalatedTo, escalation["to"]),
+                       "reason": _label(EscalationReason, escalation["reason"])})
+    if complaint.resolved_at:
+        events.append({"kind": "resolved", "at": complaint.resolved_at, "outcome": complaint.outcome,
+                       "refund_fen": complaint.refund_fen, "compensation_fen": complaint.compensation_fen,
+                       "satisfied": complaint.complainant_satisfied})
+    for note in notes_of(complaint):
+        events.append({"kind": "note", "at": note.created_at, "text": note.text, "department": note.department,
+                       "author": note.author.get_username() if note.author else ""})
+    return sorted(events, key=lambda event: event["at"])
