@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sharecity.hub.credit import services as credit
 from sharecity.hub.directives.services import directive_acknowledged
 from sharecity.hub.identity.services import review_requested
 from sharecity.hub.monitoring import services as monitoring
@@ -23,13 +24,18 @@ def _platform_registered(*, envelope, payload) -> None:
 
 
 HANDLERS: dict[str, list[Callable]] = {
-    "platform.registered": [_platform_registered],
-    "subject.verified": [monitoring.subject_verified],
+    "platform.registered": [_platform_registered, credit.credit_platform_registered],
+    "subject.registered": [credit.credit_subject_registered],
+    "subject.verified": [monitoring.subject_verified, credit.credit_subject_verified],
     "listing.published": [monitoring.listing_published],
-    "order.created": [monitoring.order_created],
+    "order.created": [monitoring.order_created, credit.credit_order_created],
     "order.state_changed": [monitoring.order_state_changed],
-    "review.published": [monitoring.review_published],
-    "complaint.filed": [monitoring.complaint_filed],
+    "review.published": [monitoring.review_published, credit.credit_review_published],
+    "complaint.filed": [monitoring.complaint_filed, credit.credit_complaint_filed],
+    "complaint.resolved": [credit.credit_complaint_resolved],
+    "moderation.decision": [credit.credit_moderation_decision],
+    "safety.incident": [credit.credit_safety_incident],
+    "tax.quarterly_report": [credit.credit_tax_report],
     "directive.acknowledged": [directive_acknowledged],
     "identity.review_requested": [review_requested],
 }
@@ -47,14 +53,24 @@ def handlers_for(message_type: str) -> list[Callable]:
 _STAT_DISTRICT = "hub_monitoring.ActivityStat.district_code"
 # The acknowledgement is kept whole, on the directive and in the audit trail.
 _ACKNOWLEDGEMENT = ("hub_directives.Directive.acknowledgement", "kernel.AuditEvent.data")
+# Credit files: the subject's key and kind, a record's detail (JSON), its source id and district.
+_SUBJECT_KEY = "hub_credit.CreditSubject.identifier"
+_SUBJECT_KIND = "hub_credit.CreditSubject.kind"
+_RECORD_DETAIL = "hub_credit.CreditRecord.detail"
+_RECORD_SOURCE = "hub_credit.CreditRecord.source_id"
+_RECORD_DISTRICT = "hub_credit.CreditRecord.district_code"
 STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "platform.registered": {
-        "name": ("hub_registry.RegisteredPlatform.name",),
-        "credit_code": ("hub_registry.RegisteredPlatform.credit_code",),
+        "name": ("hub_registry.RegisteredPlatform.name", "hub_credit.CreditSubject.name"),
+        "credit_code": ("hub_registry.RegisteredPlatform.credit_code", _SUBJECT_KEY),
         "sectors": ("hub_registry.RegisteredPlatform.sectors",),
         "public_key": ("hub_registry.RegisteredPlatform.public_key",),
     },
-    "subject.verified": {"subject_key": (), "subject_kind": (), "verified_at": ()},
+    "subject.registered": {
+        "subject_key": (_SUBJECT_KEY,), "subject_kind": (_SUBJECT_KIND,), "sectors": (),
+        "district": ("hub_credit.CreditSubject.district_code",), "registered_at": (),
+    },
+    "subject.verified": {"subject_key": (_SUBJECT_KEY,), "subject_kind": (_SUBJECT_KIND,), "verified_at": ()},
     "listing.published": {
         "listing_id": (), "category": (), "district": (_STAT_DISTRICT,), "provider_key": (), "price_fen": (),
         "price_unit": (), "title": (),
@@ -65,7 +81,7 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "category": ("hub_monitoring.OrderFact.category",),
         "district": ("hub_monitoring.OrderFact.district_code", _STAT_DISTRICT),
         "customer_key": ("hub_monitoring.OrderFact.customer_key",),
-        "provider_key": ("hub_monitoring.OrderFact.provider_key",),
+        "provider_key": ("hub_monitoring.OrderFact.provider_key", _SUBJECT_KEY),
         "amount_fen": ("hub_monitoring.OrderFact.amount_fen",),
         "starts_at": (),
         "ends_at": (),
@@ -82,10 +98,31 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "refund_fen": (),
     },
     "review.published": {
-        "review_id": (), "order_id": (), "district": (_STAT_DISTRICT,), "author_role": (), "rating": (),
+        "review_id": (), "order_id": (), "district": (_STAT_DISTRICT, _RECORD_DISTRICT), "author_role": (),
+        "rating": (_RECORD_DETAIL,),
     },
     "complaint.filed": {
-        "complaint_id": (), "order_id": (), "district": (_STAT_DISTRICT,), "category": (), "complainant_key": (),
+        "complaint_id": (_RECORD_DETAIL, _RECORD_SOURCE), "order_id": (_RECORD_DETAIL,),
+        "district": (_STAT_DISTRICT, _RECORD_DISTRICT), "category": (_RECORD_DETAIL,), "complainant_key": (),
+    },
+    "complaint.resolved": {
+        "complaint_id": (_RECORD_DETAIL, _RECORD_SOURCE), "district": (_RECORD_DISTRICT,), "resolved_at": (),
+        "outcome": (_RECORD_DETAIL,), "refund_fen": (_RECORD_DETAIL,), "compensation_fen": (_RECORD_DETAIL,),
+        "complainant_satisfied": (_RECORD_DETAIL,),
+    },
+    "moderation.decision": {
+        "decision_id": (_RECORD_SOURCE,), "subject_type": (), "subject_id": (_SUBJECT_KEY,),
+        "decision": (_RECORD_DETAIL,), "duration_days": (_RECORD_DETAIL,), "decided_at": (),
+        "district": (_RECORD_DISTRICT,), "statement_of_reasons": (_RECORD_DETAIL,),
+    },
+    "safety.incident": {
+        "incident_id": (_RECORD_SOURCE,), "category": (_RECORD_DETAIL,), "severity": (_RECORD_DETAIL,),
+        "district": (_RECORD_DISTRICT,), "occurred_at": (), "reported_at": (), "description": (),
+        "injured": (_RECORD_DETAIL,), "deaths": (_RECORD_DETAIL,), "order_id": (), "listing_id": (),
+    },
+    "tax.quarterly_report": {
+        "report_id": (_RECORD_DETAIL,), "year": (_RECORD_DETAIL,), "quarter": (_RECORD_DETAIL,), "part": (),
+        "parts": (), "recipient_key_id": (), "totals": (), "providers": (),
     },
     "identity.review_requested": {
         "review_id": ("hub_identity.IdentityReview.review_id",),
