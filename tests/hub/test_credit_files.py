@@ -31,7 +31,7 @@ def officer(*, city_code: str = "", district_code: str = "", department: str = "
 
 
 def test_facts_through_the_exchange_open_files_and_records():
-    the_slice, complaint = slice_with_credit_facts()
+    the_slice, _ = slice_with_credit_facts()
     platform_id = the_slice.platform_id
     enterprise = CreditSubject.objects.get(kind="enterprise", platform_id=platform_id)
     assert enterprise.name == the_slice.platform.name and len(enterprise.identifier) == 18
@@ -199,11 +199,7 @@ def test_commitment_and_honour_are_audited_and_fulfilment_scores():
     subject = services.credit_subject_ensure(kind="enterprise", identifier=credit_code(901), name="鹭岛停车",
                                              platform_id="")
     services.credit_subject_relocate(subject=subject, district_code="350203")
-    user = make_user(is_staff=True) if "is_staff" in make_user.__code__.co_varnames else None
-    if user is None:
-        user = make_user()
-        user.is_staff = True
-        user.save()
+    user = officer(district_code="350203")
     audits = AuditEntry.objects.count()
     record = services.credit_commitment_add(
         actor=user, subject_id=subject.pk, commitment_type="industry", content="明码标价，不乱收费",

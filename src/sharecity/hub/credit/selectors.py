@@ -150,3 +150,33 @@ def public_search(*, q: str, limit: int = 20) -> list[CreditSubject]:
     return list(CreditSubject.objects.filter(
         Q(kind=SubjectKind.ENTERPRISE, name__icontains=q) | Q(identifier__iexact=q)
     ).order_by("name", "identifier")[:limit])
+
+
+def file_explanation(file_score: FileScore, *, language: str) -> dict:
+    """What a page or the API shows of a grade: each indicator with its rule lines, and each record with
+    the lines it fed (or why it did not count)."""
+    card = file_score.scorecard
+    titles = {r.pk: r.title for r in file_score.records}
+    indicators = []
+    for indicator in card.indicators:
+        indicators.append({
+            "code": indicator.code, "name": indicator.name(language), "weight": indicator.weight,
+            "base": indicator.base, "score": indicator.score,
+            "lines": [{"rule": line.code, "label": line.label(language), "points_each": line.points_each,
+                       "points": line.points, "records": line.record_ids,
+                       "record_titles": [titles.get(i, "") for i in line.record_ids]} for line in indicator.lines],
+        })
+    names = {(i.code, line.code): (i.name(language), line.label(language))
+             for i in card.indicators for line in i.lines}
+    records = []
+    for record in file_score.records:
+        feeds = [{"indicator": names[(ind, rule)][0], "rule": names[(ind, rule)][1], "points": points}
+                 for ind, rule, points in card.by_record.get(record.pk, [])]
+        records.append({"record": record, "feeds": feeds, "excluded": card.excluded.get(record.pk, "")})
+    version = file_score.version
+    return {
+        "grade": card.grade, "total": card.total, "as_of": card.as_of, "indicators": indicators, "records": records,
+        "version": {"id": version.pk if version else None,
+                    "effective_from": version.effective_from if version else None,
+                    "city_code": version.city_code if version else "", "note": version.note if version else ""},
+    }
