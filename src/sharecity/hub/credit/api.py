@@ -99,7 +99,7 @@ class RecordOut(Schema):
     repaired: bool
     detail: dict
     counts_as: list[FeedOut]
-    excluded: str = Field(description="why the record does not count (repaired, display_ended, after); empty if it does")
+    excluded: str = Field(description="why the record does not count (repaired, display_ended, after), or empty")
 
 
 class VersionOut(Schema):
