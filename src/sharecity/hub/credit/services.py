@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sharecity.hub.credit.models import CreditRecord, CreditSubject, RecordKind, ScorecardVersion, SubjectKind
 from sharecity.hub.credit.rules import publicity_periods
@@ -374,11 +375,12 @@ def _officer_subject(*, actor, subject_id: int) -> tuple[CreditSubject, object]:
 def _clean(value: str, *, field: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput("This field is required.", field=field, code="credit.required")
+        raise InvalidInput(_("This field is required."), field=field, code="credit.required")
     if len(value) > max_length:
-        raise InvalidInput(f"At most {max_length} characters.", field=field, code="credit.too_long")
+        raise InvalidInput(_("At most %(count)d characters.") % {"count": max_length}, field=field,
+                           code="credit.too_long")
     if any((ord(ch) < 32 and ch not in "\n\t") or 0x7f <= ord(ch) <= 0x9f for ch in value):
-        raise InvalidInput("Control characters are not allowed.", field=field, code="credit.control_character")
+        raise InvalidInput(_("Control characters are not allowed."), field=field, code="credit.control_character")
     return value
 
 
@@ -389,13 +391,13 @@ def credit_commitment_add(*, actor, subject_id: int, commitment_type: str, conte
 
     subject, jurisdiction = _officer_subject(actor=actor, subject_id=subject_id)
     if commitment_type not in COMMITMENT_TYPES:
-        raise InvalidInput("Choose a commitment type.", field="commitment_type", code="credit.commitment_type")
+        raise InvalidInput(_("Choose a commitment type."), field="commitment_type", code="credit.commitment_type")
     content = _clean(content, field="content", max_length=2000)
     liability = _clean(liability, field="liability", max_length=1000)
     if valid_until < valid_from:
-        raise InvalidInput("The validity must end after it begins.", field="valid_until", code="credit.validity")
+        raise InvalidInput(_("The validity must end after it begins."), field="valid_until", code="credit.validity")
     source_ref = _clean(source_ref, field="source_ref", max_length=80, required=False)
-    record, _ = credit_record_add(
+    record, _created = credit_record_add(
         subject=subject, kind=RecordKind.COMMITMENT, title=f"信用承诺 credit commitment ({commitment_type})",
         decided_on=valid_from, polarity=0, source_type="regulator.commitment",
         source_id=source_ref or str(uuid.uuid4()),
@@ -416,10 +418,10 @@ def credit_commitment_fulfilment(*, actor, record_id: int, fulfilment: str, note
     if record is None:
         from sharecity.kernel.errors import NotFound
 
-        raise NotFound("No such commitment.", field="record_id")
+        raise NotFound(_("No such commitment."), field="record_id")
     _officer_subject(actor=actor, subject_id=record.subject_id)
     if fulfilment not in FULFILMENTS:
-        raise InvalidInput("Choose full, partial or none.", field="fulfilment", code="credit.fulfilment")
+        raise InvalidInput(_("Choose full, partial or none."), field="fulfilment", code="credit.fulfilment")
     note = _clean(note, field="note", max_length=500, required=False)
     detail = {**record.detail, "fulfilment": fulfilment, "fulfilment_note": note}
     credit_record_update(record=record, detail=detail, polarity=_FULFILMENT_POLARITY[fulfilment])
@@ -435,7 +437,7 @@ def credit_honour_add(*, actor, subject_id: int, issuer: str, title: str, awarde
     subject, _jurisdiction = _officer_subject(actor=actor, subject_id=subject_id)
     issuer = _clean(issuer, field="issuer", max_length=120)
     title = _clean(title, field="title", max_length=150)
-    record, _ = credit_record_add(
+    record, _created = credit_record_add(
         subject=subject, kind=RecordKind.HONOUR, title=title, decided_on=awarded_on, polarity=1,
         source_type="regulator.honour", source_id=str(uuid.uuid4()), detail={"issuer": issuer},
         decided_by=issuer, public=True,
@@ -460,16 +462,17 @@ def scorecard_version_add(*, actor, tree: dict, effective_from: dt.date, note: s
 
     jurisdiction = jurisdiction_required(actor)
     if jurisdiction.district_code:
-        raise Forbidden("Only city-level officers may change the scorecard.", field=None,
+        raise Forbidden(_("Only city-level officers may change the scorecard."), field=None,
                         code="credit.city_level_only")
     today = today or _day(None)
     if effective_from < today:
-        raise InvalidInput("The new version can take effect today at the earliest.", field="effective_from",
+        raise InvalidInput(_("The new version can take effect today at the earliest."), field="effective_from",
                            code="credit.effective_in_past")
     try:
         tree = tree_validate(tree)
     except TreeError as error:
-        raise InvalidInput(str(error), field=error.field, code="credit.scorecard_invalid") from None
+        raise InvalidInput(_("The scorecard is not valid: %(reason)s") % {"reason": error}, field=error.field,
+                           code="credit.scorecard_invalid") from None
     note = _clean(note, field="note", max_length=300, required=False)
     version = ScorecardVersion.objects.create(city_code=jurisdiction.city_code or "", effective_from=effective_from,
                                               tree=tree, note=note, created_by=actor)
