@@ -131,7 +131,7 @@ def _day(moment: dt.datetime | None) -> dt.date:
 
 def _sent_day(envelope) -> dt.date:
     try:
-        return _day(dt.datetime.fromisoformat(envelope.sent_at))
+        return _day(dt.datetime.fromisoformat(getattr(envelope, "sent_at", "")))
     except (TypeError, ValueError):
         return _day(None)
 
@@ -177,6 +177,21 @@ def credit_subject_verified(*, envelope, payload) -> None:
                       decided_on=_day(payload.verified_at), polarity=1, source_type="subject.verified",
                       source_id=envelope.platform_id, detail={"platform_id": envelope.platform_id},
                       platform_id=envelope.platform_id)
+
+
+def credit_listing_published(*, envelope, payload) -> None:
+    """A listing says where its provider offers: a provider's file opened without a district (by
+    ``subject.verified``) takes the district of its first listing, so district officers find it."""
+    _districts_fill({payload.provider_key: payload.district})
+
+
+def _districts_fill(first_district: dict[str, str]) -> None:
+    if not first_district:
+        return
+    waiting = CreditSubject.objects.filter(identifier__in=list(first_district), district_code="",
+                                           kind__in=[SubjectKind.BUSINESS, SubjectKind.PERSON])
+    for subject in waiting:
+        credit_subject_relocate(subject=subject, district_code=first_district[subject.identifier])
 
 
 def credit_order_created(*, envelope, payload) -> None:
@@ -289,8 +304,11 @@ def credit_facts_apply(calls: list) -> None:
 
     in_delivery: dict[tuple[str, str], tuple[str, str]] = {}
     wanted: dict[str, set[str]] = {}
+    listed: dict[str, str] = {}
     for handler, envelope, payload in calls:
-        if handler is credit_order_created:
+        if handler is credit_listing_published:
+            listed.setdefault(payload.provider_key, payload.district)
+        elif handler is credit_order_created:
             in_delivery[(envelope.platform_id, payload.order_id)] = (payload.provider_key, payload.district)
         elif handler in (credit_complaint_filed, credit_review_published):
             wanted.setdefault(envelope.platform_id, set()).add(payload.order_id)
@@ -300,12 +318,16 @@ def credit_facts_apply(calls: list) -> None:
             known[(platform_id, order_id)] = provider
     known.update(in_delivery)
     for handler, envelope, payload in calls:
+        if handler is credit_listing_published:
+            continue
         if handler is credit_complaint_filed:
             _complaint_filed(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
         elif handler is credit_review_published:
             _review_published(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
         else:
             handler(envelope=envelope, payload=payload)
+    # After the delivery's subject.verified calls, so a file opened in this delivery gets its district.
+    _districts_fill(listed)
 
 
 def credit_complaint_filed(*, envelope, payload) -> None:
@@ -316,7 +338,8 @@ def credit_review_published(*, envelope, payload) -> None:
     credit_facts_apply([(credit_review_published, envelope, payload)])
 
 
-for _handler in (credit_platform_registered, credit_subject_registered, credit_subject_verified, credit_order_created,
+for _handler in (credit_platform_registered, credit_subject_registered, credit_subject_verified,
+                 credit_listing_published, credit_order_created,
                  credit_complaint_filed, credit_complaint_resolved, credit_review_published, credit_safety_incident,
                  credit_moderation_decision, credit_tax_report):
     _handler.apply_many = credit_facts_apply  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ HANDLERS: dict[str, list[Callable]] = {
     "platform.registered": [_platform_registered, credit.credit_platform_registered],
     "subject.registered": [credit.credit_subject_registered],
     "subject.verified": [monitoring.subject_verified, credit.credit_subject_verified],
-    "listing.published": [monitoring.listing_published],
+    "listing.published": [monitoring.listing_published, credit.credit_listing_published],
     "order.created": [monitoring.order_created, credit.credit_order_created],
     "order.state_changed": [monitoring.order_state_changed],
     "review.published": [monitoring.review_published, credit.credit_review_published],
@@ -72,7 +72,8 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "subject.verified": {"subject_key": (_SUBJECT_KEY,), "subject_kind": (_SUBJECT_KIND,), "verified_at": ()},
     "listing.published": {
-        "listing_id": (), "category": (), "district": (_STAT_DISTRICT,), "provider_key": (), "price_fen": (),
+        "listing_id": (), "category": (), "district": (_STAT_DISTRICT, "hub_credit.CreditSubject.district_code"),
+        "provider_key": (), "price_fen": (),
         "price_unit": (), "title": (),
     },
     "order.created": {
