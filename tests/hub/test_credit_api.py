@@ -134,3 +134,20 @@ def test_public_credit_lookup_masks_and_validates(client, files):
     for q in ("", "x" * 100, "a\x00"):
         response = client.get("/api/v1/public/credit", {"q": q})
         assert response.status_code in (400, 422) and response.json()["field"] == "q"
+
+
+def test_a_district_officer_sees_another_districts_records_on_a_platform_file_only_as_numbers(client, files):
+    from tests.hub.credit_support import send
+    from tests.hub.slice import listing_payload
+
+    _provider, enterprise = files
+    # The platform is active in Huli too, so Huli's officer sees its file.
+    send(enterprise.platform_id, "listing.published", listing_payload(district="350206"))
+    client.force_login(officer(district_code="350206"))
+    detail = client.get(f"{BASE}/subjects/{enterprise.pk}").json()
+    safety = next(r for r in detail["records"] if r["kind"] == "safety")
+    assert safety["other_district"] is True and safety["title"] == "" and safety["detail"] == {}
+    assert safety["counts_as"]  # it still counts, and says how
+    client.force_login(officer(district_code="350203"))
+    safety = next(r for r in client.get(f"{BASE}/subjects/{enterprise.pk}").json()["records"] if r["kind"] == "safety")
+    assert safety["other_district"] is False and safety["title"]

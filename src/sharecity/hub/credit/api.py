@@ -100,6 +100,8 @@ class RecordOut(Schema):
     detail: dict
     counts_as: list[FeedOut]
     excluded: str = Field(description="why the record does not count (repaired, display_ended, after), or empty")
+    other_district: bool = Field(description="a record from outside a district officer's district: it counts, "
+                                 "but its title and detail are not shown")
 
 
 class VersionOut(Schema):
@@ -193,11 +195,13 @@ def credit_subjects(request, filters: Query[SubjectFilters]):
 
 def _record_out(row: dict) -> dict:
     record: CreditRecord = row["record"]
-    return {"id": record.pk, "kind": record.kind, "title": record.title, "decided_on": record.decided_on,
-            "severity": record.severity, "polarity": record.polarity, "public": record.public,
-            "legal_basis": record.legal_basis, "decided_by": record.decided_by,
-            "display_until": record.display_until, "repaired": record.repaired_at is not None,
-            "detail": record.detail, "counts_as": row["feeds"], "excluded": row["excluded"]}
+    shown = row["visible"]
+    return {"id": record.pk, "kind": record.kind, "title": record.title if shown else "",
+            "decided_on": record.decided_on, "severity": record.severity, "polarity": record.polarity,
+            "public": record.public, "legal_basis": record.legal_basis if shown else "",
+            "decided_by": record.decided_by if shown else "", "display_until": record.display_until,
+            "repaired": record.repaired_at is not None, "detail": record.detail if shown else {},
+            "other_district": not shown, "counts_as": row["feeds"], "excluded": row["excluded"]}
 
 
 @router.get("/hub/credit/subjects/{subject_id}",
@@ -209,12 +213,12 @@ def credit_subject(request, subject_id: int):
     if not 0 < subject_id < 2**63:
         raise NotFound(_("No such credit file."), field="subject_id")
     try:
-        subject, _jurisdiction = selectors.subject_for_officer(user=request.auth, subject_id=subject_id)
+        subject, jurisdiction = selectors.subject_for_officer(user=request.auth, subject_id=subject_id)
     except Http404:
         raise NotFound(_("No such credit file."), field="subject_id") from None
     today = _today()
     explanation = selectors.file_explanation(selectors.subject_score(subject=subject, as_of=today),
-                                             language=get_language() or "zh-hans")
+                                             language=get_language() or "zh-hans", jurisdiction=jurisdiction)
     return {**_subject_out(subject, explanation["grade"]), "total": explanation["total"], "as_of": today,
             "lists": selectors.public_list_status(subject, today=today),
             "version": _version_out(explanation["version"]), "indicators": explanation["indicators"],

@@ -152,11 +152,20 @@ def public_search(*, q: str, limit: int = 20) -> list[CreditSubject]:
     ).order_by("name", "identifier")[:limit])
 
 
-def file_explanation(file_score: FileScore, *, language: str) -> dict:
+def record_visible(record: CreditRecord, jurisdiction: Jurisdiction | None) -> bool:
+    """A district officer sees a file's records from their district and those of no district (a platform's
+    tax report); a record from another district still counts in the grade, shown by number and kind only."""
+    if jurisdiction is None or not jurisdiction.district_code:
+        return True
+    return not record.district_code or jurisdiction.covers_district(record.district_code)
+
+
+def file_explanation(file_score: FileScore, *, language: str, jurisdiction: Jurisdiction | None = None) -> dict:
     """What a page or the API shows of a grade: each indicator with its rule lines, and each record with
     the lines it fed (or why it did not count)."""
     card = file_score.scorecard
-    titles = {r.pk: r.title for r in file_score.records}
+    visible = {r.pk: record_visible(r, jurisdiction) for r in file_score.records}
+    titles = {r.pk: r.title if visible[r.pk] else "" for r in file_score.records}
     indicators = []
     for indicator in card.indicators:
         indicators.append({
@@ -172,7 +181,8 @@ def file_explanation(file_score: FileScore, *, language: str) -> dict:
     for record in file_score.records:
         feeds = [{"indicator": names[(ind, rule)][0], "rule": names[(ind, rule)][1], "points": points}
                  for ind, rule, points in card.by_record.get(record.pk, [])]
-        records.append({"record": record, "feeds": feeds, "excluded": card.excluded.get(record.pk, "")})
+        records.append({"record": record, "feeds": feeds, "excluded": card.excluded.get(record.pk, ""),
+                        "visible": visible[record.pk]})
     version = file_score.version
     return {
         "grade": card.grade, "total": card.total, "as_of": card.as_of, "indicators": indicators, "records": records,

@@ -382,8 +382,9 @@ def credit_inspection_recorded(*, directive_message_id: str, platform_id: str, p
 
 # --- records regulators enter: credit commitments and honours --------------------------------------------
 
-# 国家发展改革委办公厅《关于进一步完善信用承诺制度的通知》 and the national template (信用承诺书示范文本):
-# type of commitment, its content, the liability accepted for breach, its validity; fulfilment recorded later.
+# The national credit-commitment template (信用承诺书): the type of commitment, its content, the liability
+# accepted for breach, its validity; whether it was kept (全部/部分/未履行) is recorded later. The types are
+# the usual categories (审批替代型、证明事项型、信用修复型、行业自律型、主动型).
 COMMITMENT_TYPES = ("approval", "certification", "repair", "industry", "voluntary")
 FULFILMENTS = ("full", "partial", "none")
 _FULFILMENT_POLARITY = {"full": 1, "partial": -1, "none": -2}

@@ -85,7 +85,7 @@ def file_detail(request, subject_id: int):
 def _detail_context(subject, jurisdiction, **forms) -> dict:
     language = _language()
     file_score = selectors.subject_score(subject=subject, as_of=_today())
-    explanation = selectors.file_explanation(file_score, language=language)
+    explanation = selectors.file_explanation(file_score, language=language, jurisdiction=jurisdiction)
     return {
         "subject": subject, "label": selectors.subject_label(subject),
         "identifier": selectors.shown_identifier(subject),
