@@ -145,3 +145,25 @@ def test_public_lookup_is_rate_limited(client, files, settings):
     settings.SHARECITY_RATE_LIMITS = {**settings.SHARECITY_RATE_LIMITS, "public": {"rate": "2/m"}}
     codes = [client.get(reverse("credit_public:lookup"), {"q": "鹭岛"}).status_code for _ in range(4)]
     assert codes[-1] == 429
+
+
+@pytest.mark.parametrize("query", [{"page": "abc"}, {"page": "-5"}, {"district": "999999"}, {"q": "a\x00b" * 100},
+                                   {"grade": "<b>"}, {"kind": "x" * 300}, {"district": "120101"}])
+def test_list_hostile_filters_give_a_page_not_an_error(client, files, query):
+    signed_in(client, officer(district_code="350203"))
+    assert client.get(reverse("hub_credit:list"), query).status_code == 200
+
+
+def test_pages_in_english(client, files):
+    provider, _ = files
+    signed_in(client, officer(city_code="350200"))
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("hub_credit:detail", args=[provider.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "How the score was reached" in page and "Contract-keeping" in page
+    assert "Credit lookup" in client.get(reverse("credit_public:lookup"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_openapi_documents_the_credit_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/hub/credit/subjects", "/api/v1/hub/credit/subjects/{subject_id}", "/api/v1/hub/credit/scorecard",
+            "/api/v1/public/credit"} <= set(paths)

@@ -99,12 +99,19 @@ class FileScore:
     records: list[CreditRecord]
 
 
-def subject_score(*, subject: CreditSubject, as_of: dt.date, records: list[CreditRecord] | None = None) -> FileScore:
+def subject_score(*, subject: CreditSubject, as_of: dt.date, records: list[CreditRecord] | None = None,
+                  trees: dict[str, tuple[dict, ScorecardVersion | None]] | None = None) -> FileScore:
     """The file's grade on ``as_of`` under the scorecard version in force that day, with its explanation.
-    An enterprise has no city of its own (it is a platform): it is scored by the default version."""
+    An enterprise has no city of its own (it is a platform): it is scored by the default version.
+    ``trees`` caches the version per city for a caller scoring many files."""
     if records is None:
         records = list(subject.records.all())
-    tree, version = scorecard_tree(city_code=subject.city_code, day=as_of)
+    if trees is not None and subject.city_code in trees:
+        tree, version = trees[subject.city_code]
+    else:
+        tree, version = scorecard_tree(city_code=subject.city_code, day=as_of)
+        if trees is not None:
+            trees[subject.city_code] = (tree, version)
     card = score(tree=tree, records=[_record_in(r) for r in records], as_of=as_of)
     return FileScore(subject=subject, scorecard=card, version=version, records=records)
 
@@ -114,7 +121,9 @@ def grades_for(subjects: list[CreditSubject], *, as_of: dt.date) -> dict[int, st
     by_subject: dict[int, list[CreditRecord]] = {s.pk: [] for s in subjects}
     for record in CreditRecord.objects.filter(subject__in=subjects):
         by_subject[record.subject_id].append(record)
-    return {s.pk: subject_score(subject=s, as_of=as_of, records=by_subject[s.pk]).scorecard.grade for s in subjects}
+    trees: dict[str, tuple[dict, ScorecardVersion | None]] = {}
+    return {s.pk: subject_score(subject=s, as_of=as_of, records=by_subject[s.pk], trees=trees).scorecard.grade
+            for s in subjects}
 
 
 # --- public lookup ------------------------------------------------------------------------------------
