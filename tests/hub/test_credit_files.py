@@ -13,7 +13,7 @@ from sharecity.hub.credit.models import CreditRecord, CreditSubject, ScorecardVe
 from sharecity.hub.credit.scoring import DEFAULT_TREE, RecordIn, score
 from sharecity.hub.registry.services import regulator_profile_set
 from sharecity.kernel.errors import Forbidden, InvalidInput
-from tests.factories import credit_code, make_user
+from tests.factories import make_user
 from tests.hub.credit_support import REASONS, now_text, provider_key, send, slice_with_credit_facts
 
 pytestmark = pytest.mark.django_db
@@ -196,9 +196,7 @@ def test_scoping_another_district_or_city_gets_404():
 
 
 def test_commitment_and_honour_are_audited_and_fulfilment_scores():
-    subject = services.credit_subject_ensure(kind="enterprise", identifier=credit_code(901), name="鹭岛停车",
-                                             platform_id="")
-    services.credit_subject_relocate(subject=subject, district_code="350203")
+    subject = services.credit_subject_ensure(kind="business", identifier="pk-business-0001", district_code="350203")
     user = officer(district_code="350203")
     audits = AuditEntry.objects.count()
     record = services.credit_commitment_add(
@@ -230,3 +228,17 @@ def test_public_records_and_list_status_hide_what_is_not_public():
     assert selectors.public_list_status(subject, today=dt.date(2026, 6, 1)) == ["serious_dishonesty"]
     assert selectors.public_list_status(subject, today=dt.date(2029, 3, 2)) == []
     assert selectors.mask_key("pk-abcdefgh12345678") == "pk-a****78"
+
+
+def test_a_quarterly_tax_report_is_tax_compliance_on_the_platforms_file_once_per_quarter():
+    the_slice, _ = slice_with_credit_facts()
+    report = {"report_id": "TAX-2026Q3-1", "year": 2026, "quarter": 3, "recipient_key_id": "0123456789abcdef",
+              "totals": {"provider_count": 0, "order_count": 0, "gross_fen": 0, "refunds_fen": 0,
+                         "commission_fen": 0, "withheld_tax_fen": 0}, "providers": []}
+    send(the_slice.platform_id, "tax.quarterly_report", {**report, "part": 1, "parts": 2})
+    send(the_slice.platform_id, "tax.quarterly_report", {**report, "part": 2, "parts": 2})
+    enterprise = CreditSubject.objects.get(kind="enterprise", platform_id=the_slice.platform_id)
+    [tax] = enterprise.records.filter(kind="tax")
+    assert tax.detail == {"year": 2026, "quarter": 3, "report_id": "TAX-2026Q3-1"} and tax.polarity == 1
+    card = selectors.subject_score(subject=enterprise, as_of=dt.date.today()).scorecard
+    assert any(line.code == "tax_filed" for indicator in card.indicators for line in indicator.lines)
