@@ -9,6 +9,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sharecity.apiinput import TextCheckingNinjaAPI
+from sharecity.hub.credit.api import public_router as credit_public_router
+from sharecity.hub.credit.api import router as hub_credit_router
 from sharecity.hub.facts.api import router as hub_facts_router
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.hub.identity.api import router as hub_identity_router
@@ -76,6 +78,8 @@ _error_handlers_install(api, not_authenticated=gettext_noop("Sign in, or send a 
 api.add_router("/", market_router)
 api.add_router("/", hub_identity_router)
 api.add_router("/", hub_facts_router)
+api.add_router("/", hub_credit_router)
+api.add_router("/", credit_public_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

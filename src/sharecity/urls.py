@@ -13,6 +13,8 @@ urlpatterns = [
     path("hub/identity/", include("sharecity.hub.identity.urls")),
     path("hub/audit/", include("sharecity.hub.audit.urls")),
     path("hub/facts/", include("sharecity.hub.facts.urls")),
+    path("hub/credit/", include("sharecity.hub.credit.urls")),
+    path("credit/", include("sharecity.hub.credit.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),

@@ -54,6 +54,8 @@ class RecordKind(models.TextChoices):
     HONOUR = "honour", _("Honour")
     SAFETY = "safety", _("Safety incident")
     MODERATION = "moderation", _("Platform moderation")
+    # The platform verified the subject's real identity (subject.verified): a qualification.
+    VERIFICATION = "verification", _("Identity verification")
 
 
 class CreditRecord(models.Model):
@@ -96,3 +98,34 @@ class CreditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class CommitmentFulfilment(models.TextChoices):
+    # The national credit-commitment template's three outcomes.
+    PENDING = "", _("Not yet assessed")
+    FULL = "full", _("Fully kept (全部履行)")
+    PARTIAL = "partial", _("Partly kept (部分履行)")
+    NONE = "none", _("Not kept (未履行)")
+
+
+class ScorecardVersion(models.Model):
+    """One version of a city's scorecard: the indicator tree, its weights, rules and grade thresholds
+    as data (``hub.credit.scoring`` reads it). Versions are never edited: a regulator's change is a new
+    version with an effective date, so an old grade is explained by the version in force on its day.
+    ``city_code`` empty is the default every city starts from."""
+
+    city_code = models.CharField(_("city"), max_length=6, blank=True, db_index=True)
+    effective_from = models.DateField(_("effective from"))
+    tree = models.JSONField(_("indicator tree"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey("kernel.User", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["city_code", "-effective_from", "-id"]
+        verbose_name = _("scorecard version")
+        verbose_name_plural = _("scorecard versions")
+
+    def __str__(self) -> str:
+        return f"{self.city_code or '*'} {self.effective_from}"

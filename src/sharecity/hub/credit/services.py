@@ -4,10 +4,12 @@ touching the credit tables (DESIGN: duties never write another duty's tables).""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from sharecity.hub.credit.models import CreditRecord, CreditSubject, RecordKind, SubjectKind
+from sharecity.hub.credit.models import CreditRecord, CreditSubject, RecordKind, ScorecardVersion, SubjectKind
 from sharecity.hub.credit.rules import publicity_periods
 from sharecity.kernel.districts import DISTRICTS
 from sharecity.kernel.errors import InvalidInput
@@ -104,3 +106,402 @@ def credit_record_repair(*, record: CreditRecord, repaired_at: dt.datetime) -> C
         record.public = False
         record.save(update_fields=["repaired_at", "public"])
     return record
+
+
+# --- records from facts (intake handlers) ---------------------------------------------------------------
+#
+# Intake calls each handler below for a message; they all share ``credit_facts_apply`` (``apply_many``),
+# so a delivery is handled in one pass after the monitoring read model has stored its orders: a complaint
+# or a review names an order, and the order may have arrived in the same delivery. Every record is keyed
+# by its fact (source_type, source_id), so a redelivered message changes nothing. Handlers never raise on
+# a valid payload: a fact the hub cannot place (a complaint on an order it never saw) is skipped.
+
+SEVERE_INCIDENTS = ("serious", "major", "extraordinary")
+# complaint.resolved outcome -> polarity on the provider's file.
+COMPLAINT_POLARITY = {"upheld": -2, "partly_upheld": -1, "settled": -1, "rejected": 0, "withdrawn": 0}
+
+
+def _day(moment: dt.datetime | None) -> dt.date:
+    from django.utils import timezone
+
+    from sharecity.kernel.timeutil import CITY_TZ
+
+    return (moment or timezone.now()).astimezone(CITY_TZ).date()
+
+
+def _sent_day(envelope) -> dt.date:
+    try:
+        return _day(dt.datetime.fromisoformat(getattr(envelope, "sent_at", "")))
+    except (TypeError, ValueError):
+        return _day(None)
+
+
+def _enterprise_of(platform_id: str) -> CreditSubject | None:
+    """The platform's enterprise file, from its registration (credit code and name)."""
+    from sharecity.hub.registry.selectors import registered_platform_get
+
+    platform = registered_platform_get(platform_id=platform_id)
+    if platform is None or not platform.credit_code:
+        return None
+    return credit_subject_ensure(kind=SubjectKind.ENTERPRISE, identifier=platform.credit_code, name=platform.name,
+                                 platform_id=platform_id)
+
+
+def _keyed(*, key: str, kind: str = "", district_code: str = "", platform_id: str = "") -> CreditSubject:
+    """A business or person's file by party key; the kind is the one first reported (person if unknown)."""
+    existing = CreditSubject.objects.filter(identifier=key, kind__in=[SubjectKind.BUSINESS, SubjectKind.PERSON]).first()
+    if existing is not None:
+        if district_code and not existing.district_code:
+            credit_subject_relocate(subject=existing, district_code=district_code)
+        return existing
+    return credit_subject_ensure(kind=kind or SubjectKind.PERSON, identifier=key, district_code=district_code,
+                                 platform_id=platform_id)
+
+
+def credit_platform_registered(*, envelope, payload) -> None:
+    credit_subject_ensure(kind=SubjectKind.ENTERPRISE, identifier=payload.credit_code, name=payload.name,
+                          platform_id=envelope.platform_id)
+
+
+def credit_subject_registered(*, envelope, payload) -> None:
+    subject = _keyed(key=payload.subject_key, kind=payload.subject_kind, district_code=payload.district or "",
+                     platform_id=envelope.platform_id)
+    if payload.district:
+        # subject.registered says where the subject mainly operates: it moves the file there.
+        credit_subject_relocate(subject=subject, district_code=payload.district)
+
+
+def credit_subject_verified(*, envelope, payload) -> None:
+    subject = _keyed(key=payload.subject_key, kind=payload.subject_kind, platform_id=envelope.platform_id)
+    credit_record_add(subject=subject, kind=RecordKind.VERIFICATION, title="实名核验 identity verified",
+                      decided_on=_day(payload.verified_at), polarity=1, source_type="subject.verified",
+                      source_id=envelope.platform_id, detail={"platform_id": envelope.platform_id},
+                      platform_id=envelope.platform_id)
+
+
+def credit_listing_published(*, envelope, payload) -> None:
+    """A listing says where its provider offers: a provider's file opened without a district (by
+    ``subject.verified``) takes the district of its first listing, so district officers find it."""
+    _districts_fill({payload.provider_key: payload.district})
+
+
+def _districts_fill(first_district: dict[str, str]) -> None:
+    if not first_district:
+        return
+    waiting = CreditSubject.objects.filter(identifier__in=list(first_district), district_code="",
+                                           kind__in=[SubjectKind.BUSINESS, SubjectKind.PERSON])
+    for subject in waiting:
+        credit_subject_relocate(subject=subject, district_code=first_district[subject.identifier])
+
+
+def credit_order_created(*, envelope, payload) -> None:
+    """Nothing to record: ``credit_facts_apply`` reads the delivery's orders to place complaints and reviews."""
+
+
+def _complaint_filed(envelope, payload, provider: tuple[str, str] | None) -> None:
+    if provider is None:
+        return
+    provider_key, district = provider
+    subject = _keyed(key=provider_key, district_code=district, platform_id=envelope.platform_id)
+    credit_record_add(
+        subject=subject, kind=RecordKind.COMPLAINT, title=f"投诉待处理 complaint pending ({payload.category})",
+        decided_on=_sent_day(envelope), polarity=0, source_type="complaint",
+        source_id=f"{envelope.platform_id}:{payload.complaint_id}",
+        detail={"status": "pending", "complaint_id": payload.complaint_id, "order_id": payload.order_id,
+                "category": payload.category, "role": "provider"},
+        district_code=payload.district, platform_id=envelope.platform_id,
+    )
+
+
+def credit_complaint_resolved(*, envelope, payload) -> None:
+    source_id = f"{envelope.platform_id}:{payload.complaint_id}"
+    outcome = payload.outcome
+    polarity = COMPLAINT_POLARITY[outcome]
+    day = _day(payload.resolved_at)
+    for record in CreditRecord.objects.select_for_update().filter(source_type="complaint", source_id=source_id):
+        detail = {**record.detail, "status": "resolved", "outcome": outcome, "resolved_on": day.isoformat(),
+                  "refund_fen": payload.refund_fen, "compensation_fen": payload.compensation_fen}
+        credit_record_update(record=record, detail=detail, polarity=polarity,
+                             title=f"投诉办结 complaint resolved: {outcome}")
+    enterprise = _enterprise_of(envelope.platform_id)
+    if enterprise is not None:
+        # The platform's handling of the complaint: an outcome against its provider is one it settled.
+        credit_record_add(
+            subject=enterprise, kind=RecordKind.COMPLAINT, title=f"平台投诉处理 complaint handled: {outcome}",
+            decided_on=day, polarity=min(polarity, 0) // 2, source_type="complaint.platform", source_id=source_id,
+            detail={"status": "resolved", "outcome": outcome, "complaint_id": payload.complaint_id,
+                    "role": "platform", "complainant_satisfied": payload.complainant_satisfied},
+            district_code=payload.district, platform_id=envelope.platform_id,
+        )
+
+
+def _review_published(envelope, payload, provider: tuple[str, str] | None) -> None:
+    # Only a customer's review speaks to the provider's conduct.
+    if provider is None or payload.author_role != "customer":
+        return
+    provider_key, district = provider
+    subject = _keyed(key=provider_key, district_code=district, platform_id=envelope.platform_id)
+    record, created = credit_record_add(
+        subject=subject, kind=RecordKind.REVIEWS, title="评价汇总 review aggregate", decided_on=_sent_day(envelope),
+        source_type="reviews", source_id=envelope.platform_id,
+        detail={"count": 1, "sum": payload.rating, "mean": float(payload.rating)},
+        district_code=district, platform_id=envelope.platform_id,
+    )
+    if not created:
+        # Intake applies a message once (its id is kept), so counting here is exact.
+        count, total = int(record.detail.get("count", 0)) + 1, int(record.detail.get("sum", 0)) + payload.rating
+        credit_record_update(record=record, detail={"count": count, "sum": total, "mean": round(total / count, 2)})
+        CreditRecord.objects.filter(pk=record.pk).update(decided_on=_sent_day(envelope))
+
+
+def credit_safety_incident(*, envelope, payload) -> None:
+    enterprise = _enterprise_of(envelope.platform_id)
+    if enterprise is None:
+        return
+    credit_record_add(
+        subject=enterprise, kind=RecordKind.SAFETY, title=f"安全事件 safety incident: {payload.category}",
+        decided_on=_day(payload.occurred_at), polarity=-2 if payload.severity in SEVERE_INCIDENTS else -1,
+        source_type="safety.incident", source_id=f"{envelope.platform_id}:{payload.incident_id}",
+        detail={"incident_severity": payload.severity, "category": payload.category, "injured": payload.injured,
+                "deaths": payload.deaths},
+        district_code=payload.district, platform_id=envelope.platform_id,
+    )
+
+
+def credit_moderation_decision(*, envelope, payload) -> None:
+    if payload.subject_type != "account" or payload.decision not in ("suspended", "terminated"):
+        return
+    subject = _keyed(key=payload.subject_id, district_code=payload.district or "", platform_id=envelope.platform_id)
+    credit_record_add(
+        subject=subject, kind=RecordKind.MODERATION, title=f"平台处置账号 account {payload.decision}",
+        decided_on=_day(payload.decided_at), polarity=-2 if payload.decision == "terminated" else -1,
+        source_type="moderation.decision", source_id=f"{envelope.platform_id}:{payload.decision_id}",
+        detail={"decision": payload.decision, "duration_days": payload.duration_days,
+                "statement_of_reasons": payload.statement_of_reasons.model_dump(mode="json")},
+        legal_basis=payload.statement_of_reasons.legal_reference[:300],
+        district_code=payload.district or "", platform_id=envelope.platform_id,
+    )
+
+
+def credit_tax_report(*, envelope, payload) -> None:
+    """The platform filed its quarterly report (any part of it): tax compliance for that quarter."""
+    enterprise = _enterprise_of(envelope.platform_id)
+    if enterprise is None:
+        return
+    credit_record_add(
+        subject=enterprise, kind=RecordKind.TAX,
+        title=f"涉税信息报送 tax report filed {payload.year}Q{payload.quarter}",
+        decided_on=_sent_day(envelope), polarity=1, source_type="tax.quarterly_report",
+        source_id=f"{envelope.platform_id}:{payload.year}Q{payload.quarter}",
+        detail={"year": payload.year, "quarter": payload.quarter, "report_id": payload.report_id},
+        platform_id=envelope.platform_id,
+    )
+
+
+def credit_facts_apply(calls: list) -> None:
+    """The credit handlers of one delivery, in order, after the orders of the delivery are known."""
+    from sharecity.hub.monitoring.selectors import order_providers
+
+    in_delivery: dict[tuple[str, str], tuple[str, str]] = {}
+    wanted: dict[str, set[str]] = {}
+    listed: dict[str, str] = {}
+    for handler, envelope, payload in calls:
+        if handler is credit_listing_published:
+            listed.setdefault(payload.provider_key, payload.district)
+        elif handler is credit_order_created:
+            in_delivery[(envelope.platform_id, payload.order_id)] = (payload.provider_key, payload.district)
+        elif handler in (credit_complaint_filed, credit_review_published):
+            wanted.setdefault(envelope.platform_id, set()).add(payload.order_id)
+    known: dict[tuple[str, str], tuple[str, str]] = {}
+    for platform_id, order_ids in wanted.items():
+        for order_id, provider in order_providers(platform_id=platform_id, order_ids=sorted(order_ids)).items():
+            known[(platform_id, order_id)] = provider
+    known.update(in_delivery)
+    for handler, envelope, payload in calls:
+        if handler is credit_listing_published:
+            continue
+        if handler is credit_complaint_filed:
+            _complaint_filed(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
+        elif handler is credit_review_published:
+            _review_published(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
+        else:
+            handler(envelope=envelope, payload=payload)
+    # After the delivery's subject.verified calls, so a file opened in this delivery gets its district.
+    _districts_fill(listed)
+
+
+def credit_complaint_filed(*, envelope, payload) -> None:
+    credit_facts_apply([(credit_complaint_filed, envelope, payload)])
+
+
+def credit_review_published(*, envelope, payload) -> None:
+    credit_facts_apply([(credit_review_published, envelope, payload)])
+
+
+for _handler in (credit_platform_registered, credit_subject_registered, credit_subject_verified,
+                 credit_listing_published, credit_order_created,
+                 credit_complaint_filed, credit_complaint_resolved, credit_review_published, credit_safety_incident,
+                 credit_moderation_decision, credit_tax_report):
+    _handler.apply_many = credit_facts_apply  # type: ignore[attr-defined]
+
+
+# --- inspections the hub sends (hub.directives calls this where it issues one) ---------------------------
+
+
+def credit_inspection_recorded(*, directive_message_id: str, platform_id: str, payload: dict,
+                               department: str) -> CreditRecord | None:
+    """An ``inspection.result`` directive, as a record in the inspected party's file: the platform's for
+    a platform or listing inspection, the subject's for a subject inspection. Spot-check results are
+    public (双随机、一公开: 国办发〔2015〕58号)."""
+    subject_type = payload.get("subject_type")
+    if subject_type == "subject":
+        subject = _keyed(key=str(payload.get("subject_id", "")), platform_id=platform_id)
+    else:
+        subject = _enterprise_of(platform_id)
+    if subject is None:
+        return None
+    result = payload.get("result")
+    inspected = payload.get("inspected_at")
+    try:
+        day = _day(dt.datetime.fromisoformat(str(inspected))) if inspected else _day(None)
+    except ValueError:
+        day = _day(None)
+    findings = [f.get("code", "") for f in payload.get("findings", []) if isinstance(f, dict)]
+    record, _created = credit_record_add(
+        subject=subject, kind=RecordKind.INSPECTION,
+        title=f"检查结果 inspection {'合格 pass' if result == 'pass' else '不合格 fail'}",
+        decided_on=day, polarity=1 if result == "pass" else -1, source_type="inspection.result",
+        source_id=directive_message_id or str(payload.get("case_id", "")),
+        detail={"result": result, "case_id": payload.get("case_id"), "inspection_kind": payload.get("inspection_kind"),
+                "subject_type": subject_type, "findings": findings[:20]},
+        legal_basis=str(payload.get("legal_reference", ""))[:300], decided_by=department[:120], public=True,
+        platform_id=platform_id,
+    )
+    return record
+
+
+# --- records regulators enter: credit commitments and honours --------------------------------------------
+
+# The national credit-commitment template (信用承诺书): the type of commitment, its content, the liability
+# accepted for breach, its validity; whether it was kept (全部/部分/未履行) is recorded later. The types are
+# the usual categories (审批替代型、证明事项型、信用修复型、行业自律型、主动型).
+COMMITMENT_TYPES = ("approval", "certification", "repair", "industry", "voluntary")
+FULFILMENTS = ("full", "partial", "none")
+_FULFILMENT_POLARITY = {"full": 1, "partial": -1, "none": -2}
+
+
+def _officer_subject(*, actor, subject_id: int) -> tuple[CreditSubject, object]:
+    from sharecity.hub.credit.selectors import subject_for_officer
+
+    return subject_for_officer(user=actor, subject_id=subject_id)
+
+
+def _clean(value: str, *, field: str, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(_("This field is required."), field=field, code="credit.required")
+    if len(value) > max_length:
+        raise InvalidInput(_("At most %(count)d characters.") % {"count": max_length}, field=field,
+                           code="credit.too_long")
+    if any((ord(ch) < 32 and ch not in "\n\t") or 0x7f <= ord(ch) <= 0x9f for ch in value):
+        raise InvalidInput(_("Control characters are not allowed."), field=field, code="credit.control_character")
+    return value
+
+
+@transaction.atomic
+def credit_commitment_add(*, actor, subject_id: int, commitment_type: str, content: str, liability: str,
+                          valid_from: dt.date, valid_until: dt.date, source_ref: str = "") -> CreditRecord:
+    from sharecity.hub.audit.services import audit_record
+
+    subject, jurisdiction = _officer_subject(actor=actor, subject_id=subject_id)
+    if commitment_type not in COMMITMENT_TYPES:
+        raise InvalidInput(_("Choose a commitment type."), field="commitment_type", code="credit.commitment_type")
+    content = _clean(content, field="content", max_length=2000)
+    liability = _clean(liability, field="liability", max_length=1000)
+    if valid_until < valid_from:
+        raise InvalidInput(_("The validity must end after it begins."), field="valid_until", code="credit.validity")
+    source_ref = _clean(source_ref, field="source_ref", max_length=80, required=False)
+    record, _created = credit_record_add(
+        subject=subject, kind=RecordKind.COMMITMENT, title=f"信用承诺 credit commitment ({commitment_type})",
+        decided_on=valid_from, polarity=0, source_type="regulator.commitment",
+        source_id=source_ref or str(uuid.uuid4()),
+        detail={"commitment_type": commitment_type, "content": content, "liability": liability,
+                "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat(), "fulfilment": ""},
+        decided_by=jurisdiction.department[:120], public=True,
+    )
+    audit_record(actor=actor, action="credit.commitment_added", object_type="credit_record", object_id=record.pk,
+                 detail={"subject": subject.pk, **record.detail})
+    return record
+
+
+@transaction.atomic
+def credit_commitment_fulfilment(*, actor, record_id: int, fulfilment: str, note: str = "") -> CreditRecord:
+    from sharecity.hub.audit.services import audit_record
+
+    record = CreditRecord.objects.select_for_update().filter(pk=record_id, kind=RecordKind.COMMITMENT).first()
+    if record is None:
+        from sharecity.kernel.errors import NotFound
+
+        raise NotFound(_("No such commitment."), field="record_id")
+    _officer_subject(actor=actor, subject_id=record.subject_id)
+    if fulfilment not in FULFILMENTS:
+        raise InvalidInput(_("Choose full, partial or none."), field="fulfilment", code="credit.fulfilment")
+    note = _clean(note, field="note", max_length=500, required=False)
+    detail = {**record.detail, "fulfilment": fulfilment, "fulfilment_note": note}
+    credit_record_update(record=record, detail=detail, polarity=_FULFILMENT_POLARITY[fulfilment])
+    audit_record(actor=actor, action="credit.commitment_fulfilment", object_type="credit_record", object_id=record.pk,
+                 detail={"fulfilment": fulfilment, "note": note})
+    return record
+
+
+@transaction.atomic
+def credit_honour_add(*, actor, subject_id: int, issuer: str, title: str, awarded_on: dt.date) -> CreditRecord:
+    from sharecity.hub.audit.services import audit_record
+
+    subject, _jurisdiction = _officer_subject(actor=actor, subject_id=subject_id)
+    issuer = _clean(issuer, field="issuer", max_length=120)
+    title = _clean(title, field="title", max_length=150)
+    record, _created = credit_record_add(
+        subject=subject, kind=RecordKind.HONOUR, title=title, decided_on=awarded_on, polarity=1,
+        source_type="regulator.honour", source_id=str(uuid.uuid4()), detail={"issuer": issuer},
+        decided_by=issuer, public=True,
+    )
+    audit_record(actor=actor, action="credit.honour_added", object_type="credit_record", object_id=record.pk,
+                 detail={"subject": subject.pk, "issuer": issuer, "title": title, "awarded_on": awarded_on.isoformat()})
+    return record
+
+
+# --- the scorecard: versions with effective dates, edited by city-level officers -------------------------
+
+
+@transaction.atomic
+def scorecard_version_add(*, actor, tree: dict, effective_from: dt.date, note: str = "",
+                          today: dt.date | None = None) -> ScorecardVersion:
+    """A new version of the officer's city's scorecard, in force from ``effective_from`` (today or later:
+    a grade already given stays explained by the version it was given under)."""
+    from sharecity.hub.audit.services import audit_record
+    from sharecity.hub.credit.scoring import TreeError, tree_validate
+    from sharecity.hub.registry.jurisdiction import jurisdiction_required
+    from sharecity.kernel.errors import Forbidden
+
+    jurisdiction = jurisdiction_required(actor)
+    if jurisdiction.district_code:
+        raise Forbidden(_("Only city-level officers may change the scorecard."), field=None,
+                        code="credit.city_level_only")
+    today = today or _day(None)
+    if effective_from < today:
+        raise InvalidInput(_("The new version can take effect today at the earliest."), field="effective_from",
+                           code="credit.effective_in_past")
+    try:
+        tree = tree_validate(tree)
+    except TreeError as error:
+        raise InvalidInput(_("The scorecard is not valid: %(reason)s") % {"reason": error}, field=error.field,
+                           code="credit.scorecard_invalid") from None
+    note = _clean(note, field="note", max_length=300, required=False)
+    version = ScorecardVersion.objects.create(city_code=jurisdiction.city_code or "", effective_from=effective_from,
+                                              tree=tree, note=note, created_by=actor)
+    audit_record(actor=actor, action="credit.scorecard_changed", object_type="credit_scorecard",
+                 object_id=version.pk, detail={"city_code": version.city_code,
+                                               "effective_from": effective_from.isoformat(), "note": note,
+                                               "tree": tree})
+    return version

@@ -99,6 +99,13 @@ def directive_issue(*, actor: User, platform_id: str, directive_type: str, deadl
                      object_id=directive.message_id,
                      detail={"platform_id": platform_id, "directive_type": directive_type,
                              "department": profile.department, "deadline": deadline.isoformat(), "payload": payload})
+    if directive_type == "inspection.result":
+        # The result goes into the inspected party's credit file in the same transaction (an explicit
+        # call, not a signal: the house has none).
+        from sharecity.hub.credit.services import credit_inspection_recorded
+
+        credit_inspection_recorded(directive_message_id=str(directive.message_id), platform_id=platform_id,
+                                   payload=payload, department=profile.department)
     return directive
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sharecity.hub.credit import services as credit
 from sharecity.hub.directives.services import directive_acknowledged
 from sharecity.hub.facts import services as facts
 from sharecity.hub.identity.services import review_requested
@@ -24,24 +25,25 @@ def _platform_registered(*, envelope, payload) -> None:
 
 
 HANDLERS: dict[str, list[Callable]] = {
-    "platform.registered": [_platform_registered],
-    "subject.registered": [facts.subject_registered],
-    "subject.verified": [monitoring.subject_verified, facts.subject_verified],
-    "listing.published": [monitoring.listing_published, facts.listing_published],
+    "platform.registered": [_platform_registered, credit.credit_platform_registered],
+    "subject.registered": [facts.subject_registered, credit.credit_subject_registered],
+    "subject.verified": [monitoring.subject_verified, facts.subject_verified, credit.credit_subject_verified],
+    "listing.published": [monitoring.listing_published, facts.listing_published, credit.credit_listing_published],
     "listing.changed": [facts.listing_changed],
     "listing.removed": [facts.listing_removed],
-    "order.created": [monitoring.order_created],
+    "order.created": [monitoring.order_created, credit.credit_order_created],
     "order.state_changed": [monitoring.order_state_changed],
-    "review.published": [monitoring.review_published],
+    "review.published": [monitoring.review_published, credit.credit_review_published],
     "review.hidden": [facts.review_hidden],
-    "complaint.filed": [monitoring.complaint_filed, facts.complaint_filed],
+    "complaint.filed": [monitoring.complaint_filed, facts.complaint_filed, credit.credit_complaint_filed],
     "complaint.answered": [facts.complaint_answered],
     "complaint.escalated": [facts.complaint_escalated],
-    "complaint.resolved": [facts.complaint_resolved],
-    "moderation.decision": [facts.moderation_decision],
-    "safety.incident": [facts.safety_incident],
+    "complaint.resolved": [facts.complaint_resolved, credit.credit_complaint_resolved],
+    "moderation.decision": [facts.moderation_decision, credit.credit_moderation_decision],
+    "safety.incident": [facts.safety_incident, credit.credit_safety_incident],
     "directive.acknowledged": [directive_acknowledged],
     "identity.review_requested": [review_requested],
+    "tax.quarterly_report": [credit.credit_tax_report],
 }
 
 
@@ -62,6 +64,12 @@ _INCIDENT = "hub_facts.SafetyIncident."
 _SUBJECT = "hub_facts.SubjectFact."
 # The acknowledgement is kept whole, on the directive and in the audit trail.
 _ACKNOWLEDGEMENT = ("hub_directives.Directive.acknowledgement", "kernel.AuditEvent.data")
+# Credit files: the subject's key and kind, a record's detail (JSON), its source id and district.
+_SUBJECT_KEY = "hub_credit.CreditSubject.identifier"
+_SUBJECT_KIND = "hub_credit.CreditSubject.kind"
+_RECORD_DETAIL = "hub_credit.CreditRecord.detail"
+_RECORD_SOURCE = "hub_credit.CreditRecord.source_id"
+_RECORD_DISTRICT = "hub_credit.CreditRecord.district_code"
 STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "platform.registered": {
         "name": ("hub_registry.RegisteredPlatform.name",),
@@ -211,3 +219,94 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "completed_at": _ACKNOWLEDGEMENT,
     },
 }
+
+_CREDIT_STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "platform.registered": {
+        "name": ("hub_registry.RegisteredPlatform.name", "hub_credit.CreditSubject.name"),
+        "credit_code": ("hub_registry.RegisteredPlatform.credit_code", _SUBJECT_KEY),
+        "sectors": ("hub_registry.RegisteredPlatform.sectors",),
+        "public_key": ("hub_registry.RegisteredPlatform.public_key",),
+    },
+    "subject.registered": {
+        "subject_key": (_SUBJECT_KEY,), "subject_kind": (_SUBJECT_KIND,), "sectors": (),
+        "district": ("hub_credit.CreditSubject.district_code",), "registered_at": (),
+    },
+    "subject.verified": {"subject_key": (_SUBJECT_KEY,), "subject_kind": (_SUBJECT_KIND,), "verified_at": ()},
+    "listing.published": {
+        "listing_id": (), "category": (), "district": (_STAT_DISTRICT, "hub_credit.CreditSubject.district_code"),
+        "provider_key": (), "price_fen": (),
+        "price_unit": (), "title": (),
+    },
+    "order.created": {
+        "order_id": ("hub_monitoring.OrderFact.order_id",),
+        "listing_id": (),
+        "category": ("hub_monitoring.OrderFact.category",),
+        "district": ("hub_monitoring.OrderFact.district_code", _STAT_DISTRICT),
+        "customer_key": ("hub_monitoring.OrderFact.customer_key",),
+        "provider_key": ("hub_monitoring.OrderFact.provider_key", _SUBJECT_KEY),
+        "amount_fen": ("hub_monitoring.OrderFact.amount_fen",),
+        "starts_at": (),
+        "ends_at": (),
+        "state": ("hub_monitoring.OrderFact.state",),
+    },
+    "order.state_changed": {
+        "order_id": ("hub_monitoring.OrderFact.order_id",),
+        "category": (),
+        "district": (_STAT_DISTRICT,),
+        "state": ("hub_monitoring.OrderFact.state",),
+        "amount_fen": ("hub_monitoring.OrderFact.amount_fen", "hub_monitoring.ActivityStat.turnover_fen"),
+        "previous_state": (),
+        "changed_at": (),
+        "refund_fen": (),
+    },
+    "review.published": {
+        "review_id": (), "order_id": (), "district": (_STAT_DISTRICT, _RECORD_DISTRICT), "author_role": (),
+        "rating": (_RECORD_DETAIL,),
+    },
+    "complaint.filed": {
+        "complaint_id": (_RECORD_DETAIL, _RECORD_SOURCE), "order_id": (_RECORD_DETAIL,),
+        "district": (_STAT_DISTRICT, _RECORD_DISTRICT), "category": (_RECORD_DETAIL,), "complainant_key": (),
+    },
+    "complaint.resolved": {
+        "complaint_id": (_RECORD_DETAIL, _RECORD_SOURCE), "district": (_RECORD_DISTRICT,), "resolved_at": (),
+        "outcome": (_RECORD_DETAIL,), "refund_fen": (_RECORD_DETAIL,), "compensation_fen": (_RECORD_DETAIL,),
+        "complainant_satisfied": (_RECORD_DETAIL,),
+    },
+    "moderation.decision": {
+        "decision_id": (_RECORD_SOURCE,), "subject_type": (), "subject_id": (_SUBJECT_KEY,),
+        "decision": (_RECORD_DETAIL,), "duration_days": (_RECORD_DETAIL,), "decided_at": (),
+        "district": (_RECORD_DISTRICT,), "statement_of_reasons": (_RECORD_DETAIL,),
+    },
+    "safety.incident": {
+        "incident_id": (_RECORD_SOURCE,), "category": (_RECORD_DETAIL,), "severity": (_RECORD_DETAIL,),
+        "district": (_RECORD_DISTRICT,), "occurred_at": (), "reported_at": (), "description": (),
+        "injured": (_RECORD_DETAIL,), "deaths": (_RECORD_DETAIL,), "order_id": (), "listing_id": (),
+    },
+    "tax.quarterly_report": {
+        "report_id": (_RECORD_DETAIL,), "year": (_RECORD_DETAIL,), "quarter": (_RECORD_DETAIL,), "part": (),
+        "parts": (), "recipient_key_id": (), "totals": (), "providers": (),
+    },
+    "identity.review_requested": {
+        "review_id": ("hub_identity.IdentityReview.review_id",),
+        "subject_key": ("hub_identity.IdentityReview.subject_key",),
+        "claimed_key": ("hub_identity.IdentityReview.claimed_key",),
+        "subject_kind": ("hub_identity.IdentityReview.subject_kind",),
+        "reason": ("hub_identity.IdentityReview.reason",),
+        "requested_at": ("hub_identity.IdentityReview.requested_at",),
+    },
+    "directive.acknowledged": {
+        "directive_message_id": ("hub_directives.Directive.message_id", *_ACKNOWLEDGEMENT),
+        "directive_type": ("hub_directives.Directive.directive_type", *_ACKNOWLEDGEMENT),
+        "acknowledged_at": ("hub_directives.Directive.acknowledged_at", *_ACKNOWLEDGEMENT),
+        "action_taken": _ACKNOWLEDGEMENT,
+        "completed": _ACKNOWLEDGEMENT,
+        "completed_at": _ACKNOWLEDGEMENT,
+    },
+}
+
+
+# Credit's handlers keep, of the same payloads, what a credit file needs: merged field by field.
+for _type, _fields in _CREDIT_STORED_FIELDS.items():
+    _merged = STORED_FIELDS.setdefault(_type, {})
+    for _field, _columns in _fields.items():
+        _merged[_field] = tuple(dict.fromkeys((*_merged.get(_field, ()), *_columns)))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
-from sharecity.hub.monitoring.models import ActivityStat
+from sharecity.hub.monitoring.models import ActivityStat, OrderFact
 from sharecity.hub.monitoring.services import NO_DISTRICT
 from sharecity.hub.registry.selectors import registered_platform_names
 from sharecity.kernel.districts import DISTRICTS, district_name
@@ -68,3 +68,13 @@ def platforms_active_in(*, district_codes: list[str] | None) -> set[str]:
     if district_codes is not None:
         stats = stats.filter(district_code__in=district_codes)
     return set(stats.values_list("platform_id", flat=True).distinct())
+
+
+def order_providers(*, platform_id: str, order_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """For the orders the hub knows of: order id -> (provider's party key, district), so other duties
+    (credit) find who provided an order a complaint or a review is about."""
+    if not order_ids:
+        return {}
+    rows = OrderFact.objects.filter(platform_id=platform_id, order_id__in=order_ids).values_list(
+        "order_id", "provider_key", "district_code")
+    return {order_id: (provider_key, district) for order_id, provider_key, district in rows}
