@@ -12,6 +12,8 @@ urlpatterns = [
     path("hub/directives/", include("sharecity.hub.directives.urls")),
     path("hub/identity/", include("sharecity.hub.identity.urls")),
     path("hub/audit/", include("sharecity.hub.audit.urls")),
+    path("hub/publicity/", include("sharecity.hub.publicity.urls")),
+    path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),
