@@ -11,6 +11,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from sharecity.apiinput import TextCheckingNinjaAPI
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.hub.identity.api import router as hub_identity_router
+from sharecity.hub.publicity.api import public_router as publicity_public_router
+from sharecity.hub.publicity.api import router as hub_publicity_router
 from sharecity.kernel.errors import ShareCityError
 from sharecity.kernel.ratelimit import RateLimited
 from sharecity.market.api import router as market_router
@@ -74,6 +76,8 @@ _error_handlers_install(api, not_authenticated=gettext_noop("Sign in, or send a 
                         auth_field=None)
 api.add_router("/", market_router)
 api.add_router("/", hub_identity_router)
+api.add_router("/", hub_publicity_router)
+api.add_router("/", publicity_public_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------
