@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
@@ -180,7 +180,7 @@ def penalty_record(request, body: PenaltyIn):
     """Record a penalty decision; the repair notice is served with it (两书同达). Officers of a department only."""
     _jurisdiction(request)
     penalty = services.penalty_record(actor=request.auth, **body.model_dump())
-    return 201, _penalty(penalty)
+    return Status(201, _penalty(penalty))
 
 
 @router.get("/hub/publicity/penalties/{public_id}", response={200: PenaltyOut, **ERRORS})
@@ -202,7 +202,7 @@ def list_add(request, body: ListEntryIn):
     """Put a subject on a list; every platform active in the city gets a ``credit_list.changed`` directive."""
     _jurisdiction(request)
     entry = services.list_entry_add(actor=request.auth, **body.model_dump())
-    return 201, _entry(entry)
+    return Status(201, _entry(entry))
 
 
 @router.get("/hub/publicity/lists/{public_id}", response={200: ListEntryOut, **ERRORS})
@@ -268,7 +268,7 @@ public_router = Router(auth=None, tags=["public credit repair"])
 def repair_apply(request, body: ApplyIn):
     """Apply for credit repair (no login). Refused before ``repair_from`` with the date it becomes possible."""
     application, secret = services.repair_apply(**body.model_dump())
-    return 201, {**_repair(application), "secret": secret}
+    return Status(201, {**_repair(application), "secret": secret})
 
 
 @public_router.post("/public/credit-repair/status", response={200: RepairOut, **VALIDATION, 404: ErrorOut})
