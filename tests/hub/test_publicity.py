@@ -230,3 +230,12 @@ def test_only_the_listing_department_kind_removes_an_entry_and_a_subject_is_list
             legal_basis="x", decided_on=D("2026-12-01"), effective_on=D("2026-12-01"), reason="x")
     assert enterprise.value.field == "subject_kind"
     assert ListEntry.objects.count() == 1
+
+
+def test_the_demo_city_has_a_penalty_a_list_entry_and_a_pending_repair():
+    from sharecity.sim.demo import demo_load
+
+    demo_load()
+    penalty = PenaltyDecision.objects.get(city_code="350200")
+    assert penalty.repairs.get().status == RepairStatus.PENDING
+    assert ListEntry.objects.filter(city_code="350200", credit_list="red", status=EntryStatus.ACTIVE).count() == 1

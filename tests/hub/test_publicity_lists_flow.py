@@ -123,3 +123,20 @@ def test_a_listed_provider_is_refused_by_the_platform_the_hub_sees_the_acknowled
     assert status["status"] == "approved" and "公开承诺" in status["reasons"]
     page = hub.get(reverse("publicity:list_entry", args=[entry.public_id]))
     assert f'data-platform="{market.platform_id}" data-action="removed"' in page.text
+
+
+def test_a_platform_that_joins_the_city_later_is_told_of_the_entries_still_on_a_list():
+    officer = factories.make_user("dr")
+    regulator_profile_set(actor=None, user=officer, department="厦门市发展和改革委员会",
+                          department_kind="development_reform", city_code="350200")
+    today = timezone.now().astimezone(CITY_TZ).date()
+    entry = services.list_entry_add(
+        actor=officer, credit_list="red", subject_kind="person", subject_identifier="id-" + "f" * 26,
+        legal_basis="守信激励", decided_on=today, effective_on=today, reason="连续守信")
+    assert not ListNotice.objects.exists()  # no platform known in the city yet
+    transport = LocalTransport()
+    market = run_slice()
+    uplink(transport)
+    assert services.list_notices_catch_up() == 1
+    assert services.list_notices_catch_up() == 0
+    assert ListNotice.objects.get(entry=entry).platform_id == market.platform_id

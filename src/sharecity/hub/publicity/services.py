@@ -187,7 +187,8 @@ def _effective_at(day: dt.date, now: dt.datetime) -> dt.datetime:
     return max(start, now) if day == _today(now) else start
 
 
-def _notify(*, entry: ListEntry, action: str, actor: User | None, now: dt.datetime) -> int:
+def _notify(*, entry: ListEntry, action: str, actor: User | None, now: dt.datetime,
+            only: set[str] | None = None) -> int:
     """Tell every platform of the city; a platform already told of this change is not told twice."""
     from sharecity.hub.directives.services import directive_send_for
 
@@ -196,6 +197,8 @@ def _notify(*, entry: ListEntry, action: str, actor: User | None, now: dt.dateti
                   if entry.expires_on and action == "added" else None)
     reason = entry.reason if action == "added" else (entry.removal_reason or entry.reason)
     for platform_id in _city_platforms(entry.city_code):
+        if only is not None and platform_id not in only:
+            continue
         if ListNotice.objects.filter(entry=entry, action=action, platform_id=platform_id).exists():
             continue
         directive = directive_send_for(
@@ -324,6 +327,23 @@ def list_entries_expire(*, now: dt.datetime | None = None) -> int:
                     now=now)
             done += 1
     return done
+
+
+def list_notices_catch_up(*, now: dt.datetime | None = None) -> int:
+    """A platform that registered or became active in the city after a change is told of every entry
+    still on a list, and a platform told of an addition is told of its removal. Idempotent: a platform
+    is told of each change once (``ListNotice``)."""
+    now = now or timezone.now()
+    sent = 0
+    for pk in ListEntry.objects.values_list("pk", flat=True):
+        with transaction.atomic():
+            entry = ListEntry.objects.select_for_update().get(pk=pk)
+            if entry.status == EntryStatus.ACTIVE:
+                sent += _notify(entry=entry, action="added", actor=None, now=now)
+            else:
+                told = set(entry.notices.filter(action="added").values_list("platform_id", flat=True))
+                sent += _notify(entry=entry, action="removed", actor=None, now=now, only=told)
+    return sent
 
 
 # ---- repair (信用修复) through the public window -----------------------------------------------------------

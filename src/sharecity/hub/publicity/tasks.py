@@ -1,5 +1,6 @@
 """The publicity timer, run by the background task worker (django-tasks-db): list entries past their
-expiry day come off the list and the platforms are told. Idempotent; comes back every hour."""
+expiry day come off the list and the platforms are told; platforms that joined the city since a
+change are told of it. Idempotent; comes back every hour."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ SWEEP_PATH = "sharecity.hub.publicity.tasks.list_expiry_sweep"
 
 @task()
 def list_expiry_sweep() -> str:
-    from sharecity.hub.publicity.services import list_entries_expire
+    from sharecity.hub.publicity.services import list_entries_expire, list_notices_catch_up
 
     expired = list_entries_expire()
+    caught_up = list_notices_catch_up()
     sweep_ensure(after=timezone.now() + SWEEP_EVERY)
-    return f"expired {expired}"
+    return f"expired {expired}, told {caught_up}"
 
 
 def sweep_ensure(*, after: dt.datetime | None = None) -> None:
