@@ -52,8 +52,8 @@ def penalty(actor, *, number: str = "厦市监罚〔2025〕101号", severity: st
 
 def apply(number: str = "厦市监罚〔2025〕101号", key: str = KEY, *, now: dt.datetime):
     return services.repair_apply(decision_number=number, subject_identifier=key, performance="罚款已于当日缴清",
-                                 correction="已在车位页面公示收费标准", commitment="本人承诺今后依法经营，如违反愿承担责任",
-                                 now=now)
+                                 correction="已在车位页面公示收费标准",
+                                 commitment="本人承诺今后依法经营，如违反愿承担责任", now=now)
 
 
 # ---- penalties and the repair notice -----------------------------------------------------------------------

@@ -95,7 +95,7 @@ def test_a_body_that_is_not_an_object_and_a_duplicate_number(world):
     ({"basis_decision_number": "无此号"}, 400, "basis_decision_number"),
 ])
 def test_a_list_entry_with_hostile_input_is_refused(world, change, status, field):
-    officer, client = make_officer("dr", kind="development_reform", department="厦门市发展和改革委员会")
+    _officer, client = make_officer("dr", kind="development_reform", department="厦门市发展和改革委员会")
     body = {"credit_list": "black", "subject_kind": "person", "subject_identifier": "id-" + "e" * 26,
             "legal_basis": "依据", "decided_on": "2026-06-01", "effective_on": "2026-06-01", "reason": "理由", **change}
     response = post(client, "/api/v1/hub/publicity/lists", body)
@@ -149,7 +149,8 @@ def test_another_citys_officer_sees_nothing_and_reaches_nothing(world):
     assert client.get("/api/v1/hub/publicity/penalties").json() == []
     assert client.get("/api/v1/hub/publicity/lists").json() == []
     assert client.get("/api/v1/hub/publicity/repairs").json() == []
-    for url in (f"/api/v1/hub/publicity/penalties/{penalty.public_id}", f"/api/v1/hub/publicity/lists/{entry.public_id}",
+    for url in (f"/api/v1/hub/publicity/penalties/{penalty.public_id}",
+                f"/api/v1/hub/publicity/lists/{entry.public_id}",
                 f"/api/v1/hub/publicity/repairs/{application.tracking_code}",
                 reverse("publicity:penalty", args=[penalty.public_id]),
                 reverse("publicity:list_entry", args=[entry.public_id]),

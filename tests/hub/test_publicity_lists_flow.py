@@ -106,7 +106,8 @@ def test_a_listed_provider_is_refused_by_the_platform_the_hub_sees_the_acknowled
     # Repair through the public window; the department approves; the entry resting on it comes off.
     window = Client(headers={"accept-language": "en"})
     applied = window.post("/api/v1/public/credit-repair/applications", {
-        "decision_number": decision.decision_number, "subject_identifier": key, "performance": "已退还全部预订款并缴纳罚款",
+        "decision_number": decision.decision_number, "subject_identifier": key,
+        "performance": "已退还全部预订款并缴纳罚款",
         "correction": "已下架虚假车位", "commitment": "承诺今后如实发布车位信息"}, content_type="application/json")
     assert applied.status_code == 201, applied.content
     code, secret = applied.json()["tracking_code"], applied.json()["secret"]

@@ -134,6 +134,9 @@ class ListNotice(models.Model):
         constraints = [models.UniqueConstraint(fields=["entry", "action", "platform_id"],
                                                name="publicity_notice_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.entry_id} -> {self.platform_id}"
+
 
 class RepairStatus(models.TextChoices):
     PENDING = "pending", _("Received, awaiting the department's decision")
