@@ -71,6 +71,8 @@ GOOD_PENALTY = {"subject_kind": "person", "subject_identifier": "id-" + "d" * 26
     ({"subject_kind": "enterprise", "subject_identifier": "91350200MA2XXXXX0X"}, 400, "subject_identifier"),
     ({"district_code": "120101"}, 400, "district_code"),
     ({"decided_on": "2099-01-01"}, 400, "decided_on"),
+    ({"decided_on": "0001-01-01"}, 400, "decided_on"),
+    ({"decided_on": "9999-12-31"}, 400, "decided_on"),
 ])
 def test_a_penalty_with_hostile_input_is_refused_naming_the_field(world, change, status, field):
     response = post(world["client"], "/api/v1/hub/publicity/penalties", {**GOOD_PENALTY, **change})
@@ -93,6 +95,10 @@ def test_a_body_that_is_not_an_object_and_a_duplicate_number(world):
     ({"expires_on": "2026-01-01"}, 400, "expires_on"),
     ({"reason": "r" * 4001}, 422, "reason"),
     ({"basis_decision_number": "无此号"}, 400, "basis_decision_number"),
+    ({"expires_on": "9999-12-31"}, 400, "expires_on"),
+    ({"decided_on": "0001-01-01", "effective_on": "0001-01-01"}, 400, "decided_on"),
+    ({"effective_on": "9999-12-31"}, 400, "effective_on"),
+    ({"decided_on": "2099-01-01", "effective_on": "2099-01-01"}, 400, "decided_on"),
 ])
 def test_a_list_entry_with_hostile_input_is_refused(world, change, status, field):
     _officer, client = make_officer("dr", kind="development_reform", department="厦门市发展和改革委员会")

@@ -51,6 +51,9 @@ SHORT_TEXT = 200
 LONG_TEXT = 2000
 FACTS_TEXT = 4000
 MEASURES_MAX = 20
+# No list period in the rules comes near ten years (the longest publicity is three): a bound that keeps
+# every date the directive carries inside the calendar.
+LIST_HORIZON = dt.timedelta(days=3653)
 
 
 def _text(value, *, field: str, max_length: int, required: bool = True, multiline: bool = False) -> str:
@@ -141,7 +144,10 @@ def penalty_record(*, actor: User, subject_kind: str, subject_identifier: str, d
     if PenaltyDecision.objects.filter(city_code=profile.city_code, decision_number=decision_number).exists():
         raise Conflict(_("A decision with this number is already recorded in your city."), field="decision_number",
                        code="publicity.duplicate_number")
-    periods = publicity_periods(severity=severity, decided=decided_on)
+    try:
+        periods = publicity_periods(severity=severity, decided=decided_on)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, field="decided_on", code=error.code) from None
     public = severity != Severity.LIGHT
     subject = credit_subject_ensure(kind=subject_kind, identifier=subject_identifier, name=subject_name,
                                     district_code=district_code)
@@ -236,6 +242,16 @@ def list_entry_add(*, actor: User, credit_list: str, subject_kind: str, subject_
     if effective_on < decided_on:
         raise InvalidInput(_("An entry cannot take effect before it is decided."), field="effective_on",
                            code="publicity.dates")
+    today = _today(now)
+    if decided_on > today:
+        raise InvalidInput(_("A decision cannot be dated in the future."), field="decided_on",
+                           code="publicity.future_date")
+    if decided_on < today - LIST_HORIZON:
+        raise InvalidInput(_("A decision this old is no longer a list entry."), field="decided_on",
+                           code="publicity.dates")
+    if effective_on > today + dt.timedelta(days=366):
+        raise InvalidInput(_("An entry takes effect within a year of today."), field="effective_on",
+                           code="publicity.dates")
     basis_penalty = None
     if basis_decision_number:
         number = _text(basis_decision_number, field="basis_decision_number", max_length=100)
@@ -253,6 +269,9 @@ def list_entry_add(*, actor: User, credit_list: str, subject_kind: str, subject_
                                code="publicity.dates")
         if expires_on < _today(now):
             raise InvalidInput(_("This entry would already have expired."), field="expires_on",
+                               code="publicity.dates")
+        if expires_on > effective_on + LIST_HORIZON:
+            raise InvalidInput(_("An entry is listed for at most ten years."), field="expires_on",
                                code="publicity.dates")
     cleaned_measures = []
     if measures is not None and not isinstance(measures, list):
