@@ -239,3 +239,20 @@ def test_the_demo_city_has_a_penalty_a_list_entry_and_a_pending_repair():
     penalty = PenaltyDecision.objects.get(city_code="350200")
     assert penalty.repairs.get().status == RepairStatus.PENDING
     assert ListEntry.objects.filter(city_code="350200", credit_list="red", status=EntryStatus.ACTIVE).count() == 1
+
+
+def test_the_sweep_is_enqueued_once_and_expires_what_is_due():
+    from django_tasks_db.models import DBTaskResult
+
+    from sharecity.hub.publicity.tasks import SWEEP_PATH, list_expiry_sweep, sweep_ensure
+
+    sweep_ensure()
+    sweep_ensure()
+    assert DBTaskResult.objects.filter(task_path=SWEEP_PATH, status="READY").count() == 1
+    actor = officer("dr", kind="development_reform", department="厦门市发展和改革委员会")
+    services.list_entry_add(
+        actor=actor, credit_list="black", subject_kind="person", subject_identifier=KEY, legal_basis=LAW,
+        decided_on=D("2025-01-10"), effective_on=D("2025-01-10"), expires_on=D("2025-12-31"), reason="拒不履行",
+        now=at("2025-01-10"))
+    assert list_expiry_sweep.call() == "expired 1, told 0"
+    assert list_expiry_sweep.call() == "expired 0, told 0"
