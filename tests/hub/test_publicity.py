@@ -256,3 +256,15 @@ def test_the_sweep_is_enqueued_once_and_expires_what_is_due():
         now=at("2025-01-10"))
     assert list_expiry_sweep.call() == "expired 1, told 0"
     assert list_expiry_sweep.call() == "expired 0, told 0"
+
+
+def test_list_status_for_the_public_lookup():
+    actor = officer("dr", kind="development_reform", department="厦门市发展和改革委员会")
+    entry = services.list_entry_add(
+        actor=actor, credit_list="red", subject_kind="business", subject_identifier=KEY, legal_basis="守信激励",
+        decided_on=D("2026-12-01"), effective_on=D("2026-12-05"), expires_on=D("2027-12-04"), reason="守信",
+        now=at("2026-12-01"))
+    assert selectors.list_status_for(subject_identifier=KEY, on=D("2026-12-04")) == []
+    assert selectors.list_status_for(subject_identifier=KEY, city_code="350200", on=D("2026-12-05")) == [entry]
+    assert selectors.list_status_for(subject_identifier=KEY, city_code="120100", on=D("2026-12-05")) == []
+    assert selectors.list_status_for(subject_identifier=KEY, on=D("2027-12-05")) == []

@@ -109,3 +109,13 @@ def repair_overdue(application: RepairApplication, *, on: dt.date | None = None)
 def repair_counts(*, jurisdiction: Jurisdiction) -> dict[str, int]:
     pending = repair_queue(jurisdiction=jurisdiction, status=RepairStatus.PENDING)
     return {"pending": pending.count(), "overdue": pending.filter(decision_due__lt=today()).count()}
+
+
+def list_status_for(*, subject_identifier: str, city_code: str | None = None,
+                    on: dt.date | None = None) -> list[ListEntry]:
+    """The lists a subject stands on today (for the public credit lookup and the scorecard): active
+    entries already in effect and not past their expiry day."""
+    on = on or today()
+    rows = (ListEntry.objects.filter(subject_identifier=subject_identifier, status="active", effective_on__lte=on)
+            .exclude(expires_on__lt=on))
+    return list(rows.filter(city_code=city_code) if city_code else rows)
