@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "sharecity.hub.gateway",
     "sharecity.hub.identity",
     "sharecity.hub.credit",
+    "sharecity.hub.publicity",
     "sharecity.hub.audit",
     "sharecity.hub.facts",
     "sharecity.web",

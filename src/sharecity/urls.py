@@ -15,6 +15,8 @@ urlpatterns = [
     path("hub/facts/", include("sharecity.hub.facts.urls")),
     path("hub/credit/", include("sharecity.hub.credit.urls")),
     path("credit/", include("sharecity.hub.credit.public_urls")),
+    path("hub/publicity/", include("sharecity.hub.publicity.urls")),
+    path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),

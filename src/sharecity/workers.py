@@ -91,6 +91,10 @@ def _tasks_step_factory():
             from sharecity.market.sweeps import market_sweeps_ensure
 
             market_sweeps_ensure()
+            # The hub's own timers: list entries that expire come off the list by themselves.
+            from sharecity.hub.publicity.tasks import sweep_ensure as publicity_sweep_ensure
+
+            publicity_sweep_ensure()
             started = True
         worker.running = True
         worker._run_tasks = 0

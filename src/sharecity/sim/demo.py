@@ -267,4 +267,32 @@ def demo_load() -> DemoReport:
     # The demo's people used their platforms themselves: the platforms' keys may act for them.
     for platform in Platform.objects.all():
         platform_members_from_activity(platform=platform)
+    _publicity_demo(regulator=regulator, providers=providers)
     return DemoReport(created=True, logins=LOGINS)
+
+
+def _publicity_demo(*, regulator: User, providers: dict[str, User]) -> None:
+    """A penalty with its repair notice, a red-list entry and a repair application waiting for the
+    department, in Xiamen. The list entry reaches the platforms once the hub knows them (the
+    publicity sweep tells platforms that joined after a change)."""
+    from sharecity.hub.publicity.services import list_entry_add, penalty_record, repair_apply
+    from sharecity.market.accounts.selectors import party_key
+
+    today = timezone.now().astimezone(CITY_TZ).date()
+    penalty = penalty_record(
+        actor=regulator, subject_kind="person", subject_identifier=party_key(providers["provider3"]),
+        decision_number=f"厦市监处罚〔{today.year}〕D001号", facts="车位页面未按规定明码标价，超标准收取停车费",
+        law="《中华人民共和国价格法》", article="第十三条、第四十二条", severity="ordinary",
+        decided_on=today - dt.timedelta(days=120), district_code="350203",
+    )
+    list_entry_add(
+        actor=regulator, credit_list="red", subject_kind="person", subject_identifier=party_key(providers["provider"]),
+        legal_basis="《厦门市社会信用条例》守信激励", decided_on=today, effective_on=today,
+        expires_on=today + dt.timedelta(days=365), reason="连续三年无投诉、按时履约，评为诚信车位出租人",
+        measures=["平台首页优先展示", "免收一个月服务费"],
+    )
+    repair_apply(
+        decision_number=penalty.decision_number, subject_identifier=penalty.subject_identifier,
+        performance="罚款已于处罚决定次日缴清", correction="已在全部车位页面公示收费标准并退还多收费用",
+        commitment="本人承诺今后严格执行明码标价，如有违反自愿接受惩戒并向社会公开",
+    )

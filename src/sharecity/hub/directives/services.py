@@ -137,3 +137,35 @@ def directive_acknowledged(*, envelope, payload) -> Directive | None:
                  target_type="hub_directive", target_id=directive.pk, platform_id=envelope.platform_id,
                  data={"message_id": envelope.message_id, **acknowledgement})
     return directive
+
+
+@transaction.atomic
+def directive_send_for(*, actor: User | None, department: str, platform_id: str, directive_type: str,
+                       now: dt.datetime | None = None, **fields) -> Directive:
+    """Send a directive on behalf of a department, with or without an officer at the keyboard.
+
+    Another duty's own action (a credit-list change decided by an officer, or the list's expiry run
+    by the hub's timer) sends its directives through here: the caller has already checked who may act
+    and audits the action; this writes the directive, its outbox row and its own audit row.
+    """
+    if registered_platform_get(platform_id=platform_id) is None:
+        raise InvalidInput(_("Choose a platform registered at the hub."), field="platform_id")
+    issued_at = now or timezone.now()
+    deadline = directive_deadline_default(directive_type, issued_at=issued_at)
+    payload = _payload(directive_type, {**fields, "issued_by": department, "issued_at": issued_at,
+                                        "deadline": deadline})
+    directive = Directive.objects.create(
+        platform_id=platform_id, directive_type=directive_type, payload=payload, deadline=deadline,
+        issued_by=actor, department=department, issued_at=issued_at,
+    )
+    message = fact_record(
+        actor=actor, action="hub.directive_issue", target_type="hub_directive", target_id=directive.pk,
+        platform_id=platform_id, message_type=directive_type, payload=payload, direction="down",
+    )
+    directive.message_id = message.message_id
+    directive.save(update_fields=["message_id"])
+    hub_audit_record(actor=actor, actor_label="" if actor else department, action="directive.issued",
+                     object_type="hub_directive", object_id=directive.message_id,
+                     detail={"platform_id": platform_id, "directive_type": directive_type,
+                             "department": department, "deadline": deadline.isoformat(), "payload": payload})
+    return directive
