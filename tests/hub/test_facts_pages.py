@@ -130,6 +130,7 @@ def test_filters_narrow_the_lists_and_bad_ones_are_refused_naming_the_field(plat
     for params, field in [({"status": "nonsense"}, "status"), ({"district": "999999"}, "district"),
                           ({"date_from": "2026-13-01"}, "date_from"), ({"date_from": "yesterday"}, "date_from"),
                           ({"date_from": "2026-12-02", "date_to": "2026-12-01"}, "date_to"),
+                          ({"date_from": "0001-01-01"}, "date_from"), ({"date_to": "9999-12-31"}, "date_to"),
                           ({"platform": "x" * 65}, "platform"), ({"platform": "a b"}, "platform"),
                           ({"category": "c" * 65}, "category")]:
         page = huli.get(listing, params)
