@@ -262,3 +262,37 @@ def test_an_assistance_requests_reply_is_shown_on_its_directive(huli):
                                         action_taken="已提供订单记录和聊天记录\n共 3 份", completed=True))
     page = huli.get(url).content.decode()
     assert 'data-testid="assistance-reply"' in page and "已提供订单记录和聊天记录\n共 3 份" in page
+
+
+def test_a_listing_published_again_after_a_removal_is_flagged(platform, huli):
+    from tests.hub.hostile import listing as listing_payload
+    from tests.hub.test_facts_intake import REASONS, at
+
+    send(platform, [
+        ("listing.published", listing_payload(listing_id="L-bad", title="无证民宿", district="350206",
+                                              provider_key="pk-bad-000001")),
+        ("listing.removed", {"listing_id": "L-bad", "removed_at": at(-10), "removed_by": "authority",
+                             "statement_of_reasons": REASONS}),
+        ("listing.published", listing_payload(listing_id="L-again", title="无证民宿", district="350206",
+                                              provider_key="pk-bad-000001")),
+    ])
+    again = ListingFact.objects.get(listing_id="L-again")
+    page = huli.get(reverse("hub_facts:detail", args=["listings", again.pk])).content.decode()
+    assert 'data-testid="removed-before"' in page
+    detail = huli.get(f"/api/v1/hub/facts/listings/{again.pk}").json()
+    assert [row["listing_id"] for row in detail["removed_before"]] == ["L-bad"]
+    removed = huli.get(reverse("hub_facts:detail", args=["listings", ListingFact.objects.get(listing_id="L-bad").pk]))
+    assert "《电子商务法》第二十九条" in removed.content.decode()
+
+
+def test_facts_without_a_district_are_seen_where_the_platform_is_active(platform, huli, siming, hub_operator):
+    send(platform, [("listing.removed", {"listing_id": "L-never-seen", "removed_at": "2026-11-23T08:00:00+00:00",
+                                         "removed_by": "provider"})])
+    unplaced = ListingFact.objects.get(listing_id="L-never-seen")
+    assert unplaced.district_code == ""
+    for client, status in [(hub_operator, 200), (huli, 200), (siming, 404)]:
+        assert client.get(reverse("hub_facts:detail", args=["listings", unplaced.pk])).status_code == status
+    subjects = huli.get("/api/v1/hub/facts/subjects", {"category": "business", "status": "verified"}).json()
+    assert subjects["count"] == 1 and subjects["items"][0]["sectors"] == ["homestay"]
+    hidden = huli.get("/api/v1/hub/facts/moderation", {"status": "review_hidden"}).json()
+    assert [item["reason"] for item in hidden["items"]] == ["abusive"]
