@@ -240,7 +240,7 @@ def test_directives_are_prefilled_from_a_fact(platform, huli):
     assert "assistance.request" in page and "case_id=SI-I-1" in page
 
 
-def test_an_assistance_requests_reply_is_shown_on_its_directive(huli):
+def test_an_assistance_requests_reply_is_shown_on_its_directive_and_its_complaint(huli):
     platform = factories.make_platform(name="鹭岛共享停车")
     from sharecity.exchange.relay import relay_pump
     from sharecity.exchange.transports.local import LocalTransport
@@ -296,3 +296,27 @@ def test_facts_without_a_district_are_seen_where_the_platform_is_active(platform
     assert subjects["count"] == 1 and subjects["items"][0]["sectors"] == ["homestay"]
     hidden = huli.get("/api/v1/hub/facts/moderation", {"status": "review_hidden"}).json()
     assert [item["reason"] for item in hidden["items"]] == ["abusive"]
+
+
+def test_the_reply_to_a_request_about_a_complaint_shows_on_the_complaint(huli):
+    platform = factories.make_platform(name="鹭岛共享停车")
+    from sharecity.exchange.relay import relay_pump
+    from sharecity.exchange.transports.local import LocalTransport
+    from sharecity.hub.intake.services import intake_pump
+
+    transport = LocalTransport()
+    relay_pump(transport=transport)
+    intake_pump(transport=transport)
+    complaint = ComplaintFact.objects.create(platform_id=platform.exchange_id, complaint_id="C-77",
+                                             district_code="350206", city_code="350200", status="filed")
+    regulator = factories.make_user("assist2")
+    regulator_profile_set(actor=None, user=regulator, department="厦门市市场监督管理局")
+    directive = directive_issue(actor=regulator, platform_id=platform.exchange_id, directive_type="assistance.request",
+                                legal_reference="《电子商务法》第二十五条", case_id="TS-C-77", request="提供订单记录")
+    directive_acknowledged(
+        envelope=SimpleNamespace(platform_id=platform.exchange_id, message_id=str(uuid.uuid4())),
+        payload=DirectiveAcknowledgedV1(directive_message_id=str(directive.message_id),
+                                        directive_type="assistance.request", acknowledged_at=dt.datetime.now(dt.UTC),
+                                        action_taken="订单记录已上传", completed=True))
+    page = huli.get(reverse("hub_facts:detail", args=["complaints", complaint.pk])).content.decode()
+    assert 'data-testid="directive-reply"' in page and "订单记录已上传" in page
