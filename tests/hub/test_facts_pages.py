@@ -320,3 +320,5 @@ def test_the_reply_to_a_request_about_a_complaint_shows_on_the_complaint(huli):
                                         action_taken="订单记录已上传", completed=True))
     page = huli.get(reverse("hub_facts:detail", args=["complaints", complaint.pk])).content.decode()
     assert 'data-testid="directive-reply"' in page and "订单记录已上传" in page
+    detail = huli.get(f"/api/v1/hub/facts/complaints/{complaint.pk}").json()
+    assert [(item["status"], item["reply"]) for item in detail["assistance"]] == [("completed", "订单记录已上传")]
