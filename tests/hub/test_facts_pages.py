@@ -130,6 +130,7 @@ def test_filters_narrow_the_lists_and_bad_ones_are_refused_naming_the_field(plat
     for params, field in [({"status": "nonsense"}, "status"), ({"district": "999999"}, "district"),
                           ({"date_from": "2026-13-01"}, "date_from"), ({"date_from": "yesterday"}, "date_from"),
                           ({"date_from": "2026-12-02", "date_to": "2026-12-01"}, "date_to"),
+                          ({"date_from": "0001-01-01"}, "date_from"), ({"date_to": "9999-12-31"}, "date_to"),
                           ({"platform": "x" * 65}, "platform"), ({"platform": "a b"}, "platform"),
                           ({"category": "c" * 65}, "category")]:
         page = huli.get(listing, params)
@@ -239,7 +240,7 @@ def test_directives_are_prefilled_from_a_fact(platform, huli):
     assert "assistance.request" in page and "case_id=SI-I-1" in page
 
 
-def test_an_assistance_requests_reply_is_shown_on_its_directive(huli):
+def test_an_assistance_requests_reply_is_shown_on_its_directive_and_its_complaint(huli):
     platform = factories.make_platform(name="鹭岛共享停车")
     from sharecity.exchange.relay import relay_pump
     from sharecity.exchange.transports.local import LocalTransport
@@ -261,3 +262,63 @@ def test_an_assistance_requests_reply_is_shown_on_its_directive(huli):
                                         action_taken="已提供订单记录和聊天记录\n共 3 份", completed=True))
     page = huli.get(url).content.decode()
     assert 'data-testid="assistance-reply"' in page and "已提供订单记录和聊天记录\n共 3 份" in page
+
+
+def test_a_listing_published_again_after_a_removal_is_flagged(platform, huli):
+    from tests.hub.hostile import listing as listing_payload
+    from tests.hub.test_facts_intake import REASONS, at
+
+    send(platform, [
+        ("listing.published", listing_payload(listing_id="L-bad", title="无证民宿", district="350206",
+                                              provider_key="pk-bad-000001")),
+        ("listing.removed", {"listing_id": "L-bad", "removed_at": at(-10), "removed_by": "authority",
+                             "statement_of_reasons": REASONS}),
+        ("listing.published", listing_payload(listing_id="L-again", title="无证民宿", district="350206",
+                                              provider_key="pk-bad-000001")),
+    ])
+    again = ListingFact.objects.get(listing_id="L-again")
+    page = huli.get(reverse("hub_facts:detail", args=["listings", again.pk])).content.decode()
+    assert 'data-testid="removed-before"' in page
+    detail = huli.get(f"/api/v1/hub/facts/listings/{again.pk}").json()
+    assert [row["listing_id"] for row in detail["removed_before"]] == ["L-bad"]
+    removed = huli.get(reverse("hub_facts:detail", args=["listings", ListingFact.objects.get(listing_id="L-bad").pk]))
+    assert "《电子商务法》第二十九条" in removed.content.decode()
+
+
+def test_facts_without_a_district_are_seen_where_the_platform_is_active(platform, huli, siming, hub_operator):
+    send(platform, [("listing.removed", {"listing_id": "L-never-seen", "removed_at": "2026-11-23T08:00:00+00:00",
+                                         "removed_by": "provider"})])
+    unplaced = ListingFact.objects.get(listing_id="L-never-seen")
+    assert unplaced.district_code == ""
+    for client, status in [(hub_operator, 200), (huli, 200), (siming, 404)]:
+        assert client.get(reverse("hub_facts:detail", args=["listings", unplaced.pk])).status_code == status
+    subjects = huli.get("/api/v1/hub/facts/subjects", {"category": "business", "status": "verified"}).json()
+    assert subjects["count"] == 1 and subjects["items"][0]["sectors"] == ["homestay"]
+    hidden = huli.get("/api/v1/hub/facts/moderation", {"status": "review_hidden"}).json()
+    assert [item["reason"] for item in hidden["items"]] == ["abusive"]
+
+
+def test_the_reply_to_a_request_about_a_complaint_shows_on_the_complaint(huli):
+    platform = factories.make_platform(name="鹭岛共享停车")
+    from sharecity.exchange.relay import relay_pump
+    from sharecity.exchange.transports.local import LocalTransport
+    from sharecity.hub.intake.services import intake_pump
+
+    transport = LocalTransport()
+    relay_pump(transport=transport)
+    intake_pump(transport=transport)
+    complaint = ComplaintFact.objects.create(platform_id=platform.exchange_id, complaint_id="C-77",
+                                             district_code="350206", city_code="350200", status="filed")
+    regulator = factories.make_user("assist2")
+    regulator_profile_set(actor=None, user=regulator, department="厦门市市场监督管理局")
+    directive = directive_issue(actor=regulator, platform_id=platform.exchange_id, directive_type="assistance.request",
+                                legal_reference="《电子商务法》第二十五条", case_id="TS-C-77", request="提供订单记录")
+    directive_acknowledged(
+        envelope=SimpleNamespace(platform_id=platform.exchange_id, message_id=str(uuid.uuid4())),
+        payload=DirectiveAcknowledgedV1(directive_message_id=str(directive.message_id),
+                                        directive_type="assistance.request", acknowledged_at=dt.datetime.now(dt.UTC),
+                                        action_taken="订单记录已上传", completed=True))
+    page = huli.get(reverse("hub_facts:detail", args=["complaints", complaint.pk])).content.decode()
+    assert 'data-testid="directive-reply"' in page and "订单记录已上传" in page
+    detail = huli.get(f"/api/v1/hub/facts/complaints/{complaint.pk}").json()
+    assert [(item["status"], item["reply"]) for item in detail["assistance"]] == [("completed", "订单记录已上传")]

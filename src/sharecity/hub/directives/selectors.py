@@ -58,3 +58,10 @@ def directive_get(*, message_id, jurisdiction: Jurisdiction | None = None) -> Di
     if directive is None:
         raise NotFound(_("No such directive."), field="message_id")
     return directive
+
+
+def directives_for_cases(*, platform_id: str, case_ids: list[str]) -> QuerySet[Directive]:
+    """Directives to a platform that name one of ``case_ids`` (a request for assistance about a
+    complaint or an incident), newest first: their replies belong beside the fact."""
+    directives = Directive.objects.filter(platform_id=platform_id, payload__case_id__in=case_ids)
+    return directives.order_by("-issued_at", "-id")

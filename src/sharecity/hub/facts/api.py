@@ -16,6 +16,7 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from sharecity.apierrors import VALIDATION, ErrorOut
+from sharecity.hub.directives.selectors import directives_for_cases
 from sharecity.hub.facts import selectors, services
 from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
 from sharecity.kernel import limits
@@ -122,8 +123,16 @@ class TimelineEvent(Schema):
     detail: dict[str, Any]
 
 
+class AssistanceOut(Schema):
+    message_id: str
+    issued_at: dt.datetime
+    status: str
+    reply: str = Field(description="what the platform answered (action_taken of its acknowledgement)")
+
+
 class ComplaintDetailOut(ComplaintOut):
     timeline: list[TimelineEvent]
+    assistance: list[AssistanceOut]
 
 
 class ModerationOut(Located):
@@ -166,6 +175,7 @@ class NoteOut(Schema):
 
 class IncidentDetailOut(IncidentOut):
     notes: list[NoteOut]
+    assistance: list[AssistanceOut]
 
 
 class SubjectOut(Located):
@@ -247,6 +257,12 @@ def _incident(fact) -> dict:
     return data
 
 
+def _assistance(platform_id: str, case_id: str) -> list[dict]:
+    return [{"message_id": str(directive.message_id), "issued_at": directive.issued_at, "status": directive.status,
+             "reply": directive.action_taken}
+            for directive in directives_for_cases(platform_id=platform_id, case_ids=[case_id[:64]])]
+
+
 _ID = Path(..., ge=1, le=limits.BIGINT_MAX, description="the fact's id as the list gives it")
 
 
@@ -290,6 +306,7 @@ def complaint(request, fact_id: int = _ID):
                          "detail": {key: (str(value) if not isinstance(value, (int, bool, type(None))) else value)
                                     for key, value in event.items() if key not in ("kind", "at")}}
                         for event in selectors.complaint_timeline(fact)]
+    data["assistance"] = _assistance(fact.platform_id, f"TS-{fact.complaint_id}")
     return data
 
 
@@ -324,6 +341,7 @@ def incident(request, fact_id: int = _ID):
     fact = selectors.incident_get(jurisdiction=_jurisdiction(request), fact_id=fact_id)
     data = _incident(fact)
     data["notes"] = [_note(note) for note in selectors.notes_of(fact)]
+    data["assistance"] = _assistance(fact.platform_id, f"SI-{fact.incident_id}")
     return data
 
 

@@ -92,9 +92,13 @@ def _date(value: str, field: str) -> dt.date | None:
     if len(value) > limits.DATE_TEXT_MAX_LENGTH or not _DATE.fullmatch(value):
         raise InvalidInput(_("Give the date as YYYY-MM-DD."), field=field, code="facts.invalid_date")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(_("There is no such date."), field=field, code="facts.invalid_date") from None
+    # Beyond these a day in city time cannot be turned into UTC and back (year 1, year 9999).
+    if not 1900 <= day.year <= 2999:
+        raise InvalidInput(_("Give a date between the years 1900 and 2999."), field=field, code="facts.invalid_date")
+    return day
 
 
 def filters_parse(kind: str, data) -> Filters:

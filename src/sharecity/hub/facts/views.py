@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sharecity.hub.directives.selectors import directives_for_cases
 from sharecity.hub.facts import selectors, services
 from sharecity.hub.facts.selectors import Filters
 from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
@@ -145,6 +146,7 @@ def _detail_context(kind: str, fact, jurisdiction: Jurisdiction) -> dict:
         )
     elif kind == "complaints":
         context.update(
+            directives=directives_for_cases(platform_id=fact.platform_id, case_ids=[f"TS-{fact.complaint_id}"[:64]]),
             timeline=selectors.complaint_timeline(fact), overdue=selectors.is_overdue(fact),
             response_minutes=None if fact.response_seconds is None else fact.response_seconds // 60,
             answer_hours=selectors.answer_hours(),
@@ -156,6 +158,7 @@ def _detail_context(kind: str, fact, jurisdiction: Jurisdiction) -> dict:
         )
     elif kind == "incidents":
         context.update(
+            directives=directives_for_cases(platform_id=fact.platform_id, case_ids=[f"SI-{fact.incident_id}"[:64]]),
             notes=selectors.notes_of(fact),
             assistance_link=_directive_link(
                 "assistance.request", platform=fact.platform_id, case_id=f"SI-{fact.incident_id}"[:64],
