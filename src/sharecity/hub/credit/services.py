@@ -235,23 +235,22 @@ def credit_complaint_resolved(*, envelope, payload) -> None:
         )
 
 
-def _review_published(envelope, payload, provider: tuple[str, str] | None) -> None:
-    # Only a customer's review speaks to the provider's conduct.
-    if provider is None or payload.author_role != "customer":
-        return
+def _reviews_add(*, platform_id: str, provider: tuple[str, str], ratings: list[int], day: dt.date) -> None:
+    """Customers' ratings of one provider on one platform, added to its running aggregate at once."""
     provider_key, district = provider
-    subject = _keyed(key=provider_key, district_code=district, platform_id=envelope.platform_id)
+    subject = _keyed(key=provider_key, district_code=district, platform_id=platform_id)
+    count, total = len(ratings), sum(ratings)
     record, created = credit_record_add(
-        subject=subject, kind=RecordKind.REVIEWS, title="评价汇总 review aggregate", decided_on=_sent_day(envelope),
-        source_type="reviews", source_id=envelope.platform_id,
-        detail={"count": 1, "sum": payload.rating, "mean": float(payload.rating)},
-        district_code=district, platform_id=envelope.platform_id,
+        subject=subject, kind=RecordKind.REVIEWS, title="评价汇总 review aggregate", decided_on=day,
+        source_type="reviews", source_id=platform_id,
+        detail={"count": count, "sum": total, "mean": round(total / count, 2)},
+        district_code=district, platform_id=platform_id,
     )
     if not created:
         # Intake applies a message once (its id is kept), so counting here is exact.
-        count, total = int(record.detail.get("count", 0)) + 1, int(record.detail.get("sum", 0)) + payload.rating
+        count, total = int(record.detail.get("count", 0)) + count, int(record.detail.get("sum", 0)) + total
         credit_record_update(record=record, detail={"count": count, "sum": total, "mean": round(total / count, 2)})
-        CreditRecord.objects.filter(pk=record.pk).update(decided_on=_sent_day(envelope))
+        CreditRecord.objects.filter(pk=record.pk).update(decided_on=day)
 
 
 def credit_safety_incident(*, envelope, payload) -> None:
@@ -317,15 +316,25 @@ def credit_facts_apply(calls: list) -> None:
         for order_id, provider in order_providers(platform_id=platform_id, order_ids=sorted(order_ids)).items():
             known[(platform_id, order_id)] = provider
     known.update(in_delivery)
+    # Only a customer's review speaks to the provider's conduct; a delivery's reviews of one provider are
+    # added to its aggregate together.
+    reviews: dict[tuple[str, tuple[str, str]], tuple[list[int], dt.date | None]] = {}
     for handler, envelope, payload in calls:
         if handler is credit_listing_published:
             continue
         if handler is credit_complaint_filed:
             _complaint_filed(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
         elif handler is credit_review_published:
-            _review_published(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
+            provider = known.get((envelope.platform_id, payload.order_id))
+            if provider is not None and payload.author_role == "customer":
+                ratings = reviews.get((envelope.platform_id, provider), ([], None))[0]
+                ratings.append(payload.rating)
+                # The aggregate is dated by its latest review.
+                reviews[(envelope.platform_id, provider)] = (ratings, _sent_day(envelope))
         else:
             handler(envelope=envelope, payload=payload)
+    for (platform_id, provider), (ratings, day) in reviews.items():
+        _reviews_add(platform_id=platform_id, provider=provider, ratings=ratings, day=day or _day(None))
     # After the delivery's subject.verified calls, so a file opened in this delivery gets its district.
     _districts_fill(listed)
 
