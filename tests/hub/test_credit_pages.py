@@ -167,3 +167,10 @@ def test_openapi_documents_the_credit_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/hub/credit/subjects", "/api/v1/hub/credit/subjects/{subject_id}", "/api/v1/hub/credit/scorecard",
             "/api/v1/public/credit"} <= set(paths)
+
+
+@pytest.mark.parametrize("as_of", ["abc", "1900-01-01", "2999-12-31", "2026-01-01"])
+def test_detail_as_of_any_input_gives_a_page(client, files, as_of):
+    provider, _ = files
+    signed_in(client, officer(city_code="350200"))
+    assert client.get(reverse("hub_credit:detail", args=[provider.pk]), {"as_of": as_of}).status_code == 200
