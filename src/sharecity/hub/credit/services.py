@@ -119,6 +119,10 @@ def credit_record_repair(*, record: CreditRecord, repaired_at: dt.datetime) -> C
 SEVERE_INCIDENTS = ("serious", "major", "extraordinary")
 # complaint.resolved outcome -> polarity on the provider's file.
 COMPLAINT_POLARITY = {"upheld": -2, "partly_upheld": -1, "settled": -1, "rejected": 0, "withdrawn": 0}
+# Record titles are data, written in Chinese (the hub's working language); pages show each kind translated.
+OUTCOME_ZH = {"upheld": "投诉成立", "partly_upheld": "部分成立", "settled": "和解", "rejected": "投诉不成立",
+              "withdrawn": "撤回"}
+INCIDENT_SEVERITY_ZH = {"general": "一般", "serious": "较大", "major": "重大", "extraordinary": "特别重大"}
 
 
 def _day(moment: dt.datetime | None) -> dt.date:
@@ -173,7 +177,7 @@ def credit_subject_registered(*, envelope, payload) -> None:
 
 def credit_subject_verified(*, envelope, payload) -> None:
     subject = _keyed(key=payload.subject_key, kind=payload.subject_kind, platform_id=envelope.platform_id)
-    credit_record_add(subject=subject, kind=RecordKind.VERIFICATION, title="实名核验 identity verified",
+    credit_record_add(subject=subject, kind=RecordKind.VERIFICATION, title="平台实名核验",
                       decided_on=_day(payload.verified_at), polarity=1, source_type="subject.verified",
                       source_id=envelope.platform_id, detail={"platform_id": envelope.platform_id},
                       platform_id=envelope.platform_id)
@@ -204,7 +208,7 @@ def _complaint_filed(envelope, payload, provider: tuple[str, str] | None) -> Non
     provider_key, district = provider
     subject = _keyed(key=provider_key, district_code=district, platform_id=envelope.platform_id)
     credit_record_add(
-        subject=subject, kind=RecordKind.COMPLAINT, title=f"投诉待处理 complaint pending ({payload.category})",
+        subject=subject, kind=RecordKind.COMPLAINT, title=f"投诉待处理（{payload.category}）",
         decided_on=_sent_day(envelope), polarity=0, source_type="complaint",
         source_id=f"{envelope.platform_id}:{payload.complaint_id}",
         detail={"status": "pending", "complaint_id": payload.complaint_id, "order_id": payload.order_id,
@@ -222,12 +226,12 @@ def credit_complaint_resolved(*, envelope, payload) -> None:
         detail = {**record.detail, "status": "resolved", "outcome": outcome, "resolved_on": day.isoformat(),
                   "refund_fen": payload.refund_fen, "compensation_fen": payload.compensation_fen}
         credit_record_update(record=record, detail=detail, polarity=polarity,
-                             title=f"投诉办结 complaint resolved: {outcome}")
+                             title=f"投诉办结：{OUTCOME_ZH[outcome]}")
     enterprise = _enterprise_of(envelope.platform_id)
     if enterprise is not None:
         # The platform's handling of the complaint: an outcome against its provider is one it settled.
         credit_record_add(
-            subject=enterprise, kind=RecordKind.COMPLAINT, title=f"平台投诉处理 complaint handled: {outcome}",
+            subject=enterprise, kind=RecordKind.COMPLAINT, title=f"平台处理投诉：{OUTCOME_ZH[outcome]}",
             decided_on=day, polarity=min(polarity, 0) // 2, source_type="complaint.platform", source_id=source_id,
             detail={"status": "resolved", "outcome": outcome, "complaint_id": payload.complaint_id,
                     "role": "platform", "complainant_satisfied": payload.complainant_satisfied},
@@ -241,7 +245,7 @@ def _reviews_add(*, platform_id: str, provider: tuple[str, str], ratings: list[i
     subject = _keyed(key=provider_key, district_code=district, platform_id=platform_id)
     count, total = len(ratings), sum(ratings)
     record, created = credit_record_add(
-        subject=subject, kind=RecordKind.REVIEWS, title="评价汇总 review aggregate", decided_on=day,
+        subject=subject, kind=RecordKind.REVIEWS, title="消费者评价汇总", decided_on=day,
         source_type="reviews", source_id=platform_id,
         detail={"count": count, "sum": total, "mean": round(total / count, 2)},
         district_code=district, platform_id=platform_id,
@@ -258,7 +262,8 @@ def credit_safety_incident(*, envelope, payload) -> None:
     if enterprise is None:
         return
     credit_record_add(
-        subject=enterprise, kind=RecordKind.SAFETY, title=f"安全事件 safety incident: {payload.category}",
+        subject=enterprise, kind=RecordKind.SAFETY,
+        title=f"安全事件（{INCIDENT_SEVERITY_ZH[payload.severity]}，{payload.category}）",
         decided_on=_day(payload.occurred_at), polarity=-2 if payload.severity in SEVERE_INCIDENTS else -1,
         source_type="safety.incident", source_id=f"{envelope.platform_id}:{payload.incident_id}",
         detail={"incident_severity": payload.severity, "category": payload.category, "injured": payload.injured,
@@ -272,7 +277,8 @@ def credit_moderation_decision(*, envelope, payload) -> None:
         return
     subject = _keyed(key=payload.subject_id, district_code=payload.district or "", platform_id=envelope.platform_id)
     credit_record_add(
-        subject=subject, kind=RecordKind.MODERATION, title=f"平台处置账号 account {payload.decision}",
+        subject=subject, kind=RecordKind.MODERATION,
+        title=f"平台{'终止' if payload.decision == 'terminated' else '暂停'}账号",
         decided_on=_day(payload.decided_at), polarity=-2 if payload.decision == "terminated" else -1,
         source_type="moderation.decision", source_id=f"{envelope.platform_id}:{payload.decision_id}",
         detail={"decision": payload.decision, "duration_days": payload.duration_days,
@@ -289,7 +295,7 @@ def credit_tax_report(*, envelope, payload) -> None:
         return
     credit_record_add(
         subject=enterprise, kind=RecordKind.TAX,
-        title=f"涉税信息报送 tax report filed {payload.year}Q{payload.quarter}",
+        title=f"报送{payload.year}年第{payload.quarter}季度涉税信息",
         decided_on=_sent_day(envelope), polarity=1, source_type="tax.quarterly_report",
         source_id=f"{envelope.platform_id}:{payload.year}Q{payload.quarter}",
         detail={"year": payload.year, "quarter": payload.quarter, "report_id": payload.report_id},
@@ -378,7 +384,7 @@ def credit_inspection_recorded(*, directive_message_id: str, platform_id: str, p
     findings = [f.get("code", "") for f in payload.get("findings", []) if isinstance(f, dict)]
     record, _created = credit_record_add(
         subject=subject, kind=RecordKind.INSPECTION,
-        title=f"检查结果 inspection {'合格 pass' if result == 'pass' else '不合格 fail'}",
+        title=f"监督检查{'合格' if result == 'pass' else '不合格'}",
         decided_on=day, polarity=1 if result == "pass" else -1, source_type="inspection.result",
         source_id=directive_message_id or str(payload.get("case_id", "")),
         detail={"result": result, "case_id": payload.get("case_id"), "inspection_kind": payload.get("inspection_kind"),
@@ -395,6 +401,8 @@ def credit_inspection_recorded(*, directive_message_id: str, platform_id: str, p
 # accepted for breach, its validity; whether it was kept (全部/部分/未履行) is recorded later. The types are
 # the usual categories (审批替代型、证明事项型、信用修复型、行业自律型、主动型).
 COMMITMENT_TYPES = ("approval", "certification", "repair", "industry", "voluntary")
+COMMITMENT_TYPES_ZH = {"approval": "审批替代型", "certification": "证明事项型", "repair": "信用修复型",
+                       "industry": "行业自律型", "voluntary": "主动型"}
 FULFILMENTS = ("full", "partial", "none")
 _FULFILMENT_POLARITY = {"full": 1, "partial": -1, "none": -2}
 
@@ -431,7 +439,7 @@ def credit_commitment_add(*, actor, subject_id: int, commitment_type: str, conte
         raise InvalidInput(_("The validity must end after it begins."), field="valid_until", code="credit.validity")
     source_ref = _clean(source_ref, field="source_ref", max_length=80, required=False)
     record, _created = credit_record_add(
-        subject=subject, kind=RecordKind.COMMITMENT, title=f"信用承诺 credit commitment ({commitment_type})",
+        subject=subject, kind=RecordKind.COMMITMENT, title=f"信用承诺（{COMMITMENT_TYPES_ZH[commitment_type]}）",
         decided_on=valid_from, polarity=0, source_type="regulator.commitment",
         source_id=source_ref or str(uuid.uuid4()),
         detail={"commitment_type": commitment_type, "content": content, "liability": liability,
