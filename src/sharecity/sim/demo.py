@@ -151,7 +151,8 @@ LOGINS = [
     ("operator", "鹭岛共享停车, 鹭岛共享生活 and 津门生活服务 staff / 平台运营人员 (/p/ludao-share/operator/)"),
     ("maker", "verified provider of production capacity and skills / 生产能力与技能服务提供者"),
     ("host", "verified homestay host / 民宿房东"),
-    ("regulator", "厦门市市场监督管理局 regulator / 监管人员 (/hub/; credit files /hub/credit/, public lookup /credit/)"),
+    ("regulator", "厦门市市场监督管理局 regulator / 监管人员 (/hub/; credit files /hub/credit/; "
+                  "public lookup /credit/)"),
     ("admin", "Django admin / 系统管理员 (/admin/)"),
 ]
 
