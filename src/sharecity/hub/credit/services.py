@@ -7,12 +7,20 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharecity.hub.audit.services import audit_record
 from sharecity.hub.credit.models import CreditRecord, CreditSubject, RecordKind, ScorecardVersion, SubjectKind
 from sharecity.hub.credit.rules import publicity_periods
+from sharecity.hub.credit.scoring import TreeError, tree_validate
+from sharecity.hub.credit.selectors import subject_for_officer
+from sharecity.hub.monitoring.selectors import order_providers
+from sharecity.hub.registry.jurisdiction import jurisdiction_required
+from sharecity.hub.registry.selectors import registered_platform_get
 from sharecity.kernel.districts import DISTRICTS
-from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.errors import Forbidden, InvalidInput, NotFound
+from sharecity.kernel.timeutil import CITY_TZ
 
 
 def _city_of(district_code: str) -> str:
@@ -126,10 +134,6 @@ INCIDENT_SEVERITY_ZH = {"general": "一般", "serious": "较大", "major": "重�
 
 
 def _day(moment: dt.datetime | None) -> dt.date:
-    from django.utils import timezone
-
-    from sharecity.kernel.timeutil import CITY_TZ
-
     return (moment or timezone.now()).astimezone(CITY_TZ).date()
 
 
@@ -142,8 +146,6 @@ def _sent_day(envelope) -> dt.date:
 
 def _enterprise_of(platform_id: str) -> CreditSubject | None:
     """The platform's enterprise file, from its registration (credit code and name)."""
-    from sharecity.hub.registry.selectors import registered_platform_get
-
     platform = registered_platform_get(platform_id=platform_id)
     if platform is None or not platform.credit_code:
         return None
@@ -305,8 +307,6 @@ def credit_tax_report(*, envelope, payload) -> None:
 
 def credit_facts_apply(calls: list) -> None:
     """The credit handlers of one delivery, in order, after the orders of the delivery are known."""
-    from sharecity.hub.monitoring.selectors import order_providers
-
     in_delivery: dict[tuple[str, str], tuple[str, str]] = {}
     wanted: dict[str, set[str]] = {}
     listed: dict[str, str] = {}
@@ -408,8 +408,6 @@ _FULFILMENT_POLARITY = {"full": 1, "partial": -1, "none": -2}
 
 
 def _officer_subject(*, actor, subject_id: int) -> tuple[CreditSubject, object]:
-    from sharecity.hub.credit.selectors import subject_for_officer
-
     return subject_for_officer(user=actor, subject_id=subject_id)
 
 
@@ -428,8 +426,6 @@ def _clean(value: str, *, field: str, max_length: int, required: bool = True) ->
 @transaction.atomic
 def credit_commitment_add(*, actor, subject_id: int, commitment_type: str, content: str, liability: str,
                           valid_from: dt.date, valid_until: dt.date, source_ref: str = "") -> CreditRecord:
-    from sharecity.hub.audit.services import audit_record
-
     subject, jurisdiction = _officer_subject(actor=actor, subject_id=subject_id)
     if commitment_type not in COMMITMENT_TYPES:
         raise InvalidInput(_("Choose a commitment type."), field="commitment_type", code="credit.commitment_type")
@@ -453,11 +449,8 @@ def credit_commitment_add(*, actor, subject_id: int, commitment_type: str, conte
 
 @transaction.atomic
 def credit_commitment_fulfilment(*, actor, record_id: int, fulfilment: str, note: str = "") -> CreditRecord:
-    from sharecity.hub.audit.services import audit_record
-
     record = CreditRecord.objects.select_for_update().filter(pk=record_id, kind=RecordKind.COMMITMENT).first()
     if record is None:
-        from sharecity.kernel.errors import NotFound
 
         raise NotFound(_("No such commitment."), field="record_id")
     _officer_subject(actor=actor, subject_id=record.subject_id)
@@ -473,8 +466,6 @@ def credit_commitment_fulfilment(*, actor, record_id: int, fulfilment: str, note
 
 @transaction.atomic
 def credit_honour_add(*, actor, subject_id: int, issuer: str, title: str, awarded_on: dt.date) -> CreditRecord:
-    from sharecity.hub.audit.services import audit_record
-
     subject, _jurisdiction = _officer_subject(actor=actor, subject_id=subject_id)
     issuer = _clean(issuer, field="issuer", max_length=120)
     title = _clean(title, field="title", max_length=150)
@@ -496,10 +487,6 @@ def scorecard_version_add(*, actor, tree: dict, effective_from: dt.date, note: s
                           today: dt.date | None = None) -> ScorecardVersion:
     """A new version of the officer's city's scorecard, in force from ``effective_from`` (today or later:
     a grade already given stays explained by the version it was given under)."""
-    from sharecity.hub.audit.services import audit_record
-    from sharecity.hub.credit.scoring import TreeError, tree_validate
-    from sharecity.hub.registry.jurisdiction import jurisdiction_required
-    from sharecity.kernel.errors import Forbidden
 
     jurisdiction = jurisdiction_required(actor)
     if jurisdiction.district_code:
