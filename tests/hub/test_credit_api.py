@@ -151,3 +151,27 @@ def test_a_district_officer_sees_another_districts_records_on_a_platform_file_on
     client.force_login(officer(district_code="350203"))
     safety = next(r for r in client.get(f"{BASE}/subjects/{enterprise.pk}").json()["records"] if r["kind"] == "safety")
     assert safety["other_district"] is False and safety["title"]
+
+
+def test_a_past_grade_is_explained_by_the_version_then_in_force(client, files):
+    provider, _ = files
+    client.force_login(officer(city_code="350200"))
+    tree = copy.deepcopy(DEFAULT_TREE)
+    tree["indicators"][1]["rules"][0]["points"] = -50  # complaint upheld weighs more from today
+    assert put(client, {"tree": tree, "effective_from": dt.date.today().isoformat()}).status_code == 200
+    now = client.get(f"{BASE}/subjects/{provider.pk}").json()
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    before = client.get(f"{BASE}/subjects/{provider.pk}", {"as_of": yesterday}).json()
+    assert now["version"]["id"] is not None and before["version"]["id"] is None
+    # Yesterday nothing had been decided yet (the slice's facts are dated today), so nothing counted.
+    assert all(record["excluded"] == "after" for record in before["records"])
+    line = next(line for i in now["indicators"] for line in i["lines"] if line["rule"] == "complaint_upheld")
+    assert line["points_each"] == -50
+
+
+@pytest.mark.parametrize("as_of", ["abc", "1900-01-01", "2999-01-01", "2026-02-30"])
+def test_hostile_as_of(client, files, as_of):
+    provider, _ = files
+    client.force_login(officer(city_code="350200"))
+    response = client.get(f"{BASE}/subjects/{provider.pk}", {"as_of": as_of})
+    assert response.status_code in (400, 422) and response.json()["field"] == "as_of"

@@ -242,3 +242,40 @@ def test_a_quarterly_tax_report_is_tax_compliance_on_the_platforms_file_once_per
     assert tax.detail == {"year": 2026, "quarter": 3, "report_id": "TAX-2026Q3-1"} and tax.polarity == 1
     card = selectors.subject_score(subject=enterprise, as_of=dt.date.today()).scorecard
     assert any(line.code == "tax_filed" for indicator in card.indicators for line in indicator.lines)
+
+
+def test_review_aggregate_counts_customer_reviews_in_one_delivery_and_across_deliveries():
+    from types import SimpleNamespace
+
+    from sharecity.exchange.schemas import payload_build, payload_validate
+    from sharecity.hub.intake.handlers import handlers_for
+
+    def message(kind, **fields):
+        return SimpleNamespace(platform_id="p-1", type=kind, sent_at="2026-03-02T08:00:00+00:00"), payload_validate(
+            kind, 1, payload_build(kind, **fields))
+
+    starts = dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)
+    order = message("order.created", order_id="o-1", listing_id="l-1", category="parking", district="350203",
+                    customer_key="customer-0001", provider_key="provider-0001", amount_fen=100, starts_at=starts,
+                    ends_at=starts)
+    reviews = [message("review.published", review_id=f"r-{n}", order_id="o-1", district="350203",
+                       author_role=role, rating=rating)
+               for n, (role, rating) in enumerate([("customer", 5), ("customer", 4), ("provider", 1)])]
+    calls = [(handler, envelope, payload) for envelope, payload in [order, *reviews]
+             for handler in handlers_for(envelope.type)]
+    # The order arrives in the same delivery as the reviews: the credit pass finds its provider there.
+    services.credit_facts_apply([call for call in calls if getattr(call[0], "apply_many", None)
+                                 is services.credit_facts_apply])
+    record = CreditRecord.objects.get(kind="reviews")
+    assert record.detail == {"count": 2, "sum": 9, "mean": 4.5}
+    # Later deliveries find the provider through the monitoring read model's order.
+    from sharecity.hub.monitoring.services import order_created
+
+    order_created(envelope=order[0], payload=order[1])
+    later = message("review.published", review_id="r-9", order_id="o-1", district="350203", author_role="customer",
+                    rating=3)
+    services.credit_facts_apply([(h, *later) for h in handlers_for("review.published")
+                                 if getattr(h, "apply_many", None) is services.credit_facts_apply])
+    record.refresh_from_db()
+    assert record.detail == {"count": 3, "sum": 12, "mean": 4.0} and record.decided_on == dt.date(2026, 3, 2)
+    assert record.subject.district_code == "350203"

@@ -167,3 +167,34 @@ def test_openapi_documents_the_credit_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/hub/credit/subjects", "/api/v1/hub/credit/subjects/{subject_id}", "/api/v1/hub/credit/scorecard",
             "/api/v1/public/credit"} <= set(paths)
+
+
+@pytest.mark.parametrize("as_of", ["abc", "1900-01-01", "2999-12-31", "2026-01-01"])
+def test_detail_as_of_any_input_gives_a_page(client, files, as_of):
+    provider, _ = files
+    signed_in(client, officer(city_code="350200"))
+    assert client.get(reverse("hub_credit:detail", args=[provider.pk]), {"as_of": as_of}).status_code == 200
+
+
+def test_commitment_then_fulfilment_through_the_pages(client, files):
+    provider, enterprise = files
+    signed_in(client, officer(district_code="350203"))
+    response = client.post(reverse("hub_credit:commitment_add", args=[provider.pk]), {
+        "commitment_type": "industry", "content": "明码标价", "liability": "违诺接受失信惩戒",
+        "valid_from": "2026-01-01", "valid_until": "2026-12-31"})
+    assert response.status_code == 302
+    record = provider.records.get(kind="commitment")
+    url = reverse("hub_credit:fulfilment", args=[provider.pk, record.pk])
+    for bad in ({"fulfilment": "mostly"}, {"fulfilment": "full", "note": "x" * 900}, {}):
+        client.post(url, bad)
+        record.refresh_from_db()
+        assert record.detail["fulfilment"] == ""
+    # The record through another file's address: refused, unchanged.
+    client.post(reverse("hub_credit:fulfilment", args=[enterprise.pk, record.pk]), {"fulfilment": "none"})
+    record.refresh_from_db()
+    assert record.detail["fulfilment"] == ""
+    assert client.post(url, {"fulfilment": "partial"}).status_code == 302
+    record.refresh_from_db()
+    assert record.detail["fulfilment"] == "partial" and record.polarity == -1
+    client.force_login(officer(district_code="350206"))
+    assert client.post(url, {"fulfilment": "full"}).status_code == 404

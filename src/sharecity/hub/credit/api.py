@@ -204,19 +204,27 @@ def _record_out(row: dict) -> dict:
             "other_district": not shown, "counts_as": row["feeds"], "excluded": row["excluded"]}
 
 
+class DetailFilters(Schema):
+    as_of: dt.date | None = Field(None, description="the day to grade on (default today); a past grade is "
+                                  "explained by the scorecard version then in force")
+
+
 @router.get("/hub/credit/subjects/{subject_id}",
             response={200: SubjectDetailOut, **VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def credit_subject(request, subject_id: int):
-    """One file: its grade today, each indicator's score with the rule lines that made it, and each
-    record with the lines it fed. 404 outside the officer's jurisdiction."""
+def credit_subject(request, subject_id: int, filters: Query[DetailFilters]):
+    """One file: its grade today (or ``as_of``), each indicator's score with the rule lines that made it,
+    and each record with the lines it fed. 404 outside the officer's jurisdiction."""
     _officer(request)
+    today = _today()
+    if filters.as_of is not None and not dt.date(2000, 1, 1) <= filters.as_of <= today:
+        raise InvalidInput(_("Choose a day from 2000 to today."), field="as_of", code="credit.as_of")
     if not 0 < subject_id < 2**63:
         raise NotFound(_("No such credit file."), field="subject_id")
     try:
         subject, jurisdiction = selectors.subject_for_officer(user=request.auth, subject_id=subject_id)
     except Http404:
         raise NotFound(_("No such credit file."), field="subject_id") from None
-    today = _today()
+    today = filters.as_of or today
     explanation = selectors.file_explanation(selectors.subject_score(subject=subject, as_of=today),
                                              language=get_language() or "zh-hans", jurisdiction=jurisdiction)
     return {**_subject_out(subject, explanation["grade"]), "total": explanation["total"], "as_of": today,

@@ -7,12 +7,20 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharecity.hub.audit.services import audit_record
 from sharecity.hub.credit.models import CreditRecord, CreditSubject, RecordKind, ScorecardVersion, SubjectKind
 from sharecity.hub.credit.rules import publicity_periods
+from sharecity.hub.credit.scoring import TreeError, tree_validate
+from sharecity.hub.credit.selectors import subject_for_officer
+from sharecity.hub.monitoring.selectors import order_providers
+from sharecity.hub.registry.jurisdiction import jurisdiction_required
+from sharecity.hub.registry.selectors import registered_platform_get
 from sharecity.kernel.districts import DISTRICTS
-from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.errors import Forbidden, InvalidInput, NotFound
+from sharecity.kernel.timeutil import CITY_TZ
 
 
 def _city_of(district_code: str) -> str:
@@ -119,13 +127,13 @@ def credit_record_repair(*, record: CreditRecord, repaired_at: dt.datetime) -> C
 SEVERE_INCIDENTS = ("serious", "major", "extraordinary")
 # complaint.resolved outcome -> polarity on the provider's file.
 COMPLAINT_POLARITY = {"upheld": -2, "partly_upheld": -1, "settled": -1, "rejected": 0, "withdrawn": 0}
+# Record titles are data, written in Chinese (the hub's working language); pages show each kind translated.
+OUTCOME_ZH = {"upheld": "投诉成立", "partly_upheld": "部分成立", "settled": "和解", "rejected": "投诉不成立",
+              "withdrawn": "撤回"}
+INCIDENT_SEVERITY_ZH = {"general": "一般", "serious": "较大", "major": "重大", "extraordinary": "特别重大"}
 
 
 def _day(moment: dt.datetime | None) -> dt.date:
-    from django.utils import timezone
-
-    from sharecity.kernel.timeutil import CITY_TZ
-
     return (moment or timezone.now()).astimezone(CITY_TZ).date()
 
 
@@ -138,8 +146,6 @@ def _sent_day(envelope) -> dt.date:
 
 def _enterprise_of(platform_id: str) -> CreditSubject | None:
     """The platform's enterprise file, from its registration (credit code and name)."""
-    from sharecity.hub.registry.selectors import registered_platform_get
-
     platform = registered_platform_get(platform_id=platform_id)
     if platform is None or not platform.credit_code:
         return None
@@ -173,7 +179,7 @@ def credit_subject_registered(*, envelope, payload) -> None:
 
 def credit_subject_verified(*, envelope, payload) -> None:
     subject = _keyed(key=payload.subject_key, kind=payload.subject_kind, platform_id=envelope.platform_id)
-    credit_record_add(subject=subject, kind=RecordKind.VERIFICATION, title="实名核验 identity verified",
+    credit_record_add(subject=subject, kind=RecordKind.VERIFICATION, title="平台实名核验",
                       decided_on=_day(payload.verified_at), polarity=1, source_type="subject.verified",
                       source_id=envelope.platform_id, detail={"platform_id": envelope.platform_id},
                       platform_id=envelope.platform_id)
@@ -204,7 +210,7 @@ def _complaint_filed(envelope, payload, provider: tuple[str, str] | None) -> Non
     provider_key, district = provider
     subject = _keyed(key=provider_key, district_code=district, platform_id=envelope.platform_id)
     credit_record_add(
-        subject=subject, kind=RecordKind.COMPLAINT, title=f"投诉待处理 complaint pending ({payload.category})",
+        subject=subject, kind=RecordKind.COMPLAINT, title=f"投诉待处理（{payload.category}）",
         decided_on=_sent_day(envelope), polarity=0, source_type="complaint",
         source_id=f"{envelope.platform_id}:{payload.complaint_id}",
         detail={"status": "pending", "complaint_id": payload.complaint_id, "order_id": payload.order_id,
@@ -222,12 +228,12 @@ def credit_complaint_resolved(*, envelope, payload) -> None:
         detail = {**record.detail, "status": "resolved", "outcome": outcome, "resolved_on": day.isoformat(),
                   "refund_fen": payload.refund_fen, "compensation_fen": payload.compensation_fen}
         credit_record_update(record=record, detail=detail, polarity=polarity,
-                             title=f"投诉办结 complaint resolved: {outcome}")
+                             title=f"投诉办结：{OUTCOME_ZH[outcome]}")
     enterprise = _enterprise_of(envelope.platform_id)
     if enterprise is not None:
         # The platform's handling of the complaint: an outcome against its provider is one it settled.
         credit_record_add(
-            subject=enterprise, kind=RecordKind.COMPLAINT, title=f"平台投诉处理 complaint handled: {outcome}",
+            subject=enterprise, kind=RecordKind.COMPLAINT, title=f"平台处理投诉：{OUTCOME_ZH[outcome]}",
             decided_on=day, polarity=min(polarity, 0) // 2, source_type="complaint.platform", source_id=source_id,
             detail={"status": "resolved", "outcome": outcome, "complaint_id": payload.complaint_id,
                     "role": "platform", "complainant_satisfied": payload.complainant_satisfied},
@@ -235,23 +241,22 @@ def credit_complaint_resolved(*, envelope, payload) -> None:
         )
 
 
-def _review_published(envelope, payload, provider: tuple[str, str] | None) -> None:
-    # Only a customer's review speaks to the provider's conduct.
-    if provider is None or payload.author_role != "customer":
-        return
+def _reviews_add(*, platform_id: str, provider: tuple[str, str], ratings: list[int], day: dt.date) -> None:
+    """Customers' ratings of one provider on one platform, added to its running aggregate at once."""
     provider_key, district = provider
-    subject = _keyed(key=provider_key, district_code=district, platform_id=envelope.platform_id)
+    subject = _keyed(key=provider_key, district_code=district, platform_id=platform_id)
+    count, total = len(ratings), sum(ratings)
     record, created = credit_record_add(
-        subject=subject, kind=RecordKind.REVIEWS, title="评价汇总 review aggregate", decided_on=_sent_day(envelope),
-        source_type="reviews", source_id=envelope.platform_id,
-        detail={"count": 1, "sum": payload.rating, "mean": float(payload.rating)},
-        district_code=district, platform_id=envelope.platform_id,
+        subject=subject, kind=RecordKind.REVIEWS, title="消费者评价汇总", decided_on=day,
+        source_type="reviews", source_id=platform_id,
+        detail={"count": count, "sum": total, "mean": round(total / count, 2)},
+        district_code=district, platform_id=platform_id,
     )
     if not created:
         # Intake applies a message once (its id is kept), so counting here is exact.
-        count, total = int(record.detail.get("count", 0)) + 1, int(record.detail.get("sum", 0)) + payload.rating
+        count, total = int(record.detail.get("count", 0)) + count, int(record.detail.get("sum", 0)) + total
         credit_record_update(record=record, detail={"count": count, "sum": total, "mean": round(total / count, 2)})
-        CreditRecord.objects.filter(pk=record.pk).update(decided_on=_sent_day(envelope))
+        CreditRecord.objects.filter(pk=record.pk).update(decided_on=day)
 
 
 def credit_safety_incident(*, envelope, payload) -> None:
@@ -259,7 +264,8 @@ def credit_safety_incident(*, envelope, payload) -> None:
     if enterprise is None:
         return
     credit_record_add(
-        subject=enterprise, kind=RecordKind.SAFETY, title=f"安全事件 safety incident: {payload.category}",
+        subject=enterprise, kind=RecordKind.SAFETY,
+        title=f"安全事件（{INCIDENT_SEVERITY_ZH[payload.severity]}，{payload.category}）",
         decided_on=_day(payload.occurred_at), polarity=-2 if payload.severity in SEVERE_INCIDENTS else -1,
         source_type="safety.incident", source_id=f"{envelope.platform_id}:{payload.incident_id}",
         detail={"incident_severity": payload.severity, "category": payload.category, "injured": payload.injured,
@@ -273,7 +279,8 @@ def credit_moderation_decision(*, envelope, payload) -> None:
         return
     subject = _keyed(key=payload.subject_id, district_code=payload.district or "", platform_id=envelope.platform_id)
     credit_record_add(
-        subject=subject, kind=RecordKind.MODERATION, title=f"平台处置账号 account {payload.decision}",
+        subject=subject, kind=RecordKind.MODERATION,
+        title=f"平台{'终止' if payload.decision == 'terminated' else '暂停'}账号",
         decided_on=_day(payload.decided_at), polarity=-2 if payload.decision == "terminated" else -1,
         source_type="moderation.decision", source_id=f"{envelope.platform_id}:{payload.decision_id}",
         detail={"decision": payload.decision, "duration_days": payload.duration_days,
@@ -290,7 +297,7 @@ def credit_tax_report(*, envelope, payload) -> None:
         return
     credit_record_add(
         subject=enterprise, kind=RecordKind.TAX,
-        title=f"涉税信息报送 tax report filed {payload.year}Q{payload.quarter}",
+        title=f"报送{payload.year}年第{payload.quarter}季度涉税信息",
         decided_on=_sent_day(envelope), polarity=1, source_type="tax.quarterly_report",
         source_id=f"{envelope.platform_id}:{payload.year}Q{payload.quarter}",
         detail={"year": payload.year, "quarter": payload.quarter, "report_id": payload.report_id},
@@ -300,8 +307,6 @@ def credit_tax_report(*, envelope, payload) -> None:
 
 def credit_facts_apply(calls: list) -> None:
     """The credit handlers of one delivery, in order, after the orders of the delivery are known."""
-    from sharecity.hub.monitoring.selectors import order_providers
-
     in_delivery: dict[tuple[str, str], tuple[str, str]] = {}
     wanted: dict[str, set[str]] = {}
     listed: dict[str, str] = {}
@@ -317,15 +322,25 @@ def credit_facts_apply(calls: list) -> None:
         for order_id, provider in order_providers(platform_id=platform_id, order_ids=sorted(order_ids)).items():
             known[(platform_id, order_id)] = provider
     known.update(in_delivery)
+    # Only a customer's review speaks to the provider's conduct; a delivery's reviews of one provider are
+    # added to its aggregate together.
+    reviews: dict[tuple[str, tuple[str, str]], tuple[list[int], dt.date | None]] = {}
     for handler, envelope, payload in calls:
         if handler is credit_listing_published:
             continue
         if handler is credit_complaint_filed:
             _complaint_filed(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
         elif handler is credit_review_published:
-            _review_published(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
+            provider = known.get((envelope.platform_id, payload.order_id))
+            if provider is not None and payload.author_role == "customer":
+                ratings = reviews.get((envelope.platform_id, provider), ([], None))[0]
+                ratings.append(payload.rating)
+                # The aggregate is dated by its latest review.
+                reviews[(envelope.platform_id, provider)] = (ratings, _sent_day(envelope))
         else:
             handler(envelope=envelope, payload=payload)
+    for (platform_id, provider), (ratings, day) in reviews.items():
+        _reviews_add(platform_id=platform_id, provider=provider, ratings=ratings, day=day or _day(None))
     # After the delivery's subject.verified calls, so a file opened in this delivery gets its district.
     _districts_fill(listed)
 
@@ -369,7 +384,7 @@ def credit_inspection_recorded(*, directive_message_id: str, platform_id: str, p
     findings = [f.get("code", "") for f in payload.get("findings", []) if isinstance(f, dict)]
     record, _created = credit_record_add(
         subject=subject, kind=RecordKind.INSPECTION,
-        title=f"检查结果 inspection {'合格 pass' if result == 'pass' else '不合格 fail'}",
+        title=f"监督检查{'合格' if result == 'pass' else '不合格'}",
         decided_on=day, polarity=1 if result == "pass" else -1, source_type="inspection.result",
         source_id=directive_message_id or str(payload.get("case_id", "")),
         detail={"result": result, "case_id": payload.get("case_id"), "inspection_kind": payload.get("inspection_kind"),
@@ -386,13 +401,13 @@ def credit_inspection_recorded(*, directive_message_id: str, platform_id: str, p
 # accepted for breach, its validity; whether it was kept (全部/部分/未履行) is recorded later. The types are
 # the usual categories (审批替代型、证明事项型、信用修复型、行业自律型、主动型).
 COMMITMENT_TYPES = ("approval", "certification", "repair", "industry", "voluntary")
+COMMITMENT_TYPES_ZH = {"approval": "审批替代型", "certification": "证明事项型", "repair": "信用修复型",
+                       "industry": "行业自律型", "voluntary": "主动型"}
 FULFILMENTS = ("full", "partial", "none")
 _FULFILMENT_POLARITY = {"full": 1, "partial": -1, "none": -2}
 
 
 def _officer_subject(*, actor, subject_id: int) -> tuple[CreditSubject, object]:
-    from sharecity.hub.credit.selectors import subject_for_officer
-
     return subject_for_officer(user=actor, subject_id=subject_id)
 
 
@@ -411,8 +426,6 @@ def _clean(value: str, *, field: str, max_length: int, required: bool = True) ->
 @transaction.atomic
 def credit_commitment_add(*, actor, subject_id: int, commitment_type: str, content: str, liability: str,
                           valid_from: dt.date, valid_until: dt.date, source_ref: str = "") -> CreditRecord:
-    from sharecity.hub.audit.services import audit_record
-
     subject, jurisdiction = _officer_subject(actor=actor, subject_id=subject_id)
     if commitment_type not in COMMITMENT_TYPES:
         raise InvalidInput(_("Choose a commitment type."), field="commitment_type", code="credit.commitment_type")
@@ -422,7 +435,7 @@ def credit_commitment_add(*, actor, subject_id: int, commitment_type: str, conte
         raise InvalidInput(_("The validity must end after it begins."), field="valid_until", code="credit.validity")
     source_ref = _clean(source_ref, field="source_ref", max_length=80, required=False)
     record, _created = credit_record_add(
-        subject=subject, kind=RecordKind.COMMITMENT, title=f"信用承诺 credit commitment ({commitment_type})",
+        subject=subject, kind=RecordKind.COMMITMENT, title=f"信用承诺（{COMMITMENT_TYPES_ZH[commitment_type]}）",
         decided_on=valid_from, polarity=0, source_type="regulator.commitment",
         source_id=source_ref or str(uuid.uuid4()),
         detail={"commitment_type": commitment_type, "content": content, "liability": liability,
@@ -436,11 +449,8 @@ def credit_commitment_add(*, actor, subject_id: int, commitment_type: str, conte
 
 @transaction.atomic
 def credit_commitment_fulfilment(*, actor, record_id: int, fulfilment: str, note: str = "") -> CreditRecord:
-    from sharecity.hub.audit.services import audit_record
-
     record = CreditRecord.objects.select_for_update().filter(pk=record_id, kind=RecordKind.COMMITMENT).first()
     if record is None:
-        from sharecity.kernel.errors import NotFound
 
         raise NotFound(_("No such commitment."), field="record_id")
     _officer_subject(actor=actor, subject_id=record.subject_id)
@@ -456,8 +466,6 @@ def credit_commitment_fulfilment(*, actor, record_id: int, fulfilment: str, note
 
 @transaction.atomic
 def credit_honour_add(*, actor, subject_id: int, issuer: str, title: str, awarded_on: dt.date) -> CreditRecord:
-    from sharecity.hub.audit.services import audit_record
-
     subject, _jurisdiction = _officer_subject(actor=actor, subject_id=subject_id)
     issuer = _clean(issuer, field="issuer", max_length=120)
     title = _clean(title, field="title", max_length=150)
@@ -479,10 +487,6 @@ def scorecard_version_add(*, actor, tree: dict, effective_from: dt.date, note: s
                           today: dt.date | None = None) -> ScorecardVersion:
     """A new version of the officer's city's scorecard, in force from ``effective_from`` (today or later:
     a grade already given stays explained by the version it was given under)."""
-    from sharecity.hub.audit.services import audit_record
-    from sharecity.hub.credit.scoring import TreeError, tree_validate
-    from sharecity.hub.registry.jurisdiction import jurisdiction_required
-    from sharecity.kernel.errors import Forbidden
 
     jurisdiction = jurisdiction_required(actor)
     if jurisdiction.district_code:

@@ -79,12 +79,24 @@ def file_list(request):
 @require_GET
 def file_detail(request, subject_id: int):
     subject, jurisdiction = selectors.subject_for_officer(user=request.user, subject_id=subject_id)
-    return render(request, "hub_credit/detail.html", _detail_context(subject, jurisdiction))
+    return render(request, "hub_credit/detail.html",
+                  _detail_context(subject, jurisdiction, as_of=_as_of(request.GET.get("as_of"))))
 
 
-def _detail_context(subject, jurisdiction, **forms) -> dict:
+def _as_of(value: str | None) -> dt.date:
+    """The day a grade is asked for (a past grade is explained by the version then in force); today
+    when absent, unreadable or ahead."""
+    today = _today()
+    try:
+        day = dt.date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return today
+    return min(max(day, dt.date(2000, 1, 1)), today)
+
+
+def _detail_context(subject, jurisdiction, *, as_of: dt.date | None = None, **forms) -> dict:
     language = _language()
-    file_score = selectors.subject_score(subject=subject, as_of=_today())
+    file_score = selectors.subject_score(subject=subject, as_of=as_of or _today())
     explanation = selectors.file_explanation(file_score, language=language, jurisdiction=jurisdiction)
     return {
         "subject": subject, "label": selectors.subject_label(subject),
