@@ -9,10 +9,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sharecity.hub.publicity import services
 from sharecity.hub.registry.services import regulator_profile_set
-from sharecity.kernel.timeutil import city_datetime
+from sharecity.kernel.timeutil import CITY_TZ, city_datetime
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 KEY = "id-" + "c" * 26
 D = dt.date.fromisoformat
 NOW = city_datetime(D("2026-06-01"), dt.time(10))
+TODAY = timezone.now().astimezone(CITY_TZ).date().isoformat()
 
 
 def make_officer(name, *, kind="market_supervision", city="350200", district="", department="厦门市市场监督管理局"):
@@ -103,7 +105,7 @@ def test_a_body_that_is_not_an_object_and_a_duplicate_number(world):
 def test_a_list_entry_with_hostile_input_is_refused(world, change, status, field):
     _officer, client = make_officer("dr", kind="development_reform", department="厦门市发展和改革委员会")
     body = {"credit_list": "black", "subject_kind": "person", "subject_identifier": "id-" + "e" * 26,
-            "legal_basis": "依据", "decided_on": "2026-06-01", "effective_on": "2026-06-01", "reason": "理由", **change}
+            "legal_basis": "依据", "decided_on": TODAY, "effective_on": TODAY, "reason": "理由", **change}
     response = post(client, "/api/v1/hub/publicity/lists", body)
     assert response.status_code == status, response.content
     assert response.json()["field"] == field
@@ -211,3 +213,39 @@ def test_hostile_input_on_the_pages_is_a_400_with_the_field(world):
     response = Client().post(reverse("credit_repair:follow"), {"tracking_code": world["application"].tracking_code,
                                                               "secret": "wrong"})
     assert response.status_code == 404 and 'data-field-error="secret"' in response.text
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_page_renders_for_an_officer_in_both_languages(world, language):
+    officer = world["officer"]
+    client = Client(headers={"accept-language": language})
+    client.force_login(officer)
+    urls = [reverse(f"publicity:{name}") for name in ("penalties", "penalty_new", "lists", "list_new", "repairs")]
+    urls += [reverse("publicity:penalty", args=[world["penalty"].public_id]),
+             reverse("publicity:list_entry", args=[world["entry"].public_id]),
+             reverse("publicity:repair", args=[world["application"].tracking_code]),
+             reverse("credit_repair:apply"), reverse("credit_repair:follow"),
+             reverse("credit_repair:notice", args=[world["penalty"].public_id])]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    label = "严重失信主体名单" if language == "zh-hans" else "Serious-dishonesty list"
+    assert label in client.get(reverse("publicity:list_new")).text
+
+
+def test_the_list_form_adds_and_removes_an_entry():
+    _officer, client = make_officer("dr", kind="development_reform", department="厦门市发展和改革委员会")
+    response = client.post(reverse("publicity:list_new"), {
+        "credit_list": "black", "subject_kind": "person", "subject_identifier": KEY, "legal_basis": "依据",
+        "decided_on": TODAY, "effective_on": TODAY, "expires_on": (D(TODAY) + dt.timedelta(days=365)).isoformat(),
+        "reason": "理由",
+        "measures": "不得发布车位\n\n不得新入驻\n"})
+    assert response.status_code == 302
+    entry = services.ListEntry.objects.get()
+    assert entry.measures == ["不得发布车位", "不得新入驻"] and entry.department == "厦门市发展和改革委员会"
+    removed = client.post(reverse("publicity:list_entry", args=[entry.public_id]), {"reason": "依法移出"})
+    assert removed.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "removed"
+    again = client.post(reverse("publicity:list_entry", args=[entry.public_id]), {"reason": "再次移出"})
+    assert again.status_code == 409
