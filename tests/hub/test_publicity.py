@@ -268,3 +268,21 @@ def test_list_status_for_the_public_lookup():
     assert selectors.list_status_for(subject_identifier=KEY, city_code="350200", on=D("2026-12-05")) == [entry]
     assert selectors.list_status_for(subject_identifier=KEY, city_code="120100", on=D("2026-12-05")) == []
     assert selectors.list_status_for(subject_identifier=KEY, on=D("2027-12-05")) == []
+
+
+def test_a_list_entry_shows_on_the_public_credit_lookup_while_in_effect():
+    from sharecity.hub.credit.services import credit_subject_ensure
+
+    credit_subject_ensure(kind="business", identifier=KEY, district_code="350203")
+    actor = officer("dr", kind="development_reform", department="厦门市发展和改革委员会")
+    client = Client()
+    before = client.get("/credit/", {"q": KEY}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Not listed" in before.content.decode()
+    today = selectors.today()
+    entry = services.list_entry_add(
+        actor=actor, credit_list="red", subject_kind="business", subject_identifier=KEY, legal_basis="厦门市诚信示范",
+        decided_on=today, effective_on=today, reason="连续三年守信")
+    listed = client.get("/credit/", {"q": KEY}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Red list" in listed and "Not listed" not in listed
+    services.list_entry_remove(actor=actor, entry=entry, reason="撤销")
+    assert "Not listed" in client.get("/credit/", {"q": KEY}, HTTP_ACCEPT_LANGUAGE="en").content.decode()

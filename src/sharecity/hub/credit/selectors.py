@@ -136,10 +136,18 @@ def public_records(subject: CreditSubject, *, today: dt.date) -> list[CreditReco
 
 
 def public_list_status(subject: CreditSubject, *, today: dt.date) -> list[str]:
-    """The lists the subject is on, as the public sees them. Read from the file itself: a record the lists
-    duty writes with ``detail.list`` (red / serious_dishonesty), and a serious dishonesty penalty still
-    shown, (严重失信主体名单). Empty: not listed."""
+    """The lists the subject is on, as the public sees them: the entries the publicity duty keeps
+    (red list, serious-dishonesty list) in effect today, and a serious dishonesty penalty still shown
+    (严重失信主体名单). Empty: not listed."""
+    # Read through the lists duty's selector, never its tables (DESIGN: duties read each other's
+    # selectors); imported here because that duty writes credit records through this app.
+    from sharecity.hub.publicity.selectors import list_status_for
+
     statuses: list[str] = []
+    for entry in list_status_for(subject_identifier=subject.identifier, on=today):
+        status = "red" if entry.credit_list == "red" else "serious_dishonesty"
+        if status not in statuses:
+            statuses.append(status)
     for record in public_records(subject, today=today):
         listed = (record.detail or {}).get("list")
         if listed in ("red", "serious_dishonesty") and listed not in statuses:
