@@ -290,6 +290,18 @@ def calls(world: World, own: list[str]) -> list[tuple[str, str, str | None]]:
     return made
 
 
+def text_of(response) -> str:
+    """The body as text; JSON with its non-ASCII characters as they are (a Chinese marker is otherwise
+    written as \\u escapes and never found)."""
+    body = response.content.decode(errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            return json.dumps(json.loads(body), ensure_ascii=False)
+        except ValueError:
+            return body
+    return body
+
+
 def leaks(body: str, places: list[Place], *, url: str, city: str | None = None) -> list[str]:
     """Markers of ``places`` in ``body``. The page may echo the address it was asked for (the language
     switch returns to it, a 404 names it): that is the caller's own input, not data, so it is cut first.
@@ -322,7 +334,7 @@ def test_an_officer_sees_nothing_outside_their_jurisdiction_on_any_hub_route(wor
     for name, url, whose in calls(world, own):
         route = ROUTE_PARAMS[name]
         response = client.get(url)
-        body = response.content.decode(errors="replace")
+        body = text_of(response)
         if response.status_code >= 500:
             failures.append(f"{name} {url}: {response.status_code}")
             continue
@@ -344,7 +356,7 @@ def test_no_hub_route_answers_an_anonymous_visitor_or_a_non_regulator_with_data(
     failures = []
     for name, url, _whose in calls(world, []):
         response = client.get(url)
-        body = response.content.decode(errors="replace")
+        body = text_of(response)
         if response.status_code >= 500:
             failures.append(f"{name} {url}: {response.status_code}")
             continue
@@ -472,7 +484,7 @@ def test_public_credit_and_repair_pages_show_no_personal_key_unmasked(world):
             for url in (f"{reverse('credit_public:lookup')}?q={q}", f"/api/v1/public/credit?q={q}"):
                 response = client.get(url)
                 assert response.status_code < 500, url
-                body = response.content.decode().replace(q, "")
+                body = text_of(response).replace(q, "")
                 failures += [f"{url}: {found}" for found in PERSONAL.findall(body)]
         for url in (reverse("credit_repair:apply"), reverse("credit_repair:follow")):
             body = client.get(url).content.decode()
@@ -493,3 +505,12 @@ def test_the_walk_sees_each_officers_own_data(world):
         assert str(place.directive.message_id) in client.get(reverse("audit:log")).content.decode()
         api = client.get(reverse("api-v1:identity_reviews")).json()
         assert [row["review_id"] for row in api] == [place.review.review_id]
+        key = place.key
+        assert f"{key}-地锁夹伤事故" in text_of(client.get(reverse("api-v1:incidents")))
+        assert f"C-{key}-2" in client.get(reverse("api-v1:complaints")).content.decode()
+        assert place.name in client.get(reverse("hub_credit:list")).content.decode()
+        detail = client.get(reverse("hub_credit:detail", args=[place.credit_file.pk])).content.decode()
+        assert f"{key}-荣誉称号" in detail
+        assert place.penalty.decision_number in client.get(reverse("publicity:penalties")).content.decode()
+        assert place.repair.tracking_code in client.get(reverse("api-v1:repairs")).content.decode()
+        assert f"id-{key}-redlist-001" in client.get(reverse("publicity:lists")).content.decode()
