@@ -229,6 +229,15 @@ def build_world() -> World:
                                 f"CASE-{place.key.upper()}-{index}"]
     for place in places.values():
         _facts(place)
+    # Siming's platform also operates in Huli: the incident there is Huli's (a Siming officer sees its
+    # platform's credit file count it, but not what it was), and Huli's officer now sees that platform.
+    _send(places["siming"].platform_id, "safety.incident", {
+        "incident_id": "I-huli-on-siming-1", "category": "injury", "severity": "general", "district": "350206",
+        "occurred_at": (timezone.now() - dt.timedelta(hours=3)).astimezone(dt.UTC).isoformat(),
+        "reported_at": (timezone.now() - dt.timedelta(hours=2)).astimezone(dt.UTC).isoformat(),
+        "description": "huli-跨区经营事故", "injured": 1})
+    places["huli"].extra_markers += ["I-huli-on-siming-1", "huli-跨区经营事故"]
+    for place in places.values():
         _credit_and_publicity(place)
     return World(places=places, siming_officer=siming_officer, huli_officer=huli_officer,
                  xiamen_officer=xiamen_officer, tianjin_officer=tianjin_officer, operator=operator, someone=someone)
