@@ -325,6 +325,7 @@ def expected_status(world: World, route: Route, whose: str, own: list[str]) -> i
 @pytest.mark.parametrize(("viewer", "own"), [
     ("siming_officer", ["siming"]),   # a district officer: not Huli (same city), not Heping (another city)
     ("tianjin_officer", ["heping"]),  # a city officer: not Xiamen's districts
+    ("xiamen_officer", ["siming", "huli"]),  # a city officer: both districts of the city, not Tianjin's
 ])
 def test_an_officer_sees_nothing_outside_their_jurisdiction_on_any_hub_route(world, viewer, own):
     client = client_for(getattr(world, viewer))
@@ -398,7 +399,8 @@ def write_calls(world: World) -> list[tuple[str, Write, str, str]]:
     return made
 
 
-@pytest.mark.parametrize(("viewer", "own"), [("siming_officer", ["siming"]), ("tianjin_officer", ["heping"])])
+@pytest.mark.parametrize(("viewer", "own"), [("siming_officer", ["siming"]), ("tianjin_officer", ["heping"]),
+                                             ("xiamen_officer", ["siming", "huli"])])
 def test_an_officer_cannot_write_to_another_jurisdictions_objects_and_can_to_their_own(world, viewer, own):
     client = client_for(getattr(world, viewer))
     failures = []
