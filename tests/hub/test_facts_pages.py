@@ -254,13 +254,17 @@ def test_an_assistance_requests_reply_is_shown_on_its_directive_and_its_complain
     directive = directive_issue(actor=regulator, platform_id=platform.exchange_id, directive_type="assistance.request",
                                 legal_reference="《电子商务法》第二十五条", case_id="TS-C-1", request="提供订单记录")
     url = reverse("hub_directives:detail", args=[directive.message_id])
-    assert 'data-testid="assistance-reply-missing"' in huli.get(url).content.decode()
+    # A city bureau's directive is read in the city's bureau, not by a district's (hub_directives' scoping).
+    assert huli.get(url).status_code == 404
+    city = Client()
+    city.force_login(regulator)
+    assert 'data-testid="assistance-reply-missing"' in city.get(url).content.decode()
     directive_acknowledged(
         envelope=SimpleNamespace(platform_id=platform.exchange_id, message_id=str(uuid.uuid4())),
         payload=DirectiveAcknowledgedV1(directive_message_id=str(directive.message_id),
                                         directive_type="assistance.request", acknowledged_at=dt.datetime.now(dt.UTC),
                                         action_taken="已提供订单记录和聊天记录\n共 3 份", completed=True))
-    page = huli.get(url).content.decode()
+    page = city.get(url).content.decode()
     assert 'data-testid="assistance-reply"' in page and "已提供订单记录和聊天记录\n共 3 份" in page
 
 

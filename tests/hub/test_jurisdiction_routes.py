@@ -10,17 +10,33 @@ A route whose path starts with ``hub/`` or ``api/v1/hub`` must have an entry in 
 saying how to fill its path parameters: routes added later (hub/facts, hub/credit, hub/publicity)
 fail here until they register, and an entry whose route is gone fails too. The exchange's routes
 for platforms are listed in ``EXCLUDED`` with the reason.
+
+Routes that write (POST, PUT) say how in ``Route.write``: tried by an officer on each other place's
+object they are refused (403 or 404) and change nothing; tried by an anonymous visitor or a non-regulator
+they are refused and change nothing; tried by the officer on their own object they succeed (so the body
+the refusals were tested with is a valid one). Lists are city lists: another district of the same city
+reads them (``Route.city_wide``) but may not change them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from sharecity.hub.audit.models import AuditEntry
+from sharecity.hub.credit.models import CreditRecord, CreditSubject, ScorecardVersion
+from sharecity.hub.directives.models import Directive
+from sharecity.hub.facts.models import FollowUpNote
+from sharecity.hub.publicity.models import ListEntry, PenaltyDecision, RepairApplication
+from sharecity.kernel.timeutil import CITY_TZ
 from tests.hub.jurisdiction_world import Place, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +45,68 @@ HUB_PREFIXES = ("hub/", "api/v1/hub")
 
 
 @dataclass(frozen=True)
+class Write:
+    """How to write through a route: ``method`` "post" or "put"; ``body(place)`` what the place's own
+    officer would send (form fields, or JSON when ``json``)."""
+
+    method: str
+    body: Callable[[Place], dict]
+    json: bool = False
+
+
+@dataclass(frozen=True)
 class Route:
-    """How to call one route. ``kwargs``: fixed path parameters (a type, a page name).
-    ``object_kwargs``: the parameters that name one place's object; the route is then a detail
-    route, called with each foreign place's object (404 expected) and the officer's own (200).
-    ``public``: anyone may read it (an anonymous 200 is no fault; markers are still checked)."""
+    """How to call one route. ``kwargs``: fixed path parameters (a type, a page name); ``variants``:
+    several sets of them (each called). ``object_kwargs(place, kwargs)``: the parameters that name one
+    place's object; the route is then a detail route, called with each foreign place's object (404
+    expected) and the officer's own (200). ``public``: anyone may read it (an anonymous 200 is no fault;
+    markers are still checked). ``get``: False for a route that only writes (GET answers 405).
+    ``city_wide``: the object belongs to the whole city (another district of the city reads it).
+    ``write``: how to write through it (see the module's docstring)."""
 
     kwargs: dict = field(default_factory=dict)
-    object_kwargs: Callable[[Place], dict] | None = None
+    variants: tuple[dict, ...] = ()
+    object_kwargs: Callable[[Place, dict], dict] | None = None
     public: bool = False
+    get: bool = True
+    city_wide: bool = False
+    write: Write | None = None
+
+
+def _today() -> dt.date:
+    return timezone.now().astimezone(CITY_TZ).date()
+
+
+FACT_KINDS = ("listings", "complaints", "moderation", "incidents", "subjects")
+NOTE = Write("post", lambda place: {"text": f"跟进记录 {place.key}"})
+NOTE_JSON = Write("post", lambda place: {"text": f"跟进记录 {place.key}"}, json=True)
+
+
+def _fact(kind: str):
+    return lambda place, _kwargs: {"fact_id": place.facts[kind]}
+
+
+def _commitment(place: Place) -> dict:
+    return {"commitment_type": "voluntary", "content": "按时整改", "liability": "承担违约责任",
+            "valid_from": _today().isoformat(), "valid_until": (_today() + dt.timedelta(days=30)).isoformat()}
+
+
+def _penalty(place: Place) -> dict:
+    return {"subject_kind": "person", "subject_identifier": f"id-{place.key}-written-001", "decision_number":
+            f"写-{place.key}-1", "law": "《价格法》", "article": "第十三条", "severity": "ordinary",
+            "decided_on": _today().isoformat(), "district_code": place.district, "facts": "未明码标价"}
+
+
+def _list_entry(place: Place) -> dict:
+    return {"credit_list": "red", "subject_kind": "person", "subject_identifier": f"id-{place.key}-written-002",
+            "legal_basis": "守信激励", "decided_on": _today().isoformat(), "effective_on": _today().isoformat(),
+            "reason": "守信", "district_code": place.district}
+
+
+def _scorecard(place: Place) -> dict:
+    from sharecity.hub.credit.scoring import DEFAULT_TREE
+
+    return {"tree": DEFAULT_TREE, "effective_from": _today().isoformat(), "note": "新版本"}
 
 
 # Every hub route by name. A new route registers here; see the module's docstring.
@@ -49,8 +118,83 @@ ROUTE_PARAMS: dict[str, Route] = {
     "audit:log": Route(),
     "hub_directives:list": Route(),
     "hub_directives:new": Route(kwargs={"directive_type": "assistance.request"}),
-    "hub_directives:detail": Route(object_kwargs=lambda place: {"message_id": place.directive.message_id}),
+    "hub_directives:detail": Route(object_kwargs=lambda place, _kw: {"message_id": place.directive.message_id}),
     "api-v1:identity_reviews": Route(),
+    # hub/facts: the pages
+    "hub_facts:index": Route(),
+    "hub_facts:list": Route(variants=tuple({"kind": kind} for kind in FACT_KINDS)),
+    "hub_facts:detail": Route(variants=tuple({"kind": kind} for kind in FACT_KINDS),
+                              object_kwargs=lambda place, kw: {"fact_id": place.facts[kw["kind"]]}),
+    "hub_facts:note_add": Route(variants=({"kind": "complaints"}, {"kind": "incidents"}), get=False, write=NOTE,
+                                object_kwargs=lambda place, kw: {"fact_id": place.facts[kw["kind"]]}),
+    # hub/facts: the API
+    "api-v1:facts_counts": Route(),
+    "api-v1:listings": Route(),
+    "api-v1:listing": Route(object_kwargs=_fact("listings")),
+    "api-v1:complaints": Route(),
+    "api-v1:complaint": Route(object_kwargs=_fact("complaints")),
+    "api-v1:complaint_note": Route(object_kwargs=_fact("complaints"), get=False, write=NOTE_JSON),
+    "api-v1:moderation": Route(),
+    "api-v1:moderation_one": Route(object_kwargs=_fact("moderation")),
+    "api-v1:incidents": Route(),
+    "api-v1:incident": Route(object_kwargs=_fact("incidents")),
+    "api-v1:incident_note": Route(object_kwargs=_fact("incidents"), get=False, write=NOTE_JSON),
+    "api-v1:subjects": Route(),
+    "api-v1:subject": Route(object_kwargs=_fact("subjects")),
+    # hub/credit: the pages
+    "hub_credit:list": Route(),
+    "hub_credit:scorecard": Route(),
+    "hub_credit:detail": Route(object_kwargs=lambda place, _kw: {"subject_id": place.credit_file.pk}),
+    "hub_credit:commitment_add": Route(object_kwargs=lambda place, _kw: {"subject_id": place.credit_file.pk},
+                                       get=False, write=Write("post", _commitment)),
+    "hub_credit:honour_add": Route(object_kwargs=lambda place, _kw: {"subject_id": place.credit_file.pk}, get=False,
+                                   write=Write("post", lambda place: {"issuer": "市文明办", "title": "诚信经营示范",
+                                                                      "awarded_on": _today().isoformat()})),
+    "hub_credit:fulfilment": Route(object_kwargs=lambda place, _kw: {"subject_id": place.credit_file.pk,
+                                                                     "record_id": place.commitment.pk},
+                                   get=False, write=Write("post", lambda _place: {"fulfilment": "full",
+                                                                                  "note": "已履行"})),
+    # hub/credit: the API (the scorecard's PUT is its city's: tested below as a district officer)
+    "api-v1:credit_subjects": Route(),
+    "api-v1:credit_subject": Route(object_kwargs=lambda place, _kw: {"subject_id": place.credit_file.pk}),
+    "api-v1:scorecard_get": Route(),
+    "api-v1:scorecard_put": Route(),
+    # hub/publicity: the pages. Penalties and repairs are the deciding bureau's; lists are the city's.
+    "publicity:penalties": Route(),
+    "publicity:penalty_new": Route(),
+    "publicity:penalty": Route(object_kwargs=lambda place, _kw: {"public_id": place.penalty.public_id}),
+    "publicity:lists": Route(),
+    "publicity:list_new": Route(),
+    "publicity:list_entry": Route(object_kwargs=lambda place, _kw: {"public_id": place.list_entry.public_id},
+                                  city_wide=True, write=Write("post", lambda place: {"reason": "移出"})),
+    "publicity:repairs": Route(),
+    "publicity:repair": Route(object_kwargs=lambda place, _kw: {"tracking_code": place.repair.tracking_code},
+                              write=Write("post", lambda place: {"decision": "approve", "reasons": "已整改"})),
+    # hub/publicity: the API (a POST on the list's address records in the officer's own city)
+    "api-v1:penalties": Route(),
+    "api-v1:penalty_record": Route(),
+    "api-v1:penalty_get": Route(object_kwargs=lambda place, _kw: {"public_id": place.penalty.public_id}),
+    "api-v1:lists": Route(),
+    "api-v1:list_add": Route(),
+    "api-v1:list_entry_get": Route(object_kwargs=lambda place, _kw: {"public_id": place.list_entry.public_id},
+                                   city_wide=True),
+    "api-v1:list_entry_remove": Route(object_kwargs=lambda place, _kw: {"public_id": place.list_entry.public_id},
+                                      get=False, write=Write("post", lambda place: {"reason": "移出"}, json=True)),
+    "api-v1:repairs": Route(),
+    "api-v1:repair_get": Route(object_kwargs=lambda place, _kw: {"tracking_code": place.repair.tracking_code}),
+    "api-v1:repair_decide": Route(object_kwargs=lambda place, _kw: {"tracking_code": place.repair.tracking_code},
+                                  get=False, write=Write("post", lambda place: {"approve": True, "reasons": "已整改"},
+                                                         json=True)),
+}
+
+# Writes that create in the writer's own jurisdiction (no other place's object to name): anonymous
+# visitors and non-regulators are refused and nothing changes.
+CREATING: dict[str, Write] = {
+    "publicity:penalty_new": Write("post", _penalty),
+    "publicity:list_new": Write("post", _list_entry),
+    "api-v1:penalty_record": Write("post", _penalty, json=True),
+    "api-v1:list_add": Write("post", _list_entry, json=True),
+    "api-v1:scorecard_put": Write("put", _scorecard, json=True),
 }
 
 # Routes of the exchange, for platforms: machine to machine, authenticated by the platform's ingest key
@@ -137,42 +281,72 @@ def calls(world: World, own: list[str]) -> list[tuple[str, str, str | None]]:
     made = []
     for name in sorted(hub_routes()):
         route = ROUTE_PARAMS[name]
-        if route.object_kwargs is None:
-            made.append((name, reverse(name, kwargs=route.kwargs or None), None))
-            continue
-        for key, place in world.places.items():
-            made.append((name, reverse(name, kwargs={**route.kwargs, **route.object_kwargs(place)}), key))
+        for kwargs in route.variants or (route.kwargs,):
+            if route.object_kwargs is None:
+                made.append((name, reverse(name, kwargs=kwargs or None), None))
+                continue
+            for key, place in world.places.items():
+                made.append((name, reverse(name, kwargs={**kwargs, **route.object_kwargs(place, kwargs)}), key))
     return made
 
 
-def leaks(body: str, places: list[Place], *, url: str) -> list[str]:
+def text_of(response) -> str:
+    """The body as text; JSON with its non-ASCII characters as they are (a Chinese marker is otherwise
+    written as \\u escapes and never found)."""
+    body = response.content.decode(errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            return json.dumps(json.loads(body), ensure_ascii=False)
+        except ValueError:
+            return body
+    return body
+
+
+def leaks(body: str, places: list[Place], *, url: str, city: str | None = None) -> list[str]:
     """Markers of ``places`` in ``body``. The page may echo the address it was asked for (the language
-    switch returns to it, a 404 names it): that is the caller's own input, not data, so it is cut first."""
+    switch returns to it, a 404 names it): that is the caller's own input, not data, so it is cut first.
+    ``city``: the viewer's city; a place of that city's city-wide rows (lists) are no leak."""
     body = body.replace(url, "")
-    return [f"{place.key}: {marker}" for place in places for marker in place.markers if marker in body]
+    found = []
+    for place in places:
+        markers = place.markers + ([] if place.city == city else place.city_markers)
+        found += [f"{place.key}: {marker}" for marker in markers if marker in body]
+    return found
+
+
+def expected_status(world: World, route: Route, whose: str, own: list[str]) -> int:
+    """200 for the officer's own object and for a city-wide object of the officer's city, else 404."""
+    if whose in own:
+        return 200
+    own_city = world[own[0]].city
+    return 200 if route.city_wide and world[whose].city == own_city else 404
 
 
 @pytest.mark.parametrize(("viewer", "own"), [
     ("siming_officer", ["siming"]),   # a district officer: not Huli (same city), not Heping (another city)
     ("tianjin_officer", ["heping"]),  # a city officer: not Xiamen's districts
+    ("xiamen_officer", ["siming", "huli"]),  # a city officer: both districts of the city, not Tianjin's
 ])
 def test_an_officer_sees_nothing_outside_their_jurisdiction_on_any_hub_route(world, viewer, own):
     client = client_for(getattr(world, viewer))
     foreign = world.foreign_to(own)
+    city = world[own[0]].city
     failures = []
     for name, url, whose in calls(world, own):
+        route = ROUTE_PARAMS[name]
         response = client.get(url)
-        body = response.content.decode(errors="replace")
+        body = text_of(response)
         if response.status_code >= 500:
             failures.append(f"{name} {url}: {response.status_code}")
             continue
-        if whose is not None and whose not in own and response.status_code != 404:
-            failures.append(f"{name} {url}: another jurisdiction's object answers {response.status_code}, not 404")
-        if whose is not None and whose in own and response.status_code != 200:
-            failures.append(f"{name} {url}: the officer's own object answers {response.status_code}, not 200")
-        if whose is None and response.status_code != 200:
+        if not route.get:
+            if response.status_code != 405:
+                failures.append(f"{name} {url}: a route that only writes answers GET with {response.status_code}")
+        elif whose is not None and response.status_code != (wanted := expected_status(world, route, whose, own)):
+            failures.append(f"{name} {url}: {whose}'s object answers {response.status_code}, not {wanted}")
+        elif whose is None and response.status_code != 200:
             failures.append(f"{name} {url}: an officer gets {response.status_code}")
-        failures += [f"{name} {url} leaks {leak}" for leak in leaks(body, foreign, url=url)]
+        failures += [f"{name} {url} leaks {leak}" for leak in leaks(body, foreign, url=url, city=city)]
     assert not failures, "\n".join(failures)
 
 
@@ -183,7 +357,7 @@ def test_no_hub_route_answers_an_anonymous_visitor_or_a_non_regulator_with_data(
     failures = []
     for name, url, _whose in calls(world, []):
         response = client.get(url)
-        body = response.content.decode(errors="replace")
+        body = text_of(response)
         if response.status_code >= 500:
             failures.append(f"{name} {url}: {response.status_code}")
             continue
@@ -192,6 +366,138 @@ def test_no_hub_route_answers_an_anonymous_visitor_or_a_non_regulator_with_data(
         if not 200 <= response.status_code < 500:
             failures.append(f"{name} {url}: {response.status_code}")
         failures += [f"{name} {url} leaks {leak}" for leak in leaks(body, everything, url=url)]
+    assert not failures, "\n".join(failures)
+
+
+# ---- writes -------------------------------------------------------------------------------------------------------
+
+def snapshot() -> dict:
+    """What a write could change: the rows of the apps that write, every column."""
+    models = (FollowUpNote, CreditSubject, CreditRecord, ScorecardVersion, PenaltyDecision, ListEntry,
+              RepairApplication, Directive, AuditEntry)
+    return {model.__name__: sorted(json.dumps(row, default=str, sort_keys=True) for row in model.objects.values())
+            for model in models}
+
+
+def send(client: Client, write: Write, url: str, body: dict):
+    if write.json:
+        return getattr(client, write.method)(url, json.dumps(body), content_type="application/json")
+    return getattr(client, write.method)(url, body)
+
+
+def write_calls(world: World) -> list[tuple[str, Write, str, str]]:
+    """(route name, how, url, whose object) for every route that writes to one place's object."""
+    made = []
+    for name in sorted(hub_routes()):
+        route = ROUTE_PARAMS[name]
+        if route.write is None:
+            continue
+        for kwargs in route.variants or (route.kwargs,):
+            for key, place in world.places.items():
+                made.append((name, route.write, reverse(name, kwargs={**kwargs, **route.object_kwargs(place, kwargs)}),
+                             key))
+    return made
+
+
+@pytest.mark.parametrize(("viewer", "own"), [("siming_officer", ["siming"]), ("tianjin_officer", ["heping"]),
+                                             ("xiamen_officer", ["siming", "huli"])])
+def test_an_officer_cannot_write_to_another_jurisdictions_objects_and_can_to_their_own(world, viewer, own):
+    client = client_for(getattr(world, viewer))
+    failures = []
+    mine = []
+    for name, write, url, whose in write_calls(world):
+        if whose in own:
+            mine.append((name, write, url, whose))
+            continue
+        before = snapshot()
+        # The body the foreign place's own officer would send, and the one the writer would send for its own.
+        for body in (write.body(world[whose]), write.body(world[own[0]])):
+            response = send(client, write, url, body)
+            if response.status_code not in (403, 404):
+                failures.append(f"{name} {url} ({whose}'s): {response.status_code}, not 403 or 404")
+        if snapshot() != before:
+            failures.append(f"{name} {url} ({whose}'s): a refused write changed something")
+    for name, write, url, whose in mine:
+        response = send(client, write, url, write.body(world[whose]))
+        # 409: an earlier route already removed or decided the same object (the page and the API share it).
+        if response.status_code >= 400 and response.status_code != 409:
+            failures.append(f"{name} {url}: the officer's own write answers {response.status_code}: "
+                            f"{response.content[:300]!r}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "someone"])
+def test_no_hub_route_writes_for_an_anonymous_visitor_or_a_non_regulator(world, viewer):
+    client = client_for(None if viewer == "anonymous" else world.someone)
+    place = world["siming"]
+    tries = [(name, write, url) for name, write, url, _whose in write_calls(world)]
+    tries += [(name, write, reverse(name)) for name, write in CREATING.items()]
+    failures = []
+    before = snapshot()
+    for name, write, url in tries:
+        response = send(client, write, url, write.body(place))
+        if response.status_code >= 500 or 200 <= response.status_code < 300:
+            failures.append(f"{name} {url}: {viewer} gets {response.status_code}")
+        if response.status_code in (301, 302) and "login" not in response.get("Location", ""):
+            failures.append(f"{name} {url}: {viewer} is sent to {response['Location']}")
+    assert snapshot() == before, "a refused write changed something"
+    assert not failures, "\n".join(failures)
+
+
+def test_a_district_officer_cannot_change_the_citys_scorecard(world):
+    client = client_for(world.siming_officer)
+    before = snapshot()
+    assert send(client, CREATING["api-v1:scorecard_put"], reverse("api-v1:scorecard_put"),
+                _scorecard(world["siming"])).status_code == 403
+    assert client.post(reverse("hub_credit:scorecard"), {"effective_from": _today().isoformat()}).status_code == 403
+    assert snapshot() == before
+
+
+def test_an_officers_creations_land_in_their_own_jurisdiction(world):
+    """A penalty and a list entry recorded by the Siming officer are Siming's and Xiamen's: the Tianjin
+    officer does not see them, the Huli officer sees the list entry (a city list) and not the penalty."""
+    siming, huli, tianjin = (client_for(world.siming_officer), client_for(world.huli_officer),
+                             client_for(world.tianjin_officer))
+    place = world["siming"]
+    assert send(siming, CREATING["api-v1:penalty_record"], reverse("api-v1:penalty_record"),
+                _penalty(place)).status_code == 201
+    assert send(siming, CREATING["api-v1:list_add"], reverse("api-v1:list_add"), _list_entry(place)).status_code == 201
+    penalty = PenaltyDecision.objects.get(decision_number="写-siming-1")
+    entry = ListEntry.objects.get(subject_identifier="id-siming-written-002")
+    assert (penalty.city_code, penalty.district_code, entry.city_code) == ("350200", "350203", "350200")
+    assert tianjin.get(reverse("api-v1:penalty_get", kwargs={"public_id": penalty.public_id})).status_code == 404
+    assert tianjin.get(reverse("api-v1:list_entry_get", kwargs={"public_id": entry.public_id})).status_code == 404
+    assert huli.get(reverse("api-v1:penalty_get", kwargs={"public_id": penalty.public_id})).status_code == 404
+    assert huli.get(reverse("api-v1:list_entry_get", kwargs={"public_id": entry.public_id})).status_code == 200
+
+
+# ---- public routes: no personal data unmasked ---------------------------------------------------------------------
+
+PERSONAL = re.compile(r"\b(?:pk|id)-(?:siming|huli|heping)-[A-Za-z0-9-]+")
+
+
+def test_public_credit_and_repair_pages_show_no_personal_key_unmasked(world):
+    client = client_for(None)
+    failures = []
+    for place in world.places.values():
+        queries = [place.name, f"id-{place.key}-penalty-0001", f"id-{place.key}-redlist-001",
+                   f"pk-{place.key}-subject-01", place.penalty.decision_number]
+        for q in queries:
+            for url in (f"{reverse('credit_public:lookup')}?q={q}", f"/api/v1/public/credit?q={q}"):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                body = text_of(response).replace(q, "")
+                failures += [f"{url}: {found}" for found in PERSONAL.findall(body)]
+        # The lookup finds the platform by name and the penalised person by exact key, masked.
+        found = client.get("/api/v1/public/credit", {"q": place.name}).json()
+        assert place.name in [row["label"] for row in found]
+        found = client.get("/api/v1/public/credit", {"q": f"id-{place.key}-penalty-0001"}).json()
+        assert [row["identifier"] for row in found] == [f"id-{place.key[0]}****01"]
+        assert place.penalty.decision_number in json.dumps(found, ensure_ascii=False)
+        for url in (reverse("credit_repair:apply"), reverse("credit_repair:follow")):
+            body = client.get(url).content.decode()
+            failures += [f"{url}: {found}" for found in PERSONAL.findall(body)]
+            failures += [f"{url} leaks {leak}" for leak in leaks(body, [place], url=url)]
     assert not failures, "\n".join(failures)
 
 
@@ -207,3 +513,12 @@ def test_the_walk_sees_each_officers_own_data(world):
         assert str(place.directive.message_id) in client.get(reverse("audit:log")).content.decode()
         api = client.get(reverse("api-v1:identity_reviews")).json()
         assert [row["review_id"] for row in api] == [place.review.review_id]
+        key = place.key
+        assert f"{key}-地锁夹伤事故" in text_of(client.get(reverse("api-v1:incidents")))
+        assert f"C-{key}-2" in client.get(reverse("api-v1:complaints")).content.decode()
+        assert place.name in client.get(reverse("hub_credit:list")).content.decode()
+        detail = client.get(reverse("hub_credit:detail", args=[place.credit_file.pk])).content.decode()
+        assert f"{key}-荣誉称号" in detail
+        assert place.penalty.decision_number in client.get(reverse("publicity:penalties")).content.decode()
+        assert place.repair.tracking_code in client.get(reverse("api-v1:repairs")).content.decode()
+        assert f"id-{key}-redlist-001" in client.get(reverse("publicity:lists")).content.decode()

@@ -56,7 +56,8 @@ def submit(platform, provider):
 def test_a_listed_provider_is_refused_by_the_platform_the_hub_sees_the_acknowledgement_and_repair_lifts_it():
     transport = LocalTransport()
     market = run_slice()  # a Xiamen platform, active in 思明区 (350203)
-    tianjin = run_slice(district="120101", name="津门停车")  # active only in Tianjin: not told
+    # Registered and active only in Tianjin: not told (a platform registered in Xiamen is Xiamen's too).
+    tianjin = run_slice(district="120101", name="津门停车", credit_code=factories.credit_code(division="120101"))
     uplink(transport)
     operator = factories.make_user("operator")
     operator_add(actor=None, platform=market.platform, user=operator)

@@ -242,7 +242,7 @@ def _scorecard_out(jurisdiction: Jurisdiction) -> dict:
                         "city_code": version.city_code if version else "", "note": version.note if version else ""}}
 
 
-@router.get("/hub/credit/scorecard", response={200: ScorecardOut, 401: ErrorOut, 403: ErrorOut})
+@router.get("/hub/credit/scorecard", response={200: ScorecardOut, **VALIDATION, 401: ErrorOut, 403: ErrorOut})
 def scorecard_get(request):
     """The scorecard in force today for the officer's city (the default one until the city changes it)."""
     return _scorecard_out(_officer(request))

@@ -141,12 +141,16 @@ def directive_acknowledged(*, envelope, payload) -> Directive | None:
 
 @transaction.atomic
 def directive_send_for(*, actor: User | None, department: str, platform_id: str, directive_type: str,
-                       now: dt.datetime | None = None, **fields) -> Directive:
+                       now: dt.datetime | None = None, city_code: str = "", district_code: str = "",
+                       **fields) -> Directive:
     """Send a directive on behalf of a department, with or without an officer at the keyboard.
 
     Another duty's own action (a credit-list change decided by an officer, or the list's expiry run
     by the hub's timer) sends its directives through here: the caller has already checked who may act
     and audits the action; this writes the directive, its outbox row and its own audit row.
+    ``city_code``/``district_code``: whose directive it is (who reads it and its audit row); a city
+    list's directives are the city's, so a district bureau does not read those sent to other
+    districts' platforms.
     """
     if registered_platform_get(platform_id=platform_id) is None:
         raise InvalidInput(_("Choose a platform registered at the hub."), field="platform_id")
@@ -156,7 +160,8 @@ def directive_send_for(*, actor: User | None, department: str, platform_id: str,
                                         "deadline": deadline})
     directive = Directive.objects.create(
         platform_id=platform_id, directive_type=directive_type, payload=payload, deadline=deadline,
-        issued_by=actor, department=department, issued_at=issued_at,
+        issued_by=actor, department=department, issued_at=issued_at, city_code=city_code,
+        district_code=district_code,
     )
     message = fact_record(
         actor=actor, action="hub.directive_issue", target_type="hub_directive", target_id=directive.pk,
@@ -165,6 +170,7 @@ def directive_send_for(*, actor: User | None, department: str, platform_id: str,
     directive.message_id = message.message_id
     directive.save(update_fields=["message_id"])
     hub_audit_record(actor=actor, actor_label="" if actor else department, action="directive.issued",
+                     city_code=city_code or None, district_code=district_code,
                      object_type="hub_directive", object_id=directive.message_id,
                      detail={"platform_id": platform_id, "directive_type": directive_type,
                              "department": department, "deadline": deadline.isoformat(), "payload": payload})

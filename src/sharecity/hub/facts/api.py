@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 from pydantic import Field
 
@@ -315,7 +315,7 @@ def complaint_note(request, payload: NoteIn, fact_id: int = _ID):
     """Record a follow-up note on a complaint (audited)."""
     note = services.follow_up_note_add(actor=request.auth, jurisdiction=_jurisdiction(request), target="complaint",
                                        fact_id=fact_id, text=payload.text)
-    return 201, _note(note)
+    return Status(201, _note(note))
 
 
 @router.get("/hub/facts/moderation", response={200: ModerationPage, **ERRORS})
@@ -350,7 +350,7 @@ def incident_note(request, payload: NoteIn, fact_id: int = _ID):
     """Record a follow-up note on a safety incident (audited)."""
     note = services.follow_up_note_add(actor=request.auth, jurisdiction=_jurisdiction(request), target="incident",
                                        fact_id=fact_id, text=payload.text)
-    return 201, _note(note)
+    return Status(201, _note(note))
 
 
 @router.get("/hub/facts/subjects", response={200: SubjectPage, **ERRORS})

@@ -111,11 +111,11 @@ class ListEntryOut(Schema):
     acknowledgements: list[AckOut]
 
 
-def _entry(e) -> dict:
+def _entry(e, jurisdiction: Jurisdiction | None = None) -> dict:
     fields = {f: getattr(e, f) for f in ListEntryOut.model_fields
               if f not in ("basis_decision_number", "acknowledgements")}
     return {**fields, "basis_decision_number": e.basis_penalty.decision_number if e.basis_penalty else "",
-            "acknowledgements": selectors.list_entry_acknowledgements(entry=e)}
+            "acknowledgements": selectors.list_entry_acknowledgements(entry=e, jurisdiction=jurisdiction)}
 
 
 class RemoveIn(Schema):
@@ -193,28 +193,31 @@ def lists(request, filters: Query[ListFilters]):
     """Red-list and serious-dishonesty-list entries of the city, with each platform's acknowledgement."""
     credit_list = filters.credit_list if filters.credit_list in CreditList.values else ""
     status = filters.status if filters.status in EntryStatus.values else ""
-    rows = selectors.list_entries(jurisdiction=_jurisdiction(request), credit_list=credit_list, status=status)
-    return [_entry(e) for e in rows[:500]]
+    jurisdiction = _jurisdiction(request)
+    rows = selectors.list_entries(jurisdiction=jurisdiction, credit_list=credit_list, status=status)
+    return [_entry(e, jurisdiction) for e in rows[:500]]
 
 
 @router.post("/hub/publicity/lists", response={201: ListEntryOut, **ERRORS})
 def list_add(request, body: ListEntryIn):
     """Put a subject on a list; every platform active in the city gets a ``credit_list.changed`` directive."""
-    _jurisdiction(request)
+    jurisdiction = _jurisdiction(request)
     entry = services.list_entry_add(actor=request.auth, **body.model_dump())
-    return Status(201, _entry(entry))
+    return Status(201, _entry(entry, jurisdiction))
 
 
 @router.get("/hub/publicity/lists/{public_id}", response={200: ListEntryOut, **ERRORS})
 def list_entry_get(request, public_id: uuid.UUID):
-    return _entry(selectors.list_entry_get(jurisdiction=_jurisdiction(request), public_id=public_id))
+    jurisdiction = _jurisdiction(request)
+    return _entry(selectors.list_entry_get(jurisdiction=jurisdiction, public_id=public_id), jurisdiction)
 
 
 @router.post("/hub/publicity/lists/{public_id}/removal", response={200: ListEntryOut, **ERRORS})
 def list_entry_remove(request, public_id: uuid.UUID, body: RemoveIn):
     """Take a subject off a list (the department kind that listed it); the platforms are told."""
-    entry = selectors.list_entry_get(jurisdiction=_jurisdiction(request), public_id=public_id)
-    return _entry(services.list_entry_remove(actor=request.auth, entry=entry, reason=body.reason))
+    jurisdiction = _jurisdiction(request)
+    entry = selectors.list_entry_get(jurisdiction=jurisdiction, public_id=public_id)
+    return _entry(services.list_entry_remove(actor=request.auth, entry=entry, reason=body.reason), jurisdiction)
 
 
 @router.get("/hub/publicity/repairs", response={200: list[RepairOfficerOut], **ERRORS})

@@ -19,8 +19,18 @@ def today() -> dt.date:
     return timezone.now().astimezone(CITY_TZ).date()
 
 
+def _bureau_scoped(queryset: QuerySet, jurisdiction: Jurisdiction, district_field: str = "district_code") -> QuerySet:
+    """Penalties (and the repairs of them) are the deciding bureau's: a city officer sees the city's, a
+    district officer their district's and those the city's bureau decided without naming a district,
+    never another district's."""
+    rows = jurisdiction.filter_cities(queryset)
+    if jurisdiction.district_code:
+        rows = rows.filter(**{f"{district_field}__in": ["", jurisdiction.district_code]})
+    return rows
+
+
 def penalties(*, jurisdiction: Jurisdiction) -> QuerySet[PenaltyDecision]:
-    return jurisdiction.filter_cities(PenaltyDecision.objects.all())
+    return _bureau_scoped(PenaltyDecision.objects.all(), jurisdiction)
 
 
 def penalty_get(*, jurisdiction: Jurisdiction, public_id) -> PenaltyDecision:
@@ -62,10 +72,14 @@ def list_entry_get(*, jurisdiction: Jurisdiction, public_id) -> ListEntry:
     return entry
 
 
-def list_entry_acknowledgements(*, entry: ListEntry) -> list[dict]:
-    """Per platform and change: the directive's status as the platform answered it."""
+def list_entry_acknowledgements(*, entry: ListEntry, jurisdiction: Jurisdiction | None = None) -> list[dict]:
+    """Per platform and change: the directive's status as the platform answered it. A list is the city's,
+    but an officer sees only the platforms of their jurisdiction (``jurisdiction``)."""
     names = registered_platform_names()
-    notices = list(entry.notices.all())
+    notices = entry.notices.all()
+    if jurisdiction is not None:
+        notices = jurisdiction.filter_platforms(notices, "platform_id")
+    notices = list(notices)
     directives = Directive.objects.in_bulk([n.directive_id for n in notices])
     rows = []
     now = timezone.now()
@@ -87,7 +101,8 @@ def list_entry_acknowledgements(*, entry: ListEntry) -> list[dict]:
 def repair_queue(*, jurisdiction: Jurisdiction, status: str = "") -> QuerySet[RepairApplication]:
     """谁认定、谁修复: an officer sees the applications for records their department kind decided in their city.
     Hub operators (no department) see every application."""
-    rows = jurisdiction.filter_cities(RepairApplication.objects.select_related("penalty"))
+    rows = _bureau_scoped(RepairApplication.objects.select_related("penalty"), jurisdiction,
+                          "penalty__district_code")
     if not jurisdiction.is_operator:
         rows = rows.filter(department_kind=jurisdiction.department_kind)
     if status:

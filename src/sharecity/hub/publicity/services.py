@@ -209,7 +209,8 @@ def _notify(*, entry: ListEntry, action: str, actor: User | None, now: dt.dateti
             continue
         directive = directive_send_for(
             actor=actor, department=entry.department, platform_id=platform_id,
-            directive_type="credit_list.changed", now=now, legal_reference=entry.legal_basis,
+            directive_type="credit_list.changed", now=now, city_code=entry.city_code,
+            legal_reference=entry.legal_basis,
             subject_key=entry.subject_identifier, subject_kind=entry.subject_kind, credit_list=entry.credit_list,
             action=action, reason=reason, effective_at=_effective_at(entry.effective_on, now) if action == "added"
             else now, expires_at=expires_at, measures=list(entry.measures) if action == "added" else [],
@@ -322,7 +323,9 @@ def list_entry_remove(*, actor: User, entry: ListEntry, reason: str, now: dt.dat
     entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.city_code != profile.city_code:
         raise NotFound(_("No such list entry."), field="entry")
-    if entry.department_kind != profile.department_kind:
+    if entry.department_kind != profile.department_kind or (
+            profile.district_code and entry.district_code != profile.district_code):
+        # A district bureau removes only its own district's entries; the city's bureau, any of the city's.
         raise Forbidden(_("Only the department that listed the subject may remove it."), field="entry",
                         code="publicity.other_department")
     if entry.status != EntryStatus.ACTIVE:
@@ -453,6 +456,13 @@ def repair_decide(*, actor: User, application: RepairApplication, approve: bool,
     if application.city_code != profile.city_code or application.department_kind != profile.department_kind:
         # 谁认定、谁修复: another department or city does not see the application at all.
         raise NotFound(_("No such repair application."), field="application")
+    if profile.district_code and application.penalty.district_code != profile.district_code:
+        # Another district's bureau decided the penalty: it decides the repair (a decision of the city's
+        # bureau is the city's to repair). Another district's application is not shown at all.
+        if application.penalty.district_code:
+            raise NotFound(_("No such repair application."), field="application")
+        raise Forbidden(_("Only the department that decided the penalty may decide its repair."),
+                        field="application", code="publicity.other_department")
     if application.status != RepairStatus.PENDING:
         raise Conflict(_("This application has already been decided."), field="application",
                        code="publicity.decided")

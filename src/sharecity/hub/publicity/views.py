@@ -97,7 +97,8 @@ def list_index(request):
     status = status if status in EntryStatus.values else ""
     rows = selectors.list_entries(jurisdiction=jurisdiction, credit_list=credit_list, status=status)[:300]
     return render(request, "publicity/lists.html", {
-        "jurisdiction": jurisdiction, "rows": [{"entry": e, "acks": selectors.list_entry_acknowledgements(entry=e)}
+        "jurisdiction": jurisdiction, "rows": [{"entry": e, "acks": selectors.list_entry_acknowledgements(
+                                                   entry=e, jurisdiction=jurisdiction)}
                                                for e in rows],
         "lists": CreditList.choices, "statuses": EntryStatus.choices, "selected_list": credit_list,
         "selected_status": status})
@@ -144,7 +145,8 @@ def list_entry(request, public_id):
                 messages.success(request, _("Entry removed; every platform of the city is being told."))
                 return redirect("publicity:list_entry", public_id=entry.public_id)
     return render(request, "publicity/list_entry.html", {
-        "jurisdiction": jurisdiction, "entry": entry, "acks": selectors.list_entry_acknowledgements(entry=entry),
+        "jurisdiction": jurisdiction, "entry": entry,
+        "acks": selectors.list_entry_acknowledgements(entry=entry, jurisdiction=jurisdiction),
         "form": form}, status=status)
 
 
