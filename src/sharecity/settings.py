@@ -244,6 +244,8 @@ SHARECITY_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SHARECITY_EXCHANGE_C
 SHARECITY_INTAKE_SEQUENCE_WINDOW = int(os.environ.get("SHARECITY_INTAKE_SEQUENCE_WINDOW", "100000"))
 # The city a regulator belongs to when none is given (GB/T 2260): Xiamen, the demo's city.
 SHARECITY_DEFAULT_CITY = os.environ.get("SHARECITY_DEFAULT_CITY", "350200")
+# The city's yardstick for a complaint left unanswered (docs/dev/facts.md), in hours after filing.
+SHARECITY_HUB_COMPLAINT_ANSWER_HOURS = int(os.environ.get("SHARECITY_HUB_COMPLAINT_ANSWER_HOURS", "48"))
 
 LOGGING = {
     "version": 1,
