@@ -59,8 +59,10 @@ def hostile_values(name: str, form: dict) -> Iterator[tuple[str, Any, str | None
                     yield "a time two days ahead", ahead, "exchange.time_in_future"
                     yield "a time in the year 9000", "9000-01-01T00:00:00+00:00", "exchange.time_in_future"
             elif name not in MAY_BE_AHEAD:
-                ahead = (NOW + dt.timedelta(days=2)).date().isoformat()
-                yield "a date two days ahead", ahead, "exchange.time_in_future"
+                # Three days, not two: a date is compared by day with (now + one day's skew), and the
+                # cases are made at collection; a run that crosses midnight after it must still refuse.
+                ahead = (NOW + dt.timedelta(days=3)).date().isoformat()
+                yield "a date three days ahead", ahead, "exchange.time_in_future"
             return
         yield "one character too many", "7" * (form["maxLength"] + 1), "exchange.invalid_payload"
         yield "ten thousand characters", "7" * 10_000, "exchange.invalid_payload"
