@@ -222,90 +222,73 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
 
 _CREDIT_STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "platform.registered": {
-        "name": ("hub_registry.RegisteredPlatform.name", "hub_credit.CreditSubject.name"),
-        "credit_code": ("hub_registry.RegisteredPlatform.credit_code", _SUBJECT_KEY),
-        "sectors": ("hub_registry.RegisteredPlatform.sectors",),
-        "public_key": ("hub_registry.RegisteredPlatform.public_key",),
+        "name": ("hub_credit.CreditSubject.name",),
+        "credit_code": (_SUBJECT_KEY,),
     },
     "subject.registered": {
-        "subject_key": (_SUBJECT_KEY,), "subject_kind": (_SUBJECT_KIND,), "sectors": (),
-        "district": ("hub_credit.CreditSubject.district_code",), "registered_at": (),
+        "subject_key": (_SUBJECT_KEY,),
+        "subject_kind": (_SUBJECT_KIND,),
+        "district": ("hub_credit.CreditSubject.district_code",),
     },
-    "subject.verified": {"subject_key": (_SUBJECT_KEY,), "subject_kind": (_SUBJECT_KIND,), "verified_at": ()},
+    "subject.verified": {
+        "subject_key": (_SUBJECT_KEY,),
+        "subject_kind": (_SUBJECT_KIND,),
+    },
     "listing.published": {
-        "listing_id": (), "category": (), "district": (_STAT_DISTRICT, "hub_credit.CreditSubject.district_code"),
-        "provider_key": (), "price_fen": (),
-        "price_unit": (), "title": (),
+        "district": ("hub_credit.CreditSubject.district_code",),
     },
     "order.created": {
-        "order_id": ("hub_monitoring.OrderFact.order_id",),
-        "listing_id": (),
-        "category": ("hub_monitoring.OrderFact.category",),
-        "district": ("hub_monitoring.OrderFact.district_code", _STAT_DISTRICT),
-        "customer_key": ("hub_monitoring.OrderFact.customer_key",),
-        "provider_key": ("hub_monitoring.OrderFact.provider_key", _SUBJECT_KEY),
-        "amount_fen": ("hub_monitoring.OrderFact.amount_fen",),
-        "starts_at": (),
-        "ends_at": (),
-        "state": ("hub_monitoring.OrderFact.state",),
-    },
-    "order.state_changed": {
-        "order_id": ("hub_monitoring.OrderFact.order_id",),
-        "category": (),
-        "district": (_STAT_DISTRICT,),
-        "state": ("hub_monitoring.OrderFact.state",),
-        "amount_fen": ("hub_monitoring.OrderFact.amount_fen", "hub_monitoring.ActivityStat.turnover_fen"),
-        "previous_state": (),
-        "changed_at": (),
-        "refund_fen": (),
+        "provider_key": (_SUBJECT_KEY,),
     },
     "review.published": {
-        "review_id": (), "order_id": (), "district": (_STAT_DISTRICT, _RECORD_DISTRICT), "author_role": (),
+        "district": (_RECORD_DISTRICT,),
         "rating": (_RECORD_DETAIL,),
     },
     "complaint.filed": {
-        "complaint_id": (_RECORD_DETAIL, _RECORD_SOURCE), "order_id": (_RECORD_DETAIL,),
-        "district": (_STAT_DISTRICT, _RECORD_DISTRICT), "category": (_RECORD_DETAIL,), "complainant_key": (),
+        "complaint_id": (_RECORD_DETAIL, _RECORD_SOURCE),
+        "order_id": (_RECORD_DETAIL,),
+        "district": (_RECORD_DISTRICT,),
+        "category": (_RECORD_DETAIL,),
     },
     "complaint.resolved": {
-        "complaint_id": (_RECORD_DETAIL, _RECORD_SOURCE), "district": (_RECORD_DISTRICT,), "resolved_at": (),
-        "outcome": (_RECORD_DETAIL,), "refund_fen": (_RECORD_DETAIL,), "compensation_fen": (_RECORD_DETAIL,),
+        "complaint_id": (_RECORD_DETAIL, _RECORD_SOURCE),
+        "district": (_RECORD_DISTRICT,),
+        "outcome": (_RECORD_DETAIL,),
+        "refund_fen": (_RECORD_DETAIL,),
+        "compensation_fen": (_RECORD_DETAIL,),
         "complainant_satisfied": (_RECORD_DETAIL,),
     },
     "moderation.decision": {
-        "decision_id": (_RECORD_SOURCE,), "subject_type": (), "subject_id": (_SUBJECT_KEY,),
-        "decision": (_RECORD_DETAIL,), "duration_days": (_RECORD_DETAIL,), "decided_at": (),
-        "district": (_RECORD_DISTRICT,), "statement_of_reasons": (_RECORD_DETAIL,),
+        "decision_id": (_RECORD_SOURCE,),
+        "subject_id": (_SUBJECT_KEY,),
+        "decision": (_RECORD_DETAIL,),
+        "duration_days": (_RECORD_DETAIL,),
+        "district": (_RECORD_DISTRICT,),
+        "statement_of_reasons": (_RECORD_DETAIL,),
     },
     "safety.incident": {
-        "incident_id": (_RECORD_SOURCE,), "category": (_RECORD_DETAIL,), "severity": (_RECORD_DETAIL,),
-        "district": (_RECORD_DISTRICT,), "occurred_at": (), "reported_at": (), "description": (),
-        "injured": (_RECORD_DETAIL,), "deaths": (_RECORD_DETAIL,), "order_id": (), "listing_id": (),
+        "incident_id": (_RECORD_SOURCE,),
+        "category": (_RECORD_DETAIL,),
+        "severity": (_RECORD_DETAIL,),
+        "district": (_RECORD_DISTRICT,),
+        "injured": (_RECORD_DETAIL,),
+        "deaths": (_RECORD_DETAIL,),
     },
     "tax.quarterly_report": {
-        "report_id": (_RECORD_DETAIL,), "year": (_RECORD_DETAIL,), "quarter": (_RECORD_DETAIL,), "part": (),
-        "parts": (), "recipient_key_id": (), "totals": (), "providers": (),
-    },
-    "identity.review_requested": {
-        "review_id": ("hub_identity.IdentityReview.review_id",),
-        "subject_key": ("hub_identity.IdentityReview.subject_key",),
-        "claimed_key": ("hub_identity.IdentityReview.claimed_key",),
-        "subject_kind": ("hub_identity.IdentityReview.subject_kind",),
-        "reason": ("hub_identity.IdentityReview.reason",),
-        "requested_at": ("hub_identity.IdentityReview.requested_at",),
-    },
-    "directive.acknowledged": {
-        "directive_message_id": ("hub_directives.Directive.message_id", *_ACKNOWLEDGEMENT),
-        "directive_type": ("hub_directives.Directive.directive_type", *_ACKNOWLEDGEMENT),
-        "acknowledged_at": ("hub_directives.Directive.acknowledged_at", *_ACKNOWLEDGEMENT),
-        "action_taken": _ACKNOWLEDGEMENT,
-        "completed": _ACKNOWLEDGEMENT,
-        "completed_at": _ACKNOWLEDGEMENT,
+        "report_id": (_RECORD_DETAIL,),
+        "year": (_RECORD_DETAIL,),
+        "quarter": (_RECORD_DETAIL,),
+        "part": (),
+        "parts": (),
+        "recipient_key_id": (),
+        "totals": (),
+        "providers": (),
     },
 }
 
 
-# Credit's handlers keep, of the same payloads, what a credit file needs: merged field by field.
+# Credit's handlers keep, of the same payloads, what a credit file needs (only the columns the others
+# do not already name): merged into STORED_FIELDS field by field.
 for _type, _fields in _CREDIT_STORED_FIELDS.items():
     _merged = STORED_FIELDS.setdefault(_type, {})
     for _field, _columns in _fields.items():
