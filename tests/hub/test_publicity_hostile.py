@@ -249,3 +249,18 @@ def test_the_list_form_adds_and_removes_an_entry():
     assert entry.status == "removed"
     again = client.post(reverse("publicity:list_entry", args=[entry.public_id]), {"reason": "再次移出"})
     assert again.status_code == 409
+
+
+def test_the_officer_pages_through_more_penalties_than_one_page_holds(world):
+    officer, client = world["officer"], world["client"]
+    for number in range(60):
+        services.penalty_record(
+            actor=officer, subject_kind="person", subject_identifier=f"id-{number:028d}",
+            decision_number=f"厦市监罚〔2026〕{100 + number}号", facts="未公示收费标准", law="《价格法》",
+            article="第十三条", severity="ordinary", decided_on=D("2026-05-20"), now=NOW)
+    first = client.get(reverse("publicity:penalties"))
+    assert first.status_code == 200 and "Page 1 of 2" in first.content.decode()
+    second = client.get(reverse("publicity:penalties"), {"page": "2"}).content.decode()
+    shown = {number for number in range(100, 160) if f"〔2026〕{number}号" in first.content.decode() + second}
+    assert shown == set(range(100, 160))
+    assert client.get(reverse("publicity:penalties"), {"page": "x'; DROP"}).status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,13 +37,21 @@ def _notice_context(penalty) -> dict:
     ]}
 
 
+PAGE_SIZE = 50
+
+
+def _page(request, rows):
+    """One page of a list; an unreadable page number gives the first, one past the end the last."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @login_required
 @require_GET
 def penalty_list(request):
     jurisdiction = jurisdiction_required(request.user)
-    rows = selectors.penalties(jurisdiction=jurisdiction)[:300]
-    return render(request, "publicity/penalties.html", {"jurisdiction": jurisdiction, "rows": rows,
-                                                        "today": selectors.today()})
+    page = _page(request, selectors.penalties(jurisdiction=jurisdiction))
+    return render(request, "publicity/penalties.html", {"jurisdiction": jurisdiction, "rows": page.object_list,
+                                                        "page": page, "today": selectors.today()})
 
 
 @login_required
@@ -95,8 +104,9 @@ def list_index(request):
     credit_list = credit_list if credit_list in CreditList.values else ""
     status = request.GET.get("status", "")
     status = status if status in EntryStatus.values else ""
-    rows = selectors.list_entries(jurisdiction=jurisdiction, credit_list=credit_list, status=status)[:300]
-    return render(request, "publicity/lists.html", {
+    page = _page(request, selectors.list_entries(jurisdiction=jurisdiction, credit_list=credit_list, status=status))
+    rows = page.object_list
+    return render(request, "publicity/lists.html", {"page": page,
         "jurisdiction": jurisdiction, "rows": [{"entry": e, "acks": selectors.list_entry_acknowledgements(
                                                    entry=e, jurisdiction=jurisdiction)}
                                                for e in rows],
@@ -157,8 +167,9 @@ def repair_queue(request):
     status = request.GET.get("status", "")
     status = status if status in RepairStatus.values else ""
     today = selectors.today()
-    rows = selectors.repair_queue(jurisdiction=jurisdiction, status=status)[:300]
-    return render(request, "publicity/repairs.html", {
+    page = _page(request, selectors.repair_queue(jurisdiction=jurisdiction, status=status))
+    rows = page.object_list
+    return render(request, "publicity/repairs.html", {"page": page,
         "jurisdiction": jurisdiction, "rows": [{"a": a, "overdue": selectors.repair_overdue(a, on=today)}
                                                for a in rows],
         "counts": selectors.repair_counts(jurisdiction=jurisdiction), "statuses": RepairStatus.choices,
