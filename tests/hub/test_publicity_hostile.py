@@ -264,3 +264,19 @@ def test_the_officer_pages_through_more_penalties_than_one_page_holds(world):
     shown = {number for number in range(100, 160) if f"〔2026〕{number}号" in first.content.decode() + second}
     assert shown == set(range(100, 160))
     assert client.get(reverse("publicity:penalties"), {"page": "x'; DROP"}).status_code == 200
+
+
+def test_pages_offer_removal_and_decision_only_to_the_department_that_decided(world):
+    entry_url = reverse("publicity:list_entry", args=[world["entry"].public_id])
+    repair_url = reverse("publicity:repair", args=[world["application"].tracking_code])
+    own = world["client"]
+    assert 'data-testid="remove-submit"' in own.get(entry_url).content.decode()
+    assert 'data-testid="decision-form"' in own.get(repair_url).content.decode()
+    _transport, transport = make_officer("jt", kind="transport", department="厦门市交通运输局")
+    page = transport.get(entry_url)
+    assert page.status_code == 200 and 'data-testid="remove-submit"' not in page.content.decode()
+    # A district bureau sees the city bureau's application but decides only its own district's.
+    _huli, district = make_officer("hl", district="350206", department="厦门市市场监督管理局湖里分局")
+    page = district.get(repair_url)
+    assert page.status_code == 200 and 'data-testid="decision-form"' not in page.content.decode()
+    assert 'data-testid="remove-submit"' not in district.get(entry_url).content.decode()

@@ -134,3 +134,20 @@ def list_status_for(*, subject_identifier: str, city_code: str | None = None,
     rows = (ListEntry.objects.filter(subject_identifier=subject_identifier, status="active", effective_on__lte=on)
             .exclude(expires_on__lt=on))
     return list(rows.filter(city_code=city_code) if city_code else rows)
+
+
+def may_remove_entry(*, entry: ListEntry, jurisdiction: Jurisdiction) -> bool:
+    """谁认定谁移出: the department kind that listed the subject, in its city; a district bureau only
+    its own district's entries. Pages offer the removal only to those the service lets remove."""
+    if entry.city_code != jurisdiction.city_code or entry.department_kind != jurisdiction.department_kind:
+        return False
+    return not jurisdiction.district_code or entry.district_code == jurisdiction.district_code
+
+
+def may_decide_repair(*, application: RepairApplication, jurisdiction: Jurisdiction) -> bool:
+    """谁认定谁修复: the department kind of the city that decided the penalty; a district bureau only
+    its own district's penalties."""
+    if (application.city_code != jurisdiction.city_code
+            or application.department_kind != jurisdiction.department_kind):
+        return False
+    return not jurisdiction.district_code or application.penalty.district_code == jurisdiction.district_code

@@ -157,6 +157,7 @@ def list_entry(request, public_id):
     return render(request, "publicity/list_entry.html", {
         "jurisdiction": jurisdiction, "entry": entry,
         "acks": selectors.list_entry_acknowledgements(entry=entry, jurisdiction=jurisdiction),
+        "may_remove": selectors.may_remove_entry(entry=entry, jurisdiction=jurisdiction),
         "form": form}, status=status)
 
 
@@ -200,6 +201,7 @@ def repair_detail(request, tracking_code):
                 return redirect("publicity:repair", tracking_code=application.tracking_code)
     return render(request, "publicity/repair_detail.html", {
         "jurisdiction": jurisdiction, "a": application, "overdue": selectors.repair_overdue(application),
+        "may_decide": selectors.may_decide_repair(application=application, jurisdiction=jurisdiction),
         "form": form}, status=status)
 
 
