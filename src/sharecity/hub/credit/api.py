@@ -46,7 +46,7 @@ class SubjectFilters(Schema):
     page: int = Field(1, ge=1, le=100_000)
 
 
-class SubjectOut(Schema):
+class CreditSubjectOut(Schema):
     id: int
     kind: str
     label: str
@@ -56,10 +56,10 @@ class SubjectOut(Schema):
     grade: str
 
 
-class SubjectPage(Schema):
+class CreditSubjectPage(Schema):
     count: int
     page: int
-    results: list[SubjectOut]
+    results: list[CreditSubjectOut]
 
 
 class RuleLineOut(Schema):
@@ -111,7 +111,7 @@ class VersionOut(Schema):
     note: str
 
 
-class SubjectDetailOut(SubjectOut):
+class SubjectDetailOut(CreditSubjectOut):
     total: float
     as_of: dt.date
     lists: list[str]
@@ -169,7 +169,7 @@ def _version_out(version: dict) -> dict:
             "note": version["note"]}
 
 
-@router.get("/hub/credit/subjects", response={200: SubjectPage, **VALIDATION, 401: ErrorOut, 403: ErrorOut})
+@router.get("/hub/credit/subjects", response={200: CreditSubjectPage, **VALIDATION, 401: ErrorOut, 403: ErrorOut})
 def credit_subjects(request, filters: Query[SubjectFilters]):
     """Credit files in the officer's jurisdiction, with their grade today; 50 a page."""
     jurisdiction = _officer(request)

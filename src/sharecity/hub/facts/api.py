@@ -57,7 +57,7 @@ class Located(Schema):
     updated_at: dt.datetime
 
 
-class ListingOut(Located):
+class ListingFactOut(Located):
     listing_id: str
     category: str
     provider_key: str
@@ -88,14 +88,14 @@ class ListingRemovalOut(Schema):
     statement_of_reasons: dict[str, Any] | None
 
 
-class ListingDetailOut(ListingOut):
+class ListingDetailOut(ListingFactOut):
     changes: list[ListingChangeOut]
     removals: list[ListingRemovalOut]
     removed_before: list[ListingRemovalOut] = Field(
         description="earlier removals of a listing by the same provider with the same title")
 
 
-class ComplaintOut(Located):
+class ComplaintFactOut(Located):
     complaint_id: str
     order_id: str
     category: str
@@ -130,7 +130,7 @@ class AssistanceOut(Schema):
     reply: str = Field(description="what the platform answered (action_taken of its acknowledgement)")
 
 
-class ComplaintDetailOut(ComplaintOut):
+class ComplaintFactDetailOut(ComplaintFactOut):
     timeline: list[TimelineEvent]
     assistance: list[AssistanceOut]
 
@@ -178,7 +178,7 @@ class IncidentDetailOut(IncidentOut):
     assistance: list[AssistanceOut]
 
 
-class SubjectOut(Located):
+class SubjectFactOut(Located):
     subject_key: str
     subject_kind: str
     sectors: list[str]
@@ -193,11 +193,11 @@ class Page(Schema):
 
 
 class ListingPage(Page):
-    items: list[ListingOut]
+    items: list[ListingFactOut]
 
 
 class ComplaintPage(Page):
-    items: list[ComplaintOut]
+    items: list[ComplaintFactOut]
 
 
 class ModerationPage(Page):
@@ -208,8 +208,8 @@ class IncidentPage(Page):
     items: list[IncidentOut]
 
 
-class SubjectPage(Page):
-    items: list[SubjectOut]
+class SubjectFactPage(Page):
+    items: list[SubjectFactOut]
 
 
 class CountsOut(Schema):
@@ -297,7 +297,7 @@ def complaints(request, filters: Query[FactFilters]):
     return _page("complaints", request, filters, _complaint)
 
 
-@router.get("/hub/facts/complaints/{fact_id}", response={200: ComplaintDetailOut, **DETAIL_ERRORS})
+@router.get("/hub/facts/complaints/{fact_id}", response={200: ComplaintFactDetailOut, **DETAIL_ERRORS})
 def complaint(request, fact_id: int = _ID):
     """One complaint with its timeline: filing, answer, escalations, resolution and the regulators' notes."""
     fact = selectors.complaint_get(jurisdiction=_jurisdiction(request), fact_id=fact_id)
@@ -353,12 +353,12 @@ def incident_note(request, payload: NoteIn, fact_id: int = _ID):
     return Status(201, _note(note))
 
 
-@router.get("/hub/facts/subjects", response={200: SubjectPage, **ERRORS})
+@router.get("/hub/facts/subjects", response={200: SubjectFactPage, **ERRORS})
 def subjects(request, filters: Query[FactFilters]):
     """Providers and operators the platforms registered or verified, by pseudonymous key."""
     return _page("subjects", request, filters)
 
 
-@router.get("/hub/facts/subjects/{fact_id}", response={200: SubjectOut, **DETAIL_ERRORS})
+@router.get("/hub/facts/subjects/{fact_id}", response={200: SubjectFactOut, **DETAIL_ERRORS})
 def subject(request, fact_id: int = _ID):
     return selectors.fact_get("subjects", jurisdiction=_jurisdiction(request), fact_id=fact_id)

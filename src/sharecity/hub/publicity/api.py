@@ -161,7 +161,7 @@ class RepairFilters(Schema):
     status: str = Field("", max_length=10)
 
 
-class DecisionIn(Schema):
+class RepairDecisionIn(Schema):
     approve: bool
     reasons: str = Field(max_length=2000)
 
@@ -235,7 +235,7 @@ def repair_get(request, tracking_code: str):
 
 
 @router.post("/hub/publicity/repairs/{tracking_code}/decision", response={200: RepairOfficerOut, **ERRORS})
-def repair_decide(request, tracking_code: str, body: DecisionIn):
+def repair_decide(request, tracking_code: str, body: RepairDecisionIn):
     """The deciding department's reasoned decision (within 3 working days of receipt)."""
     application = selectors.repair_get(jurisdiction=_jurisdiction(request), tracking_code=tracking_code[:20])
     application = services.repair_decide(actor=request.auth, application=application, approve=body.approve,
