@@ -30,11 +30,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("sequence", "occurred_at", "actor_name", "action", "object_type", "object_id")
-    list_filter = ("action",)
-    search_fields = ("object_id", "actor_name")
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Records that change only through services (the audit chain, facts from platforms, credit files):
+    the admin shows them and nothing more, so no admin edit bypasses what the services record."""
 
     def has_add_permission(self, request):
         return False
@@ -44,3 +42,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyModelAdmin):
+    list_display = ("sequence", "occurred_at", "actor_name", "action", "object_type", "object_id")
+    list_filter = ("action",)
+    search_fields = ("object_id", "actor_name")

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from sharecity.hub.audit.admin import ReadOnlyModelAdmin
 from sharecity.hub.facts.models import (
     ComplaintFact,
     FollowUpNote,
@@ -12,48 +13,37 @@ from sharecity.hub.facts.models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ListingFact)
-class ListingFactAdmin(ReadOnly):
+class ListingFactAdmin(ReadOnlyModelAdmin):
     list_display = ("listing_id", "platform_id", "title", "district_code", "state", "updated_at")
     list_filter = ("state",)
     search_fields = ("listing_id", "provider_key", "title")
 
 
 @admin.register(ComplaintFact)
-class ComplaintFactAdmin(ReadOnly):
+class ComplaintFactAdmin(ReadOnlyModelAdmin):
     list_display = ("complaint_id", "platform_id", "district_code", "status", "filed_at", "answered_at")
     list_filter = ("status",)
     search_fields = ("complaint_id", "order_id")
 
 
 @admin.register(ModerationFact)
-class ModerationFactAdmin(ReadOnly):
+class ModerationFactAdmin(ReadOnlyModelAdmin):
     list_display = ("decision_id", "platform_id", "kind", "subject_type", "decision", "decided_at")
     list_filter = ("kind", "decision")
 
 
 @admin.register(SafetyIncident)
-class SafetyIncidentAdmin(ReadOnly):
+class SafetyIncidentAdmin(ReadOnlyModelAdmin):
     list_display = ("incident_id", "platform_id", "category", "severity", "district_code", "occurred_at")
     list_filter = ("severity", "category")
 
 
 @admin.register(SubjectFact)
-class SubjectFactAdmin(ReadOnly):
+class SubjectFactAdmin(ReadOnlyModelAdmin):
     list_display = ("subject_key", "platform_id", "subject_kind", "district_code", "verified_at")
 
 
 @admin.register(FollowUpNote)
-class FollowUpNoteAdmin(ReadOnly):
+class FollowUpNoteAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "complaint", "incident", "department", "created_at")
