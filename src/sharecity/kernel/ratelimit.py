@@ -40,6 +40,11 @@ clock = time.time
 # whenever a new bucket is made, so the table holds only keys seen in the last minute or so.
 _STALE_SECONDS = 60.0
 
+# Processes read their clocks a little apart: a hit whose clock read a few milliseconds before the
+# hit that made the row would otherwise be judged short of the burst. Forgive that much skew, never
+# as much as half an interval, so no hit beyond the burst can pass on it.
+_CLOCK_SKEW_SECONDS = 0.05
+
 _PERIOD_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
 
@@ -115,7 +120,7 @@ def ratelimit_hit(*, scope: str, key: str, cost: int = 1) -> None:
     now = clock()
     bucket = _bucket(scope, key)
     step = max(cost, 1) * rate.interval
-    allowance = max(rate.tolerance, step)
+    allowance = max(rate.tolerance, step) + min(_CLOCK_SKEW_SECONDS, rate.interval / 2)
     while True:
         taken = RateLimitBucket.objects.filter(key=bucket, tat__lte=now + allowance - step).update(
             tat=Greatest(F("tat"), Value(now, output_field=FloatField())) + Value(step, output_field=FloatField())
@@ -141,7 +146,7 @@ def ratelimit_check(*, scope: str, key: str, cost: int = 1) -> None:
         return
     now = clock()
     step = max(cost, 1) * rate.interval
-    allowance = max(rate.tolerance, step)
+    allowance = max(rate.tolerance, step) + min(_CLOCK_SKEW_SECONDS, rate.interval / 2)
     tat = RateLimitBucket.objects.filter(key=_bucket(scope, key)).values_list("tat", flat=True).first()
     if tat is not None and tat > now + allowance - step:
         raise RateLimited(retry_after=_retry_after(tat + step - allowance - now))
