@@ -51,3 +51,74 @@ class OrderFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform_id}/{self.order_id} {self.state}"
+
+
+class DailyStat(models.Model):
+    """The monitoring figures of one day (city time, the day the platform committed the fact) for one
+    platform, district and sector: the grain every statistic by district, sector, platform and period
+    is summed from. Kept current by intake, and recomputable from the received messages."""
+
+    day = models.DateField()
+    platform_id = models.CharField(max_length=limits.PLATFORM_ID_MAX_LENGTH)
+    district_code = models.CharField(max_length=limits.DISTRICT_CODE_LENGTH)
+    # The root of the market's category code (``housekeeping`` of ``housekeeping.cleaning``).
+    sector = models.CharField(max_length=limits.CATEGORY_CODE_MAX_LENGTH)
+    listings_published = models.PositiveIntegerField(default=0)
+    orders = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    turnover_fen = models.BigIntegerField(default=0)
+    refunds_fen = models.BigIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)
+    complaints_resolved = models.PositiveIntegerField(default=0)
+    complaints_resolved_in_time = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    deposits_held_fen = models.BigIntegerField(default=0)
+    deposits_returned_fen = models.BigIntegerField(default=0)
+    deposits_deducted_fen = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "platform_id", "district_code", "sector"],
+                                    name="daily_stat_unique")
+        ]
+        indexes = [models.Index(fields=["district_code", "day"], name="daily_stat_district_day")]
+        verbose_name = _("daily statistic")
+        verbose_name_plural = _("daily statistics")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.platform_id}/{self.district_code}/{self.sector}"
+
+
+class DailyParty(models.Model):
+    """One party active on one day in one platform, district and sector: providers and customers are
+    counted as distinct people over any period, and a person providing services is a flexible worker
+    whose income is the turnover of the orders they completed."""
+
+    class Role(models.TextChoices):
+        PROVIDER = "provider", _("provider")
+        CUSTOMER = "customer", _("customer")
+
+    day = models.DateField()
+    platform_id = models.CharField(max_length=limits.PLATFORM_ID_MAX_LENGTH)
+    district_code = models.CharField(max_length=limits.DISTRICT_CODE_LENGTH)
+    sector = models.CharField(max_length=limits.CATEGORY_CODE_MAX_LENGTH)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    party_key = models.CharField(max_length=limits.PARTY_KEY_MAX_LENGTH)
+    # A natural person (a flexible worker when providing); unknown until the hub has seen the subject.
+    is_person = models.BooleanField(null=True)
+    orders = models.PositiveIntegerField(default=0)
+    income_fen = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "platform_id", "district_code", "sector", "role", "party_key"],
+                                    name="daily_party_unique")
+        ]
+        indexes = [models.Index(fields=["district_code", "day"], name="daily_party_district_day")]
+        verbose_name = _("daily active party")
+        verbose_name_plural = _("daily active parties")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.role} {self.party_key}"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
-from sharecity.hub.monitoring.models import ActivityStat, OrderFact
+from sharecity.hub.monitoring.models import ActivityStat, DailyParty, DailyStat, OrderFact
 from sharecity.hub.monitoring.services import NO_DISTRICT
 from sharecity.hub.registry.selectors import registered_platform_names
 from sharecity.kernel.districts import DISTRICTS, district_name
@@ -78,3 +79,133 @@ def order_providers(*, platform_id: str, order_ids: list[str]) -> dict[str, tupl
     rows = OrderFact.objects.filter(platform_id=platform_id, order_id__in=order_ids).values_list(
         "order_id", "provider_key", "district_code")
     return {order_id: (provider_key, district) for order_id, provider_key, district in rows}
+
+
+# ---- statistics by district, sector, platform and period ------------------------------------------------------
+
+PERIODS = ("day", "week", "month", "quarter", "year")
+GROUPS = ("district", "sector", "platform")
+# Summed as they are; the rest of a row's figures are derived from these or counted distinct.
+SUMMED = ("listings_published", "orders", "completed", "cancelled", "turnover_fen", "refunds_fen", "complaints",
+          "complaints_resolved", "complaints_resolved_in_time", "ratings", "rating_sum", "deposits_held_fen",
+          "deposits_returned_fen", "deposits_deducted_fen")
+FIGURES = (*SUMMED, "active_providers", "active_customers", "flexible_workers", "flexible_worker_income_fen",
+           "resolved_in_time_share", "rating_average", "deposits_outstanding_fen")
+_GROUP_FIELDS = {"district": "district_code", "sector": "sector", "platform": "platform_id"}
+
+
+def period_start(day: dt.date, period: str) -> dt.date:
+    """The first day of the period (``PERIODS``) that holds ``day``; weeks start on Monday."""
+    if period == "day":
+        return day
+    if period == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    if period == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    if period == "year":
+        return dt.date(day.year, 1, 1)
+    raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+
+
+def period_end(start: dt.date, period: str) -> dt.date:
+    """The last day of the period that starts on ``start``."""
+    if period == "day":
+        return start
+    if period == "week":
+        return start + dt.timedelta(days=6)
+    months = {"month": 1, "quarter": 3, "year": 12}[period]
+    month = start.month - 1 + months
+    return dt.date(start.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+@dataclass
+class StatRow:
+    """One period (and group, when grouped) of the statistics; ``figures`` holds every name in ``FIGURES``."""
+
+    period_start: dt.date | None
+    key: str
+    label: str
+    figures: dict[str, int | float | None]
+
+
+def _stat_filters(queryset, *, jurisdiction, start: dt.date, end: dt.date, platform_id: str | None,
+                  district_code: str | None, sector: str | None):
+    queryset = jurisdiction.filter_districts(queryset.filter(day__gte=start, day__lte=end))
+    if platform_id:
+        queryset = queryset.filter(platform_id=platform_id)
+    if district_code:
+        queryset = queryset.filter(district_code=district_code)
+    if sector:
+        queryset = queryset.filter(sector=sector)
+    return queryset
+
+
+def _derive(figures: dict) -> dict:
+    figures["resolved_in_time_share"] = (
+        round(figures["complaints_resolved_in_time"] / figures["complaints_resolved"], 4)
+        if figures["complaints_resolved"] else None)
+    figures["rating_average"] = round(figures["rating_sum"] / figures["ratings"], 2) if figures["ratings"] else None
+    figures["deposits_outstanding_fen"] = (
+        figures["deposits_held_fen"] - figures["deposits_returned_fen"] - figures["deposits_deducted_fen"])
+    return figures
+
+
+def statistics(*, jurisdiction, start: dt.date, end: dt.date, period: str | None = "month",
+               group_by: str | None = None, platform_id: str | None = None, district_code: str | None = None,
+               sector: str | None = None, language: str = "zh-hans") -> list[StatRow]:
+    """Statistics per period (``PERIODS``, or None for the whole range) and per group (``GROUPS``, or
+    None), within the jurisdiction, for days ``start`` to ``end`` inclusive. Active providers and
+    customers are distinct parties within each period; deposits outstanding are those taken in the
+    period less those returned or deducted in it."""
+    if period is not None and period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    if group_by is not None and group_by not in GROUPS:
+        raise ValueError(f"group_by must be one of {', '.join(GROUPS)}, not {group_by!r}")
+    field_name = _GROUP_FIELDS.get(group_by or "")
+    filters = {"jurisdiction": jurisdiction, "start": start, "end": end, "platform_id": platform_id,
+               "district_code": district_code, "sector": sector}
+    rows: dict[tuple[dt.date | None, str], dict] = {}
+
+    def slot(day: dt.date, key: str) -> dict:
+        begins = period_start(day, period) if period else None
+        return rows.setdefault((begins, key), {**{name: 0 for name in SUMMED}, "_providers": set(),
+                                               "_customers": set(), "_workers": set(),
+                                               "flexible_worker_income_fen": 0})
+
+    stat_fields = ["day", *([field_name] if field_name else [])]
+    for item in _stat_filters(DailyStat.objects.all(), **filters).values(*stat_fields).annotate(
+            **{name: Sum(name) for name in SUMMED}).order_by():
+        target = slot(item["day"], item[field_name] if field_name else "")
+        for name in SUMMED:
+            target[name] += item[name] or 0
+    party_fields = ["day", "role", "party_key", "is_person", "income_fen",
+                    *([field_name] if field_name else [])]
+    for item in _stat_filters(DailyParty.objects.all(), **filters).values_list(*party_fields).iterator():
+        day, role, key, is_person, income = item[:5]
+        target = slot(day, item[5] if field_name else "")
+        if role == DailyParty.Role.CUSTOMER:
+            target["_customers"].add(key)
+        else:
+            target["_providers"].add(key)
+            if is_person:
+                target["_workers"].add(key)
+                target["flexible_worker_income_fen"] += income
+    labels = _group_labels(group_by, {key for _, key in rows}, language=language)
+    result = []
+    for (begins, key), figures in sorted(rows.items(), key=lambda item: (item[0][0] or dt.date.min, item[0][1])):
+        figures["active_providers"] = len(figures.pop("_providers"))
+        figures["active_customers"] = len(figures.pop("_customers"))
+        figures["flexible_workers"] = len(figures.pop("_workers"))
+        result.append(StatRow(period_start=begins, key=key, label=labels.get(key, key), figures=_derive(figures)))
+    return result
+
+
+def _group_labels(group_by: str | None, keys: set[str], *, language: str) -> dict[str, str]:
+    if group_by == "district":
+        return {key: district_name(key, language=language) for key in keys}
+    if group_by == "platform":
+        names = registered_platform_names()
+        return {key: names.get(key, key) for key in keys}
+    return {}
