@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "sharecity.hub.publicity",
     "sharecity.hub.audit",
     "sharecity.hub.facts",
+    "sharecity.hub.evaluation",
     "sharecity.web",
 ]
 

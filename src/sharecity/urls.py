@@ -16,6 +16,7 @@ urlpatterns = [
     path("hub/credit/", include("sharecity.hub.credit.urls")),
     path("credit/", include("sharecity.hub.credit.public_urls")),
     path("hub/publicity/", include("sharecity.hub.publicity.urls")),
+    path("hub/evaluation/", include("sharecity.hub.evaluation.urls")),
     path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
