@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
@@ -234,7 +234,7 @@ def evaluation_target_add(request, body: EvaluationTargetIn):
     target = services.target_add(actor=request.auth, **body.dict())
     row = next(r for r in selectors.target_progress(city_code=target.city_code, language=_language())
                if r["id"] == target.pk)
-    return 201, row
+    return Status(201, row)
 
 
 @router.get("/hub/evaluation/designations", response={200: list[EvaluationDesignationOut], **ERRORS})
@@ -253,9 +253,9 @@ def evaluation_designation_add(request, body: EvaluationDesignationIn):
     _officer(request)
     d = services.designation_add(actor=request.auth, **body.dict())
     names = selectors.registered_platform_names()
-    return 201, {"id": d.pk, "platform_id": d.platform_id, "platform_name": names.get(d.platform_id, ""),
+    return Status(201, {"id": d.pk, "platform_id": d.platform_id, "platform_name": names.get(d.platform_id, ""),
                  "kind": d.kind, "decision_reference": d.decision_reference, "evidence": d.evidence,
-                 "recognised_on": d.recognised_on}
+                 "recognised_on": d.recognised_on})
 
 
 @router.get("/hub/evaluation/schemes", response={200: list[EvaluationSchemeOut], **ERRORS})
@@ -273,7 +273,7 @@ def evaluation_scheme_add(request, body: EvaluationSchemeIn):
     scheme = services.scheme_add(actor=request.auth, indicators=[i.dict() for i in body.indicators],
                                  negative_threshold=str(round(body.negative_threshold, 2)),
                                  effective_from=body.effective_from, note=body.note)
-    return 201, _scheme_out(scheme, selectors.scheme_in_force(city_code=scheme.city_code))
+    return Status(201, _scheme_out(scheme, selectors.scheme_in_force(city_code=scheme.city_code)))
 
 
 @router.get("/hub/evaluation/runs", response={200: list[EvaluationRunSummaryOut], **ERRORS})
@@ -290,7 +290,7 @@ def evaluation_run_create(request, body: EvaluationRunIn):
     fund_fen = parse_yuan(body.fund, field="fund")
     run = services.evaluation_run(actor=request.auth, year=body.year, quarter=body.quarter, fund_fen=fund_fen,
                                   note=body.note)
-    return 201, _run_out(selectors.run_get(jurisdiction=jurisdiction, run_id=run.pk))
+    return Status(201, _run_out(selectors.run_get(jurisdiction=jurisdiction, run_id=run.pk)))
 
 
 def _run_out(run: EvaluationRun) -> dict:
