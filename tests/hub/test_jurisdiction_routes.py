@@ -34,6 +34,7 @@ from django.utils import timezone
 from sharecity.hub.audit.models import AuditEntry
 from sharecity.hub.credit.models import CreditRecord, CreditSubject, ScorecardVersion
 from sharecity.hub.directives.models import Directive
+from sharecity.hub.evaluation.models import Designation, EvaluationRun, IndicatorScheme, PolicyTarget
 from sharecity.hub.facts.models import FollowUpNote
 from sharecity.hub.publicity.models import ListEntry, PenaltyDecision, RepairApplication
 from sharecity.kernel.timeutil import CITY_TZ
@@ -107,6 +108,47 @@ def _scorecard(place: Place) -> dict:
     from sharecity.hub.credit.scoring import DEFAULT_TREE
 
     return {"tree": DEFAULT_TREE, "effective_from": _today().isoformat(), "note": "新版本"}
+
+
+def _evaluation_run(place: Place, _kwargs: dict) -> dict:
+    """The place's city's evaluation run (a city's, read by each of its districts), made on first use by
+    an officer of that city's own bureau."""
+    from sharecity.hub.evaluation.services import evaluation_run
+    from sharecity.hub.registry.services import regulator_profile_set
+    from tests.factories import make_user
+
+    run = EvaluationRun.objects.filter(city_code=place.city).first()
+    if run is None:
+        user = make_user(f"evaluation-officer-{place.city}")
+        regulator_profile_set(actor=None, user=user, department="商务局", department_kind="commerce",
+                              city_code=place.city)
+        run = evaluation_run(actor=user, year=_today().year, quarter=1, fund_fen=1_000_000)
+    return {"run_id": run.pk}
+
+
+def _evaluation_target(place: Place) -> dict:
+    return {"code": f"target_{place.key}", "name_zh": "目标", "name_en": "Target", "measure": "platforms",
+            "target_value": 10, "target_year": 2027, "source_document": "文件", "source_article": "一"}
+
+
+def _evaluation_designation(place: Place) -> dict:
+    return {"platform_id": place.platform_id, "kind": "functional_hq", "decision_reference": "认定-1",
+            "evidence": "认定文件", "recognised_on": _today().isoformat()}
+
+
+def _evaluation_scheme(place: Place) -> dict:
+    return {"indicators": [{"code": "turnover", "source": "turnover_fen", "weight": 1, "direction": "higher",
+                            "label_zh": "交易额", "label_en": "Turnover"}],
+            "negative_threshold": 10, "effective_from": _today().isoformat()}
+
+
+def _evaluation_scheme_form(place: Place) -> dict:
+    body = _evaluation_scheme(place)
+    return {**body, "indicators": json.dumps(body["indicators"])}
+
+
+def _evaluation_run_body(place: Place) -> dict:
+    return {"year": _today().year, "quarter": 1, "fund": "100.00"}
 
 
 # Every hub route by name. A new route registers here; see the module's docstring.
@@ -185,6 +227,29 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:repair_decide": Route(object_kwargs=lambda place, _kw: {"tracking_code": place.repair.tracking_code},
                                   get=False, write=Write("post", lambda place: {"approve": True, "reasons": "已整改"},
                                                          json=True)),
+    # hub/evaluation: targets, designations, schemes and runs are the city's (its districts read them); the
+    # writes create in the officer's own city (CREATING below)
+    "hub_evaluation:index": Route(),
+    "hub_evaluation:targets_export": Route(),
+    "hub_evaluation:target_new": Route(),
+    "hub_evaluation:designations": Route(),
+    "hub_evaluation:designations_export": Route(),
+    "hub_evaluation:schemes": Route(),
+    "hub_evaluation:run_new": Route(),
+    "hub_evaluation:run": Route(object_kwargs=_evaluation_run, city_wide=True),
+    "hub_evaluation:run_explanation": Route(object_kwargs=_evaluation_run, city_wide=True),
+    "hub_evaluation:run_export": Route(object_kwargs=_evaluation_run, city_wide=True),
+    "hub_evaluation:run_report": Route(object_kwargs=_evaluation_run, city_wide=True),
+    "api-v1:evaluation_targets": Route(),
+    "api-v1:evaluation_target_add": Route(),
+    "api-v1:evaluation_designations": Route(),
+    "api-v1:evaluation_designation_add": Route(),
+    "api-v1:evaluation_schemes": Route(),
+    "api-v1:evaluation_scheme_add": Route(),
+    "api-v1:evaluation_runs": Route(),
+    "api-v1:evaluation_run_create": Route(),
+    "api-v1:evaluation_run_get": Route(object_kwargs=_evaluation_run, city_wide=True),
+    "api-v1:evaluation_run_explanation": Route(object_kwargs=_evaluation_run, city_wide=True),
 }
 
 # Writes that create in the writer's own jurisdiction (no other place's object to name): anonymous
@@ -195,6 +260,14 @@ CREATING: dict[str, Write] = {
     "api-v1:penalty_record": Write("post", _penalty, json=True),
     "api-v1:list_add": Write("post", _list_entry, json=True),
     "api-v1:scorecard_put": Write("put", _scorecard, json=True),
+    "hub_evaluation:target_new": Write("post", _evaluation_target),
+    "hub_evaluation:designations": Write("post", _evaluation_designation),
+    "hub_evaluation:schemes": Write("post", _evaluation_scheme_form),
+    "hub_evaluation:run_new": Write("post", _evaluation_run_body),
+    "api-v1:evaluation_target_add": Write("post", _evaluation_target, json=True),
+    "api-v1:evaluation_designation_add": Write("post", _evaluation_designation, json=True),
+    "api-v1:evaluation_scheme_add": Write("post", _evaluation_scheme, json=True),
+    "api-v1:evaluation_run_create": Write("post", _evaluation_run_body, json=True),
 }
 
 # Routes of the exchange, for platforms: machine to machine, authenticated by the platform's ingest key
@@ -374,7 +447,7 @@ def test_no_hub_route_answers_an_anonymous_visitor_or_a_non_regulator_with_data(
 def snapshot() -> dict:
     """What a write could change: the rows of the apps that write, every column."""
     models = (FollowUpNote, CreditSubject, CreditRecord, ScorecardVersion, PenaltyDecision, ListEntry,
-              RepairApplication, Directive, AuditEntry)
+              RepairApplication, Directive, AuditEntry, PolicyTarget, Designation, IndicatorScheme, EvaluationRun)
     return {model.__name__: sorted(json.dumps(row, default=str, sort_keys=True) for row in model.objects.values())
             for model in models}
 
@@ -451,6 +524,22 @@ def test_a_district_officer_cannot_change_the_citys_scorecard(world):
                 _scorecard(world["siming"])).status_code == 403
     assert client.post(reverse("hub_credit:scorecard"), {"effective_from": _today().isoformat()}).status_code == 403
     assert snapshot() == before
+
+
+def test_a_district_officer_cannot_make_the_citys_evaluation(world):
+    """Targets, designations, schemes and runs are made by the city's bureau; a district bureau reads them."""
+    client = client_for(world.siming_officer)
+    place = world["siming"]
+    before = snapshot()
+    for name, write in CREATING.items():
+        if "evaluation" in name:
+            assert send(client, write, reverse(name), write.body(place)).status_code == 403, name
+    assert snapshot() == before
+    xiamen = client_for(world.xiamen_officer)
+    for name, write in CREATING.items():
+        if "evaluation" in name and name.startswith("api-v1"):
+            response = send(xiamen, write, reverse(name), write.body(place))
+            assert response.status_code == 201, (name, response.content[:300])
 
 
 def test_an_officers_creations_land_in_their_own_jurisdiction(world):
