@@ -70,7 +70,8 @@ def test_designations_are_entered_by_a_city_officer_with_their_decision_and_audi
     assert post(client, url, body).status_code == 409
     designation = Designation.objects.get()
     entry = AuditEntry.objects.get(action="evaluation.designation_added")
-    assert entry.object_id == str(designation.pk) and json.loads(entry.detail)["decision_reference"] == "津商务〔2026〕12号"
+    assert entry.object_id == str(designation.pk)
+    assert json.loads(entry.detail)["decision_reference"] == "津商务〔2026〕12号"
     progress = {row["code"]: row["current"] for row in selectors.target_progress(city_code="120100")}
     assert progress["headquarters"] == 1 and progress["national_leaders"] == 0
     # The district bureau reads them.

@@ -230,6 +230,17 @@ def run_get(*, jurisdiction: Jurisdiction, run_id: int) -> EvaluationRun:
     return run
 
 
+def shown_figure(source: str, value) -> str:
+    """A figure as a person reads it: money in yuan, shares as percentages, none as a dash."""
+    if value is None:
+        return "—"
+    if source.endswith("_fen"):
+        return format_yuan(round(value))
+    if source.endswith("_share") or source.endswith("_growth"):
+        return f"{value * 100:.1f}%"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def run_view(run: EvaluationRun, *, language: str = "zh-hans") -> dict:
     """A run as pages, the API and the exports show it: districts ranked with names, indicator labels."""
     zh = language.startswith("zh")
@@ -239,7 +250,8 @@ def run_view(run: EvaluationRun, *, language: str = "zh-hans") -> dict:
     for row in run.districts:
         districts.append({**row, "name": district_name(row["code"], language=language),
                           "allocation_yuan": format_yuan(row["allocation_fen"]),
-                          "indicators": [{**ind, "label": labels.get(ind["code"], ind["code"])}
+                          "indicators": [{**ind, "label": labels.get(ind["code"], ind["code"]),
+                                          "shown": shown_figure(ind["source"], ind["raw"])}
                                          for ind in row["indicators"]]})
     start, end = quarter_bounds(run.year, run.quarter)
     return {"run": run, "districts": districts, "indicators": [{**ind, "label": labels[ind["code"]]}
@@ -268,6 +280,7 @@ def explanation(run: EvaluationRun, *, language: str = "zh-hans") -> list[dict]:
         for ind in district["indicators"]:
             low, high = spans[ind["code"]]
             lines.append({**ind, "min": low, "max": high, "total_weight": total_weight,
+                          "min_shown": shown_figure(ind["source"], low), "max_shown": shown_figure(ind["source"], high),
                           "formula": f"{ind['weight']} × {ind['normalised']:.4f} / {total_weight} = "
                                      f"{ind['contribution']:.4f}"})
         allocation = district["allocation"]

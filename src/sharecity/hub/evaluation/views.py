@@ -49,9 +49,10 @@ def _run(request, run_id: int):
 
 def _error(form, error: ShareCityError) -> None:
     field = error.field.split(".")[0] if error.field else None
-    named = error.field and field not in form.fields
-    form.add_error(None if named or not field else field,
-                   f"{error.field}: {error.message}" if named else str(error.message))
+    # A nested field (indicators.2.weight) is named in the message, on the form field it belongs to.
+    nested = bool(error.field) and error.field != field
+    form.add_error(field if field in form.fields else None,
+                   f"{error.field}: {error.message}" if nested or field not in form.fields else str(error.message))
 
 
 @login_required
