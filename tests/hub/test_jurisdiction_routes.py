@@ -235,6 +235,8 @@ ROUTE_PARAMS: dict[str, Route] = {
     "hub_evaluation:designations": Route(),
     "hub_evaluation:designations_export": Route(),
     "hub_evaluation:schemes": Route(),
+    "hub_evaluation:schemes_export": Route(),
+    "hub_evaluation:runs_export": Route(),
     "hub_evaluation:run_new": Route(),
     "hub_evaluation:run": Route(object_kwargs=_evaluation_run, city_wide=True),
     "hub_evaluation:run_explanation": Route(object_kwargs=_evaluation_run, city_wide=True),

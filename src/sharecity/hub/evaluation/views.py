@@ -183,6 +183,30 @@ def scheme_list(request):
 
 
 @login_required
+@require_GET
+def schemes_export(request):
+    _jurisdiction, city = _scope(request)
+    zh = _language().startswith("zh")
+    rows = [[s.effective_from, s.city_code or _("Default scheme"), float(s.negative_threshold),
+             ind["label_zh"] if zh else ind["label_en"], ind["source"], ind["weight"], ind["direction"]]
+            for s in selectors.schemes(city_code=city)[:50] for ind in s.indicators]
+    return xlsx_response(filename=f"evaluation-schemes-{city}.xlsx", sheets=[Sheet(
+        _("Indicator scheme"), [_("Effective from"), _("City"), _("Negative-list threshold"), _("Indicator"),
+                                _("Figure"), _("Weight"), _("Better when")], rows)])
+
+
+@login_required
+@require_GET
+def runs_export(request):
+    jurisdiction, city = _scope(request)
+    rows = [[run.year, run.quarter, run.version, run.fund_fen, run.fund_fen - run.unallocated_fen, run.created_at]
+            for run in selectors.runs(jurisdiction=jurisdiction).filter(city_code=city)[:500]]
+    return xlsx_response(filename=f"evaluation-runs-{city}.xlsx", sheets=[Sheet(
+        _("Quarterly evaluations"), [_("Year"), _("Quarter"), _("Version"), _("Special fund (yuan)"),
+                                     _("Allocation (yuan)"), _("Run at")], rows, money_columns=frozenset({3, 4}))])
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def run_new(request):
     jurisdiction, city = _scope(request)
