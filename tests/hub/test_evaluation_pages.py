@@ -61,8 +61,9 @@ def test_a_district_officer_sees_the_forms_offered_to_the_city_only():
 def test_a_hub_operator_reads_any_citys_evaluation_but_does_not_run_it():
     from openpyxl import load_workbook
 
-    user, client = officer("tj-city")
     from sharecity.hub.evaluation import services
+
+    user, _client = officer("tj-city")
 
     run = services.evaluation_run(actor=user, year=2026, quarter=1, fund_fen=100)
     operator = factories.make_user("operator")
