@@ -136,7 +136,8 @@ def test_a_district_officer_reads_the_citys_evaluation_but_cannot_run_it_and_ano
     _d, huli = officer("xm-huli", city="350200", district="350206", department="厦门市湖里区商务局")
     _t, tianjin = officer("tj-city")
     assert huli.get(reverse("api-v1:evaluation_run_get", args=[run_id])).status_code == 200
-    assert huli.get(reverse("hub_evaluation:run", args=[run_id])).status_code == 200
+    page = huli.get(reverse("hub_evaluation:run", args=[run_id])).content.decode()
+    assert 'data-testid="own-district"><td class="num">3</td><td>湖里区</td>' in page  # its own row, marked
     assert _run(huli).status_code == 403
     assert huli.post(reverse("hub_evaluation:run_new"), {"year": 2026, "quarter": 3, "fund": "1"}).status_code == 403
     assert EvaluationRun.objects.count() == 1

@@ -238,7 +238,8 @@ def _run_context(run, jurisdiction) -> dict:
     return {**view, "support_exit_rule": policy.SUPPORT_EXIT_RULE, "quarterly_rule": policy.QUARTERLY_RULE,
             "fund_rule": policy.FUND_RULE, "fund": format_yuan(run.fund_fen),
             "unallocated": format_yuan(run.unallocated_fen), "allocated": format_yuan(view["allocated_fen"]),
-            "jurisdiction_label": jurisdiction.label(language=language), "zh": language.startswith("zh")}
+            "jurisdiction_label": jurisdiction.label(language=language), "zh": language.startswith("zh"),
+            "own_district": jurisdiction.district_code or ""}
 
 
 @login_required
