@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
 from sharecity.hub.directives.selectors import directive_counts
-from sharecity.hub.monitoring import dashboard as panels
 from sharecity.hub.intake.selectors import latest_received_at, quarantine_open_count
+from sharecity.hub.monitoring import dashboard as panels
 from sharecity.hub.monitoring.selectors import activity_by_district, activity_by_platform, activity_totals
 from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
 from sharecity.hub.registry.selectors import registered_platform_names, regulator_profile_for
@@ -265,8 +265,9 @@ def _export(request, *, jurisdiction: Jurisdiction, selection: panels.Selection,
         label = str(panels.FIGURE_LABELS[name])
         headers.append(f"{label} (%)" if name == "resolved_in_time_share" else
                        f"{label} ({_('yuan')})" if name in panels.MONEY_FIGURES else label)
-    rows = [[label, *[figures.get(name) if name in panels.MONEY_FIGURES else panels.figure_number(name, figures.get(name))
-                      for name in names]]
+    # Money stays in fen here: the sheet writes its money columns as yuan.
+    rows = [[label, *[figures.get(name) if name in panels.MONEY_FIGURES
+                      else panels.figure_number(name, figures.get(name)) for name in names]]
             for _key, label, figures, _url in _table_rows(panel, table)]
     money = frozenset(index + 1 for index, name in enumerate(names) if name in panels.MONEY_FIGURES)
     sheet = Sheet(title=str(TABLE_TITLES[table]), headers=headers, rows=rows, money_columns=money)

@@ -25,7 +25,8 @@
   }
 
   function base() {
-    return { color: COLOURS, textStyle: { fontFamily: FONT }, animation: false,
+    // aria: ECharts describes each chart in the locale's language on its container (screen readers).
+    return { color: COLOURS, textStyle: { fontFamily: FONT }, animation: false, aria: { enabled: true },
       tooltip: { trigger: "axis" }, grid: { left: 56, right: 56, top: 40, bottom: 48, containLabel: true } };
   }
 
@@ -38,8 +39,8 @@
       { type: "value", name: data.labels.turnover, position: "right" }];
     option.dataZoom = t.periods.length > 31 ? [{ type: "inside" }, { type: "slider", height: 16, bottom: 4 }] : [];
     option.series = [
-      { name: data.labels.orders, type: "line", data: t.orders, smooth: true, yAxisIndex: 0 },
-      { name: data.labels.complaints, type: "line", data: t.complaints, smooth: true, yAxisIndex: 0 },
+      { name: data.labels.orders, type: "line", data: t.orders, yAxisIndex: 0 },
+      { name: data.labels.complaints, type: "line", data: t.complaints, yAxisIndex: 0 },
       { name: data.labels.turnover, type: "bar", data: t.turnover, yAxisIndex: 1, barMaxWidth: 18, itemStyle: { opacity: 0.55 } }
     ];
     return option;
