@@ -158,7 +158,7 @@ def test_a_tianjin_officer_sees_no_xiamen_data(city):
 def test_the_page_in_english_writes_periods_the_english_way(city):
     body = client_for(city["siming"], "en").get(reverse("monitoring:dashboard"),
                                                 {**JANUARY, "granularity": "month"}).content.decode()
-    assert "Statistics for a period" in body and "Export to Excel" in body
+    assert text_of(body, "stat-title") == "Statistics for a period: Siming, Xiamen" and "Export to Excel" in body
     trend = body.split('data-testid="stats-trend"', 1)[1].split("</table>", 1)[0]
     assert "Jan 2026" in trend
     data = json.loads(body.split('id="monitoring-chart-data" type="application/json">', 1)[1].split("</script>")[0])
@@ -188,6 +188,7 @@ def test_a_district_page_shows_its_trend_sectors_and_platforms(city):
     client = client_for(city["xiamen"])
     body = client.get(reverse("monitoring:district", kwargs={"code": "350203"}), JANUARY).content.decode()
     assert text_of(body, "drill-title") == "区县：思明区"
+    assert text_of(body, "stat-title") == "期间统计：思明区"
     assert text_of(body, "key-turnover_fen") == "¥173.45"
     assert 'data-testid="stats-sectors"' in body and 'data-testid="stats-platforms"' in body
     assert 'data-testid="stats-districts"' not in body and 'data-testid="district-grid"' not in body

@@ -254,11 +254,12 @@ def _export(request, *, jurisdiction: Jurisdiction, selection: panels.Selection,
                             content_type="text/plain; charset=utf-8")
     if error is not None:
         return HttpResponse(f"{error.field}: {error.message}", status=400, content_type="text/plain; charset=utf-8")
+    tables = panels.PANEL_TABLES["platform" if platform_id else "district" if district_code else "city"]
+    if table not in tables:
+        return HttpResponse(_("Unknown table; one of: %(values)s.") % {"values": ", ".join(tables)},
+                            status=400, content_type="text/plain; charset=utf-8")
     panel = panels.panel(jurisdiction=jurisdiction, selection=selection, language=_language(), scope=scope,
                          platform_id=platform_id, district_code=district_code)
-    if table not in _tables_shown(panel):
-        return HttpResponse(_("Unknown table; one of: %(values)s.") % {"values": ", ".join(_tables_shown(panel))},
-                            status=400, content_type="text/plain; charset=utf-8")
     names = panels.KEY_FIGURES
     headers = [str(TABLE_HEADINGS[table])]
     for name in names:
