@@ -155,6 +155,18 @@ def test_a_tianjin_officer_sees_no_xiamen_data(city):
         assert foreign not in body, foreign
 
 
+def test_a_hub_operator_sees_every_citys_districts(city):
+    operator = make_user("operator")
+    operator.is_staff = True
+    operator.save()
+    body = client_for(operator).get(reverse("monitoring:dashboard"), JANUARY).content.decode()
+    assert text_of(body, "key-turnover_fen") == "¥1,373.44"
+    grid = body.split('data-testid="district-grid"', 1)[1].split("</ul>", 1)[0]
+    assert grid.count("<li") == 22 and "厦门市" in grid and "天津市" in grid
+    assert client_for(operator).get(reverse("monitoring:platform", kwargs={"platform_id": "pf-heping"}),
+                                    JANUARY).status_code == 200
+
+
 def test_the_page_in_english_writes_periods_the_english_way(city):
     body = client_for(city["siming"], "en").get(reverse("monitoring:dashboard"),
                                                 {**JANUARY, "granularity": "month"}).content.decode()
