@@ -165,6 +165,11 @@ def test_a_hub_operator_sees_every_citys_districts(city):
     assert grid.count("<li") == 22 and "厦门市" in grid and "天津市" in grid
     assert client_for(operator).get(reverse("monitoring:platform", kwargs={"platform_id": "pf-heping"}),
                                     JANUARY).status_code == 200
+    # Facts without a known district count for the operator, in a row of their own with no page.
+    _day("2026-01-15", "pf-heping", "000000", "housekeeping", orders=1, turnover_fen=100)
+    data = client_for(operator).get("/api/v1/hub/monitoring/dashboard", JANUARY).json()
+    assert data["by_district"][-1] == {**data["by_district"][-1], "key": "000000", "label": "未知区县", "url": None}
+    assert len(data["tiles"]) == 22
 
 
 def test_the_page_in_english_writes_periods_the_english_way(city):
@@ -355,3 +360,13 @@ def test_the_siming_officers_export_holds_siming_only(city):
     sheet = _workbook(client.get(reverse("monitoring:dashboard"),
                                  {**JANUARY, "format": "xlsx", "table": "platforms"})).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["鹭岛停车"]
+
+
+def test_a_hostile_platform_name_stays_text_on_the_page_in_the_chart_data_and_in_excel(city):
+    RegisteredPlatform.objects.filter(platform_id="pf-huli").update(name="=HYPERLINK(\"x\")</script><b>湖里</b>")
+    client = client_for(city["xiamen"])
+    body = client.get(reverse("monitoring:dashboard"), JANUARY).content.decode()
+    assert "</script><b>" not in body and "&lt;/script&gt;&lt;b&gt;" in body
+    sheet = _workbook(client.get(reverse("monitoring:dashboard"),
+                                 {**JANUARY, "format": "xlsx", "table": "platforms"})).active
+    assert sheet.cell(row=2, column=1).value == "'=HYPERLINK(\"x\")</script><b>湖里</b>"

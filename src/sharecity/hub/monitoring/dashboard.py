@@ -305,8 +305,10 @@ def panel(*, jurisdiction: Jurisdiction, selection: Selection, language: str, sc
     result = Panel(scope=scope, selection=selection, kind=kind, totals=totals, trend=trend)
     if district_code is None:
         rows = _order_districts(statistics(period=None, group_by="district", **common))
-        result.by_district = [Group(key=row.key, label=row.label, figures=row.figures,
-                                    link="district" if row.key in DISTRICTS else None) for row in rows]
+        # Facts without a known district (an operator sees them) form a row of their own, with no page.
+        result.by_district = [Group(key=row.key, label=row.label if row.key in DISTRICTS else _("District not known"),
+                                    figures=row.figures, link="district" if row.key in DISTRICTS else None)
+                              for row in rows]
     if kind == "city":
         result.tiles = _tiles(jurisdiction, result.by_district, selection.figure, language=language)
     result.by_sector = sorted(
