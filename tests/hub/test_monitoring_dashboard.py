@@ -184,6 +184,8 @@ def test_the_page_in_english_writes_periods_the_english_way(city):
 
 def test_the_default_period_is_the_last_thirty_days(city):
     body = client_for(city["siming"]).get(reverse("monitoring:dashboard")).content.decode()
+    presets = body.split('data-testid="presets"', 1)[1].split("</p>", 1)[0]
+    assert 'aria-current="true" class="current">近30天</a>' in presets and "本年" in presets
     data = json.loads(body.split('id="monitoring-chart-data" type="application/json">', 1)[1].split("</script>")[0])
     assert len(data["trend"]["periods"]) == 30
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -217,6 +219,21 @@ def _chart_data(panel: panels.Panel, tables: tuple[str, ...]) -> dict:
     return data
 
 
+def _presets(request, selection: panels.Selection) -> list[dict]:
+    """Ranges an officer asks for most, ending today: the last 7, 30 and 90 days, and this year by month."""
+    today = _today()
+    ranges = [(_("Last 7 days"), today - dt.timedelta(days=6), "day"),
+              (_("Last 30 days"), today - dt.timedelta(days=29), "day"),
+              (_("Last 90 days"), today - dt.timedelta(days=89), "week"),
+              (_("This year"), today.replace(month=1, day=1), "month")]
+    presets = []
+    for label, start, granularity in ranges:
+        chosen = panels.Selection(start=start, end=today, granularity=granularity, figure=selection.figure)
+        presets.append({"label": label, "url": panels.with_query(request.path, chosen),
+                        "current": chosen == selection})
+    return presets
+
+
 def _statistics_context(request, panel: panels.Panel, *, error: ShareCityError | None) -> dict:
     tables = _tables_shown(panel)
     headers = [panels.FIGURE_LABELS[name] for name in panels.KEY_FIGURES]
@@ -225,6 +242,7 @@ def _statistics_context(request, panel: panels.Panel, *, error: ShareCityError |
         "selection": panel.selection,
         "stat_error": error,
         "granularities": list(panels.GRANULARITY_LABELS.items()),
+        "presets": _presets(request, panel.selection),
         "grid_figures": [(name, panels.FIGURE_LABELS[name]) for name in panels.GRID_FIGURES],
         "grid_figure_label": panels.FIGURE_LABELS[panel.selection.figure],
         "range_text": f"{panels.date_label(panel.selection.start, language=_language())} – "
