@@ -15,6 +15,7 @@ from sharecity.hub.evaluation.api import router as hub_evaluation_router
 from sharecity.hub.facts.api import router as hub_facts_router
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.hub.identity.api import router as hub_identity_router
+from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
 from sharecity.hub.publicity.api import public_router as publicity_public_router
 from sharecity.hub.publicity.api import router as hub_publicity_router
 from sharecity.kernel.errors import ShareCityError
@@ -86,6 +87,7 @@ api.add_router("/", credit_public_router)
 api.add_router("/", hub_publicity_router)
 api.add_router("/", publicity_public_router)
 api.add_router("/", hub_evaluation_router)
+api.add_router("/", hub_monitoring_charts_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

@@ -155,6 +155,11 @@ def _evaluation_run_body(place: Place) -> dict:
 ROUTE_PARAMS: dict[str, Route] = {
     "monitoring:dashboard": Route(),
     "monitoring:figures": Route(),
+    "monitoring:platform": Route(object_kwargs=lambda place, _kw: {"platform_id": place.platform_id}),
+    "monitoring:district": Route(object_kwargs=lambda place, _kw: {"code": place.district}),
+    "api-v1:monitoring_dashboard": Route(),
+    "api-v1:monitoring_platform": Route(object_kwargs=lambda place, _kw: {"platform_id": place.platform_id}),
+    "api-v1:monitoring_district": Route(object_kwargs=lambda place, _kw: {"code": place.district}),
     "gateway:quarantine": Route(),
     "identity:reviews": Route(),
     "audit:log": Route(),
