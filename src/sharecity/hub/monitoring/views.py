@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
 from sharecity.hub.directives.selectors import directive_counts
+from sharecity.hub.evaluation.selectors import targets_panel
 from sharecity.hub.intake.selectors import latest_received_at, quarantine_open_count
 from sharecity.hub.monitoring import dashboard as panels
 from sharecity.hub.monitoring.selectors import activity_by_district, activity_by_platform, activity_totals
@@ -132,6 +133,7 @@ def dashboard(request):
     panel = panels.panel(jurisdiction=jurisdiction, selection=selection, language=_language(),
                          scope=_scope(jurisdiction))
     context.update(_statistics_context(request, panel, error=error))
+    context.update(targets_panel(jurisdiction=jurisdiction, language=_language()))
     return render(request, "monitoring/dashboard.html", context, status=error.http_status if error else 200)
 
 
