@@ -131,6 +131,7 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "starts_at": (),
         "ends_at": (),
         "state": ("hub_monitoring.OrderFact.state",),
+        "deposit_fen": (),
     },
     "order.state_changed": {
         "order_id": ("hub_monitoring.OrderFact.order_id",),
@@ -142,6 +143,9 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "previous_state": (),
         "changed_at": (),
         "refund_fen": (_DAILY + "refunds_fen",),
+        "deposit_held_fen": (_DAILY + "deposits_held_fen",),
+        "deposit_returned_fen": (_DAILY + "deposits_returned_fen",),
+        "deposit_deducted_fen": (_DAILY + "deposits_deducted_fen",),
     },
     "review.published": {
         "review_id": (), "order_id": (), "district": (_STAT_DISTRICT, _DAILY + "district_code"), "author_role": (),

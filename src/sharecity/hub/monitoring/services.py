@@ -87,7 +87,7 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
     the day of a fact is the platform's time of it in city time (``changed_at`` of a state change,
     ``resolved_at`` of a resolution, else the envelope's ``sent_at``); an order counts once when
     created, a completion or cancellation once per change into that state (an order the hub does
-    not know is not counted), refunds and deposits settled by every state change that carries them
+    not know is not counted), refunds and deposits taken or settled by every state change that carries them
     (each is a distinct movement of money at the platform; a replayed message is dropped by intake
     by its id); a rating is a customer's review, in the sector of its order when the hub knows the
     order; a complaint counts once when filed and once when resolved, in the sector of its order,
@@ -130,16 +130,15 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
             )
             bumps[(platform_id, payload.district)]["bookings"] += 1
             day, sector = city_day(envelope.sent_at), sector_of(payload.category)
-            daily.add(day, platform_id, payload.district, sector, orders=1,
-                      deposits_held_fen=getattr(payload, "deposit_fen", None) or 0)
+            daily.add(day, platform_id, payload.district, sector, orders=1)
             daily.party(day, platform_id, payload.district, sector, "provider", payload.provider_key, orders=1)
             daily.party(day, platform_id, payload.district, sector, "customer", payload.customer_key, orders=1)
         elif handler is order_state_changed:
             day = city_day(payload.changed_at or envelope.sent_at)
             sector = sector_of(payload.category)
-            money = {"refunds_fen": payload.refund_fen or 0,
-                     "deposits_returned_fen": getattr(payload, "deposit_returned_fen", None) or 0,
-                     "deposits_deducted_fen": getattr(payload, "deposit_deducted_fen", None) or 0}
+            money = {"refunds_fen": payload.refund_fen or 0, "deposits_held_fen": payload.deposit_held_fen or 0,
+                     "deposits_returned_fen": payload.deposit_returned_fen or 0,
+                     "deposits_deducted_fen": payload.deposit_deducted_fen or 0}
             if any(money.values()):
                 daily.add(day, platform_id, payload.district, sector, **money)
             key = (platform_id, payload.order_id)
