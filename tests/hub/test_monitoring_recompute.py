@@ -54,7 +54,7 @@ def city_activity():
 
 
 def test_recomputation_gives_exactly_what_intake_kept():
-    first, second = city_activity()
+    first, _second = city_activity()
     kept = tables()
     today = kept[0][0]["day"]
     stat = {key: sum(row[key] for row in kept[0] if row["platform_id"] == first.platform_id)
