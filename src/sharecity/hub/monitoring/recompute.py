@@ -80,8 +80,9 @@ def facts_table(messages: Iterable[tuple[str, int, str, bytes]], *,
 
 
 def _sum(frame: pl.LazyFrame, **sums: pl.Expr) -> pl.LazyFrame:
-    return frame.group_by("day", "platform_id", "district", "sector").agg(
-        **{name: expression.sum() for name, expression in sums.items()})
+    """Each expression per row (a literal becomes a column), summed per day, platform, district and sector."""
+    return (frame.select("day", "platform_id", "district", "sector", **sums)
+            .group_by("day", "platform_id", "district", "sector").agg(pl.col(name).sum() for name in sums))
 
 
 def daily_aggregate(facts: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
