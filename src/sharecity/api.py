@@ -16,6 +16,7 @@ from sharecity.hub.facts.api import router as hub_facts_router
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.hub.identity.api import router as hub_identity_router
 from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
+from sharecity.hub.monitoring.api import router as hub_monitoring_router
 from sharecity.hub.publicity.api import public_router as publicity_public_router
 from sharecity.hub.publicity.api import router as hub_publicity_router
 from sharecity.kernel.errors import ShareCityError
@@ -82,6 +83,7 @@ _error_handlers_install(api, not_authenticated=gettext_noop("Sign in, or send a 
 api.add_router("/", market_router)
 api.add_router("/", hub_identity_router)
 api.add_router("/", hub_facts_router)
+api.add_router("/", hub_monitoring_router)
 api.add_router("/", hub_credit_router)
 api.add_router("/", credit_public_router)
 api.add_router("/", hub_publicity_router)

@@ -176,6 +176,7 @@ ROUTE_PARAMS: dict[str, Route] = {
                                 object_kwargs=lambda place, kw: {"fact_id": place.facts[kw["kind"]]}),
     # hub/facts: the API
     "api-v1:facts_counts": Route(),
+    "api-v1:monitoring_statistics": Route(),
     "api-v1:listings": Route(),
     "api-v1:listing": Route(object_kwargs=_fact("listings")),
     "api-v1:complaints": Route(),

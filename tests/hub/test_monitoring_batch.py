@@ -4,6 +4,7 @@ models must come out exactly as if each handler ran per message, in order."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from types import SimpleNamespace
 
@@ -11,7 +12,7 @@ import pytest
 
 from sharecity.exchange.schemas import payload_build, payload_validate
 from sharecity.hub.intake.handlers import handlers_for
-from sharecity.hub.monitoring.models import ActivityStat, OrderFact
+from sharecity.hub.monitoring.models import ActivityStat, ComplaintClock, DailyParty, DailyStat, OrderFact
 from sharecity.hub.monitoring.services import facts_apply
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,8 @@ def _messages(seed: int, count: int) -> list[tuple[SimpleNamespace, object]]:
         else:
             fields = dict(subject_key=f"subject-{n:04d}", subject_kind="person", verified_at=starts)
         payload = payload_validate(kind, 1, payload_build(kind, **fields))
-        messages.append((SimpleNamespace(platform_id=platform_id, type=kind), payload))
+        sent_at = (starts + dt.timedelta(minutes=20 * n)).isoformat()
+        messages.append((SimpleNamespace(platform_id=platform_id, type=kind, sent_at=sent_at), payload))
     return messages
 
 
@@ -59,7 +61,12 @@ def _snapshot() -> tuple[list, list]:
     orders = list(OrderFact.objects.order_by("platform_id", "order_id").values(
         "platform_id", "order_id", "category", "district_code", "amount_fen", "state", "customer_key",
         "provider_key"))
-    return stats, orders
+    daily = list(DailyStat.objects.order_by("day", "platform_id", "district_code", "sector").values())
+    parties = list(DailyParty.objects.order_by("day", "platform_id", "district_code", "sector", "role",
+                                               "party_key").values())
+    for row in (*daily, *parties):
+        row.pop("id")
+    return stats, orders, daily, parties
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -70,8 +77,9 @@ def test_batched_handlers_have_the_effect_of_one_by_one(seed):
         for handler in handlers_for(envelope.type):
             handler(envelope=envelope, payload=payload)
     one_by_one = _snapshot()
-    ActivityStat.objects.all().delete()
-    OrderFact.objects.all().delete()
+    assert one_by_one[2] and one_by_one[3]
+    for model in (ActivityStat, OrderFact, DailyStat, DailyParty, ComplaintClock):
+        model.objects.all().delete()
 
     # In deliveries of varied sizes, as intake would see them.
     position = 0
@@ -92,7 +100,27 @@ def test_an_order_starts_at_the_hub_in_the_state_the_platform_reported(sent):
         "order.created", order_id="o-1", listing_id="l-1", category="homestay", district="350203",
         customer_key="customer-0001", provider_key="provider-0001", amount_fen=48_000, starts_at=starts,
         ends_at=starts + dt.timedelta(days=1), **sent))
-    facts_apply([(handler, SimpleNamespace(platform_id="p-1", type="order.created"), payload)
+    facts_apply([(handler, SimpleNamespace(platform_id="p-1", type="order.created", sent_at=starts.isoformat()),
+                  payload)
                  for handler in handlers_for("order.created")])
     # A first-version sender says nothing: its orders were confirmed at once (parking bookings).
     assert OrderFact.objects.get(order_id="o-1").state == sent.get("state", "confirmed")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_recomputation_from_the_same_messages_gives_the_same_day_grain(seed):
+    from sharecity.hub.monitoring.recompute import PARTY_KEY, STAT_KEY, daily_aggregate, facts_table
+    from sharecity.hub.monitoring.services import DAILY_COUNTERS
+
+    messages = _messages(seed, 400)
+    facts_apply([(handler, envelope, payload) for envelope, payload in messages
+                 for handler in handlers_for(envelope.type)])
+    raw = [(envelope.platform_id, sequence, envelope.type,
+            json.dumps({"sent_at": envelope.sent_at, "payload": payload.model_dump(mode="json")}).encode())
+           for sequence, (envelope, payload) in enumerate(messages, start=1)]
+    stats, parties = daily_aggregate(facts_table(raw))
+    assert list(stats.iter_rows()) == list(DailyStat.objects.order_by(*STAT_KEY).values_list(
+        *STAT_KEY, *DAILY_COUNTERS))
+    assert list(parties.iter_rows()) == list(DailyParty.objects.order_by(*PARTY_KEY).values_list(
+        *PARTY_KEY, "is_person", "orders", "income_fen"))
+    assert stats["orders"].max() > 1  # several orders in one day's row: counted, not just marked

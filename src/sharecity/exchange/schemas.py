@@ -389,6 +389,9 @@ class OrderCreatedV1(Payload):
         description="the state the order starts in: requested while it awaits payment or the provider's answer, "
         "confirmed for a booking confirmed at once (the default, for senders of the first version)",
     )
+    deposit_fen: Fen | None = Field(
+        default=None, description="the deposit the order asks of the customer, taken with its payment "
+        "(order.state_changed deposit_held_fen) and settled later; absent: none")
 
 
 class OrderStateChangedV1(Payload):
@@ -402,6 +405,14 @@ class OrderStateChangedV1(Payload):
     previous_state: OrderState | None = Field(default=None, description="the state the order left")
     changed_at: Timestamp | None = Field(default=None, description="when the state changed")
     refund_fen: Fen | None = Field(default=None, description="amount refunded by this change, if any")
+    deposit_held_fen: Fen | None = Field(
+        default=None, description="the deposit taken from the customer by this change (with the payment), if any")
+    deposit_returned_fen: Fen | None = Field(
+        default=None, description="of the order's deposit, the amount returned to the customer by this change, "
+        "when the change settled the deposit")
+    deposit_deducted_fen: Fen | None = Field(
+        default=None, description="of the order's deposit, the amount kept (deducted for damage) by this change, "
+        "when the change settled the deposit")
 
 
 # --- reviews and complaints ----------------------------------------------------------------------

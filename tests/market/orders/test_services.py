@@ -273,6 +273,12 @@ def test_a_rental_pays_price_and_deposit_and_refunds_the_deposit_by_the_stated_d
     assert balance(order).deposit_returned_fen == 300_000
     assert not deposits_overdue(platform=camera.platform, now=returned + dt.timedelta(days=4)).exists()
     assert public_states(order) == ["paid", "started", "started", "completed"]
+    # The hub learns the deposit asked, taken with the payment and returned at the deadline.
+    messages = outbox_of(order)
+    assert messages[0].payload["deposit_fen"] == 300_000
+    assert [m.payload.get("deposit_held_fen") for m in messages[1:]] == [300_000, None, None, None]
+    assert messages[-1].payload["deposit_returned_fen"] == 300_000
+    assert messages[-1].payload["deposit_deducted_fen"] == 0
 
 
 def test_a_damage_deduction_is_kept_for_the_provider_with_its_reason(camera, customer, provider):
@@ -282,6 +288,8 @@ def test_a_damage_deduction_is_kept_for_the_provider_with_its_reason(camera, cus
     assert order.deposit_deducted_fen == 50_000
     assert balance(order).deposit_returned_fen == 250_000
     assert order.events.last().data == {"deduction_fen": 50_000, "reason": "镜头划伤"}
+    settled = outbox_of(order)[-1].payload
+    assert (settled["deposit_returned_fen"], settled["deposit_deducted_fen"]) == (250_000, 50_000)
 
 
 # --- task bidding ---------------------------------------------------------------------------------

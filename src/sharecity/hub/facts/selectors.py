@@ -315,3 +315,11 @@ def complaint_timeline(complaint: ComplaintFact) -> list[dict]:
         events.append({"kind": "note", "at": note.created_at, "text": note.text, "department": note.department,
                        "author": note.author.get_username() if note.author else ""})
     return sorted(events, key=lambda event: event["at"])
+
+
+def subject_kinds(*, platform_id: str, subject_keys: set[str]) -> dict[str, str]:
+    """Subject key -> ``person`` or ``business`` as the platform last reported it, for the keys the hub knows."""
+    if not subject_keys:
+        return {}
+    return dict(SubjectFact.objects.filter(platform_id=platform_id, subject_key__in=sorted(subject_keys))
+                .values_list("subject_key", "subject_kind"))

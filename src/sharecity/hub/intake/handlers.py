@@ -26,7 +26,7 @@ def _platform_registered(*, envelope, payload) -> None:
 
 HANDLERS: dict[str, list[Callable]] = {
     "platform.registered": [_platform_registered, credit.credit_platform_registered],
-    "subject.registered": [facts.subject_registered, credit.credit_subject_registered],
+    "subject.registered": [monitoring.subject_registered, facts.subject_registered, credit.credit_subject_registered],
     "subject.verified": [monitoring.subject_verified, facts.subject_verified, credit.credit_subject_verified],
     "listing.published": [monitoring.listing_published, facts.listing_published, credit.credit_listing_published],
     "listing.changed": [facts.listing_changed],
@@ -38,7 +38,7 @@ HANDLERS: dict[str, list[Callable]] = {
     "complaint.filed": [monitoring.complaint_filed, facts.complaint_filed, credit.credit_complaint_filed],
     "complaint.answered": [facts.complaint_answered],
     "complaint.escalated": [facts.complaint_escalated],
-    "complaint.resolved": [facts.complaint_resolved, credit.credit_complaint_resolved],
+    "complaint.resolved": [monitoring.complaint_resolved, facts.complaint_resolved, credit.credit_complaint_resolved],
     "moderation.decision": [facts.moderation_decision, credit.credit_moderation_decision],
     "safety.incident": [facts.safety_incident, credit.credit_safety_incident],
     "directive.acknowledged": [directive_acknowledged],
@@ -57,6 +57,10 @@ def handlers_for(message_type: str) -> list[Callable]:
 # checks that each column holds every value the published schema allows, and fails on a handled
 # type or a payload field missing here, so a new one cannot be stored unchecked.
 _STAT_DISTRICT = "hub_monitoring.ActivityStat.district_code"
+# The day grain of the statistics (monitoring's DailyStat and DailyParty) and its complaint clock.
+_DAILY = "hub_monitoring.DailyStat."
+_PARTY = "hub_monitoring.DailyParty."
+_CLOCK = "hub_monitoring.ComplaintClock."
 _LISTING = "hub_facts.ListingFact."
 _COMPLAINT = "hub_facts.ComplaintFact."
 _MODERATION = "hub_facts.ModerationFact."
@@ -91,8 +95,8 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "listing.published": {
         "listing_id": (_LISTING + "listing_id",),
-        "category": (_LISTING + "category",),
-        "district": (_STAT_DISTRICT, _LISTING + "district_code"),
+        "category": (_LISTING + "category", _DAILY + "sector"),
+        "district": (_STAT_DISTRICT, _LISTING + "district_code", _DAILY + "district_code"),
         "provider_key": (_LISTING + "provider_key",),
         "price_fen": (_LISTING + "price_fen",),
         "price_unit": (_LISTING + "price_unit",),
@@ -118,27 +122,34 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "order.created": {
         "order_id": ("hub_monitoring.OrderFact.order_id",),
         "listing_id": (),
-        "category": ("hub_monitoring.OrderFact.category",),
-        "district": ("hub_monitoring.OrderFact.district_code", _STAT_DISTRICT),
-        "customer_key": ("hub_monitoring.OrderFact.customer_key",),
-        "provider_key": ("hub_monitoring.OrderFact.provider_key",),
+        "category": ("hub_monitoring.OrderFact.category", _DAILY + "sector", _PARTY + "sector"),
+        "district": ("hub_monitoring.OrderFact.district_code", _STAT_DISTRICT, _DAILY + "district_code",
+                     _PARTY + "district_code"),
+        "customer_key": ("hub_monitoring.OrderFact.customer_key", _PARTY + "party_key"),
+        "provider_key": ("hub_monitoring.OrderFact.provider_key", _PARTY + "party_key"),
         "amount_fen": ("hub_monitoring.OrderFact.amount_fen",),
         "starts_at": (),
         "ends_at": (),
         "state": ("hub_monitoring.OrderFact.state",),
+        "deposit_fen": (),
     },
     "order.state_changed": {
         "order_id": ("hub_monitoring.OrderFact.order_id",),
-        "category": (),
-        "district": (_STAT_DISTRICT,),
+        "category": (_DAILY + "sector", _PARTY + "sector"),
+        "district": (_STAT_DISTRICT, _DAILY + "district_code", _PARTY + "district_code"),
         "state": ("hub_monitoring.OrderFact.state",),
-        "amount_fen": ("hub_monitoring.OrderFact.amount_fen", "hub_monitoring.ActivityStat.turnover_fen"),
+        "amount_fen": ("hub_monitoring.OrderFact.amount_fen", "hub_monitoring.ActivityStat.turnover_fen",
+                       _DAILY + "turnover_fen", _PARTY + "income_fen"),
         "previous_state": (),
         "changed_at": (),
-        "refund_fen": (),
+        "refund_fen": (_DAILY + "refunds_fen",),
+        "deposit_held_fen": (_DAILY + "deposits_held_fen",),
+        "deposit_returned_fen": (_DAILY + "deposits_returned_fen",),
+        "deposit_deducted_fen": (_DAILY + "deposits_deducted_fen",),
     },
     "review.published": {
-        "review_id": (), "order_id": (), "district": (_STAT_DISTRICT,), "author_role": (), "rating": (),
+        "review_id": (), "order_id": (), "district": (_STAT_DISTRICT, _DAILY + "district_code"), "author_role": (),
+        "rating": (_DAILY + "rating_sum",),
     },
     "review.hidden": {
         "review_id": (_MODERATION + "decision_id", _MODERATION + "subject_id"),
@@ -150,9 +161,9 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "statement_of_reasons": (_MODERATION + "statement_of_reasons",),
     },
     "complaint.filed": {
-        "complaint_id": (_COMPLAINT + "complaint_id",),
+        "complaint_id": (_COMPLAINT + "complaint_id", _CLOCK + "complaint_id"),
         "order_id": (_COMPLAINT + "order_id",),
-        "district": (_STAT_DISTRICT, _COMPLAINT + "district_code"),
+        "district": (_STAT_DISTRICT, _COMPLAINT + "district_code", _DAILY + "district_code"),
         "category": (_COMPLAINT + "category",),
         "complainant_key": (_COMPLAINT + "complainant_key",),
     },
@@ -171,8 +182,8 @@ STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "reason": (_COMPLAINT + "escalation_reason", _COMPLAINT + "escalations"),
     },
     "complaint.resolved": {
-        "complaint_id": (_COMPLAINT + "complaint_id",),
-        "district": (_COMPLAINT + "district_code",),
+        "complaint_id": (_COMPLAINT + "complaint_id", _CLOCK + "complaint_id"),
+        "district": (_COMPLAINT + "district_code", _DAILY + "district_code"),
         "resolved_at": (_COMPLAINT + "resolved_at",),
         "outcome": (_COMPLAINT + "outcome",),
         "refund_fen": (_COMPLAINT + "refund_fen",),

@@ -95,3 +95,12 @@ def received_hashes(*, platform_id: str, tree_size: int) -> list[bytes]:
     hashes = (ReceivedMessage.objects.filter(platform_id=platform_id).order_by("sequence")
               .values_list("envelope_hash", flat=True)[:tree_size])
     return [bytes.fromhex(value) for value in hashes]
+
+
+def received_envelopes(*, message_types: tuple[str, ...]):
+    """The received messages of these types, each platform's in the order of its chain, as (count, iterator of
+    (platform id, sequence, type, raw envelope bytes)): the fact store that statistics are recomputed from."""
+    messages = ReceivedMessage.objects.filter(message_type__in=message_types)
+    rows = messages.order_by("platform_id", "sequence").values_list(
+        "platform_id", "sequence", "message_type", "envelope").iterator(chunk_size=5000)
+    return messages.count(), rows

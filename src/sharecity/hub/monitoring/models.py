@@ -116,9 +116,28 @@ class DailyParty(models.Model):
             models.UniqueConstraint(fields=["day", "platform_id", "district_code", "sector", "role", "party_key"],
                                     name="daily_party_unique")
         ]
-        indexes = [models.Index(fields=["district_code", "day"], name="daily_party_district_day")]
+        indexes = [models.Index(fields=["district_code", "day"], name="daily_party_district_day"),
+                   # A subject's kind learnt later is written to the rows of its earlier days.
+                   models.Index(fields=["platform_id", "party_key"], name="daily_party_platform_key")]
         verbose_name = _("daily active party")
         verbose_name_plural = _("daily active parties")
 
     def __str__(self) -> str:
         return f"{self.day} {self.role} {self.party_key}"
+
+
+class ComplaintClock(models.Model):
+    """What monitoring needs of one complaint to count it once: when it was filed and resolved (city days)
+    and its sector (of the order it is about), so a resolution is counted in time or late, once."""
+
+    platform_id = models.CharField(max_length=limits.PLATFORM_ID_MAX_LENGTH)
+    complaint_id = models.CharField(max_length=limits.IDENTIFIER_MAX_LENGTH)
+    sector = models.CharField(max_length=limits.CATEGORY_CODE_MAX_LENGTH, blank=True, default="")
+    filed_on = models.DateField(null=True, blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform_id", "complaint_id"], name="complaint_clock_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}/{self.complaint_id}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 
 from sharecity.hub.monitoring.models import ActivityStat, DailyParty, DailyStat, OrderFact
+from sharecity.hub.monitoring.rules import sector_label
 from sharecity.hub.monitoring.services import NO_DISTRICT
 from sharecity.hub.registry.selectors import registered_platform_names
 from sharecity.kernel.districts import DISTRICTS, district_name
@@ -208,4 +209,6 @@ def _group_labels(group_by: str | None, keys: set[str], *, language: str) -> dic
     if group_by == "platform":
         names = registered_platform_names()
         return {key: names.get(key, key) for key in keys}
+    if group_by == "sector":
+        return {key: sector_label(key, language=language) for key in keys}
     return {}

@@ -115,6 +115,10 @@ class EffectContext:
     now: dt.datetime
     data: dict
     refund_fen: int = 0
+    # The deposit taken (collect_payment) or settled (release_deposit) by this transition, reported with it.
+    deposit_held_fen: int | None = None
+    deposit_returned_fen: int | None = None
+    deposit_deducted_fen: int | None = None
 
 
 def _reservation(order: Order):
@@ -129,6 +133,7 @@ def _fx_collect_payment(ctx: EffectContext) -> None:
     order = ctx.order
     payment_collect(platform=order.platform, order_ref=str(order.public_id), customer=order.customer,
                     amount_fen=order.total_fen, deposit_fen=order.deposit_fen)
+    ctx.deposit_held_fen = order.deposit_fen or None
 
 
 def _fx_confirm_reservation(ctx: EffectContext) -> None:
@@ -240,10 +245,13 @@ def _fx_release_deposit(ctx: EffectContext) -> None:
     if not order.deposit_fen or order.deposit_settled:
         return
     deduction = ctx.data.get("deduction_fen", 0) if ctx.transition == "report_damage" else 0
-    deposit_release(platform=order.platform, order_ref=str(order.public_id), customer=order.customer,
-                    deduction_fen=deduction, reason=str(ctx.data.get("reason", "")), provider=order.provider)
+    obligation = deposit_release(platform=order.platform, order_ref=str(order.public_id), customer=order.customer,
+                                 deduction_fen=deduction, reason=str(ctx.data.get("reason", "")),
+                                 provider=order.provider)
     order.deposit_deducted_fen = deduction
     order.deposit_settled = True
+    ctx.deposit_returned_fen = obligation.amount_fen - obligation.deduction_fen
+    ctx.deposit_deducted_fen = obligation.deduction_fen
 
 
 def _fx_deposit_due_set(ctx: EffectContext) -> None:
@@ -463,6 +471,7 @@ def _order_created(*, actor: User | None, order: Order, now: dt.datetime) -> Non
             amount_fen=order.total_fen, starts_at=order.starts_at or now,
             ends_at=order.ends_at or order.starts_at or now,
             state=engine.process_get(order.process).state(order.state).public_state,
+            deposit_fen=order.deposit_fen or None,
         ),
     )
 
@@ -527,6 +536,8 @@ def _transition(*, order: Order, actor: User | None, role: str, name: str, data:
             district=order_district(order), state=target.public_state,
             amount_fen=max(order.total_fen - order.refunded_fen, 0), previous_state=previous_public,
             changed_at=now, refund_fen=ctx.refund_fen or None,
+            deposit_held_fen=ctx.deposit_held_fen, deposit_returned_fen=ctx.deposit_returned_fen,
+            deposit_deducted_fen=ctx.deposit_deducted_fen,
         ),
         audit_data={"from": step.source, "to": step.target, "role": role, **event_data},
     )
