@@ -15,8 +15,8 @@ from sharecity.hub.evaluation.api import router as hub_evaluation_router
 from sharecity.hub.facts.api import router as hub_facts_router
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.hub.identity.api import router as hub_identity_router
-from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
 from sharecity.hub.monitoring.api import router as hub_monitoring_router
+from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
 from sharecity.hub.publicity.api import public_router as publicity_public_router
 from sharecity.hub.publicity.api import router as hub_publicity_router
 from sharecity.kernel.errors import ShareCityError
