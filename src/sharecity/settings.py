@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "sharecity.hub.audit",
     "sharecity.hub.facts",
     "sharecity.web",
+    "sharecity.sim",
 ]
 
 MIDDLEWARE = [
