@@ -1,0 +1,78 @@
+"""The simulator's seams: a simulated clock and deterministic identifiers.
+
+Inside ``simulation(seed=...)``:
+
+- ``django.utils.timezone.now`` returns the simulated moment (``SimClock.now``), so every fact,
+  audit entry, order event and timer carries simulated time; the simulation moves the clock forward.
+- ``uuid.uuid4`` (and every model field whose default is ``uuid.uuid4``) draws from a
+  ``random.Random`` seeded from the run's seed, so public ids and exchange message ids repeat
+  from one run to the next.
+- Background tasks are not enqueued (``django_tasks.base.Task.enqueue`` does nothing): the
+  simulator runs the market's timers and sweeps itself at the simulated moment, in process.
+
+What stays random (and is left out of the determinism check, ``sim.digest``): password hashes and
+unusable-password markers (salts from ``secrets``), identity numbers encrypted at rest (random
+nonces), platform and hub signing keys (generated from the OS's randomness) and so the signatures,
+seals and hashes of exchange envelopes and batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils import timezone
+
+
+@dataclass
+class SimClock:
+    now: dt.datetime
+
+    def set(self, moment: dt.datetime) -> dt.datetime:
+        # Time never runs backwards inside a run: an action due earlier than the clock happens now.
+        if moment > self.now:
+            self.now = moment
+        return self.now
+
+
+def _uuid_fields(original) -> list:
+    return [field for model in apps.get_models() for field in model._meta.concrete_fields
+            if field.default is original]
+
+
+def _default_set(field, value) -> None:
+    field.default = value
+    field.__dict__.pop("_get_default", None)  # Django caches the default's callable
+
+
+@contextlib.contextmanager
+def simulation(*, seed: int, start: dt.datetime) -> Iterator[SimClock]:
+    from django_tasks.base import Task
+
+    clock = SimClock(now=start)
+    ids = random.Random(f"sharecity-sim-ids-{seed}")  # noqa: S311 - reproducible ids, not secrets
+
+    def now() -> dt.datetime:
+        return clock.now
+
+    def uuid4() -> uuid.UUID:
+        return uuid.UUID(int=ids.getrandbits(128), version=4)
+
+    original_now, original_uuid4, original_enqueue = timezone.now, uuid.uuid4, Task.enqueue
+    fields = _uuid_fields(original_uuid4)
+    timezone.now = now
+    uuid.uuid4 = uuid4
+    Task.enqueue = lambda self, *args, **kwargs: None
+    for field in fields:
+        _default_set(field, uuid4)
+    try:
+        yield clock
+    finally:
+        timezone.now, uuid.uuid4, Task.enqueue = original_now, original_uuid4, original_enqueue
+        for field in fields:
+            _default_set(field, original_uuid4)
