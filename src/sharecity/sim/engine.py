@@ -742,7 +742,7 @@ class City:
         self.ring_day(day_start)
         for kind, rate in (("price_raise", "price_fraud_per_day"), ("unlicensed", "unlicensed_homestays_per_day"),
                            ("remove_for_repost", "reposts_per_day")):
-            for _n in range(_poisson(self.rng, self.rates[rate] * max(self.options.scale, 0.2))):
+            for _n in range(_poisson(self.rng, self.rates[rate])):
                 self.at(day_start + dt.timedelta(minutes=self.rng.randrange(8 * 60, 22 * 60)), kind)
 
     def any_listing(self, *, leaves: tuple[str, ...] | None = None):
