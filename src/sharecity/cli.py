@@ -25,9 +25,11 @@ def cmd_migrate(_args) -> None:
 
 
 def cmd_demo(_args) -> None:
+    from django.conf import settings
+
     from sharecity.sim.demo import demo_load
 
-    report = demo_load()
+    report = demo_load(history_days=settings.SHARECITY_DEMO_SIM_DAYS)
     print(report.describe())
 
 
@@ -38,7 +40,7 @@ def cmd_serve(args) -> None:
     if args.demo:
         from sharecity.sim.demo import demo_load
 
-        report = demo_load()
+        report = demo_load(history_days=settings.SHARECITY_DEMO_SIM_DAYS)
     from waitress import serve
 
     from sharecity.wsgi import application

@@ -189,6 +189,8 @@ class City:
     def __init__(self, *, run: SimRun, options: Options, clock: SimClock,
                  progress: Callable[[int, dict], None] | None = None) -> None:
         self.run, self.options, self.clock = run, options, clock
+        # Runs are numbered in the database (not by primary key, which PostgreSQL does not roll back).
+        self.number = SimRun.objects.filter(pk__lt=run.pk).count() + 1
         self.profile = cities.CITIES[options.city]
         self.rng = random.Random(options.seed)  # noqa: S311 - a reproducible simulation, not security
         self.rates = options.rates()
@@ -248,7 +250,7 @@ class City:
 
     def new_user(self, role: str) -> User:
         n = next(self.people)
-        return User.objects.create_user(f"sim{self.run.pk}-{role}{n}", password=None,
+        return User.objects.create_user(f"sim{self.number}-{role}{n}", password=None,
                                         display_name=f"{self.profile.name}{role}{n}")
 
     def resident_id(self, n: int) -> str:
@@ -266,10 +268,10 @@ class City:
         scale = self.options.scale
         tops = {c.code: c for c in Category.objects.filter(parent__isnull=True, is_active=True).order_by("code")}
         for index, spec in enumerate(self.profile.platforms, start=1):
-            serial = f"91{self.profile.credit_region}MA{self.run.pk % 100:02d}{index:05d}"[:17]
+            serial = f"91{self.profile.credit_region}MA{self.number % 100:02d}{index:05d}"[:17]
             operator = self.new_user("operator")
             platform = platform_create(
-                actor=None, slug=f"sim{self.run.pk}-{self.profile.key}-{spec.key}", name=spec.name,
+                actor=None, slug=f"sim{self.number}-{self.profile.key}-{spec.key}", name=spec.name,
                 credit_code=credit_code_with_check_char(serial),
                 sectors=sorted({tops[code].sector for code in spec.tops if code in tops}),
                 city_code=self.profile.code)
@@ -306,7 +308,7 @@ class City:
         user = self.new_user("p")
         number = self.resident_id(next(self.people))
         profile = self.try_("provider_verify", provider_verify, actor=user, user=user, kind="person",
-                            legal_name=f"模拟{user.pk}", id_number=number, platform=place.platform)
+                            legal_name=f"模拟{user.username.rsplit('-', 1)[-1]}", id_number=number, platform=place.platform)
         if profile is None:
             return None
         person = Person(user=user, district=district or self.district(), number=number)
@@ -809,9 +811,7 @@ class City:
         listing = self.listing_new(provider, "homestay", licences=licences)
         if listing is None:
             return
-        if listing.status == "published":
-            place.listings["homestay"].remove(listing.pk)
-            place.listings["homestay"].append(listing.pk)
+        self.tampered.add(listing.pk)  # no other scenario takes it over: its label stays true
         self.label(MisconductKind.UNLICENSED_HOMESTAY, place=place, listing=listing, person=provider.user,
                    party_key=party_key(provider.user), details={
                        "licence": "invented" if invented else "missing", "market_status": listing.status,
@@ -908,7 +908,7 @@ class City:
         place = self.places[self.rng.choice(sorted(self.places))]
         try:
             with transaction.atomic():
-                provider_verify(actor=user, user=user, kind="person", legal_name=f"模拟{user.pk}", id_number=number,
+                provider_verify(actor=user, user=user, kind="person", legal_name=f"模拟{user.username.rsplit('-', 1)[-1]}", id_number=number,
                                 platform=place.platform)
         except ShareCityError as error:
             self.count("refused:provider_verify")
