@@ -95,8 +95,7 @@ def test_a_review_ring_gives_itself_five_stars_both_ways(city):
 
 @pytest.mark.django_db
 def test_the_blacklisted_provider_is_refused_with_the_reason(city):
-    from sharecity.market.accounts.models import ProviderProfile
-    from sharecity.market.accounts.models import CreditListChange
+    from sharecity.market.accounts.models import CreditListChange, ProviderProfile
 
     [label] = labels(MisconductKind.BLACKLISTED_ONBOARDING)
     assert label.details["market_outcome"] == "refused"

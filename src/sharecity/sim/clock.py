@@ -55,7 +55,7 @@ def simulation(*, seed: int, start: dt.datetime) -> Iterator[SimClock]:
     from django_tasks.base import Task
 
     clock = SimClock(now=start)
-    ids = random.Random(f"sharecity-sim-ids-{seed}")  # noqa: S311 - reproducible ids, not secrets
+    ids = random.Random(f"sharecity-sim-ids-{seed}")
 
     def now() -> dt.datetime:
         return clock.now

@@ -178,9 +178,13 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return k
 
 
+def _legal_name(user: User) -> str:
+    return "模拟" + user.username.rsplit("-", 1)[-1]
+
+
 def _round_price(fen: float) -> int:
     step = 100 if fen >= 2000 else 10
-    return max(step, int(round(fen / step)) * step)
+    return max(step, round(fen / step) * step)
 
 
 class City:
@@ -192,7 +196,7 @@ class City:
         # Runs are numbered in the database (not by primary key, which PostgreSQL does not roll back).
         self.number = SimRun.objects.filter(pk__lt=run.pk).count() + 1
         self.profile = cities.CITIES[options.city]
-        self.rng = random.Random(options.seed)  # noqa: S311 - a reproducible simulation, not security
+        self.rng = random.Random(options.seed)
         self.rates = options.rates()
         self.events: Counter = Counter()
         self.misconduct: Counter = Counter()
@@ -308,7 +312,7 @@ class City:
         user = self.new_user("p")
         number = self.resident_id(next(self.people))
         profile = self.try_("provider_verify", provider_verify, actor=user, user=user, kind="person",
-                            legal_name=f"模拟{user.username.rsplit('-', 1)[-1]}", id_number=number, platform=place.platform)
+                            legal_name=_legal_name(user), id_number=number, platform=place.platform)
         if profile is None:
             return None
         person = Person(user=user, district=district or self.district(), number=number)
@@ -617,8 +621,9 @@ class City:
             return
         answer = self.rng.choice(("explanation", "refund_offered", "compensation_offered", "forwarded_to_provider",
                                   "rejected"))
-        done = self.try_("complaint_answer", complaint_answer, actor=self.places_by_platform()[
-            complaint.platform_id].operator, complaint=complaint, answer=answer, text="平台已核实情况并与服务方沟通，处理意见如下。")
+        operator = self.places_by_platform()[complaint.platform_id].operator
+        done = self.try_("complaint_answer", complaint_answer, actor=operator, complaint=complaint, answer=answer,
+                         text="平台已核实情况并与服务方沟通，处理意见如下。")
         if done is None:
             return
         later = self.clock.now + dt.timedelta(hours=self.rng.uniform(1, 48))
@@ -908,7 +913,7 @@ class City:
         place = self.places[self.rng.choice(sorted(self.places))]
         try:
             with transaction.atomic():
-                provider_verify(actor=user, user=user, kind="person", legal_name=f"模拟{user.username.rsplit('-', 1)[-1]}", id_number=number,
+                provider_verify(actor=user, user=user, kind="person", legal_name=_legal_name(user), id_number=number,
                                 platform=place.platform)
         except ShareCityError as error:
             self.count("refused:provider_verify")

@@ -10,7 +10,7 @@ from sharecity.sim.models import MisconductLabel, SimRun
 
 def labels_write(*, run: SimRun, path: str) -> int:
     """Write ``run``'s labels to ``path`` (``-``: standard output); returns how many."""
-    out = sys.stdout if path == "-" else open(path, "w", encoding="utf-8")  # noqa: SIM115
+    out = sys.stdout if path == "-" else open(path, "w", encoding="utf-8")
     written = 0
     try:
         for label in MisconductLabel.objects.filter(run=run).order_by("pk").iterator(chunk_size=2000):
