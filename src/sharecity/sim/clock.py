@@ -7,13 +7,17 @@ Inside ``simulation(seed=...)``:
 - ``uuid.uuid4`` (and every model field whose default is ``uuid.uuid4``) draws from a
   ``random.Random`` seeded from the run's seed, so public ids and exchange message ids repeat
   from one run to the next.
+- Model fields whose default is ``timezone.now`` (``date_joined``...) take the simulated moment.
+- The exchange keys of the platforms the simulator creates derive from the seed
+  (``sharecity.exchange.keys.keypair_generate``), so their envelopes, signatures and the hub's
+  Merkle frontiers repeat too. The simulator's platforms are synthetic: never let a real platform
+  be created inside a simulation. The hub's own key is not touched (generated at random as ever).
 - Background tasks are not enqueued (``django_tasks.base.Task.enqueue`` does nothing): the
   simulator runs the market's timers and sweeps itself at the simulated moment, in process.
 
 What stays random (and is left out of the determinism check, ``sim.digest``): password hashes and
-unusable-password markers (salts from ``secrets``), identity numbers encrypted at rest (random
-nonces), platform and hub signing keys (generated from the OS's randomness) and so the signatures,
-seals and hashes of exchange envelopes and batches.
+unusable-password markers (salts from ``secrets``), values encrypted at rest (random nonces: identity
+numbers, private keys), the hub's signing key and so its signatures (receipts, directives).
 """
 
 from __future__ import annotations
@@ -52,7 +56,11 @@ def _default_set(field, value) -> None:
 
 @contextlib.contextmanager
 def simulation(*, seed: int, start: dt.datetime) -> Iterator[SimClock]:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from django_tasks.base import Task
+
+    from sharecity.exchange import keys as exchange_keys
+    from sharecity.exchange.envelope import _b64
 
     clock = SimClock(now=start)
     ids = random.Random(f"sharecity-sim-ids-{seed}")
@@ -63,16 +71,28 @@ def simulation(*, seed: int, start: dt.datetime) -> Iterator[SimClock]:
     def uuid4() -> uuid.UUID:
         return uuid.UUID(int=ids.getrandbits(128), version=4)
 
+    def keypair_generate() -> tuple[bytes, str]:
+        private = Ed25519PrivateKey.from_private_bytes(keys.randbytes(32))
+        return private.private_bytes_raw(), _b64(private.public_key().public_bytes_raw())
+
+    keys = random.Random(f"sharecity-sim-keys-{seed}")
     original_now, original_uuid4, original_enqueue = timezone.now, uuid.uuid4, Task.enqueue
-    fields = _uuid_fields(original_uuid4)
+    original_keypair = exchange_keys.keypair_generate
+    uuid_fields, now_fields = _uuid_fields(original_uuid4), _uuid_fields(original_now)
     timezone.now = now
     uuid.uuid4 = uuid4
     Task.enqueue = lambda self, *args, **kwargs: None
-    for field in fields:
+    exchange_keys.keypair_generate = keypair_generate
+    for field in uuid_fields:
         _default_set(field, uuid4)
+    for field in now_fields:
+        _default_set(field, now)
     try:
         yield clock
     finally:
         timezone.now, uuid.uuid4, Task.enqueue = original_now, original_uuid4, original_enqueue
-        for field in fields:
+        exchange_keys.keypair_generate = original_keypair
+        for field in uuid_fields:
             _default_set(field, original_uuid4)
+        for field in now_fields:
+            _default_set(field, original_now)
