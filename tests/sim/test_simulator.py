@@ -117,6 +117,19 @@ def test_the_hub_received_the_platforms_facts_through_the_exchange(city):
     assert {str(m) for m in uplink.values_list("message_id", flat=True)} <= {str(m) for m in received}
     for kind in ("order.created", "order.state_changed", "listing.published", "review.published"):
         assert uplink.filter(message_type=kind).exists(), kind
+    # The hub's own selectors, scoped to the city, show the platforms' complaints and listings.
+    from sharecity.hub.facts.selectors import complaints_list, listings_list
+    from sharecity.hub.registry.jurisdiction import Jurisdiction
+    from sharecity.market.complaints.models import Complaint
+    from sharecity.market.listings.models import Listing
+
+    xiamen = Jurisdiction(city_code="350200")
+    filed = {str(c) for c in Complaint.objects.values_list("public_id", flat=True)}
+    assert filed and filed == set(complaints_list(jurisdiction=xiamen).values_list("complaint_id", flat=True))
+    published = {str(p) for p in Listing.objects.filter(published_at__isnull=False).values_list("public_id",
+                                                                                                  flat=True)}
+    assert published <= set(listings_list(jurisdiction=xiamen).values_list("listing_id", flat=True))
+    assert not complaints_list(jurisdiction=Jurisdiction(city_code="120100")).exists()
     # Facts carry simulated time: nothing after the end of the run.
     last = OutboxMessage.objects.order_by("-created_at").first().created_at
     assert last.date() <= city.run.start_day + __import__("datetime").timedelta(days=city.run.days)
