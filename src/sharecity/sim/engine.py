@@ -67,6 +67,7 @@ COMPLAINTS = (
     ("safety", "设施存在安全隐患，插座外露，希望平台处理。", "fix"),
 )
 RING_REVIEWS = ("宝贝太好了！五星好评！", "卖家超级好，强烈推荐！", "完美！下次还买！", "非常非常满意，好评！")
+RING_STOCK = 200
 REMOVAL_REASONS = ("房源与实际情况严重不符，经核实予以下架", "存在虚假宣传，平台依规则下架",
                    "多次被投诉且未整改，平台下架")
 
@@ -330,7 +331,7 @@ class City:
         return f"{name} {title}"[:80], description, price
 
     def listing_new(self, provider: Person, leaf: str, *, title: str | None = None, description: str | None = None,
-                    price_fen: int | None = None, licences: dict | None = None):
+                    price_fen: int | None = None, licences: dict | None = None, capacity: int | None = None):
         from sharecity.market.catalog.models import Category
         from sharecity.market.listings.services import listing_create, listing_submit
         from sharecity.sim.demo_market import LEAF_LISTINGS, attributes_for, licences_for
@@ -346,7 +347,7 @@ class City:
             licences=licences_for(category=category, platform=place.platform) if licences is None else licences,
             district_code=provider.district,
             price_fen=price_fen or _round_price(base * self.rng.uniform(0.6, 1.6)), price_unit=category.default_unit,
-            capacity=cities.LEAVES[leaf].stock, deposit_fen=50_000 if process == "rental_deposit" else 0,
+            capacity=capacity or cities.LEAVES[leaf].stock, deposit_fen=50_000 if process == "rental_deposit" else 0,
             deposit_refund_days=3 if process == "rental_deposit" else 0)
         if listing is None:
             return None
@@ -698,7 +699,8 @@ class City:
                 person = self.provider_new(place)
                 if person is None:
                     continue
-                listing = self.listing_new(person, "second_hand")
+                # A ring's items never run out: they exist to be "sold" to the ring.
+                listing = self.listing_new(person, "second_hand", capacity=RING_STOCK)
                 if listing is not None and listing.status == "published":
                     listing_pk = listing.pk
                     place.listings["second_hand"].remove(listing_pk)  # the ring's listings are for the ring
