@@ -208,7 +208,10 @@ def _history(*, days: int) -> None:
     while relay_pump().sent or intake_pump().applied:
         pass
     downlink_pump(hub_receipt_keys=hub_public_keys, on_directives=directives_receive)
-    simulate(Options(days=days, seed=1, city="xiamen", scale=DEMO_SIM_SCALE))
+    # A small city: the review ring orders less often than a city-sized one would, or it would be
+    # most of the demo's orders.
+    simulate(Options(days=days, seed=1, city="xiamen", scale=DEMO_SIM_SCALE,
+                     misconduct={"ring_orders_per_day": 0.5}))
 
 
 def _demo_load() -> DemoReport:
