@@ -46,8 +46,8 @@ HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 MAX_DAYS = 3660
 MAX_SCALE = 1000.0
-# People and orders in proportion to the census times this: at 0.25 a Xiamen month is some 1,500 orders
-# and 15,000 events, a few minutes on SQLite.
+# People and orders in proportion to the census times this: at 0.25 a Xiamen month is some 1,100 orders
+# and 8,000 events, about 230 CPU-seconds on SQLite (docs/dev/simulator.md).
 DEFAULT_SCALE = 0.25
 
 # Demo texts of each leaf (title, description, price in fen) come from the demo's marketplace.
