@@ -17,7 +17,9 @@ Inside ``simulation(seed=...)``:
 
 What stays random (and is left out of the determinism check, ``sim.digest``): password hashes and
 unusable-password markers (salts from ``secrets``), values encrypted at rest (random nonces: identity
-numbers, private keys), the hub's signing key and so its signatures (receipts, directives).
+numbers, private keys), the hub's signing key and so its signatures (receipts, directives). Party
+keys and blind indexes are keyed by the deployment's secrets: the same seed gives the same database
+on a deployment with the same keys.
 """
 
 from __future__ import annotations
