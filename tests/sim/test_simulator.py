@@ -193,3 +193,17 @@ def test_options_check_names_the_option():
     with pytest.raises(SimError) as error:
         Options(days=1, seed=1, city="atlantis").check()
     assert error.value.option == "--city"
+
+
+@pytest.mark.django_db
+def test_tianjin_is_simulated_in_its_own_districts():
+    from sharecity.kernel.districts import district_get
+    from sharecity.market.listings.models import Listing
+    from sharecity.market.platforms.models import Platform
+
+    summary = simulate(Options(days=1, seed=3, city="tianjin", scale=0.01, misconduct={"fake_review_rings": 0}))
+    assert summary.run.city == "tianjin" and summary.events["listing_submit"] > 0
+    platforms = Platform.objects.filter(slug__contains="-tianjin-")
+    assert platforms.count() == 5 and set(platforms.values_list("city_code", flat=True)) == {"120100"}
+    districts = set(Listing.objects.filter(platform__in=platforms).values_list("district_code", flat=True))
+    assert districts and all(district_get(code).city_code == "120100" for code in districts)
