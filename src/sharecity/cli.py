@@ -159,6 +159,12 @@ def _simulate_options(args):
             fail("--misconduct", "not JSON: give an object such as {\"price_fraud_per_day\": 2}")
         if not isinstance(misconduct, dict):
             fail("--misconduct", "give a JSON object of rates by name")
+    if args.labels_out and args.labels_out != "-":
+        try:  # before hours of simulation, not after
+            with open(args.labels_out, "w", encoding="utf-8"):
+                pass
+        except OSError as error:
+            fail("--labels-out", f"cannot write {args.labels_out!r}: {error.strerror}")
     return start, misconduct
 
 

@@ -179,6 +179,7 @@ def test_simulate_command_shows_progress_a_summary_and_writes_the_labels(tmp_pat
     (["--days", "2", "--misconduct", "[1]"], "--misconduct"),
     (["--days", "2", "--misconduct", '{"arson": 1}'], "--misconduct"),
     (["--days", "2", "--misconduct", '{"price_fraud_per_day": -1}'], "--misconduct"),
+    (["--days", "2", "--labels-out", "/nonexistent-dir/labels.jsonl"], "--labels-out"),
 ])
 @pytest.mark.django_db
 def test_hostile_options_exit_with_an_error_naming_the_option(argv, option, capsys):
