@@ -34,7 +34,9 @@ def _wait_for(check, *, seconds: float):
 
 def test_serve_demo_starts_web_and_workers_and_facts_reach_the_hub(tmp_path: Path):
     port = _free_port()
-    env = {**os.environ, "SHARECITY_VAR_DIR": str(tmp_path), "SHARECITY_BUS": "local"}
+    # Without the simulated history (tests/sim/test_demo_history.py covers it): the count of listings
+    # below is the demo's own.
+    env = {**os.environ, "SHARECITY_VAR_DIR": str(tmp_path), "SHARECITY_BUS": "local", "SHARECITY_DEMO_SIM_DAYS": "0"}
     env.pop("SHARECITY_DATABASE_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "sharecity.cli", "serve", "--demo", "--port", str(port)],

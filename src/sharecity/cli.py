@@ -25,9 +25,11 @@ def cmd_migrate(_args) -> None:
 
 
 def cmd_demo(_args) -> None:
+    from django.conf import settings
+
     from sharecity.sim.demo import demo_load
 
-    report = demo_load()
+    report = demo_load(history_days=settings.SHARECITY_DEMO_SIM_DAYS)
     print(report.describe())
 
 
@@ -38,7 +40,7 @@ def cmd_serve(args) -> None:
     if args.demo:
         from sharecity.sim.demo import demo_load
 
-        report = demo_load()
+        report = demo_load(history_days=settings.SHARECITY_DEMO_SIM_DAYS)
     from waitress import serve
 
     from sharecity.wsgi import application
@@ -127,6 +129,86 @@ def cmd_audit(args) -> None:
         sys.exit(error.returncode)
 
 
+def _simulate_options(args):
+    """Check the options before Django starts; exits naming the option at fault."""
+    import datetime as dt
+    import json
+    import math
+    import re
+
+    def fail(option: str, message: str):
+        sys.exit(f"error: {option}: {message}")
+
+    if args.days is None or args.days < 1:
+        fail("--days", "a whole number of days, at least 1")
+    if not math.isfinite(args.scale) or args.scale <= 0:
+        fail("--scale", "a number above 0")
+    start = None
+    if args.start is not None:
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.start):
+                raise ValueError(args.start)
+            start = dt.date.fromisoformat(args.start)
+        except ValueError:
+            fail("--start", f"{args.start!r} is not a date (YYYY-MM-DD)")
+    misconduct = {}
+    if args.misconduct is not None:
+        try:
+            misconduct = json.loads(args.misconduct)
+        except ValueError:
+            fail("--misconduct", "not JSON: give an object such as {\"price_fraud_per_day\": 2}")
+        if not isinstance(misconduct, dict):
+            fail("--misconduct", "give a JSON object of rates by name")
+    if args.labels_out and args.labels_out != "-":
+        try:  # before hours of simulation, not after
+            with open(args.labels_out, "w", encoding="utf-8"):
+                pass
+        except OSError as error:
+            fail("--labels-out", f"cannot write {args.labels_out!r}: {error.strerror}")
+    return start, misconduct
+
+
+def cmd_simulate(args) -> None:
+    from django.core.management import call_command
+
+    from sharecity.sim.engine import Options, SimError, simulate
+
+    start, misconduct = args.checked
+    options = Options(days=args.days, seed=args.seed, city=args.city, scale=args.scale, start=start,
+                      misconduct=misconduct)
+    try:
+        options.check()
+    except SimError as error:
+        sys.exit(f"error: {error.option}: {error.message}")
+    call_command("migrate", "--no-input", "--verbosity", "0")
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.days * 24, unit="h", desc="simulated hours", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(hours: int, counts: dict) -> None:
+        if bar is not None:
+            bar.update(hours - bar.n)
+            bar.set_postfix(events=counts["events"], misconduct=counts["misconduct"], refresh=False)
+
+    try:
+        summary = simulate(options, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    print(summary.describe())
+    if args.labels_out:
+        from sharecity.sim.labels import labels_write
+
+        written = labels_write(run=summary.run, path=args.labels_out)
+        print(f"Labels: {written} written to {args.labels_out} (JSON lines).")
+    if args.digest:
+        from sharecity.sim.digest import content_digest
+
+        print(f"Content digest: {content_digest()}")
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:
@@ -174,8 +256,26 @@ def main(argv: list[str] | None = None) -> None:
     audit_verify.add_argument("--expect-head", help="a head hash recorded earlier that must still be in the chain")
     audit_actions.add_parser("export", help="write the log as JSON lines").add_argument("--out", required=True)
     audit.set_defaults(func=cmd_audit)
+    simulate = commands.add_parser(
+        "simulate", help="a synthetic city (Xiamen by default) driving the real market and exchange, "
+                         "with labelled misconduct")
+    simulate.add_argument("--days", type=int, required=True, help="days of city life to simulate (at least 1)")
+    simulate.add_argument("--seed", type=int, default=1, help="same seed, same database contents (default 1)")
+    simulate.add_argument("--city", default="xiamen", help="xiamen (default) or tianjin")
+    simulate.add_argument("--scale", type=float, default=None,
+                          help="people and orders in proportion to the census times this (default 0.25)")
+    simulate.add_argument("--start", help="first simulated day, YYYY-MM-DD (default: today minus --days)")
+    simulate.add_argument("--misconduct", help='JSON object of misconduct rates, e.g. {"price_fraud_per_day": 2}')
+    simulate.add_argument("--labels-out", help="write the misconduct labels (ground truth) to this file, JSON lines")
+    simulate.add_argument("--digest", action="store_true", help="print a digest of the database contents at the end")
+    simulate.add_argument("--quiet", action="store_true", help="no progress bar")
+    simulate.set_defaults(func=cmd_simulate)
     commands.add_parser("manage", help="any Django management command: sharecity manage <command> ...")
     args = parser.parse_args(argv)
+    if args.command == "simulate":
+        if args.scale is None:
+            args.scale = 0.25
+        args.checked = _simulate_options(args)
     _setup()
     args.func(args)
 

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "sharecity.hub.facts",
     "sharecity.hub.evaluation",
     "sharecity.web",
+    "sharecity.sim",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,8 @@ SHARECITY_RATE_LIMITS = {
     "exchange": {"rate": os.environ.get("SHARECITY_RATE_EXCHANGE", "500/s"),
                  "burst": _env_int("SHARECITY_RATE_EXCHANGE_BURST", 10_000) or None},
 }
+# Days of simulated city life the demo (`sharecity demo`, `serve --demo`) gets before today; 0: none.
+SHARECITY_DEMO_SIM_DAYS = _env_int("SHARECITY_DEMO_SIM_DAYS", 14)
 # Seconds a background loop sleeps when it found nothing to do.
 SHARECITY_WORKER_IDLE_SECONDS = float(os.environ.get("SHARECITY_WORKER_IDLE_SECONDS", "0.5"))
 # Exchange bounds (docs/exchange/README.md, "Limits"): a price or an amount above this many fen, and

@@ -135,6 +135,7 @@ PEOPLE = [
 class DemoReport:
     created: bool
     logins: list[tuple[str, str]] = field(default_factory=list)
+    history_days: int = 0
 
     def describe(self) -> str:
         lines = [
@@ -142,6 +143,9 @@ class DemoReport:
             f"Demo logins (password: {DEMO_PASSWORD}):",
         ]
         lines += [f"  {username:<10} {role}" for username, role in self.logins]
+        if self.history_days:
+            lines.append(f"Simulated history: {self.history_days} days of Xiamen life before today "
+                         "(sharecity simulate; SHARECITY_DEMO_SIM_DAYS).")
         return "\n".join(lines)
 
 
@@ -173,10 +177,44 @@ def _next_weekday_at(weekday: int, hour: int) -> dt.datetime:
     return dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour), tzinfo=CITY_TZ)
 
 
+# People and orders of the demo's simulated history, in proportion to Xiamen's census: small, so that
+# a few weeks take seconds.
+DEMO_SIM_SCALE = 0.02
+
+
 @transaction.atomic
-def demo_load() -> DemoReport:
+def demo_load(*, history_days: int = 0) -> DemoReport:
+    """Load the demo city; with ``history_days``, fill it with that many days of simulated Xiamen life
+    before today (``sharecity.sim.engine``; the commands take it from ``SHARECITY_DEMO_SIM_DAYS``)."""
     if Platform.objects.filter(slug=PLATFORMS[0]["slug"]).exists():
         return DemoReport(created=False, logins=LOGINS)
+    report = _demo_load()
+    if history_days > 0:
+        _history(days=history_days)
+        report.history_days = history_days
+    return report
+
+
+def _history(*, days: int) -> None:
+    """Simulated weeks of city life. The demo's own facts go to the hub first, at today's time: the
+    simulation's clock runs in the past, and the hub refuses facts dated after its clock."""
+    from sharecity.exchange.downlink import downlink_pump
+    from sharecity.exchange.relay import relay_pump
+    from sharecity.hub.intake.services import intake_pump
+    from sharecity.hub.registry.keys import hub_public_keys
+    from sharecity.market.directives.services import directives_receive
+    from sharecity.sim.engine import Options, simulate
+
+    while relay_pump().sent or intake_pump().applied:
+        pass
+    downlink_pump(hub_receipt_keys=hub_public_keys, on_directives=directives_receive)
+    # A small city: the review ring orders less often than a city-sized one would, or it would be
+    # most of the demo's orders.
+    simulate(Options(days=days, seed=1, city="xiamen", scale=DEMO_SIM_SCALE,
+                     misconduct={"ring_orders_per_day": 0.5}))
+
+
+def _demo_load() -> DemoReport:
     admin = User.objects.filter(username="admin").first() or User.objects.create_superuser(
         "admin", password=DEMO_PASSWORD, display_name="系统管理员"
     )
