@@ -169,7 +169,7 @@ def platforms_setup(count: int) -> list[str]:
                     listing_make(platform=platform, provider=provider, category=goods[i % len(goods)],
                                  n=p * LISTINGS_PER_PROVIDER + i)
             User.objects.bulk_create([
-                User(username=f"{slug}-c{c}", display_name=f"买家{n}-{c}", password="!")
+                User(username=f"{slug}-c{c}", display_name=f"买家{n}-{c}", password="!")  # noqa: S106 - unusable
                 for c in range(CONSUMERS_PER_PLATFORM)])
         slugs.append(slug)
     return slugs
@@ -246,6 +246,32 @@ class Activity:
         return "order"
 
 
+class ReportedFacts:
+    """A platform's facts as its own system reports them through the kernel's outbox
+    (``outbox_enqueue``, one transaction each): listings, orders created, paid and completed, reviews,
+    built and schema-validated by the throughput bench's ``FactMaker``. For the share of the rate the
+    market services cannot make on this host (each of their calls costs tens of ms of CPU here)."""
+
+    def __init__(self, platform_ids: list[str], rng: random.Random, seed: int) -> None:
+        self.rng = rng
+        self.platform_ids = platform_ids
+        self.maker = base.FactMaker()
+        # Each phase's facts (a new process) start at fresh ids, at an order's beginning (41 x 4 steps).
+        for platform_id in platform_ids:
+            self.maker.step[platform_id] = seed * 164 * 100_000
+
+    def act(self) -> str:
+        from django.db import transaction
+
+        from sharecity.kernel.services import outbox_enqueue
+
+        platform_id = self.rng.choice(self.platform_ids)
+        kind, payload = self.maker.next(platform_id)
+        with transaction.atomic():
+            outbox_enqueue(platform_id=platform_id, message_type=kind, payload=payload)
+        return f"reported {kind}"
+
+
 def producer_main(args) -> None:
     """Run in a child process: wait for "go" on stdin, then act at ``--rate`` messages/s (0:
     unpaced) for ``--seconds``; print a JSON summary."""
@@ -254,7 +280,10 @@ def producer_main(args) -> None:
     from sharecity.kernel.services import outbox_listener_add
 
     rng = random.Random(args.seed)
-    activities = [Activity(slug, rng) for slug in args.producer.split(",")]
+    if args.producer.startswith("facts:"):
+        activities: list = [ReportedFacts(args.producer[6:].split(","), rng, args.seed)]
+    else:
+        activities = [Activity(slug, rng) for slug in args.producer.split(",")]
     committed = [0]
     outbox_listener_add(lambda: committed.__setitem__(0, committed[0] + 1))  # one call per outbox row committed
     print("ready", flush=True)
@@ -286,15 +315,20 @@ def producer_main(args) -> None:
 
 
 class Producers:
-    """The producer processes of one phase."""
+    """The producer processes of one phase: ``--producers`` driving the market services at up to
+    ``--service-rate`` (all of it when unpaced), and one reporting the rest through the outbox."""
 
-    def __init__(self, args, slugs: list[str], rate: float, seconds: float, seed: int) -> None:
+    def __init__(self, args, slugs: list[str], reporters: list[str], rate: float, seconds: float,
+                 seed: int) -> None:
         self.args = args
-        groups = [slugs[i::args.producers] for i in range(args.producers)]
+        service = rate if rate <= 0 else min(rate, args.service_rate)
+        plan = [(",".join(slugs[i::args.producers]), service / args.producers) for i in range(args.producers)]
+        if reporters and (rate <= 0 or rate > service):
+            plan.append(("facts:" + ",".join(reporters), max(0.0, rate - service)))
         self.processes = []
-        for index, group in enumerate(groups):
-            command = [sys.executable, __file__, "--producer", ",".join(group), "--rate",
-                       str(rate / args.producers), "--seconds", str(seconds), "--seed", str(seed * 100 + index),
+        for index, (group, share) in enumerate(plan):
+            command = [sys.executable, __file__, "--producer", group, "--rate",
+                       str(share), "--seconds", str(seconds), "--seed", str(seed * 100 + index),
                        "--database-url", args.database_url, "--var-dir", str(args.var_dir)]
             log_file = open(args.var_dir / "logs" / f"producer-{seed}-{index}.log", "wb")
             self.processes.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -313,10 +347,12 @@ class Producers:
         return began
 
     def wait(self) -> dict:
-        total = {"actions": 0, "messages": 0, "errors": 0, "seconds": 0.0, "kinds": {}}
+        total = {"actions": 0, "messages": 0, "errors": 0, "seconds": 0.0, "kinds": {}, "service": 0}
         for process in self.processes:
             out, _ = process.communicate(timeout=600)
             summary = json.loads(out.strip().splitlines()[-1])
+            if not any(kind.startswith("reported") for kind in summary["kinds"]):
+                total["service"] += summary["messages"]
             for key in ("actions", "messages", "errors"):
                 total[key] += summary[key]
             total["seconds"] = max(total["seconds"], summary["seconds"])
@@ -368,14 +404,15 @@ def window_stats(start: float, end: float) -> dict:
             "p50": float(p50 or 0), "p90": float(p90 or 0), "p99": float(p99 or 0), "max": float(worst or 0)}
 
 
-def phase(args, slugs: list[str], name: str, rate: float, seconds: float, seed: int) -> dict:
-    producers = Producers(args, slugs, rate, seconds, seed)
+def phase(args, slugs: list[str], reporters: list[str], name: str, rate: float, seconds: float, seed: int) -> dict:
+    producers = Producers(args, slugs, reporters, rate, seconds, seed)
     began = producers.go()
     log(f"{name}: producers running at {'unpaced' if rate <= 0 else f'{rate:,.0f} messages/s'} for {seconds:g}s")
     summary = producers.wait()
     wait_all_applied()
     stats = window_stats(began + args.warmup, began + seconds)
     stats.update(name=name, target=rate, offered=summary["messages"] / max(summary["seconds"], 1e-9),
+                 service=summary["service"] / max(summary["seconds"], 1e-9),
                  actions=summary["actions"], errors=summary["errors"], kinds=summary["kinds"])
     log(f"{name}: {fmt(stats)}")
     base.analyze_outbox()
@@ -415,6 +452,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--platforms", type=int, default=4)
     parser.add_argument("--producers", type=int, default=2, help="producer processes (platforms split between them)")
+    parser.add_argument("--service-rate", type=float, default=10.0,
+                        help="messages/s made by the market services (what their producers sustain on this host); "
+                        "the rest of the rate is reported through the outbox by --reporting-platforms")
+    parser.add_argument("--reporting-platforms", type=int, default=16,
+                        help="platforms whose facts are reported straight through the kernel's outbox")
     parser.add_argument("--relays", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="intake processes")
     parser.add_argument("--idle-seconds", default="",
@@ -443,6 +485,7 @@ def main() -> None:
     began = time.perf_counter()
     slugs = platforms_setup(args.platforms)
     log(f"{len(slugs)} platforms set up through the services in {time.perf_counter() - began:.1f}s")
+    reporters = base.platforms_register(args.reporting_platforms) if args.reporting_platforms else []
 
     nats, bus = base.nats_start(args.var_dir / "jetstream")
     workers = base.Processes(args, bus)
@@ -459,10 +502,11 @@ def main() -> None:
         log(f"set-up applied at the hub: {base.applied_count():,} messages")
         for repeat in range(args.repeats):
             if args.baseline_rate > 0:
-                results.append(phase(args, slugs, "baseline", args.baseline_rate, args.seconds, 10 * repeat + 1))
-            results.append(phase(args, slugs, "busy evening", rate, args.seconds, 10 * repeat + 2))
+                results.append(phase(args, slugs, reporters, "baseline", args.baseline_rate, args.seconds,
+                                     10 * repeat + 1))
+            results.append(phase(args, slugs, reporters, "busy evening", rate, args.seconds, 10 * repeat + 2))
             if args.flood_seconds > 0:
-                results.append(phase(args, slugs, "flood", 0, args.flood_seconds, 10 * repeat + 3))
+                results.append(phase(args, slugs, reporters, "flood", 0, args.flood_seconds, 10 * repeat + 3))
     finally:
         workers.stop()
         nats.send_signal(signal.SIGTERM)
@@ -480,9 +524,11 @@ def _idle(args) -> dict[str, str]:
 
 
 def report(args, city: CityRate, rate: float, results: list[dict], check: str) -> None:
-    lines = [f"== exchange latency: commit at the platform -> applied at the hub; {args.platforms} platforms in "
-             f"{args.producers} producer processes (real market services), {args.relays} relay + {args.workers} "
-             f"intake processes, private nats-server, PostgreSQL; {os.cpu_count()} cores"]
+    lines = [f"== exchange latency: commit at the platform -> applied at the hub; {args.platforms} platforms "
+             f"driven through the market services by {args.producers} processes (up to {args.service_rate:g} "
+             f"messages/s), {args.reporting_platforms} more reporting through the kernel's outbox (the rest); "
+             f"{args.relays} relay + {args.workers} intake processes, private nats-server, PostgreSQL; "
+             f"{os.cpu_count()} cores"]
     lines.append("busy-evening rate for a Xiamen-sized city (assumptions):")
     lines += [f"  {line}" for line in city.describe()]
     if args.rate:
@@ -492,7 +538,8 @@ def report(args, city: CityRate, rate: float, results: list[dict], check: str) -
     for r in results:
         target = "unpaced" if r["target"] <= 0 else f"target {r['target']:,.0f}/s"
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(r["kinds"].items()))
-        lines.append(f"{r['name']:13} ({target}, offered {r['offered']:,.1f}/s): {fmt(r)}")
+        lines.append(f"{r['name']:13} ({target}, offered {r['offered']:,.1f}/s, {r['service']:,.1f}/s of it by the "
+                     f"market services): {fmt(r)}")
         lines.append(f"{'':15}actions: {kinds}; refused by the services: {r['errors']}")
     lines.append("median over repeats:")
     medians = {}
