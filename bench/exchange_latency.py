@@ -260,16 +260,18 @@ class ReportedFacts:
         for platform_id in platform_ids:
             self.maker.step[platform_id] = seed * 164 * 100_000
 
-    def act(self) -> str:
+    def act(self, count: int = 1) -> str:
+        """``count`` facts in one transaction (more than one when the arrivals due have piled up)."""
         from django.db import transaction
 
         from sharecity.kernel.services import outbox_enqueue
 
-        platform_id = self.rng.choice(self.platform_ids)
-        kind, payload = self.maker.next(platform_id)
         with transaction.atomic():
-            outbox_enqueue(platform_id=platform_id, message_type=kind, payload=payload)
-        return f"reported {kind}"
+            for _ in range(count):
+                platform_id = self.rng.choice(self.platform_ids)
+                kind, payload = self.maker.next(platform_id)
+                outbox_enqueue(platform_id=platform_id, message_type=kind, payload=payload)
+        return "reported facts"
 
 
 def producer_main(args) -> None:
@@ -290,28 +292,38 @@ def producer_main(args) -> None:
     sys.stdin.readline()
     began = time.monotonic()
     due = began
-    actions = errors = 0
+    actions = errors = commits = 0
     kinds: dict[str, int] = {}
+    reporting = isinstance(activities[0], ReportedFacts)
     while time.monotonic() - began < args.seconds:
+        count = 1
         if args.rate > 0:
             # Poisson arrivals of actions; an action commits ~1 message, and the mean is corrected as it goes.
-            per_action = committed[0] / actions if actions > 20 else 1.0
+            per_action = 1.0 if reporting or actions <= 20 else committed[0] / actions
             due += rng.expovariate(args.rate / per_action)
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
+            elif reporting:
+                # Behind (a loaded host): the facts due by now are committed together, as a platform's
+                # system writes what has happened meanwhile in one transaction.
+                while count < 100 and (nxt := due + rng.expovariate(args.rate)) <= time.monotonic():
+                    due, count = nxt, count + 1
+        elif reporting:
+            count = 10  # unpaced: ten facts a commit
         try:
-            kind = rng.choice(activities).act()
-            kinds[kind] = kinds.get(kind, 0) + 1
+            kind = rng.choice(activities).act(count) if reporting else rng.choice(activities).act()
+            kinds[kind] = kinds.get(kind, 0) + count
         except Exception as error:  # a refusal by the services is part of life; count it
             errors += 1
             if errors <= 5:
                 print(f"action refused: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
             close_old_connections()
         actions += 1
+        commits += 1
     elapsed = time.monotonic() - began
     print(json.dumps({"actions": actions, "messages": committed[0], "errors": errors, "seconds": elapsed,
-                      "kinds": kinds}), flush=True)
+                      "kinds": kinds, "commits": commits}), flush=True)
 
 
 class Producers:
@@ -347,12 +359,13 @@ class Producers:
         return began
 
     def wait(self) -> dict:
-        total = {"actions": 0, "messages": 0, "errors": 0, "seconds": 0.0, "kinds": {}, "service": 0}
+        total = {"actions": 0, "messages": 0, "errors": 0, "seconds": 0.0, "kinds": {}, "service": 0, "commits": 0}
         for process in self.processes:
             out, _ = process.communicate(timeout=600)
             summary = json.loads(out.strip().splitlines()[-1])
             if not any(kind.startswith("reported") for kind in summary["kinds"]):
                 total["service"] += summary["messages"]
+            total["commits"] += summary["commits"]
             for key in ("actions", "messages", "errors"):
                 total[key] += summary[key]
             total["seconds"] = max(total["seconds"], summary["seconds"])
@@ -404,13 +417,27 @@ def window_stats(start: float, end: float) -> dict:
             "p50": float(p50 or 0), "p90": float(p90 or 0), "p99": float(p99 or 0), "max": float(worst or 0)}
 
 
-def phase(args, slugs: list[str], reporters: list[str], name: str, rate: float, seconds: float, seed: int) -> dict:
+def phase(args, slugs: list[str], reporters: list[str], name: str, rate: float, seconds: float, seed: int,
+          cpu) -> dict:
     producers = Producers(args, slugs, reporters, rate, seconds, seed)
+    cpu_before, applied_before = cpu(), base.applied_count()
     began = producers.go()
     log(f"{name}: producers running at {'unpaced' if rate <= 0 else f'{rate:,.0f} messages/s'} for {seconds:g}s")
+    # Where messages wait: in the outbox (not relayed yet) or on their way through NATS to intake.
+    backlog = {"outbox": 0, "nats": 0}
+    while any(process.poll() is None for process in producers.processes):
+        time.sleep(1.0)
+        committed, waiting, applied = up_committed(), base.pending_count(), base.applied_count()
+        backlog["outbox"] = max(backlog["outbox"], waiting)
+        backlog["nats"] = max(backlog["nats"], committed - waiting - applied)
     summary = producers.wait()
     wait_all_applied()
+    cpu_after, applied = cpu(), base.applied_count() - applied_before
     stats = window_stats(began + args.warmup, began + seconds)
+    stats["cpu_us"] = {kind: (cpu_after[kind] - cpu_before.get(kind, 0.0)) / max(applied, 1) * 1e6
+                       for kind in cpu_after}
+    stats["commits"] = summary["commits"]
+    stats["backlog"] = backlog
     stats.update(name=name, target=rate, offered=summary["messages"] / max(summary["seconds"], 1e-9),
                  service=summary["service"] / max(summary["seconds"], 1e-9),
                  actions=summary["actions"], errors=summary["errors"], kinds=summary["kinds"])
@@ -498,15 +525,19 @@ def main() -> None:
         for k in range(args.workers):
             workers.start("intake", SHARECITY_INTAKE_PARTITION=f"{k}/{args.workers}", **_idle(args))
         log(f"nats {bus}: {args.relays} relay and {args.workers} intake processes")
+
+        def cpu() -> dict[str, float]:
+            return {**workers.cpu_seconds(), "nats-server": base.proc_cpu_seconds([nats.pid])}
+
         wait_all_applied()  # the platforms' registrations and listings: the workers are up
         log(f"set-up applied at the hub: {base.applied_count():,} messages")
         for repeat in range(args.repeats):
             if args.baseline_rate > 0:
                 results.append(phase(args, slugs, reporters, "baseline", args.baseline_rate, args.seconds,
-                                     10 * repeat + 1))
-            results.append(phase(args, slugs, reporters, "busy evening", rate, args.seconds, 10 * repeat + 2))
+                                     10 * repeat + 1, cpu))
+            results.append(phase(args, slugs, reporters, "busy evening", rate, args.seconds, 10 * repeat + 2, cpu))
             if args.flood_seconds > 0:
-                results.append(phase(args, slugs, reporters, "flood", 0, args.flood_seconds, 10 * repeat + 3))
+                results.append(phase(args, slugs, reporters, "flood", 0, args.flood_seconds, 10 * repeat + 3, cpu))
     finally:
         workers.stop()
         nats.send_signal(signal.SIGTERM)
@@ -540,7 +571,11 @@ def report(args, city: CityRate, rate: float, results: list[dict], check: str) -
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(r["kinds"].items()))
         lines.append(f"{r['name']:13} ({target}, offered {r['offered']:,.1f}/s, {r['service']:,.1f}/s of it by the "
                      f"market services): {fmt(r)}")
-        lines.append(f"{'':15}actions: {kinds}; refused by the services: {r['errors']}")
+        lines.append(f"{'':15}actions: {kinds}; {r['commits']:,} commits; refused by the services: {r['errors']}")
+        lines.append(f"{'':15}most waiting (polled each second): {r['backlog']['outbox']:,} in the outbox, "
+                     f"{r['backlog']['nats']:,} relayed and not applied")
+        lines.append(f"{'':15}CPU per message applied: " + ", ".join(f"{kind} {us:,.0f} µs"
+                                                                  for kind, us in r["cpu_us"].items()))
     lines.append("median over repeats:")
     medians = {}
     for name in ("baseline", "busy evening", "flood"):

@@ -80,9 +80,17 @@ def _relay_step() -> bool:
     return relay_pump().sent > 0
 
 
+# Open gaps are looked at (and resend requests sent) at most this often, not after every fetch: a
+# gap is asked for only once it is 2 s old, and again every 10 s.
+RESEND_CHECK_SECONDS = 1.0
+_resend_checked = [0.0]
+
+
 def _intake_step() -> bool:
     report = intake_pump(timeout=0.0 if settings.SHARECITY_BUS == "local" else 1.0)
-    resend_requests_send(transport=transport_for())
+    if time.monotonic() - _resend_checked[0] >= RESEND_CHECK_SECONDS:
+        resend_requests_send(transport=transport_for())
+        _resend_checked[0] = time.monotonic()
     return (report.applied + report.duplicate + report.quarantined) > 0
 
 

@@ -189,6 +189,22 @@ class NatsTransport:
     def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes, direction: str = "up") -> None:
         self._run(self._publish(platform_id, message_id, data, direction))
 
+    def publish_many(self, messages: list[dict]) -> list[Exception | None]:
+        """Publish several messages (``publish``'s keyword arguments each) at once, their JetStream
+        acknowledgements awaited together rather than one round trip after another; what became of
+        each: None, or the error. For messages whose order does not matter (receipts to different
+        platforms)."""
+
+        async def _all() -> list[Exception | None]:
+            results = await asyncio.gather(
+                *(self._publish(m["platform_id"], m["message_id"], m["data"], m.get("direction", "up"))
+                  for m in messages), return_exceptions=True)
+            return [None if result is None else cast(Exception, result) for result in results]
+
+        if not messages:
+            return []
+        return self._run(_all())
+
     # -- consuming ------------------------------------------------------------------------
 
     def _mine(self, stream: str) -> bool:
