@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from sharecity.exchange.downlink import downlink_pump
-from sharecity.exchange.relay import relay_pump
+from sharecity.exchange.relay import OutboxCommitListener, relay_pump
 from sharecity.exchange.resend import relay_resend
 from sharecity.exchange.transports import transport_for, transports_close
 from sharecity.hub.intake.resend import resend_requests_send
@@ -25,6 +25,9 @@ from sharecity.kernel.services import outbox_listener_add
 from sharecity.market.directives.services import directives_receive
 
 logger = logging.getLogger(__name__)
+
+# How long a loop pauses after its step failed (at least; the idle interval if longer).
+FAILED_PAUSE_SECONDS = 0.5
 
 
 class Loop(threading.Thread):
@@ -36,32 +39,58 @@ class Loop(threading.Thread):
         self.idle_seconds = idle_seconds if idle_seconds is not None else settings.SHARECITY_WORKER_IDLE_SECONDS
         self.wake = threading.Event()
         self.stopping = threading.Event()
+        # Threads that wake this loop (the relay's outbox commit listener), stopped with it.
+        self.helpers: list = []
+
+    def start(self) -> None:
+        super().start()
+        for helper in self.helpers:
+            helper.start()
 
     def run(self) -> None:
         while not self.stopping.is_set():
             close_old_connections()
             try:
                 busy = self.step()
+                failed = False
             except Exception:
                 logger.exception("%s step failed; retrying", self.name)
-                busy = False
+                busy, failed = False, True
             if not busy:
-                self.wake.wait(self.idle_seconds)
+                # A step that waits for work itself (a NATS fetch) has idle_seconds 0; after a
+                # failure every loop pauses a little, so that a broken connection is not hammered.
+                self.wake.wait(max(self.idle_seconds, FAILED_PAUSE_SECONDS) if failed else self.idle_seconds)
                 self.wake.clear()
         close_old_connections()
 
     def stop(self) -> None:
         self.stopping.set()
         self.wake.set()
+        for helper in self.helpers:
+            helper.stop()
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        for helper in self.helpers:
+            if helper.is_alive():
+                helper.join(timeout)
 
 
 def _relay_step() -> bool:
     return relay_pump().sent > 0
 
 
+# Open gaps are looked at (and resend requests sent) at most this often, not after every fetch: a
+# gap is asked for only once it is 2 s old, and again every 10 s.
+RESEND_CHECK_SECONDS = 1.0
+_resend_checked = [0.0]
+
+
 def _intake_step() -> bool:
     report = intake_pump(timeout=0.0 if settings.SHARECITY_BUS == "local" else 1.0)
-    resend_requests_send(transport=transport_for())
+    if time.monotonic() - _resend_checked[0] >= RESEND_CHECK_SECONDS:
+        resend_requests_send(transport=transport_for())
+        _resend_checked[0] = time.monotonic()
     return (report.applied + report.duplicate + report.quarantined) > 0
 
 
@@ -109,7 +138,9 @@ def loops(names: list[str]) -> list[Loop]:
     if "relay" in names:
         made.append(Loop("relay", _relay_step))
     if "intake" in names:
-        made.append(Loop("intake", _intake_step))
+        # Over NATS the step's fetch waits for deliveries itself (up to a second) and returns as soon
+        # as one comes: sleeping after an empty fetch would only leave what arrives meanwhile waiting.
+        made.append(Loop("intake", _intake_step, idle_seconds=None if settings.SHARECITY_BUS == "local" else 0.0))
     if "downlink" in names:
         made.append(Loop("downlink", _downlink_step))
     if "tasks" in names:
@@ -129,6 +160,10 @@ def loops(names: list[str]) -> list[Loop]:
             threading.Timer(0.1, downlink.wake.set).start()
 
     outbox_listener_add(poke)
+    if relay and OutboxCommitListener.available():
+        # Rows committed by other processes (web, other workers, platforms' own writers) wake the
+        # relay at once through PostgreSQL's NOTIFY, instead of at its next poll.
+        relay.helpers.append(OutboxCommitListener(relay.wake.set))
     return made
 
 

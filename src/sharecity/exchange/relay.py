@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from sharecity.exchange.batches import BATCH_NAMESPACE, SealedBatch, batch_seal_encoded
@@ -243,3 +245,50 @@ def relay_pump(*, transport: Transport | None = None, limit: int = BATCH_LIMIT) 
     for direction, platform_id in outbox_pending_streams():
         _relay_platform(platform_id=platform_id, transport=transport, limit=limit, report=report, direction=direction)
     return report
+
+
+# Every transaction that queues outbox rows notifies this channel as it commits (PostgreSQL; a
+# trigger made by exchange's migration 0005), whichever process wrote them.
+OUTBOX_CHANNEL = "sharecity_outbox"
+
+
+class OutboxCommitListener(threading.Thread):
+    """Calls ``on_commit`` when another process commits outbox rows, so that a relay process wakes
+    at once instead of at its next poll. LISTENs on its own PostgreSQL connection (autocommit);
+    reconnects after an error. Without PostgreSQL it does nothing and the relay polls as before."""
+
+    def __init__(self, on_commit: Callable[[], None], *, alias: str = "default", reconnect_seconds: float = 1.0
+                 ) -> None:
+        super().__init__(name="outbox-commit-listener", daemon=True)
+        self.on_commit = on_commit
+        self.alias = alias
+        self.reconnect_seconds = reconnect_seconds
+        self.stopping = threading.Event()
+        self.listening = threading.Event()  # set while LISTEN is in force (tests wait for it)
+
+    @staticmethod
+    def available(alias: str = "default") -> bool:
+        return connections[alias].vendor == "postgresql"
+
+    def run(self) -> None:
+        import psycopg
+
+        while not self.stopping.is_set():
+            try:
+                params = connections[self.alias].get_connection_params()
+                with psycopg.connect(**params, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {OUTBOX_CHANNEL}")
+                    self.listening.set()
+                    # Wake once on (re)connecting: a commit while not listening would be missed.
+                    self.on_commit()
+                    while not self.stopping.is_set():
+                        # Returns after a second at most, to see ``stopping``.
+                        for _ in connection.notifies(timeout=1.0):
+                            self.on_commit()
+            except Exception as error:  # the database restarting, a network error: listen again soon
+                logger.warning("outbox commit listener: %s; listening again in %ss", error, self.reconnect_seconds)
+            self.listening.clear()
+            self.stopping.wait(self.reconnect_seconds)
+
+    def stop(self) -> None:
+        self.stopping.set()

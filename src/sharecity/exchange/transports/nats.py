@@ -64,6 +64,9 @@ ACK_WAIT = 15.0
 # How long a round of pulls waits on each stream: short while messages flow, longer when idle.
 BUSY_WAIT = 0.02
 IDLE_WAIT = 0.25
+# Once one stream's pull has brought messages, how long the round waits for the others' (which
+# answer at once when their stream has messages) before it returns what it has.
+GATHER_GRACE = 0.005
 _SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -96,6 +99,10 @@ class NatsTransport:
         # Downlink subscriptions by direction; uplink subscriptions by stream name.
         self._subscriptions: dict[str, Any] = {}
         self._up_subscriptions: dict[str, Any] = {}
+        # Uplink pulls still waiting, by stream (see ``_take_first``).
+        self._inflight: dict[str, asyncio.Future] = {}
+        # Whether a stream's last pull brought messages.
+        self._busy: dict[str, bool] = {}
         self._known_streams: set[str] = set()
         self._discovered_at = 0.0
         self._rotation = 0
@@ -182,6 +189,22 @@ class NatsTransport:
     def publish(self, *, platform_id: str, message_id: str, sequence: int, data: bytes, direction: str = "up") -> None:
         self._run(self._publish(platform_id, message_id, data, direction))
 
+    def publish_many(self, messages: list[dict]) -> list[Exception | None]:
+        """Publish several messages (``publish``'s keyword arguments each) at once, their JetStream
+        acknowledgements awaited together rather than one round trip after another; what became of
+        each: None, or the error. For messages whose order does not matter (receipts to different
+        platforms)."""
+
+        async def _all() -> list[Exception | None]:
+            results = await asyncio.gather(
+                *(self._publish(m["platform_id"], m["message_id"], m["data"], m.get("direction", "up"))
+                  for m in messages), return_exceptions=True)
+            return [None if result is None else cast(Exception, result) for result in results]
+
+        if not messages:
+            return []
+        return self._run(_all())
+
     # -- consuming ------------------------------------------------------------------------
 
     def _mine(self, stream: str) -> bool:
@@ -204,6 +227,7 @@ class NatsTransport:
                     subjects[0], durable=self.durable, stream=name, config=config,
                 )
         for gone in set(self._up_subscriptions) - set(names):
+            self._inflight_cancel([gone])
             subscription = self._up_subscriptions.pop(gone)
             try:
                 await subscription.unsubscribe()
@@ -238,6 +262,48 @@ class NatsTransport:
         except NotFoundError:
             return []
 
+    async def _take_first(self, chosen: list[tuple[str, Any]], batch: int, wait: float) -> list[Msg]:
+        """Pull from the chosen streams together and return once one pull has brought messages (with
+        what the others bring within ``GATHER_GRACE``), not when the last quiet stream's pull has
+        waited out its time: a batch arriving on one stream while the others are quiet is taken at
+        once. A pull still waiting is not cancelled (what it has taken would come back only after
+        the ack wait): it stays in flight, and what it brings is returned by a later round."""
+        for name, subscription in chosen:
+            if name not in self._inflight:
+                # A stream that brought messages last time is asked for several with a short wait (the
+                # server answers at once with what it has); a quiet one for one, with the longer wait:
+                # a pull for several would hold the first message until the rest came or the wait ran out.
+                if self._busy.get(name):
+                    pull = self._take(subscription, batch, BUSY_WAIT)
+                else:
+                    pull = self._take(subscription, 1, wait)
+                self._inflight[name] = asyncio.ensure_future(pull)
+        messages: list[Msg] = []
+        pending = set(self._inflight.values())
+        while pending and not messages:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            messages.extend(self._collect(done))
+        if messages and pending:
+            done, _ = await asyncio.wait(pending, timeout=GATHER_GRACE)
+            messages.extend(self._collect(done))
+        return messages
+
+    def _collect(self, done: set[asyncio.Future]) -> list[Msg]:
+        messages: list[Msg] = []
+        for name, task in list(self._inflight.items()):
+            if task in done:
+                del self._inflight[name]
+                taken = task.result()
+                self._busy[name] = bool(taken)
+                messages.extend(taken)
+        return messages
+
+    def _inflight_cancel(self, names=None) -> None:
+        for name in list(self._inflight) if names is None else names:
+            task = self._inflight.pop(name, None)
+            if task is not None:
+                task.cancel()
+
     async def _fetch_up(self, limit: int, timeout: float) -> list[Delivery]:
         deadline = time.monotonic() + timeout
         idle_rounds = 0
@@ -255,11 +321,12 @@ class NatsTransport:
                 # An idle stream holds its pull for the whole wait, so keep the wait short while
                 # busy and lengthen it (up to IDLE_WAIT) while nothing comes, to spare the server.
                 wait = max(0.02, min(self._wait, deadline - time.monotonic()))
-                results = await asyncio.gather(*(self._take(sub, per_stream, wait) for _, sub in chosen))
-                messages = [message for result in results for message in result]
+                messages = await self._take_first(chosen, per_stream, wait)
                 if messages:
                     self._wait = BUSY_WAIT
-                    return [Delivery(data=message.data, token=message) for message in messages[:limit]]
+                    # All of them: a message taken and not handed over would come back only after the ack
+                    # wait (a round takes at most ``limit``, and what pulls of earlier rounds brought).
+                    return [Delivery(data=message.data, token=message) for message in messages]
                 self._wait = min(IDLE_WAIT, self._wait * 2)
             else:
                 await asyncio.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
@@ -312,6 +379,7 @@ class NatsTransport:
                     await self._js.delete_stream(name)
                 except NotFoundError:
                     pass
+            self._inflight_cancel()
             self._subscriptions.clear()
             self._up_subscriptions.clear()
             self._known_streams.clear()

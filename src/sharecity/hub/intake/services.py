@@ -656,18 +656,38 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
             break
     transport.ack(settled)
     transport.nak(retry)
-    for receipt in receipts.values():
-        _receipt_send(transport, receipt)
+    _receipts_send(transport, list(receipts.values()))
     return report
 
 
-def _receipt_send(transport: Transport, receipt: dict) -> None:
-    """Send the latest receipt down to the platform. Best effort: a lost receipt is replaced by
-    the next one, which covers everything before it."""
+def _receipt_message(receipt: dict) -> dict:
     message_id = str(uuid.uuid5(RECEIPT_NAMESPACE, f"{receipt['platform_id']}:{receipt['tree_size']}:"
                                                    f"{receipt['issued_at']}"))
+    return {"platform_id": receipt["platform_id"], "message_id": message_id, "sequence": receipt["tree_size"],
+            "data": canonical_json({"kind": "receipt", "receipt": receipt}), "direction": "down"}
+
+
+def _receipts_send(transport: Transport, receipts: list[dict]) -> None:
+    """Send each platform's latest receipt down. A transport that can (NATS) takes them all at once,
+    waiting for its acknowledgements together, not one platform after another. Best effort: a lost
+    receipt is replaced by the next one, which covers everything before it."""
+    many = getattr(transport, "publish_many", None)
+    if many is None or len(receipts) < 2:
+        for receipt in receipts:
+            _receipt_send(transport, receipt)
+        return
     try:
-        transport.publish(platform_id=receipt["platform_id"], message_id=message_id, sequence=receipt["tree_size"],
-                          data=canonical_json({"kind": "receipt", "receipt": receipt}), direction="down")
+        results = many([_receipt_message(receipt) for receipt in receipts])
+    except Exception as error:
+        results = [error] * len(receipts)
+    for receipt, error in zip(receipts, results, strict=True):
+        if error is not None:
+            logger.warning("could not send receipt to %s: %s", receipt["platform_id"], error)
+
+
+def _receipt_send(transport: Transport, receipt: dict) -> None:
+    """Send the latest receipt down to the platform (best effort, as ``_receipts_send``)."""
+    try:
+        transport.publish(**_receipt_message(receipt))
     except Exception as error:
         logger.warning("could not send receipt to %s: %s", receipt["platform_id"], error)
