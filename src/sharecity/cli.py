@@ -168,8 +168,18 @@ def _simulate_options(args):
     return start, misconduct
 
 
+def _migrate_if_needed() -> None:
+    """Create or update the schema first on a fresh database (`simulate` may be the first command run)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        _manage("migrate", "--no-input", "--verbosity", "0")
+
+
 def cmd_simulate(args) -> None:
-    from django.core.management import call_command
 
     from sharecity.sim.engine import Options, SimError, simulate
 
@@ -180,7 +190,7 @@ def cmd_simulate(args) -> None:
         options.check()
     except SimError as error:
         sys.exit(f"error: {error.option}: {error.message}")
-    call_command("migrate", "--no-input", "--verbosity", "0")
+    _migrate_if_needed()
     bar = None
     if not args.quiet:
         from tqdm import tqdm
