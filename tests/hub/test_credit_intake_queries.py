@@ -59,8 +59,10 @@ def _credit_queries(raw: bytes) -> int:
 
 
 def _aggregates(platform_id: str) -> dict[str, tuple[int, int]]:
-    return {identifier: (detail["count"], detail["sum"]) for identifier, detail in CreditRecord.objects.filter(
-        kind="reviews", platform_id=platform_id, subject__identifier__startswith="provider-").values_list("subject__identifier", "detail")}
+    rows = CreditRecord.objects.filter(kind="reviews", platform_id=platform_id,
+                                       subject__identifier__startswith="provider-")
+    return {identifier: (detail["count"], detail["sum"])
+            for identifier, detail in rows.values_list("subject__identifier", "detail")}
 
 
 def test_a_delivery_of_reviews_costs_credit_the_same_queries_however_many_reviews_and_providers():
