@@ -73,9 +73,25 @@ def credit_record_add(
     A record with a severity is dishonesty information: its repair and display dates come from
     ``hub.credit.rules`` by the rule in force on ``decided_on``.
     """
+    return _record_add(subject=subject, kind=kind, title=title, decided_on=decided_on, source_type=source_type,
+                       source_id=source_id, polarity=polarity, severity=severity, detail=detail,
+                       legal_basis=legal_basis, decided_by=decided_by, district_code=district_code, public=public,
+                       platform_id=platform_id)
+
+
+def _record_add(
+    *, subject: CreditSubject, kind: str, title: str, decided_on: dt.date, source_type: str, source_id: str,
+    polarity: int = 0, severity: str = "", detail: dict | None = None, legal_basis: str = "",
+    decided_by: str = "", district_code: str = "", public: bool = False, platform_id: str = "",
+) -> tuple[CreditRecord, bool]:
+    """``credit_record_add`` inside a transaction the caller holds (intake's, for a delivery): no
+    savepoint of its own, which costs two round trips a record and undoes nothing the caller's
+    would not."""
     if kind not in RecordKind.values:
         raise InvalidInput(f"unknown record kind {kind!r}", field="kind", code="credit.record_kind")
-    existing = CreditRecord.objects.filter(subject=subject, source_type=source_type, source_id=source_id).first()
+    # At most one row (unique on subject, source): no ORDER BY needed.
+    existing = next(iter(CreditRecord.objects.filter(subject=subject, source_type=source_type,
+                                                     source_id=source_id).order_by()[:1]), None)
     if existing is not None:
         return existing, False
     repair_from = display_until = None
@@ -153,15 +169,42 @@ def _enterprise_of(platform_id: str) -> CreditSubject | None:
                                  platform_id=platform_id)
 
 
-def _keyed(*, key: str, kind: str = "", district_code: str = "", platform_id: str = "") -> CreditSubject:
-    """A business or person's file by party key; the kind is the one first reported (person if unknown)."""
-    existing = CreditSubject.objects.filter(identifier=key, kind__in=[SubjectKind.BUSINESS, SubjectKind.PERSON]).first()
+_KEYED_KINDS = (SubjectKind.BUSINESS, SubjectKind.PERSON)  # in CreditSubject's order: business first
+
+
+def _keyed(*, key: str, kind: str = "", district_code: str = "", platform_id: str = "",
+           known: dict[str, CreditSubject | None] | None = None) -> CreditSubject:
+    """A business or person's file by party key; the kind is the one first reported (person if unknown).
+
+    ``known`` holds files already looked up in this delivery (``_keyed_prefetch``; None for a key that
+    has none yet): a key found there is not looked up again, and a file opened here is added."""
+    if known is not None and key in known:
+        existing = known[key]
+    else:
+        existing = CreditSubject.objects.filter(identifier=key, kind__in=_KEYED_KINDS).first()
     if existing is not None:
         if district_code and not existing.district_code:
             credit_subject_relocate(subject=existing, district_code=district_code)
+        if known is not None:
+            known[key] = existing
         return existing
-    return credit_subject_ensure(kind=kind or SubjectKind.PERSON, identifier=key, district_code=district_code,
-                                 platform_id=platform_id)
+    subject = credit_subject_ensure(kind=kind or SubjectKind.PERSON, identifier=key, district_code=district_code,
+                                    platform_id=platform_id)
+    if known is not None:
+        known[key] = subject
+    return subject
+
+
+def _keyed_prefetch(keys: set[str]) -> dict[str, CreditSubject | None]:
+    """The files of ``keys`` in one query, each key's as ``_keyed`` would find it (business before person)."""
+    known: dict[str, CreditSubject | None] = dict.fromkeys(keys)
+    if not keys:
+        return known
+    for subject in CreditSubject.objects.filter(identifier__in=sorted(keys), kind__in=_KEYED_KINDS).order_by():
+        current = known[subject.identifier]
+        if current is None or _KEYED_KINDS.index(subject.kind) < _KEYED_KINDS.index(current.kind):
+            known[subject.identifier] = subject
+    return known
 
 
 def credit_platform_registered(*, envelope, payload) -> None:
@@ -204,12 +247,13 @@ def credit_order_created(*, envelope, payload) -> None:
     """Nothing to record: ``credit_facts_apply`` reads the delivery's orders to place complaints and reviews."""
 
 
-def _complaint_filed(envelope, payload, provider: tuple[str, str] | None) -> None:
+def _complaint_filed(envelope, payload, provider: tuple[str, str] | None,
+                     known: dict[str, CreditSubject | None] | None = None) -> None:
     if provider is None:
         return
     provider_key, district = provider
-    subject = _keyed(key=provider_key, district_code=district, platform_id=envelope.platform_id)
-    credit_record_add(
+    subject = _keyed(key=provider_key, district_code=district, platform_id=envelope.platform_id, known=known)
+    _record_add(
         subject=subject, kind=RecordKind.COMPLAINT, title=f"投诉待处理（{payload.category}）",
         decided_on=_sent_day(envelope), polarity=0, source_type="complaint",
         source_id=f"{envelope.platform_id}:{payload.complaint_id}",
@@ -241,22 +285,61 @@ def credit_complaint_resolved(*, envelope, payload) -> None:
         )
 
 
-def _reviews_add(*, platform_id: str, provider: tuple[str, str], ratings: list[int], day: dt.date) -> None:
-    """Customers' ratings of one provider on one platform, added to its running aggregate at once."""
-    provider_key, district = provider
-    subject = _keyed(key=provider_key, district_code=district, platform_id=platform_id)
-    count, total = len(ratings), sum(ratings)
-    record, created = credit_record_add(
-        subject=subject, kind=RecordKind.REVIEWS, title="消费者评价汇总", decided_on=day,
-        source_type="reviews", source_id=platform_id,
-        detail={"count": count, "sum": total, "mean": round(total / count, 2)},
-        district_code=district, platform_id=platform_id,
-    )
-    if not created:
-        # Intake applies a message once (its id is kept), so counting here is exact.
-        count, total = int(record.detail.get("count", 0)) + count, int(record.detail.get("sum", 0)) + total
-        credit_record_update(record=record, detail={"count": count, "sum": total, "mean": round(total / count, 2)})
-        CreditRecord.objects.filter(pk=record.pk).update(decided_on=day)
+REVIEWS_TITLE = "消费者评价汇总"
+
+
+def _reviews_add_many(entries: list[tuple[str, tuple[str, str], list[int], dt.date]],
+                      known: dict[str, CreditSubject | None]) -> None:
+    """Customers' ratings of providers, (platform, (provider key, district), ratings, day) in the
+    delivery's order, added to each provider's running aggregate on that platform: the existing
+    aggregates read in one query, the new ones made in one and the others updated in one. The same
+    as adding the entries one after the other: an aggregate's district is its first entry's, its
+    date the last entry's."""
+    totals: dict[tuple[int, str], dict] = {}
+    for platform_id, (provider_key, district), ratings, day in entries:
+        subject = _keyed(key=provider_key, district_code=district, platform_id=platform_id, known=known)
+        entry = totals.setdefault((subject.pk, platform_id), {"subject": subject, "district": district,
+                                                               "count": 0, "sum": 0, "day": day})
+        entry["count"] += len(ratings)
+        entry["sum"] += sum(ratings)
+        entry["day"] = day
+    if not totals:
+        return
+    existing = {
+        (record.subject_id, record.source_id): record
+        for record in CreditRecord.objects.filter(
+            source_type="reviews", subject_id__in=sorted({pk for pk, _ in totals}),
+            source_id__in=sorted({platform_id for _, platform_id in totals})).order_by()
+    }
+    updated: list[CreditRecord] = []
+    created: list[CreditRecord] = []
+    for (subject_pk, platform_id), entry in totals.items():
+        record = existing.get((subject_pk, platform_id))
+        if record is not None:
+            # Intake applies a message once (its id is kept), and one platform's messages one delivery at a
+            # time (its stream is locked), so counting here is exact.
+            count = int(record.detail.get("count", 0)) + entry["count"]
+            total = int(record.detail.get("sum", 0)) + entry["sum"]
+            record.detail = {"count": count, "sum": total, "mean": round(total / count, 2)}
+            record.decided_on = entry["day"]
+            updated.append(record)
+            continue
+        subject, count, total = entry["subject"], entry["count"], entry["sum"]
+        district_code = entry["district"] or subject.district_code
+        created.append(CreditRecord(
+            subject=subject, kind=RecordKind.REVIEWS, severity="", polarity=0, title=REVIEWS_TITLE,
+            detail={"count": count, "sum": total, "mean": round(total / count, 2)}, legal_basis="", decided_by="",
+            decided_on=entry["day"], district_code=district_code or "",
+            city_code=_city_of(district_code) or subject.city_code, public=False, source_type="reviews",
+            source_id=platform_id, platform_id=platform_id,
+        ))
+    if len(updated) == 1:
+        [record] = updated
+        CreditRecord.objects.filter(pk=record.pk).update(detail=record.detail, decided_on=record.decided_on)
+    elif updated:
+        CreditRecord.objects.bulk_update(updated, ["detail", "decided_on"])
+    if created:
+        CreditRecord.objects.bulk_create(created)
 
 
 def credit_safety_incident(*, envelope, payload) -> None:
@@ -310,6 +393,7 @@ def credit_facts_apply(calls: list) -> None:
     in_delivery: dict[tuple[str, str], tuple[str, str]] = {}
     wanted: dict[str, set[str]] = {}
     listed: dict[str, str] = {}
+    placed: set[tuple[str, str]] = set()
     for handler, envelope, payload in calls:
         if handler is credit_listing_published:
             listed.setdefault(payload.provider_key, payload.district)
@@ -317,11 +401,16 @@ def credit_facts_apply(calls: list) -> None:
             in_delivery[(envelope.platform_id, payload.order_id)] = (payload.provider_key, payload.district)
         elif handler in (credit_complaint_filed, credit_review_published):
             wanted.setdefault(envelope.platform_id, set()).add(payload.order_id)
+            placed.add((envelope.platform_id, payload.order_id))
     known: dict[tuple[str, str], tuple[str, str]] = {}
     for platform_id, order_ids in wanted.items():
         for order_id, provider in order_providers(platform_id=platform_id, order_ids=sorted(order_ids)).items():
             known[(platform_id, order_id)] = provider
     known.update(in_delivery)
+    # The providers' files, looked up once for the delivery; a handler that may open or move a keyed
+    # file (subject.registered, subject.verified, moderation.decision) drops what was looked up.
+    subjects = _keyed_prefetch({provider_key for (platform_id, order_id), (provider_key, _) in known.items()
+                                if (platform_id, order_id) in placed})
     # Only a customer's review speaks to the provider's conduct; a delivery's reviews of one provider are
     # added to its aggregate together.
     reviews: dict[tuple[str, tuple[str, str]], tuple[list[int], dt.date | None]] = {}
@@ -329,7 +418,7 @@ def credit_facts_apply(calls: list) -> None:
         if handler is credit_listing_published:
             continue
         if handler is credit_complaint_filed:
-            _complaint_filed(envelope, payload, known.get((envelope.platform_id, payload.order_id)))
+            _complaint_filed(envelope, payload, known.get((envelope.platform_id, payload.order_id)), subjects)
         elif handler is credit_review_published:
             provider = known.get((envelope.platform_id, payload.order_id))
             if provider is not None and payload.author_role == "customer":
@@ -339,8 +428,10 @@ def credit_facts_apply(calls: list) -> None:
                 reviews[(envelope.platform_id, provider)] = (ratings, _sent_day(envelope))
         else:
             handler(envelope=envelope, payload=payload)
-    for (platform_id, provider), (ratings, day) in reviews.items():
-        _reviews_add(platform_id=platform_id, provider=provider, ratings=ratings, day=day or _day(None))
+            if handler in _KEYED_WRITERS:
+                subjects.clear()
+    _reviews_add_many([(platform_id, provider, ratings, day or _day(None))
+                       for (platform_id, provider), (ratings, day) in reviews.items()], known=subjects)
     # After the delivery's subject.verified calls, so a file opened in this delivery gets its district.
     _districts_fill(listed)
 
@@ -352,6 +443,9 @@ def credit_complaint_filed(*, envelope, payload) -> None:
 def credit_review_published(*, envelope, payload) -> None:
     credit_facts_apply([(credit_review_published, envelope, payload)])
 
+
+# Handlers that open or move keyed files themselves.
+_KEYED_WRITERS = (credit_subject_registered, credit_subject_verified, credit_moderation_decision)
 
 for _handler in (credit_platform_registered, credit_subject_registered, credit_subject_verified,
                  credit_listing_published, credit_order_created,
