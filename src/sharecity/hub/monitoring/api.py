@@ -33,7 +33,8 @@ PERIODS = (*selectors.PERIODS, "all")
 GROUPS = (*selectors.GROUPS, "none")
 
 
-def _jurisdiction(request) -> Jurisdiction:
+def api_jurisdiction(request) -> Jurisdiction:
+    """The officer's jurisdiction, or 403 for anyone who is not regulator staff (the monitoring APIs)."""
     try:
         return jurisdiction_required(request.auth)
     except PermissionDenied:
@@ -97,7 +98,7 @@ def _day(value: str, name: str, default: dt.date) -> dt.date:
 def statistics(request, query: Query[MonitoringStatisticsQuery]):
     """Turnover, orders, active providers and customers, flexible workers and their income, complaints and the
     share resolved in time, average rating and deposits outstanding, per period and group."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = api_jurisdiction(request)
     today = dt.datetime.now(dt.UTC).astimezone(CITY_TZ).date()
     end = _day(query.end, "end", today)
     start = _day(query.start, "start", end - dt.timedelta(days=30))

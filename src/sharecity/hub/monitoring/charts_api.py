@@ -9,34 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja.security import SessionAuth
 from pydantic import Field
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.monitoring import dashboard as panels
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
+from sharecity.hub.monitoring.api import api_jurisdiction
 from sharecity.hub.registry.selectors import registered_platform_names
 from sharecity.kernel.districts import district_name
-from sharecity.kernel.errors import Forbidden
 from sharecity.kernel.timeutil import CITY_TZ
 
 router = Router(auth=SessionAuth(), tags=["hub monitoring"])
 
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut}
 DETAIL_ERRORS = {**ERRORS, 404: ErrorOut}
-
-
-def _jurisdiction(request) -> Jurisdiction:
-    try:
-        return jurisdiction_required(request.auth)
-    except PermissionDenied:
-        raise Forbidden(_("Only regulator staff and hub operators may see the monitoring statistics."),
-                        field=None, code="hub.regulators_only") from None
 
 
 class DashboardQuery(Schema):
@@ -140,7 +129,7 @@ def _selection(query: DashboardQuery) -> panels.Selection:
 @router.get("/hub/monitoring/dashboard", response={200: DashboardOut, **ERRORS})
 def monitoring_dashboard(request, query: Query[DashboardQuery]):
     """The dashboard of the caller's jurisdiction for a period. Regulator staff and hub operators only."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = api_jurisdiction(request)
     selection = _selection(query)
     return _out(panels.panel(jurisdiction=jurisdiction, selection=selection, language=_language(),
                              scope=jurisdiction.label(language=_language())))
@@ -150,7 +139,7 @@ def monitoring_dashboard(request, query: Query[DashboardQuery]):
 def monitoring_platform(request, query: Query[DashboardQuery],
                         platform_id: str = Path(..., max_length=64, description="the platform's id")):
     """One platform within the caller's jurisdiction: its trend, districts and sectors."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = api_jurisdiction(request)
     platform_id = panels.platform_in(jurisdiction, platform_id)
     selection = _selection(query)
     scope = registered_platform_names().get(platform_id, platform_id)
@@ -162,7 +151,7 @@ def monitoring_platform(request, query: Query[DashboardQuery],
 def monitoring_district(request, query: Query[DashboardQuery],
                         code: str = Path(..., max_length=6, description="a GB/T 2260 district code")):
     """One district of the caller's jurisdiction: its trend, sectors and platforms."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = api_jurisdiction(request)
     code = panels.district_in(jurisdiction, code)
     selection = _selection(query)
     return _out(panels.panel(jurisdiction=jurisdiction, selection=selection, language=_language(),
