@@ -59,8 +59,8 @@ COPY (
 ) TO '{path}' (FORMAT parquet)
 """
 
-# The same aggregates by hand, in one DuckDB query (the rules of hub.monitoring.services.facts_apply).
-HAND_WRITTEN = """
+# Every order's first report and its later state changes in sequence: both hand-written queries start here.
+_ORDER_STEPS = """
 WITH f AS (SELECT * FROM read_parquet('{path}')),
 created AS (
   SELECT * FROM f WHERE type = 'order.created'
@@ -74,7 +74,10 @@ steps AS (
         FROM f WHERE type = 'order.state_changed') s
   JOIN created c ON c.platform_id = s.platform_id AND c.order_id = s.order_id
   WHERE s.sequence >= c.sequence),
-moved AS (SELECT * FROM steps WHERE sequence > created_seq AND state <> previous),
+"""
+
+# The same aggregates by hand, in one DuckDB query (the rules of hub.monitoring.services.facts_apply).
+HAND_WRITTEN = """{order_steps}moved AS (SELECT * FROM steps WHERE sequence > created_seq AND state <> previous),
 filed AS (
   SELECT x.platform_id, x.complaint_id, x.sequence, x.day, x.district,
          CASE WHEN c.sequence < x.sequence THEN c.sector ELSE '' END AS sector
@@ -113,21 +116,7 @@ SELECT day, platform_id, district AS district_code, sector,
 FROM parts GROUP BY ALL ORDER BY day, platform_id, district_code, sector
 """
 
-HAND_WRITTEN_PARTIES = """
-WITH f AS (SELECT * FROM read_parquet('{path}')),
-created AS (
-  SELECT * FROM f WHERE type = 'order.created'
-  QUALIFY row_number() OVER (PARTITION BY platform_id, order_id ORDER BY sequence) = 1),
-steps AS (
-  SELECT s.*, c.sequence AS created_seq, c.provider_key AS order_provider,
-         lag(s.state) OVER (PARTITION BY s.platform_id, s.order_id ORDER BY s.sequence) AS previous
-  FROM (SELECT platform_id, order_id, sequence, state, day, district, sector, amount_fen FROM created
-        UNION ALL
-        SELECT platform_id, order_id, sequence, state, day, district, sector, amount_fen
-        FROM f WHERE type = 'order.state_changed') s
-  JOIN created c ON c.platform_id = s.platform_id AND c.order_id = s.order_id
-  WHERE s.sequence >= c.sequence),
-kinds AS (
+HAND_WRITTEN_PARTIES = """{order_steps}kinds AS (
   SELECT platform_id, subject_key, arg_max(subject_kind, sequence) = 'person' AS is_person FROM f
   WHERE type IN ('subject.registered', 'subject.verified') GROUP BY ALL),
 activity AS (
@@ -180,8 +169,8 @@ def hand_written(path: Path):
     if days:
         con.executemany("INSERT INTO deadlines VALUES (?, ?)", [(day, resolution_deadline(day)) for day in days])
     sums = ", ".join(f"coalesce(sum({name}), 0)::BIGINT AS {name}" for name in DAILY_COUNTERS)
-    stats = con.sql(HAND_WRITTEN.format(path=path, sums=sums)).fetchall()
-    parties = con.sql(HAND_WRITTEN_PARTIES.format(path=path)).fetchall()
+    stats = con.sql(HAND_WRITTEN.format(order_steps=_ORDER_STEPS.format(path=path), path=path, sums=sums)).fetchall()
+    parties = con.sql(HAND_WRITTEN_PARTIES.format(order_steps=_ORDER_STEPS.format(path=path), path=path)).fetchall()
     return stats, parties
 
 
