@@ -408,13 +408,21 @@ def window_stats(start: float, end: float) -> dict:
             SELECT count(*), count(r.id),
                    percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP
                        (ORDER BY extract(epoch FROM r.received_at - o.created_at)),
-                   max(extract(epoch FROM r.received_at - o.created_at))
+                   max(extract(epoch FROM r.received_at - o.created_at)),
+                   percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP
+                       (ORDER BY extract(epoch FROM o.relayed_at - o.created_at)),
+                   percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP
+                       (ORDER BY extract(epoch FROM r.received_at - o.relayed_at))
             FROM kernel_outboxmessage o LEFT JOIN hub_intake_receivedmessage r ON r.message_id = o.message_id
             WHERE o.direction = 'up' AND o.created_at >= to_timestamp(%s) AND o.created_at < to_timestamp(%s)""",
                        [start, end])
-        committed, applied, (p50, p90, p99), worst = cursor.fetchone()
+        committed, applied, (p50, p90, p99), worst, to_relay, relay_to_applied = cursor.fetchone()
     return {"committed": committed, "count": applied, "seconds": end - start, "rate": applied / (end - start),
-            "p50": float(p50 or 0), "p90": float(p90 or 0), "p99": float(p99 or 0), "max": float(worst or 0)}
+            "p50": float(p50 or 0), "p90": float(p90 or 0), "p99": float(p99 or 0), "max": float(worst or 0),
+            # Where the time goes: waiting in the outbox for a relay (commit -> the relay's pass
+            # began), and from there to applied (sealing, NATS, waiting for and in intake).
+            "outbox": [float(x or 0) for x in (to_relay or (0, 0))],
+            "onward": [float(x or 0) for x in (relay_to_applied or (0, 0))]}
 
 
 def phase(args, slugs: list[str], reporters: list[str], name: str, rate: float, seconds: float, seed: int,
@@ -491,11 +499,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("SHARECITY_BENCH_LATENCY_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--var-dir", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--profile", default="", help="comma-separated workers to run under py-spy (relay,intake)")
+    parser.add_argument("--profile-format", default="raw", choices=("flamegraph", "raw", "speedscope"))
     parser.add_argument("--producer", default="", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="sharecity-latency-"))
-    args.profile, args.profile_format = "", "flamegraph"
     sys.path.insert(0, str(base.ROOT / "src"))
     if args.producer:
         base.setup_django(args)
@@ -574,6 +583,10 @@ def report(args, city: CityRate, rate: float, results: list[dict], check: str) -
         lines.append(f"{'':15}actions: {kinds}; {r['commits']:,} commits; refused by the services: {r['errors']}")
         lines.append(f"{'':15}most waiting (polled each second): {r['backlog']['outbox']:,} in the outbox, "
                      f"{r['backlog']['nats']:,} relayed and not applied")
+        lines.append(f"{'':15}where the time goes: commit -> relay's pass p50 {r['outbox'][0] * 1000:,.0f} ms "
+                     f"p99 {r['outbox'][1] * 1000:,.0f} ms; relay's pass -> applied "
+                     f"p50 {r['onward'][0] * 1000:,.0f} ms "
+                     f"p99 {r['onward'][1] * 1000:,.0f} ms")
         lines.append(f"{'':15}CPU per message applied: " + ", ".join(f"{kind} {us:,.0f} µs"
                                                                   for kind, us in r["cpu_us"].items()))
     lines.append("median over repeats:")

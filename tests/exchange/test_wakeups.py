@@ -15,12 +15,13 @@ import pytest
 from django.db import connections, transaction
 
 from sharecity import workers
+from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.relay import OutboxCommitListener, relay_pump
 from sharecity.exchange.transports import nats as nats_module
 from sharecity.exchange.transports.local import LocalTransport
 from sharecity.hub.intake.services import intake_pump
 from sharecity.kernel import services as kernel_services
-from sharecity.kernel.models import OutboxMessage
+from sharecity.kernel.models import OutboxMessage, OutboxPending
 from sharecity.kernel.services import outbox_enqueue
 from tests.factories import make_platform
 
@@ -176,15 +177,16 @@ def test_a_batch_on_one_stream_is_taken_without_waiting_out_the_quiet_streams_pu
 class ManyAtOnce(LocalTransport):
     """The local transport, with a ``publish_many`` that records each hand-over."""
 
-    def __init__(self, fail_for: str = "") -> None:
+    def __init__(self, fail_for: str = "", fail_direction: str = "down") -> None:
         self.handovers: list[list[dict]] = []
         self.fail_for = fail_for
+        self.fail_direction = fail_direction
 
     def publish_many(self, messages: list[dict]) -> list[Exception | None]:
         self.handovers.append(messages)
         results: list[Exception | None] = []
         for message in messages:
-            if message["platform_id"] == self.fail_for:
+            if message["platform_id"] == self.fail_for and message.get("direction", "up") == self.fail_direction:
                 results.append(ConnectionError("no route"))
                 continue
             self.publish(**message)
@@ -199,9 +201,30 @@ def test_intake_sends_the_receipts_of_a_fetch_in_one_hand_over():
     relay_pump(transport=transport)
     report = intake_pump(transport=transport, limit=200)
     assert report.applied >= 2
-    [handover] = transport.handovers
+    [relayed, handover] = transport.handovers
+    assert {message["direction"] for message in relayed} == {"up"}
     assert sorted(message["platform_id"] for message in handover) == sorted([first.exchange_id, second.exchange_id])
     assert all(message["direction"] == "down" for message in handover)
     # A receipt that could not be sent is only logged (the next one covers it); the other went down.
     down = transport.fetch(limit=10, direction="down")
     assert len(down) == 1 and first.exchange_id.encode() in down[0].data
+
+
+@pytest.mark.django_db
+def test_the_relay_hands_every_platforms_batch_over_at_once_and_a_failed_one_waits_alone():
+    first, second = make_platform(), make_platform()
+    transport = ManyAtOnce(fail_for=second.exchange_id, fail_direction="up")
+    report = relay_pump(transport=transport)
+    [handover] = transport.handovers
+    assert sorted(message["platform_id"] for message in handover) == sorted([first.exchange_id, second.exchange_id])
+    assert report.failed_platforms == [second.exchange_id]
+    assert not OutboxPending.objects.filter(platform_id=first.exchange_id).exists()
+    assert OutboxPending.objects.filter(platform_id=second.exchange_id).exists()
+    failed = ProducerStream.objects.get(platform_id=second.exchange_id)
+    assert failed.consecutive_failures == 1 and failed.next_attempt_at is not None and failed.last_sequence == 0
+    assert ProducerStream.objects.get(platform_id=first.exchange_id).last_sequence == report.sent
+    attempts = {attempt.platform_id: attempt for attempt in DeliveryAttempt.objects.all()}
+    assert attempts[first.exchange_id].succeeded and not attempts[second.exchange_id].succeeded
+    assert "no route" in attempts[second.exchange_id].error
+    # Backing off, the failed platform is not tried again at once; the first has nothing left to send.
+    assert relay_pump(transport=transport).sent == 0 and len(transport.handovers) == 1

@@ -46,6 +46,11 @@ BATCH_LIMIT = 1000
 # And the batch's size: NATS refuses a message over its max_payload (1 MiB by default); a batch
 # refused for its size would be retried for ever. The batch's own fields add a few hundred bytes.
 BATCH_BYTES = 1_000_000
+# Streams relayed in one pass (one transaction, one hand-over of their batches): a pass per
+# platform cost a dozen round trips each, which at a city's evening rate kept messages waiting in
+# the outbox for most of a second (bench/exchange_latency.py). Bounded, so that one pass's
+# transaction and sealing stay short.
+STREAMS_PER_PASS = 32
 
 
 @dataclass
@@ -125,102 +130,182 @@ def _isoformat_utc(text: str) -> str:
     return f"{text}+00:00"
 
 
-def _pending(*, platform_id: str, limit: int, direction: str) -> list:
-    """A platform's pending rows, oldest first (as ``outbox_pending_for_platform``). On PostgreSQL
-    one plain query: building model instances cost the relay more than the query. The rows are
-    not locked one by one: the caller holds the lock of the platform's stream row, which every
-    relay takes before reading a platform's rows, so no other relay reads them meanwhile (and
-    locking 500 rows costs PostgreSQL a write to each before the UPDATE writes them again)."""
+def _pending(*, streams: list[tuple[str, str]], limit: int) -> dict[tuple[str, str], list]:
+    """Each stream's pending rows, oldest first, at most ``limit`` each (as
+    ``outbox_pending_for_platform``), by (direction, platform id). On PostgreSQL one plain query for
+    all the streams: building model instances cost the relay more than the query, and a query per
+    platform more than the rest of its pass. The rows are not locked one by one: the caller holds
+    the lock of each stream's row, which every relay takes before reading its rows, so no other
+    relay reads them meanwhile (and locking 500 rows costs PostgreSQL a write to each before the
+    UPDATE writes them again)."""
     connection = transaction.get_connection()
     if connection.vendor != "postgresql":
-        return outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True, direction=direction)
+        return {(direction, platform_id): outbox_pending_for_platform(platform_id=platform_id, limit=limit, lock=True,
+                                                                      direction=direction)
+                for direction, platform_id in streams}
     with connection.cursor() as cursor:
         # The payload's text from jsonb only where the outbox has no canonical text of it.
         cursor.execute(
-            "SELECT id, message_id::text, message_type, schema_version, payload_text, "  # noqa: S608
+            "SELECT direction, platform_id, id, message_id::text, message_type, schema_version, payload_text, "  # noqa: S608
             "CASE WHEN payload_text = '' THEN payload::text END, "
             "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
-            f"FROM {OutboxMessage._meta.db_table} WHERE id IN (SELECT message_id FROM {OutboxPending._meta.db_table} "
-            "WHERE platform_id = %s AND direction = %s ORDER BY message_id LIMIT %s) ORDER BY id",
-            [platform_id, direction, limit],
+            f"FROM {OutboxMessage._meta.db_table} WHERE id IN ("
+            "SELECT message_id FROM (SELECT message_id, row_number() OVER "
+            "(PARTITION BY direction, platform_id ORDER BY message_id) AS n "
+            f"FROM {OutboxPending._meta.db_table} WHERE (direction, platform_id) IN "
+            "(SELECT * FROM unnest(%s::text[], %s::text[]))) AS waiting WHERE n <= %s) ORDER BY id",
+            [[direction for direction, _ in streams], [platform_id for _, platform_id in streams], limit],
         )
         rows = cursor.fetchall()
-    pending = []
-    for pk, message_id, message_type, schema_version, canonical, text, created_at in rows:
+    pending: dict[tuple[str, str], list] = {stream: [] for stream in streams}
+    for direction, platform_id, pk, message_id, message_type, schema_version, canonical, text, created_at in rows:
         if canonical:
-            pending.append(PendingMessage(pk, message_id, message_type, schema_version, canonical, None,
-                                          _isoformat_utc(created_at)))
+            message = PendingMessage(pk, message_id, message_type, schema_version, canonical, None,
+                                     _isoformat_utc(created_at))
         else:
             payload, float_free = json_loads_noting_floats(text)
-            pending.append(PendingMessage(pk, message_id, message_type, schema_version, "", payload,
-                                          _isoformat_utc(created_at), float_free))
+            message = PendingMessage(pk, message_id, message_type, schema_version, "", payload,
+                                     _isoformat_utc(created_at), float_free)
+        pending[(direction, platform_id)].append(message)
     return pending
 
 
-def _relay_platform(*, platform_id: str, transport: Transport, limit: int, report: RelayReport,
-                    direction: str = "up") -> None:
-    # Facts are signed by the platform's key; directives down to a platform by the hub's.
-    signer = platform_id if direction == "up" else HUB_PRODUCER_ID
-    stream_id = platform_id if direction == "up" else f"{direction}:{platform_id}"
-    private_key = producer_signing_key(platform_id=signer)
-    with transaction.atomic():
-        # Several relay processes share the work: a platform another relay is sending is skipped
-        # (PostgreSQL's SKIP LOCKED), not waited for; it is that relay's until it commits.
-        stream = ProducerStream.objects.select_for_update(skip_locked=True).filter(platform_id=stream_id).first()
-        if stream is None:
-            if ProducerStream.objects.filter(platform_id=stream_id).exists():
-                return
-            stream, _ = ProducerStream.objects.select_for_update().get_or_create(
-                platform_id=stream_id, defaults={"last_hash": GENESIS_HASH}
-            )
-        now = timezone.now()
-        if stream.next_attempt_at and stream.next_attempt_at > now:
-            return
-        messages = _pending(platform_id=platform_id, limit=limit, direction=direction)
-        if not messages:
-            return
-        hashes: list[str] = []
-        encoded: list[bytes] = []
-        sequence, prev_hash = stream.last_sequence, stream.last_hash
-        size = 0
-        for message in messages:
-            digest, raw = envelope_sealed(message, platform_id=platform_id, sequence=sequence + 1,
-                                          prev_hash=prev_hash, private_key=private_key)
-            size += len(raw) + 1
-            if encoded and size > BATCH_BYTES:
-                break  # the rest waits for the next batch, under the next sequences
-            sequence += 1
-            message.sequence = sequence
-            prev_hash = digest
-            hashes.append(digest)
-            encoded.append(raw)
-        messages = messages[:len(hashes)]
-        batch = batch_seal_encoded(platform_id=platform_id, first_sequence=messages[0].sequence, hashes=hashes,
-                                   encoded=encoded, private_key=private_key)
-        transport_message_id = _transport_id(batch, direction)
+def _stream_id(direction: str, platform_id: str) -> str:
+    # Facts up count one sequence per platform; what goes down to a platform counts its own.
+    return platform_id if direction == "up" else f"{direction}:{platform_id}"
+
+
+@dataclass
+class _Outgoing:
+    direction: str
+    platform_id: str
+    stream: ProducerStream
+    messages: list
+    batch: SealedBatch
+    last_hash: str  # the hash of the batch's last envelope: the stream's position once it is sent
+    transport_message_id: str
+    error: Exception | None = None
+
+
+def _streams_lock(stream_ids: list[str]) -> dict[str, ProducerStream]:
+    """The producer streams among ``stream_ids`` no other relay is sending, locked, made if new.
+    Several relay processes share the work: a stream another relay holds is skipped
+    (PostgreSQL's SKIP LOCKED), not waited for; it is that relay's until it commits."""
+    locked = {stream.platform_id: stream for stream in
+              ProducerStream.objects.select_for_update(skip_locked=True).filter(platform_id__in=stream_ids)}
+    missing = [stream_id for stream_id in stream_ids if stream_id not in locked]
+    if missing:
+        held = set(ProducerStream.objects.filter(platform_id__in=missing).values_list("platform_id", flat=True))
+        for stream_id in missing:
+            if stream_id not in held:
+                locked[stream_id], _ = ProducerStream.objects.select_for_update().get_or_create(
+                    platform_id=stream_id, defaults={"last_hash": GENESIS_HASH})
+    return locked
+
+
+def _seal(*, direction: str, platform_id: str, stream: ProducerStream, messages: list, private_key: bytes
+          ) -> _Outgoing:
+    """The stream's next batch: its messages sealed in order from the stream's position (those that
+    fit in ``BATCH_BYTES``; the rest waits for the next batch, under the next sequences)."""
+    hashes: list[str] = []
+    encoded: list[bytes] = []
+    sequence, prev_hash = stream.last_sequence, stream.last_hash
+    size = 0
+    for message in messages:
+        digest, raw = envelope_sealed(message, platform_id=platform_id, sequence=sequence + 1,
+                                      prev_hash=prev_hash, private_key=private_key)
+        size += len(raw) + 1
+        if encoded and size > BATCH_BYTES:
+            break
+        sequence += 1
+        message.sequence = sequence
+        prev_hash = digest
+        hashes.append(digest)
+        encoded.append(raw)
+    messages = messages[:len(hashes)]
+    batch = batch_seal_encoded(platform_id=platform_id, first_sequence=messages[0].sequence, hashes=hashes,
+                               encoded=encoded, private_key=private_key)
+    return _Outgoing(direction=direction, platform_id=platform_id, stream=stream, messages=messages, batch=batch,
+                     last_hash=prev_hash, transport_message_id=_transport_id(batch, direction))
+
+
+def _hand_over(outgoing: list[_Outgoing], transport: Transport) -> None:
+    """Give every batch to the transport, noting each one's error. A transport that can (NATS)
+    takes them all at once, their acknowledgements awaited together: each batch is a different
+    stream's, and a stream sends one batch per pass, so their order does not matter."""
+    many = getattr(transport, "publish_many", None)
+    if many is not None and len(outgoing) > 1:
+        errors: list[Exception | None]
         try:
-            transport.publish(platform_id=platform_id, message_id=transport_message_id,
-                              sequence=batch.first_sequence, data=batch.data, direction=direction)
+            errors = many([{"platform_id": item.platform_id, "message_id": item.transport_message_id,
+                            "sequence": item.batch.first_sequence, "data": item.batch.data,
+                            "direction": item.direction} for item in outgoing])
+        except Exception as failure:
+            errors = [failure] * len(outgoing)
+        for item, error in zip(outgoing, errors, strict=True):
+            item.error = error
+        return
+    for item in outgoing:
+        try:
+            transport.publish(platform_id=item.platform_id, message_id=item.transport_message_id,
+                              sequence=item.batch.first_sequence, data=item.batch.data, direction=item.direction)
         except Exception as error:
-            logger.warning("relay to %s failed for %s #%s-%s: %s", transport.name, platform_id,
-                           batch.first_sequence, batch.last_sequence, error)
-            stream.consecutive_failures += 1
-            stream.next_attempt_at = now + _backoff(stream.consecutive_failures)
-            stream.save()
-            _attempts(messages, platform_id=platform_id, transport=transport, error=f"{type(error).__name__}: {error}",
-                      transport_message_id=transport_message_id)
-            report.failed_platforms.append(platform_id)
+            item.error = error
+
+
+def _relay_streams(streams: list[tuple[str, str]], *, transport: Transport, limit: int, report: RelayReport) -> None:
+    """One pass over these (direction, platform id) streams in one transaction: the free ones are
+    locked, their pending rows read, each sealed as a batch under the stream's key, the batches
+    handed over together, and the rows, attempts and stream positions written for all at once.
+    A stream whose hand-over failed keeps its rows and backs off; the others are not held up."""
+    with transaction.atomic():
+        locked = _streams_lock([_stream_id(direction, platform_id) for direction, platform_id in streams])
+        now = timezone.now()
+        ready = [(direction, platform_id) for direction, platform_id in streams
+                 if (stream := locked.get(_stream_id(direction, platform_id))) is not None
+                 and not (stream.next_attempt_at and stream.next_attempt_at > now)]
+        if not ready:
             return
-        outbox_mark_relayed(messages=messages, relayed_at=now)
-        _attempts(messages, platform_id=platform_id, transport=transport, error="",
-                  transport_message_id=transport_message_id)
-        stream.last_sequence = sequence
-        stream.last_hash = prev_hash
-        stream.consecutive_failures = 0
-        stream.next_attempt_at = None
-        stream.save()
-        report.sent += len(messages)
-        report.batches += 1
+        pending = _pending(streams=ready, limit=limit)
+        outgoing: list[_Outgoing] = []
+        for direction, platform_id in ready:
+            messages = pending.get((direction, platform_id))
+            if not messages:
+                continue
+            # Facts are signed by the platform's key; directives down to a platform by the hub's.
+            private_key = producer_signing_key(platform_id=platform_id if direction == "up" else HUB_PRODUCER_ID)
+            outgoing.append(_seal(direction=direction, platform_id=platform_id,
+                                  stream=locked[_stream_id(direction, platform_id)], messages=messages,
+                                  private_key=private_key))
+        if not outgoing:
+            return
+        _hand_over(outgoing, transport)
+        sent = [item for item in outgoing if item.error is None]
+        if sent:
+            outbox_mark_relayed(messages=[message for item in sent for message in item.messages], relayed_at=now)
+        DeliveryAttempt.objects.bulk_create([DeliveryAttempt(
+            platform_id=item.platform_id, first_sequence=item.messages[0].sequence,
+            last_sequence=item.messages[-1].sequence, transport_message_id=item.transport_message_id,
+            transport=transport.name, succeeded=item.error is None,
+            error="" if item.error is None else f"{type(item.error).__name__}: {item.error}",
+        ) for item in outgoing])
+        for item in outgoing:
+            stream = item.stream
+            if item.error is None:
+                stream.last_sequence = item.messages[-1].sequence
+                stream.last_hash = item.last_hash
+                stream.consecutive_failures = 0
+                stream.next_attempt_at = None
+                report.sent += len(item.messages)
+                report.batches += 1
+            else:
+                logger.warning("relay to %s failed for %s #%s-%s: %s", transport.name, item.platform_id,
+                               item.batch.first_sequence, item.batch.last_sequence, item.error)
+                stream.consecutive_failures += 1
+                stream.next_attempt_at = now + _backoff(stream.consecutive_failures)
+                report.failed_platforms.append(item.platform_id)
+        ProducerStream.objects.bulk_update([item.stream for item in outgoing],
+                                           ["last_sequence", "last_hash", "consecutive_failures", "next_attempt_at"])
 
 
 def _transport_id(batch: SealedBatch, direction: str) -> str:
@@ -230,20 +315,13 @@ def _transport_id(batch: SealedBatch, direction: str) -> str:
     return str(uuid.uuid5(BATCH_NAMESPACE, f"{direction}:{batch.batch_id}"))
 
 
-def _attempts(messages, *, platform_id: str, transport: Transport, error: str, transport_message_id: str) -> None:
-    """Record the attempt to hand these messages (one batch, sequences set) to the transport."""
-    DeliveryAttempt.objects.create(
-        platform_id=platform_id, first_sequence=messages[0].sequence, last_sequence=messages[-1].sequence,
-        transport_message_id=transport_message_id, transport=transport.name, succeeded=not error, error=error,
-    )
-
-
 def relay_pump(*, transport: Transport | None = None, limit: int = BATCH_LIMIT) -> RelayReport:
     """Send what is pending for every platform; returns how many messages went out."""
     transport = transport or transport_for()
     report = RelayReport()
-    for direction, platform_id in outbox_pending_streams():
-        _relay_platform(platform_id=platform_id, transport=transport, limit=limit, report=report, direction=direction)
+    streams = outbox_pending_streams()
+    for start in range(0, len(streams), STREAMS_PER_PASS):
+        _relay_streams(streams[start:start + STREAMS_PER_PASS], transport=transport, limit=limit, report=report)
     return report
 
 
