@@ -47,7 +47,8 @@ from sharecity.hub.intake.models import (
     SignedTreeHead,
     storable,
 )
-from sharecity.hub.registry.keys import hub_sign
+from sharecity.hub.registry.keys import hub_sign, hub_signer
+from sharecity.hub.registry.models import RegisteredPlatform
 from sharecity.hub.registry.selectors import platform_key_at, registered_platform_get
 from sharecity.hub.registry.services import PLATFORM_ID_PATTERN
 from sharecity.kernel.errors import InvalidInput
@@ -97,12 +98,20 @@ def _quarantine(raw: bytes, error: InvalidInput, envelope: Envelope | None = Non
     return Outcome.QUARANTINED
 
 
-def _signing_key(envelope: Envelope) -> str:
+def _signing_key(envelope: Envelope, registry: dict[str, RegisteredPlatform | None] | None = None) -> str:
+    """The key that signed ``envelope``. ``registry`` remembers the platforms looked up during one
+    pass of intake: every delivery of a fetch is opened before any is applied, so within the pass
+    a platform's registration cannot change (a key rotation among them is seen by the next pass)."""
     # Checked before the id is used in a query: a NUL in it fails even a look-up on PostgreSQL.
     if not PLATFORM_ID_PATTERN.fullmatch(envelope.platform_id):
         raise InvalidInput("a platform id is 1 to 64 letters, digits, dots, colons, dashes or underscores",
                            field="platform_id", code="exchange.invalid_platform_id")
-    registered = registered_platform_get(platform_id=envelope.platform_id)
+    if registry is None:
+        registered = registered_platform_get(platform_id=envelope.platform_id)
+    elif envelope.platform_id in registry:
+        registered = registry[envelope.platform_id]
+    else:
+        registered = registry[envelope.platform_id] = registered_platform_get(platform_id=envelope.platform_id)
     if registered is not None:
         return platform_key_at(platform=registered, sequence=envelope.sequence)
     if envelope.type == "platform.registered" and envelope.sequence == 1:
@@ -156,7 +165,8 @@ def intake_receive_delivery(raw: bytes, *, transport: str = "", sender: str = ""
     return DeliveryResult(outcomes=outcomes, receipt=receipt, error=error)
 
 
-def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
+def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False,
+          registry: dict[str, RegisteredPlatform | None] | None = None,
           ) -> tuple[str, list[tuple[Envelope, bytes]], Batch | None] | DeliveryResult | None:
     """Parse and verify a delivery: (platform, envelopes with their bytes, batch), or the
     quarantined result if it cannot be trusted at all. With ``unknown_later``, a platform not
@@ -169,11 +179,11 @@ def _open(raw: bytes, *, sender: str = "", unknown_later: bool = False
             raise InvalidInput("not valid JSON: nested too deeply", field="envelope",
                                code="exchange.malformed") from None
         if batch is not None:
-            encoded = batch_verify(batch, public_key=_signing_key(batch.envelopes[0]))
+            encoded = batch_verify(batch, public_key=_signing_key(batch.envelopes[0], registry))
             items = list(zip(batch.envelopes, encoded, strict=True))
         else:
             envelope = envelope_parse(data)
-            envelope_verify(envelope, public_key=_signing_key(envelope))
+            envelope_verify(envelope, public_key=_signing_key(envelope, registry))
             items = [(envelope, bytes(raw))]
     except InvalidInput as error:
         # A key that may change in a delivery not applied yet: the platform's registration, or a
@@ -599,6 +609,26 @@ def receipt_issue(*, platform_id: str) -> dict | None:
     return head.as_receipt()
 
 
+def receipts_issue(*, platform_ids: list[str]) -> dict[str, dict]:
+    """``receipt_issue`` for several platforms at once (one pass of intake): their streams read
+    together, signed with the hub key looked up once, and the receipts kept in one insert."""
+    streams = IntakeStream.objects.filter(platform_id__in=platform_ids, last_sequence__gt=0).only(
+        "platform_id", "merkle_frontier")
+    issued_at = timezone.now().astimezone(dt.UTC).isoformat()
+    sign = hub_signer()
+    heads = []
+    for stream in sorted(streams, key=lambda stream: stream.platform_id):
+        frontier = MerkleFrontier.from_json(stream.merkle_frontier)
+        body = {"platform_id": stream.platform_id, "tree_size": frontier.size, "root_hash": frontier.root().hex(),
+                "issued_at": issued_at}
+        key_id, signature = sign(receipt_body(body))
+        heads.append(SignedTreeHead(platform_id=stream.platform_id, tree_size=body["tree_size"],
+                                    root_hash=body["root_hash"], issued_at=dt.datetime.fromisoformat(issued_at),
+                                    key_id=key_id, signature=signature))
+    SignedTreeHead.objects.bulk_create(heads)
+    return {head.platform_id: head.as_receipt() for head in heads}
+
+
 def receipt_latest(*, platform_id: str) -> dict | None:
     head = SignedTreeHead.objects.filter(platform_id=platform_id).order_by("-id").first()
     return head.as_receipt() if head else None
@@ -617,11 +647,13 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
     # A platform's first deliveries may register it: what its key cannot be found for yet is
     # opened again once those are applied (a second round), and only then refused.
     waiting = list(deliveries)
+    to_issue: list[str] = []
     for last_round in (False, True):
         by_platform: dict[str, list[tuple[Delivery, list[tuple[Envelope, bytes]], Batch | None]]] = {}
         later = []
+        registry: dict[str, RegisteredPlatform | None] = {}  # anew each round: the first may register some
         for delivery in waiting:
-            opened = _open(delivery.data, unknown_later=not last_round)
+            opened = _open(delivery.data, unknown_later=not last_round, registry=registry)
             if opened is None:
                 later.append(delivery)
                 continue
@@ -648,12 +680,15 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
                     report.add(outcome)
                 (retry if waits else settled).append(delivery)
                 applied = applied or Outcome.APPLIED in outcomes
-            receipt = receipt_issue(platform_id=platform_id) if applied else receipt_latest(platform_id=platform_id)
-            if receipt:
+            if applied:
+                to_issue.append(platform_id)
+            elif receipt := receipt_latest(platform_id=platform_id):
                 receipts[platform_id] = receipt
         waiting = later
         if not waiting:
             break
+    if to_issue:
+        receipts.update(receipts_issue(platform_ids=to_issue))
     transport.ack(settled)
     transport.nak(retry)
     _receipts_send(transport, list(receipts.values()))
