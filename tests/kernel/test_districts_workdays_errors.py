@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from sharecity.kernel import workdays
 from sharecity.kernel.districts import CITIES, DISTRICTS, district_choices, district_get, district_name
 from sharecity.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, ShareCityError
 from sharecity.kernel.workdays import add_workdays, is_workday, workdays_between
@@ -81,7 +82,8 @@ def test_workdays_between_counts_the_half_open_range():
     assert workdays_between(D(2025, 9, 30), D(2025, 9, 30)) == 0
 
 
-def test_years_beyond_the_calendar_fall_back_to_monday_to_friday(caplog):
+def test_years_beyond_the_calendar_fall_back_to_monday_to_friday_and_say_so_once(caplog, monkeypatch):
+    monkeypatch.setattr(workdays, "_uncovered_years", set())
     friday = D(2099, 1, 2)
     assert friday.weekday() == 4
     with caplog.at_level(logging.WARNING, logger="sharecity.kernel.workdays"):
@@ -89,7 +91,9 @@ def test_years_beyond_the_calendar_fall_back_to_monday_to_friday(caplog):
         assert not is_workday(D(2099, 1, 3))
         assert add_workdays(friday, 1) == D(2099, 1, 5)
         assert add_workdays(friday, 5) == D(2099, 1, 9)
-    assert "2099" in caplog.text
+        assert add_workdays(D(2098, 12, 31), 1) == D(2099, 1, 1)
+    warnings = [record.getMessage() for record in caplog.records]
+    assert sum("2099" in text for text in warnings) == 1, warnings
 
 
 # --- errors ----------------------------------------------------------------------------------

@@ -15,11 +15,18 @@ import chinese_calendar
 logger = logging.getLogger(__name__)
 
 
+# Years the holiday calendar was found not to cover, told once per process: a deadline counted
+# across the turn of such a year asks about every day of it (a simulated month logged thousands).
+_uncovered_years: set[int] = set()
+
+
 def is_workday(day: dt.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
-        logger.warning("holiday calendar does not cover %s; assuming Monday to Friday", day.year)
+        if day.year not in _uncovered_years:
+            _uncovered_years.add(day.year)
+            logger.warning("holiday calendar does not cover %s; assuming Monday to Friday", day.year)
         return day.weekday() < 5
 
 
