@@ -49,6 +49,7 @@ import exchange_throughput as base  # set-up, worker processes, private nats-ser
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/sharecity_bench_latency"
 OUTPUT = Path(__file__).resolve().parent / "last_run_latency.txt"
+TRACE = Path(__file__).resolve().parent / "data" / "sim_trace.jsonl.gz"
 log = base.log
 
 # -- the rate of a Xiamen-sized busy evening ----------------------------------------------
@@ -246,6 +247,41 @@ class Activity:
         return "order"
 
 
+class ReplayedCity:
+    """Platforms reporting the simulated city's life (``sim_trace.py``: every message a run of
+    ``sharecity simulate`` sent, in order) through the kernel's outbox (``outbox_enqueue``, one
+    transaction each), as their own systems would. Each platform starts at its own place in the
+    trace and goes on in order, so each one's orders are created before they change state; its
+    identifiers carry a suffix of the phase and the pass, so that nothing repeats. For the share
+    of the rate the market services cannot make on this host."""
+
+    def __init__(self, platform_ids: list[str], rng: random.Random, seed: int) -> None:
+        import sim_trace
+
+        self.rng = rng
+        self.platform_ids = platform_ids
+        self.seed = seed
+        _, self.trace = sim_trace.load(TRACE)
+        self.renamed = sim_trace.renamed
+        step = len(self.trace) // max(1, len(platform_ids))
+        self.position = {platform_id: n * step for n, platform_id in enumerate(platform_ids)}
+
+    def act(self, count: int = 1) -> str:
+        from django.db import transaction
+
+        from sharecity.kernel.services import outbox_enqueue
+
+        with transaction.atomic():
+            for _ in range(count):
+                platform_id = self.rng.choice(self.platform_ids)
+                at = self.position[platform_id]
+                self.position[platform_id] = at + 1
+                kind, version, payload = self.trace[at % len(self.trace)]
+                outbox_enqueue(platform_id=platform_id, message_type=kind, schema_version=version,
+                               payload=self.renamed(payload, f"{self.seed}.{at // len(self.trace)}"))
+        return "reported facts"
+
+
 class ReportedFacts:
     """A platform's facts as its own system reports them through the kernel's outbox
     (``outbox_enqueue``, one transaction each): listings, orders created, paid and completed, reviews,
@@ -283,7 +319,8 @@ def producer_main(args) -> None:
 
     rng = random.Random(args.seed)
     if args.producer.startswith("facts:"):
-        activities: list = [ReportedFacts(args.producer[6:].split(","), rng, args.seed)]
+        reporting_kind = ReplayedCity if args.load == "simulated" else ReportedFacts
+        activities: list = [reporting_kind(args.producer[6:].split(","), rng, args.seed)]
     else:
         activities = [Activity(slug, rng) for slug in args.producer.split(",")]
     committed = [0]
@@ -294,7 +331,7 @@ def producer_main(args) -> None:
     due = began
     actions = errors = commits = 0
     kinds: dict[str, int] = {}
-    reporting = isinstance(activities[0], ReportedFacts)
+    reporting = isinstance(activities[0], ReportedFacts | ReplayedCity)
     while time.monotonic() - began < args.seconds:
         count = 1
         if args.rate > 0:
@@ -339,7 +376,7 @@ class Producers:
             plan.append(("facts:" + ",".join(reporters), max(0.0, rate - service)))
         self.processes = []
         for index, (group, share) in enumerate(plan):
-            command = [sys.executable, __file__, "--producer", group, "--rate",
+            command = [sys.executable, __file__, "--producer", group, "--load", args.load, "--rate",
                        str(share), "--seconds", str(seconds), "--seed", str(seed * 100 + index),
                        "--database-url", args.database_url, "--var-dir", str(args.var_dir)]
             log_file = open(args.var_dir / "logs" / f"producer-{seed}-{index}.log", "wb")
@@ -501,6 +538,9 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--profile", default="", help="comma-separated workers to run under py-spy (relay,intake)")
     parser.add_argument("--profile-format", default="raw", choices=("flamegraph", "raw", "speedscope"))
+    parser.add_argument("--load", choices=("simulated", "synthetic"), default="simulated",
+                        help="what the reporting platforms send: the simulated city's messages "
+                             "(bench/sim_trace.py's trace, the default) or the throughput bench's fixed cycle")
     parser.add_argument("--producer", default="", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -569,6 +609,16 @@ def report(args, city: CityRate, rate: float, results: list[dict], check: str) -
              f"messages/s), {args.reporting_platforms} more reporting through the kernel's outbox (the rest); "
              f"{args.relays} relay + {args.workers} intake processes, private nats-server, PostgreSQL; "
              f"{os.cpu_count()} cores"]
+    if args.load == "simulated":
+        import sim_trace
+
+        header, _ = sim_trace.load(TRACE)
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in header["kinds"].items())
+        lines.append(f"the reporting platforms replay `sharecity simulate` ({header['city']}, {header['days']} days, "
+                     f"scale {header['scale']:g}, seed {header['seed']}; {header['messages']:,} messages: {kinds})")
+    else:
+        lines.append("the reporting platforms send the throughput bench's cycle (listing, order, paid, completed, "
+                     "review)")
     lines.append("busy-evening rate for a Xiamen-sized city (assumptions):")
     lines += [f"  {line}" for line in city.describe()]
     if args.rate:

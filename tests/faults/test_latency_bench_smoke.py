@@ -36,7 +36,9 @@ def test_latency_bench_smoke(tmp_path, nats_server_binary):
         assert line, done.stdout[-3000:]
         applied, committed = (int(n.replace(",", "")) for n in line.groups())
         assert applied == committed > 0  # every message of the window arrived
-    # Made by the market services and reported through the outbox, both.
+    # Made by the market services and reported through the outbox, both; what is reported is the
+    # simulated city's messages, every one of them accepted by the hub (none quarantined, below).
     assert re.search(r"actions: .*order \d+", done.stdout) and "reported facts" in done.stdout
+    assert "the reporting platforms replay `sharecity simulate`" in output.read_text()
     assert re.search(r"check: ([\d,]+) received, \1 distinct, \1 committed, 0 quarantined: ok", done.stdout)
     assert "goal p99 < 1 s at the busy-evening rate:" in output.read_text()
