@@ -57,6 +57,7 @@ def test_one_relay_pass_writes_attempts_and_stream_positions_once_for_every_plat
     with CaptureQueriesContext(connection) as queries:
         report = relay_pump(transport=transport)
     assert report.sent == PLATFORMS and report.batches == PLATFORMS
+    assert len(_touching(queries, "exchange_producerkey", "SELECT")) == 1  # every platform's signing key
     assert len(_touching(queries, "exchange_deliveryattempt", "INSERT")) == 1
     assert len(_touching(queries, "exchange_producerstream", "UPDATE")) == 1
     if connection.vendor == "postgresql":

@@ -42,6 +42,16 @@ def producer_signing_key(*, platform_id: str) -> bytes:
     return _private_key_open(encrypted)
 
 
+def producer_signing_keys(*, platform_ids: set[str]) -> dict[str, bytes]:
+    """``producer_signing_key`` of several producers (a relay pass): one query for all of them."""
+    stored = dict(ProducerKey.objects.filter(platform_id__in=platform_ids).values_list(
+        "platform_id", "private_key_encrypted"))
+    keys = {platform_id: _private_key_open(encrypted) for platform_id, encrypted in stored.items()}
+    for platform_id in platform_ids - keys.keys():
+        keys[platform_id] = producer_signing_key(platform_id=platform_id)
+    return keys
+
+
 @functools.lru_cache(maxsize=1024)
 def _private_key_open(encrypted: str) -> bytes:
     # Keyed by the stored ciphertext: a key made anew (another ciphertext) is never served stale.

@@ -27,7 +27,7 @@ from sharecity.exchange.envelope import (
     envelope_seal_text,
     json_loads_noting_floats,
 )
-from sharecity.exchange.keys import producer_signing_key
+from sharecity.exchange.keys import producer_signing_keys
 from sharecity.exchange.models import DeliveryAttempt, ProducerStream
 from sharecity.exchange.transports import Transport, transport_for
 from sharecity.kernel.models import OutboxMessage, OutboxPending
@@ -267,16 +267,15 @@ def _relay_streams(streams: list[tuple[str, str]], *, transport: Transport, limi
         if not ready:
             return
         pending = _pending(streams=ready, limit=limit)
+        # Facts are signed by the platform's key; directives down to a platform by the hub's.
+        signers = {(direction, platform_id): platform_id if direction == "up" else HUB_PRODUCER_ID
+                   for direction, platform_id in ready if pending.get((direction, platform_id))}
+        private_keys = producer_signing_keys(platform_ids=set(signers.values()))
         outgoing: list[_Outgoing] = []
-        for direction, platform_id in ready:
-            messages = pending.get((direction, platform_id))
-            if not messages:
-                continue
-            # Facts are signed by the platform's key; directives down to a platform by the hub's.
-            private_key = producer_signing_key(platform_id=platform_id if direction == "up" else HUB_PRODUCER_ID)
+        for (direction, platform_id), signer in signers.items():
             outgoing.append(_seal(direction=direction, platform_id=platform_id,
-                                  stream=locked[_stream_id(direction, platform_id)], messages=messages,
-                                  private_key=private_key))
+                                  stream=locked[_stream_id(direction, platform_id)],
+                                  messages=pending[(direction, platform_id)], private_key=private_keys[signer]))
         if not outgoing:
             return
         _hand_over(outgoing, transport)
