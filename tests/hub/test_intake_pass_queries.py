@@ -75,6 +75,8 @@ def test_one_intake_pass_looks_each_platform_up_once_and_signs_every_receipt_wit
     assert len(_touching(queries, "hub_registry_registeredplatform", "SELECT")) <= PLATFORMS
     assert len(_touching(queries, "hub_registry_hubsigningkey", "SELECT")) == 1
     assert len(_touching(queries, "hub_intake_signedtreehead", "INSERT")) == 1
+    # Whether any platform has quarantined messages still open: one look for the pass.
+    assert len(_touching(queries, "hub_intake_quarantinedmessage", "SELECT")) == 1
     # Each platform got one receipt for the pass, covering both its deliveries, signed by the hub.
     heads = list(SignedTreeHead.objects.order_by("id")[before:])
     assert sorted(head.platform_id for head in heads) == sorted(platform_ids)

@@ -218,7 +218,8 @@ Applied = tuple[list[Outcome], dict | None, bool]
 _UNSTORABLE = (DataError, IntegrityError, ValueError, ArithmeticError, InvalidInput)
 
 
-def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str) -> list[Applied]:
+def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str, quarantine_open: bool = True
+                ) -> list[Applied]:
     """Apply consecutive deliveries of one platform in one transaction: (outcomes, first error,
     whether it waits) of each.
 
@@ -239,15 +240,18 @@ def _apply_many(*, platform_id: str, deliveries: Deliveries, transport: str) -> 
         )
         try:
             with transaction.atomic(), transaction.get_connection().wrap_database_errors:
-                return _apply_locked(stream, deliveries=deliveries, transport=transport, careful=False)
+                return _apply_locked(stream, deliveries=deliveries, transport=transport, careful=False,
+                                     quarantine_open=quarantine_open)
         except _UNSTORABLE as error:
             logger.info("intake of %s goes delivery by delivery: %s", platform_id, storable(error, 300))
             stream.refresh_from_db()
         return _apply_locked(stream, deliveries=deliveries, transport=transport, careful=True)
 
 
-def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: str, careful: bool
-                  ) -> list[Applied]:
+def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: str, careful: bool,
+                  quarantine_open: bool = True) -> list[Applied]:
+    """``quarantine_open``: whether the platform may have quarantined messages still open (False when
+    the caller has looked, for every platform of its pass at once, and found none)."""
     platform_id = stream.platform_id
     walk = _Walk(stream, transport=transport, known=_known(platform_id, [
         envelope.message_id for items, _ in deliveries for envelope, _ in items
@@ -278,7 +282,8 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
     if walk.applied_ids:
         stream.merkle_frontier = walk.frontier.to_json()
         stream.save(update_fields=["last_sequence", "last_hash", "merkle_frontier", "updated_at"])
-        _quarantine_resolve(platform_id=platform_id, message_ids=walk.applied_ids)
+        if quarantine_open or walk.quarantined:
+            _quarantine_resolve(platform_id=platform_id, message_ids=walk.applied_ids)
     missing = _missing(after=stream.last_sequence, arrived=walk.deferred, refused=walk.tried)
     if walk.dropped - walk.deferred:
         missing.append((stream.last_sequence + 1, max(walk.dropped - walk.deferred)))
@@ -300,6 +305,7 @@ class _Walk:
         self.deferred: set[int] = set()  # waiting for a gap before them to fill
         self.dropped: set[int] = set()  # behind a refused one: to be sent again after the correction
         self.applied_ids: list[str] = []
+        self.quarantined = False  # whether this pass quarantined any of the platform's messages
 
     def save(self) -> tuple:
         return (self.stream.last_sequence, self.stream.last_hash, self.frontier.to_json(), set(self.known),
@@ -384,6 +390,7 @@ class _Walk:
                     problem = _unstorable(error, envelope)
             if problem is not None:
                 _quarantine(raw, problem, envelope)
+                self.quarantined = True
                 first_error = first_error or problem.as_dict()
                 outcomes.append(Outcome.QUARANTINED)
                 continue
@@ -663,11 +670,14 @@ def intake_pump(*, transport: Transport | None = None, limit: int = 200, timeout
                 continue
             platform_id, items, batch = opened
             by_platform.setdefault(platform_id, []).append((delivery, items, batch))
+        # Whose quarantine has entries still open, for all the pass's platforms in one look (usually none).
+        quarantined = set(QuarantinedMessage.objects.filter(
+            platform_id__in=list(by_platform), resolved_at__isnull=True).values_list("platform_id", flat=True))
         for platform_id, group in by_platform.items():
             try:
                 results = _apply_many(platform_id=platform_id,
                                       deliveries=[(items, batch) for _, items, batch in group],
-                                      transport=transport.name)
+                                      transport=transport.name, quarantine_open=platform_id in quarantined)
             except Exception:
                 # Not the input's fault (what is, is quarantined): the database or a defect. This
                 # platform's deliveries are tried again later; the other platforms go on.
