@@ -13,7 +13,7 @@ from sharecity.exchange.receipts import receipt_verify
 from sharecity.exchange.relay import relay_pump
 from sharecity.exchange.schemas import payload_build
 from sharecity.exchange.transports.local import LocalTransport
-from sharecity.hub.intake.models import SignedTreeHead
+from sharecity.hub.intake.models import ReceivedMessage, SignedTreeHead
 from sharecity.hub.intake.services import intake_pump
 from sharecity.hub.registry.keys import hub_public_keys
 from sharecity.kernel.services import outbox_enqueue
@@ -75,6 +75,11 @@ def test_one_intake_pass_looks_each_platform_up_once_and_signs_every_receipt_wit
     assert len(_touching(queries, "hub_registry_registeredplatform", "SELECT")) <= PLATFORMS
     assert len(_touching(queries, "hub_registry_hubsigningkey", "SELECT")) == 1
     assert len(_touching(queries, "hub_intake_signedtreehead", "INSERT")) == 1
+    # Each platform's two batches kept in one insert, and every message linked to the batch it came in.
+    assert len(_touching(queries, "hub_intake_receivedbatch", "INSERT")) == PLATFORMS
+    for message in ReceivedMessage.objects.filter(platform_id__in=platform_ids, message_type="listing.published"):
+        assert message.batch.platform_id == message.platform_id
+        assert message.batch.first_sequence <= message.sequence <= message.batch.last_sequence
     # Whether any platform has quarantined messages still open: one look for the pass.
     assert len(_touching(queries, "hub_intake_quarantinedmessage", "SELECT")) == 1
     # Each platform got one receipt for the pass, covering both its deliveries, signed by the hub.

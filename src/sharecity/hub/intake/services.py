@@ -263,7 +263,7 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
         for items, batch in deliveries:
             results.append(walk.delivery(items, batch, accepted=accepted, payloads=payloads))
         if accepted:
-            _received_store(accepted)
+            _accepted_store(accepted)
             _handlers_run(payloads)
     else:
         for items, batch in deliveries:
@@ -273,7 +273,7 @@ def _apply_locked(stream: IntakeStream, *, deliveries: Deliveries, transport: st
                     accepted, payloads = [], []
                     result = walk.delivery(items, batch, accepted=accepted, payloads=payloads)
                     if accepted:
-                        _received_store(accepted)
+                        _accepted_store(accepted)
                         _handlers_run(payloads)
             except _UNSTORABLE:
                 walk.restore(saved)
@@ -396,8 +396,10 @@ class _Walk:
                 continue
             if accepted is not None and payloads is not None:
                 if batch is not None and stored_batch is None:
-                    stored_batch = _batch_store(batch, platform_id=platform_id, transport=self.transport)
-                accepted.append((*row, stored_batch.pk if stored_batch is not None else None))
+                    # Stored with the rest of the pass's batches (``_accepted_store``): the row keeps the
+                    # instance until then.
+                    stored_batch = _batch_new(batch, platform_id=platform_id, transport=self.transport)
+                accepted.append((*row, stored_batch))
                 payloads.append((envelope, payload))
             frontier.append(bytes.fromhex(envelope.hash))
             stream.last_sequence = envelope.sequence
@@ -409,11 +411,26 @@ class _Walk:
         return outcomes, first_error, waits
 
 
-def _batch_store(batch: Batch, *, platform_id: str, transport: str) -> ReceivedBatch:
-    return ReceivedBatch.objects.create(
+def _batch_new(batch: Batch, *, platform_id: str, transport: str) -> ReceivedBatch:
+    return ReceivedBatch(
         platform_id=platform_id, first_sequence=batch.first_sequence, last_sequence=batch.last_sequence,
         merkle_root=batch.merkle_root, signature=batch.signature, transport=transport,
     )
+
+
+def _batch_store(batch: Batch, *, platform_id: str, transport: str) -> ReceivedBatch:
+    stored = _batch_new(batch, platform_id=platform_id, transport=transport)
+    stored.save()
+    return stored
+
+
+def _accepted_store(accepted: list[tuple]) -> None:
+    """Store accepted rows whose last value is their batch, not saved yet (or None): the batches in one
+    insert, then the rows with their batch's id."""
+    batches = list({id(batch): batch for *_, batch in accepted if batch is not None}.values())
+    if batches:
+        ReceivedBatch.objects.bulk_create(batches)
+    _received_store([(*row, batch.pk if batch is not None else None) for *row, batch in accepted])
 
 
 def _missing(*, after: int, arrived: set[int], refused: set[int]) -> list[tuple[int, int]]:
