@@ -105,3 +105,30 @@ def test_a_provider_reported_under_two_districts_keeps_one_aggregate_added_in_or
     assert record.detail == {"count": 3, "sum": 11, "mean": 3.67}
     assert record.district_code == "350203"
     assert CreditSubject.objects.get(identifier="provider-x").district_code == "350203"
+
+
+def _verified(key: str, kind: str = "person") -> tuple[str, dict]:
+    return "subject.verified", payload_build("subject.verified", subject_key=key, subject_kind=kind,
+                                             verified_at=STARTS)
+
+
+def test_a_delivery_of_verifications_costs_credit_the_same_queries_however_many_subjects():
+    the_slice = run_slice()
+    deliver(LocalTransport())
+    platform_id = the_slice.platform_id
+    one = _credit_queries(_delivery(platform_id, [_verified("subject-one-0001")]))
+    many_raw = _delivery(platform_id, [_verified(f"subject-many-{n:04d}", "business" if n % 3 == 0 else "person")
+                                       for n in range(12)])
+    many = _credit_queries(many_raw)
+    assert many == one <= 6, (one, many)
+    # Each subject has its file, of the kind reported, with one verification record of this platform.
+    for n in range(12):
+        subject = CreditSubject.objects.get(identifier=f"subject-many-{n:04d}")
+        assert subject.kind == ("business" if n % 3 == 0 else "person")
+        [record] = subject.records.all()
+        assert (record.kind, record.polarity, record.source_id, record.decided_on) == (
+            "verification", 1, platform_id, STARTS.astimezone(dt.timezone(dt.timedelta(hours=8))).date())
+    # Verified again (a redelivery of the same facts under new messages): no second record.
+    assert intake_receive(_delivery(platform_id, [_verified("subject-many-0000", "business"),
+                                                  _verified("subject-many-0001")])).name == "APPLIED"
+    assert CreditRecord.objects.filter(subject__identifier="subject-many-0001").count() == 1
