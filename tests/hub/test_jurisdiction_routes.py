@@ -126,6 +126,28 @@ def _evaluation_run(place: Place, _kwargs: dict) -> dict:
     return {"run_id": run.pk}
 
 
+def _evaluation_designation_of(place: Place, _kwargs: dict) -> dict:
+    """A designation of the place's city (read by each of its districts), recorded on first use by an
+    officer of that city's own bureau, of a platform registered for it whose name marks no place (a
+    designation list is the city's: another district's platform in it would be no leak, but a marker)."""
+    from sharecity.hub.evaluation.services import designation_add
+    from sharecity.hub.registry.models import RegisteredPlatform
+    from sharecity.hub.registry.services import regulator_profile_set
+    from tests.factories import credit_code, make_user
+
+    platform_id = f"designated-{place.city}"
+    designation = Designation.objects.filter(platform_id=platform_id).first()
+    if designation is None:
+        RegisteredPlatform.objects.create(platform_id=platform_id, name=f"认定平台{place.city}", sectors=["parking"],
+                                          credit_code=credit_code(division=place.district), public_key="k" * 64)
+        user = make_user(f"designation-officer-{place.city}")
+        regulator_profile_set(actor=None, user=user, department="商务局", department_kind="commerce",
+                              city_code=place.city)
+        designation = designation_add(actor=user, platform_id=platform_id, kind="national_leader",
+                                      decision_reference="认定-2", evidence="认定文件", recognised_on=_today())
+    return {"designation_id": designation.pk}
+
+
 def _evaluation_target(place: Place) -> dict:
     return {"code": f"target_{place.key}", "name_zh": "目标", "name_en": "Target", "measure": "platforms",
             "target_value": 10, "target_year": 2027, "source_document": "文件", "source_article": "一"}
@@ -240,6 +262,9 @@ ROUTE_PARAMS: dict[str, Route] = {
     "hub_evaluation:target_new": Route(),
     "hub_evaluation:designations": Route(),
     "hub_evaluation:designations_export": Route(),
+    # Withdrawing is the city bureau's: a district officer's try on its own city's designation is 403
+    # (tests/hub/test_evaluation_designations.py), so these routes carry no ``write`` here.
+    "hub_evaluation:designation_withdraw": Route(object_kwargs=_evaluation_designation_of, get=False, city_wide=True),
     "hub_evaluation:schemes": Route(),
     "hub_evaluation:schemes_export": Route(),
     "hub_evaluation:runs_export": Route(),
@@ -252,6 +277,8 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:evaluation_target_add": Route(),
     "api-v1:evaluation_designations": Route(),
     "api-v1:evaluation_designation_add": Route(),
+    "api-v1:evaluation_designation_withdraw": Route(object_kwargs=_evaluation_designation_of, get=False,
+                                                    city_wide=True),
     "api-v1:evaluation_schemes": Route(),
     "api-v1:evaluation_scheme_add": Route(),
     "api-v1:evaluation_runs": Route(),

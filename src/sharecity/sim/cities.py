@@ -1,16 +1,21 @@
 """City profiles as data: districts with their populations, the platforms of the sharing economy,
 and how people use each kind of service through the day and the week.
 
-Populations are the resident populations of the 2020 seventh national census:
-- Xiamen: 厦门市第七次全国人口普查公报（第二号）, 厦门市统计局, 2021-05 (by district).
-- Tianjin: 天津市第七次全国人口普查公报（第二号）, 天津市统计局, 2021-05-28 (by district).
-District codes are GB/T 2260 (``kernel.districts``). The simulator only uses the populations'
+Populations are the resident populations of the 2020 seventh national census by district, read from
+``kernel.population`` (the one copy, with its sources; the hub's per-10,000-residents indicators use it
+too). District codes are GB/T 2260 (``kernel.districts``). The simulator only uses the populations'
 proportions: ``--scale`` sets how many people act.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from sharecity.kernel.population import city_population
+
+# The census the simulated cities are drawn from (fixed, so a seed gives the same city whatever the day).
+CENSUS_DAY = dt.date(2020, 11, 1)
 
 # --- daily and weekly rhythms ----------------------------------------------------------------------
 # Relative weight of each hour (city time, 0..23) at which people place orders of a kind.
@@ -116,17 +121,13 @@ def _platforms(prefix: str) -> tuple[PlatformProfile, ...]:
 CITIES: dict[str, CityProfile] = {
     "xiamen": CityProfile(
         key="xiamen", code="350200", name="厦门市",
-        districts=(("350203", 1_073_315), ("350205", 582_519), ("350206", 1_036_974), ("350211", 1_035_791),
-                   ("350212", 855_920), ("350213", 579_925)),
+        districts=city_population("350200", CENSUS_DAY),
         platforms=_platforms("鹭岛"), id_region="350200", credit_region="350200",
         regulator_department="厦门市发展和改革委员会",
     ),
     "tianjin": CityProfile(
         key="tianjin", code="120100", name="天津市",
-        districts=(("120101", 355_000), ("120102", 858_787), ("120103", 822_174), ("120104", 890_422),
-                   ("120105", 647_702), ("120106", 483_130), ("120110", 857_027), ("120111", 1_195_124),
-                   ("120112", 928_066), ("120113", 909_643), ("120114", 1_151_313), ("120115", 722_367),
-                   ("120116", 2_067_049), ("120117", 395_314), ("120118", 787_047), ("120119", 795_516)),
+        districts=city_population("120100", CENSUS_DAY),
         platforms=_platforms("津门"), id_region="120101", credit_region="120101",
         regulator_department="天津市发展和改革委员会",
     ),

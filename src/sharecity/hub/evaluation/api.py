@@ -13,7 +13,7 @@ from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.evaluation import selectors, services
-from sharecity.hub.evaluation.models import EvaluationRun, IndicatorScheme
+from sharecity.hub.evaluation.models import Designation, EvaluationRun, IndicatorScheme
 from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
 from sharecity.kernel.errors import Forbidden
 from sharecity.kernel.money import parse_yuan
@@ -93,6 +93,16 @@ class EvaluationDesignationOut(Schema):
     decision_reference: str
     evidence: str
     recognised_on: dt.date
+    withdrawn_on: dt.date | None = Field(description="the day the designation stopped counting; none while it "
+                                         "stands")
+    withdrawal_reference: str = Field(description="the decision that withdrew it; empty while it stands")
+    active: bool
+
+
+class EvaluationDesignationWithdrawIn(Schema):
+    decision_reference: str = Field(max_length=120, pattern=TEXT, description="the decision that withdraws it")
+    withdrawn_on: dt.date = Field(description="from this day it no longer counts: not before it was recognised, "
+                                  "not after today")
 
 
 class EvaluationDesignationIn(Schema):
@@ -237,14 +247,20 @@ def evaluation_target_add(request, body: EvaluationTargetIn):
     return Status(201, row)
 
 
+def _designation_out(d: Designation, names: dict[str, str]) -> dict:
+    return {"id": d.pk, "platform_id": d.platform_id, "platform_name": names.get(d.platform_id, d.platform_id),
+            "kind": d.kind, "decision_reference": d.decision_reference, "evidence": d.evidence,
+            "recognised_on": d.recognised_on, "withdrawn_on": d.withdrawn_on,
+            "withdrawal_reference": d.withdrawal_reference, "active": d.withdrawn_on is None}
+
+
 @router.get("/hub/evaluation/designations", response={200: list[EvaluationDesignationOut], **ERRORS})
 def evaluation_designations(request, filters: Query[CityFilter]):
-    """Platforms the city recognised as headquarters or national leaders, with the decision."""
+    """Platforms the city recognised as headquarters or national leaders, with the decision; withdrawn
+    ones stay listed with the day and decision of the withdrawal."""
     city = selectors.city_of(_officer(request), filters.city)
     names = selectors.registered_platform_names()
-    return [{"id": d.pk, "platform_id": d.platform_id, "platform_name": names.get(d.platform_id, d.platform_id),
-             "kind": d.kind, "decision_reference": d.decision_reference, "evidence": d.evidence,
-             "recognised_on": d.recognised_on} for d in selectors.designations(city_code=city)]
+    return [_designation_out(d, names) for d in selectors.designations(city_code=city)]
 
 
 @router.post("/hub/evaluation/designations", response={201: EvaluationDesignationOut, **ERRORS})
@@ -252,10 +268,18 @@ def evaluation_designation_add(request, body: EvaluationDesignationIn):
     """Recognise a platform of the city (city-level officers; audited)."""
     _officer(request)
     d = services.designation_add(actor=request.auth, **body.dict())
-    names = selectors.registered_platform_names()
-    return Status(201, {"id": d.pk, "platform_id": d.platform_id, "platform_name": names.get(d.platform_id, ""),
-                 "kind": d.kind, "decision_reference": d.decision_reference, "evidence": d.evidence,
-                 "recognised_on": d.recognised_on})
+    return Status(201, _designation_out(d, selectors.registered_platform_names()))
+
+
+@router.post("/hub/evaluation/designations/{designation_id}/withdraw",
+             response={200: EvaluationDesignationOut, **ERRORS})
+def evaluation_designation_withdraw(request, designation_id: int, body: EvaluationDesignationWithdrawIn):
+    """Withdraw a designation of the city from a day, with the decision (city-level officers; audited).
+    404 for another city's designation (field ``designation_id``), 409 if it was already withdrawn, 400
+    for a day before it was recognised or after today (field ``withdrawn_on``)."""
+    _officer(request)
+    d = services.designation_withdraw(actor=request.auth, designation_id=designation_id, **body.dict())
+    return _designation_out(d, selectors.registered_platform_names())
 
 
 @router.get("/hub/evaluation/schemes", response={200: list[EvaluationSchemeOut], **ERRORS})

@@ -1,4 +1,5 @@
-"""Forms officers fill in: a target of the city, a designation, a new scheme version, an evaluation run."""
+"""Forms officers fill in: a target of the city, a designation and its withdrawal, a new scheme version, an
+evaluation run."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ class DesignationForm(forms.Form):
     def __init__(self, *args, platforms: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["platform_id"].choices = list(platforms)
+
+
+class WithdrawForm(forms.Form):
+    decision_reference = forms.CharField(label=_("Withdrawal decision"), max_length=120)
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class SchemeForm(forms.Form):

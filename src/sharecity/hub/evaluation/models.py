@@ -94,7 +94,9 @@ class SectorCategory(models.Model):
 class Designation(models.Model):
     """A platform the city recognised as a regional or functional headquarters or a national leader:
     what the exchange cannot tell. Entered by a city-level officer with the decision it rests on;
-    audited."""
+    audited. A withdrawal (``withdrawn_on`` with its own decision) keeps the row as history: the
+    designation counts toward the targets from ``recognised_on`` until the day before ``withdrawn_on``,
+    and the platform may be designated again (one active designation of a kind per platform)."""
 
     city_code = models.CharField(_("city"), max_length=6, db_index=True)
     platform_id = models.CharField(_("platform"), max_length=limits.PLATFORM_ID_MAX_LENGTH)
@@ -105,11 +107,17 @@ class Designation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reference = models.CharField(_("withdrawal decision"), max_length=120, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-recognised_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["city_code", "platform_id", "kind"],
-                                               name="evaluation_designation_unique")]
+                                               condition=models.Q(withdrawn_on__isnull=True),
+                                               name="evaluation_designation_active_unique")]
         verbose_name = _("designation")
         verbose_name_plural = _("designations")
 

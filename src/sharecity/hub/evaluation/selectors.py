@@ -85,8 +85,10 @@ def target_progress(*, city_code: str, on: dt.date | None = None, language: str 
     platforms = platforms_of_city(city_code=city_code)
     mapping = sector_categories(city_code=city_code)
     designated: dict[str, set[str]] = {}
-    for platform_id, kind in designations(city_code=city_code).filter(recognised_on__lte=on).values_list(
-            "platform_id", "kind"):
+    # A designation counts from the day it was recognised until the day before it was withdrawn.
+    counting = designations(city_code=city_code).filter(recognised_on__lte=on).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+    for platform_id, kind in counting.values_list("platform_id", "kind"):
         designated.setdefault(kind, set()).add(platform_id)
     zh = language.startswith("zh")
     rows = []

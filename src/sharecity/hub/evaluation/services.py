@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sharecity.hub.audit.services import audit_record
@@ -136,13 +137,62 @@ def designation_add(*, actor, platform_id: str, kind: str, decision_reference: s
         decision_reference=_text(decision_reference, field="decision_reference", max_length=120),
         evidence=_text(evidence, field="evidence", max_length=2000, multiline=True), recognised_on=recognised_on,
         created_by=actor)
-    if Designation.objects.filter(city_code=designation.city_code, platform_id=platform_id, kind=kind).exists():
+    same = Designation.objects.filter(city_code=designation.city_code, platform_id=platform_id, kind=kind)
+    if same.filter(withdrawn_on__isnull=True).exists():
         raise Conflict(_("The platform already holds this designation."), field="kind", code="evaluation.duplicate")
-    designation.save()
+    # Designated again after a withdrawal: the new designation starts on or after the day the last one ended,
+    # so the history has no two periods counting at once.
+    last_end = same.order_by("-withdrawn_on").values_list("withdrawn_on", flat=True).first()
+    if last_end is not None and recognised_on < last_end:
+        raise InvalidInput(_("The platform's previous designation of this kind was withdrawn on %(day)s; "
+                             "recognise it again from that day on.") % {"day": last_end.isoformat()},
+                           field="recognised_on", code="evaluation.overlap")
+    try:
+        with transaction.atomic():
+            designation.save()
+    except IntegrityError:
+        raise Conflict(_("The platform already holds this designation."), field="kind",
+                       code="evaluation.duplicate") from None
     audit_record(actor=actor, action="evaluation.designation_added", object_type="evaluation_designation",
                  object_id=designation.pk, detail={"city_code": designation.city_code, "platform_id": platform_id,
                                                    "kind": kind, "decision_reference": designation.decision_reference,
                                                    "recognised_on": recognised_on.isoformat()})
+    return designation
+
+
+@transaction.atomic
+def designation_withdraw(*, actor, designation_id: int, decision_reference: str,
+                         withdrawn_on: dt.date) -> Designation:
+    """Withdraw a designation of the officer's own city with the decision that did so, from
+    ``withdrawn_on`` (not before it was recognised, not after today). The row stays as history; from
+    that day it no longer counts toward the targets. Another city's designation is not found; a second
+    withdrawal is a conflict. Audited like the designation itself."""
+    jurisdiction = _city_officer(actor, action=_("withdraw designations"))
+    designation_id = _int(designation_id, field="designation_id", low=1, high=2**63 - 1)
+    designation = (Designation.objects.select_for_update()
+                   .filter(pk=designation_id, city_code=jurisdiction.city_code).first())
+    if designation is None:
+        raise NotFound(_("The city has no designation with this id."), field="designation_id",
+                       code="evaluation.designation")
+    if designation.withdrawn_on is not None:
+        raise Conflict(_("This designation was already withdrawn on %(day)s.") % {
+            "day": designation.withdrawn_on.isoformat()}, field="designation_id", code="evaluation.withdrawn")
+    reference = _text(decision_reference, field="decision_reference", max_length=120)
+    if not isinstance(withdrawn_on, dt.date) or isinstance(withdrawn_on, dt.datetime):
+        raise InvalidInput(_("Enter a date."), field="withdrawn_on", code="evaluation.day")
+    if not designation.recognised_on <= withdrawn_on <= selectors.today():
+        raise InvalidInput(_("Choose a day from the day it was recognised (%(day)s) to today.") % {
+            "day": designation.recognised_on.isoformat()}, field="withdrawn_on", code="evaluation.day")
+    designation.withdrawn_on = withdrawn_on
+    designation.withdrawal_reference = reference
+    designation.withdrawn_by = actor
+    designation.withdrawn_at = timezone.now()
+    designation.save(update_fields=["withdrawn_on", "withdrawal_reference", "withdrawn_by", "withdrawn_at"])
+    audit_record(actor=actor, action="evaluation.designation_withdrawn", object_type="evaluation_designation",
+                 object_id=designation.pk, detail={"city_code": designation.city_code,
+                                                   "platform_id": designation.platform_id, "kind": designation.kind,
+                                                   "decision_reference": reference,
+                                                   "withdrawn_on": withdrawn_on.isoformat()})
     return designation
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("targets.xlsx", views.targets_export, name="targets_export"),
     path("targets/new/", views.target_new, name="target_new"),
     path("designations/", views.designation_list, name="designations"),
+    path("designations/<int:designation_id>/withdraw/", views.designation_withdraw, name="designation_withdraw"),
     path("designations.xlsx", views.designations_export, name="designations_export"),
     path("schemes/", views.scheme_list, name="schemes"),
     path("schemes.xlsx", views.schemes_export, name="schemes_export"),

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sharecity.hub.evaluation import method, policy, selectors, services
-from sharecity.hub.evaluation.forms import DesignationForm, RunForm, SchemeForm, TargetForm
+from sharecity.hub.evaluation.forms import DesignationForm, RunForm, SchemeForm, TargetForm, WithdrawForm
 from sharecity.hub.evaluation.models import DesignationKind
 from sharecity.hub.registry.jurisdiction import jurisdiction_required
 from sharecity.kernel.errors import NotFound, ShareCityError
@@ -112,6 +112,20 @@ def _designation_rows(city: str) -> list[dict]:
             for d in selectors.designations(city_code=city)]
 
 
+def _designations_page(request, jurisdiction, city: str, *, form=None, withdraw: tuple[int, WithdrawForm] | None = None,
+                       status: int = 200):
+    platforms = [(p.platform_id, p.name) for p in selectors.platforms_of_city(city_code=city)]
+    rows = _designation_rows(city)
+    for row in rows:
+        # Each standing designation has its own withdrawal form; the one just sent keeps its input and errors.
+        row["withdraw_form"] = (withdraw[1] if withdraw and withdraw[0] == row["d"].pk
+                                else WithdrawForm(initial={"withdrawn_on": selectors.today()},
+                                                  auto_id=f"id_w{row['d'].pk}_%s"))
+    return render(request, "hub_evaluation/designations.html", {
+        "rows": rows, "form": form or DesignationForm(platforms=platforms), "may_write": _may_write(jurisdiction)},
+        status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def designation_list(request):
@@ -131,19 +145,44 @@ def designation_list(request):
                 messages.success(request, _("Designation recorded."))
                 return redirect("hub_evaluation:designations")
         status = 400
-    return render(request, "hub_evaluation/designations.html", {
-        "rows": _designation_rows(city), "form": form, "may_write": _may_write(jurisdiction)}, status=status)
+    return _designations_page(request, jurisdiction, city, form=form, status=status)
+
+
+@login_required
+@require_POST
+def designation_withdraw(request, designation_id: int):
+    """Withdraw one designation of the officer's city (city-level officers). Another city's is 404."""
+    jurisdiction, city = _scope(request)
+    if not _may_write(jurisdiction):
+        raise PermissionDenied(_("Only city-level officers may withdraw designations."))
+    form = WithdrawForm(request.POST, auto_id=f"id_w{designation_id}_%s")
+    if form.is_valid():
+        try:
+            services.designation_withdraw(actor=request.user, designation_id=designation_id, **form.cleaned_data)
+        except NotFound:
+            raise Http404(_("The city has no designation with this id.")) from None
+        except ShareCityError as error:
+            _error(form, error)
+            status = error.http_status
+        else:
+            messages.success(request, _("Designation withdrawn."))
+            return redirect("hub_evaluation:designations")
+    else:
+        status = 400
+    if not selectors.designations(city_code=jurisdiction.city_code).filter(pk=designation_id).exists():
+        raise Http404(_("The city has no designation with this id."))
+    return _designations_page(request, jurisdiction, city, withdraw=(designation_id, form), status=status)
 
 
 @login_required
 @require_GET
 def designations_export(request):
     _jurisdiction, city = _scope(request)
-    rows = [[r["platform_name"], r["kind"], r["d"].decision_reference, r["d"].recognised_on, r["d"].evidence]
-            for r in _designation_rows(city)]
+    rows = [[r["platform_name"], r["kind"], r["d"].decision_reference, r["d"].recognised_on, r["d"].evidence,
+             r["d"].withdrawn_on, r["d"].withdrawal_reference] for r in _designation_rows(city)]
     return xlsx_response(filename=f"designations-{city}.xlsx", sheets=[Sheet(
         _("Designations"), [_("Platform"), _("Recognised as"), _("Decision reference"), _("Recognised on"),
-                            _("Evidence")], rows)])
+                            _("Evidence"), _("Withdrawn on"), _("Withdrawal decision")], rows)])
 
 
 @login_required

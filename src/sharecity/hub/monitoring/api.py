@@ -57,6 +57,12 @@ class MonitoringStatRowOut(Schema):
     key: str = Field(description="the group's code (district, sector or platform id); empty when not grouped")
     label: str
     figures: dict[str, int | float | None] = Field(description="every figure of selectors.FIGURES; money in fen")
+    residents: int | None = Field(default=None, description="group_by=district: the district's resident population "
+                                  "in force on the period's last day (2020 census); null otherwise")
+    residents_source: str | None = Field(default=None, description="where the population figure comes from")
+    per_10k_residents: dict[str, int | float | None] | None = Field(
+        default=None, description="group_by=district: orders, turnover_fen (whole fen) and active_providers per "
+                                  "10,000 residents")
 
 
 class MonitoringStatisticsOut(Schema):
@@ -97,7 +103,8 @@ def _day(value: str, name: str, default: dt.date) -> dt.date:
             url_name="monitoring_statistics")
 def statistics(request, query: Query[MonitoringStatisticsQuery]):
     """Turnover, orders, active providers and customers, flexible workers and their income, complaints and the
-    share resolved in time, average rating and deposits outstanding, per period and group."""
+    share resolved in time, average rating and deposits outstanding, per period and group; by district also
+    orders, turnover and active providers per 10,000 residents."""
     jurisdiction = api_jurisdiction(request)
     today = dt.datetime.now(dt.UTC).astimezone(CITY_TZ).date()
     end = _day(query.end, "end", today)
@@ -126,5 +133,7 @@ def statistics(request, query: Query[MonitoringStatisticsQuery]):
         group_by=None if group_by == "none" else group_by, platform_id=platform or None,
         district_code=district or None, sector=sector or None, language=get_language() or "zh-hans")
     return {"start": start, "end": end, "period": period, "group_by": group_by, "figures": list(selectors.FIGURES),
-            "rows": [{"period_start": row.period_start, "key": row.key, "label": row.label, "figures": row.figures}
-                     for row in rows]}
+            "rows": [{"period_start": row.period_start, "key": row.key, "label": row.label, "figures": row.figures,
+                      "residents": row.residents.residents if row.residents else None,
+                      "residents_source": row.residents.source.cite() if row.residents else None,
+                      "per_10k_residents": row.per_10k} for row in rows]}

@@ -80,6 +80,11 @@ class DashboardGroupOut(Schema):
     label: str
     figures: DashboardFiguresOut
     url: str | None = Field(description="the drill-down page, for districts and platforms")
+    residents: int | None = Field(default=None, description="a district's resident population (2020 census)")
+    residents_source: str | None = Field(default=None, description="where the population figure comes from")
+    per_10k_residents: dict[str, int | float | None] | None = Field(
+        default=None, description="a district's orders, turnover_fen (whole fen) and active_providers per 10,000 "
+                                  "residents")
 
 
 class DashboardTileOut(Schema):
@@ -111,7 +116,10 @@ def _language() -> str:
 def _out(panel: panels.Panel) -> dict:
     def groups(items: list[panels.Group]) -> list[dict]:
         return [{"key": group.key, "label": group.label, "figures": group.figures,
-                 "url": panels.group_url(group, panel.selection)} for group in items]
+                 "url": panels.group_url(group, panel.selection),
+                 "residents": group.residents.residents if group.residents else None,
+                 "residents_source": group.residents.source.cite() if group.residents else None,
+                 "per_10k_residents": group.per_10k} for group in items]
 
     return {
         "scope": panel.scope, "kind": panel.kind, "selection": panel.selection.__dict__, "totals": panel.totals,

@@ -1,7 +1,9 @@
 """Reads of the regulator's dashboard: a period chosen by the officer, the key figures of it, trends,
 comparisons by district, sector and platform, and a district grid, all within the officer's
 jurisdiction. Every figure comes from :func:`selectors.statistics` (the daily grain); the pages, the
-API (``charts_api``) and the Excel exports show the same :class:`Panel`.
+API (``charts_api``) and the Excel exports show the same :class:`Panel`. The district comparison also
+gives each district's figures per 10,000 residents (``selectors.PER_10K``, census population from
+``kernel.population``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sharecity.apiinput import check_line
-from sharecity.hub.monitoring.selectors import FIGURES, StatRow, period_end, period_start, statistics
+from sharecity.hub.monitoring.selectors import FIGURES, StatRow, period_end, period_start, statistics_views
 from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.kernel import limits
 from sharecity.kernel.districts import CITIES, DISTRICTS, district_name
 from sharecity.kernel.errors import InvalidInput, NotFound
 from sharecity.kernel.money import format_yuan
+from sharecity.kernel.population import DistrictPopulation
 
 GRANULARITIES = ("day", "week", "month", "quarter")
 GRANULARITY_LABELS = {
@@ -235,6 +238,9 @@ class Group:
     label: str
     figures: dict
     link: str | None = None   # "district" or "platform" when it has a drill-down page
+    # A district's resident population (with its source) and PER_10K figures per 10,000 residents.
+    residents: DistrictPopulation | None = None
+    per_10k: dict | None = None
 
 
 @dataclass
@@ -292,33 +298,39 @@ def _order_districts(rows: list[StatRow]) -> list[StatRow]:
 def panel(*, jurisdiction: Jurisdiction, selection: Selection, language: str, scope: str,
           platform_id: str | None = None, district_code: str | None = None) -> Panel:
     """The panel of the jurisdiction for the selection; of one platform or one district inside it when
-    given (the caller has checked that the jurisdiction covers it)."""
-    common = {"jurisdiction": jurisdiction, "start": selection.start, "end": selection.end,
-              "platform_id": platform_id, "district_code": district_code, "language": language}
-    total_rows = statistics(period=None, **common)
-    totals = total_rows[0].figures if total_rows else _empty_figures()
-    by_period = {row.period_start: row.figures for row in statistics(period=selection.granularity, **common)}
+    given (the caller has checked that the jurisdiction covers it). Every table is a view of one read of
+    the day grain (``statistics_views``: two queries and the platforms' names, not two per table)."""
+    kind = "platform" if platform_id else "district" if district_code else "city"
+    views: dict[str, tuple[str | None, str | None]] = {"totals": (None, None),
+                                                        "trend": (selection.granularity, None),
+                                                        "sectors": (None, "sector")}
+    if district_code is None:
+        views["districts"] = (None, "district")
+    if platform_id is None:
+        views["platforms"] = (None, "platform")
+    read = statistics_views(jurisdiction=jurisdiction, start=selection.start, end=selection.end, views=views,
+                            platform_id=platform_id, district_code=district_code, language=language)
+    totals = read["totals"][0].figures if read["totals"] else _empty_figures()
+    by_period = {row.period_start: row.figures for row in read["trend"]}
     trend = [Period(start=begins, label=period_label(begins, selection.granularity, language=language),
                     figures=by_period.get(begins) or _empty_figures())
              for begins in periods_between(selection.start, selection.end, selection.granularity)]
-    kind = "platform" if platform_id else "district" if district_code else "city"
     result = Panel(scope=scope, selection=selection, kind=kind, totals=totals, trend=trend)
     if district_code is None:
-        rows = _order_districts(statistics(period=None, group_by="district", **common))
+        rows = _order_districts(read["districts"])
         # Facts without a known district (an operator sees them) form a row of their own, with no page.
         result.by_district = [Group(key=row.key, label=row.label if row.key in DISTRICTS else _("District not known"),
-                                    figures=row.figures, link="district" if row.key in DISTRICTS else None)
+                                    figures=row.figures, link="district" if row.key in DISTRICTS else None,
+                                    residents=row.residents, per_10k=row.per_10k)
                               for row in rows]
     if kind == "city":
         result.tiles = _tiles(jurisdiction, result.by_district, selection.figure, language=language)
     result.by_sector = sorted(
-        (Group(key=row.key, label=sector_name(row.key), figures=row.figures)
-         for row in statistics(period=None, group_by="sector", **common)),
+        (Group(key=row.key, label=sector_name(row.key), figures=row.figures) for row in read["sectors"]),
         key=lambda group: (-(group.figures["turnover_fen"] or 0), group.label))
     if platform_id is None:
         result.by_platform = sorted(
-            (Group(key=row.key, label=row.label, figures=row.figures, link="platform")
-             for row in statistics(period=None, group_by="platform", **common)),
+            (Group(key=row.key, label=row.label, figures=row.figures, link="platform") for row in read["platforms"]),
             key=lambda group: (-(group.figures["turnover_fen"] or 0), group.label))
     return result
 

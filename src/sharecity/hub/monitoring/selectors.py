@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 
@@ -12,6 +14,7 @@ from sharecity.hub.monitoring.rules import sector_label
 from sharecity.hub.monitoring.services import NO_DISTRICT
 from sharecity.hub.registry.selectors import registered_platform_names
 from sharecity.kernel.districts import DISTRICTS, district_name
+from sharecity.kernel.population import DistrictPopulation, population_on
 
 METRICS = ("listings", "bookings", "completed", "turnover_fen", "reviews", "complaints")
 
@@ -123,12 +126,35 @@ def period_end(start: dt.date, period: str) -> dt.date:
 
 @dataclass
 class StatRow:
-    """One period (and group, when grouped) of the statistics; ``figures`` holds every name in ``FIGURES``."""
+    """One period (and group, when grouped) of the statistics; ``figures`` holds every name in ``FIGURES``.
+    A district's row also holds its resident population in force at the period's end and ``PER_10K``
+    (``per_10k``); None where no figure is held."""
 
     period_start: dt.date | None
     key: str
     label: str
     figures: dict[str, int | float | None]
+    residents: DistrictPopulation | None = None
+    per_10k: dict[str, int | float | None] | None = None
+
+
+# Figures per 10,000 residents of a district: orders and active providers with two decimals, turnover in
+# whole fen (half up). The denominator is ``kernel.population``'s figure in force on the period's last day.
+PER_10K = ("orders", "turnover_fen", "active_providers")
+
+
+def per_10k_residents(figures: Mapping[str, int | float | None], residents: int) -> dict[str, int | float | None]:
+    """``PER_10K`` of a district's figures: value × 10,000 / residents."""
+    result: dict[str, int | float | None] = {}
+    for name in PER_10K:
+        value = figures.get(name)
+        if value is None or residents <= 0:
+            result[name] = None
+        elif name.endswith("_fen"):
+            result[name] = int((Decimal(value) * 10_000 / residents).quantize(Decimal(1), ROUND_HALF_UP))
+        else:
+            result[name] = float((Decimal(value) * 10_000 / residents).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    return result
 
 
 def _stat_filters(queryset, *, jurisdiction, start: dt.date, end: dt.date, platform_id: str | None,
@@ -160,46 +186,73 @@ def statistics(*, jurisdiction, start: dt.date, end: dt.date, period: str | None
     None), within the jurisdiction, for days ``start`` to ``end`` inclusive. Active providers and
     customers are distinct parties within each period; deposits outstanding are those taken in the
     period less those returned or deducted in it."""
-    if period is not None and period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
-    if group_by is not None and group_by not in GROUPS:
-        raise ValueError(f"group_by must be one of {', '.join(GROUPS)}, not {group_by!r}")
-    field_name = _GROUP_FIELDS.get(group_by or "")
+    return statistics_views(jurisdiction=jurisdiction, start=start, end=end, views={"": (period, group_by)},
+                            platform_id=platform_id, district_code=district_code, sector=sector,
+                            language=language)[""]
+
+
+def statistics_views(*, jurisdiction, start: dt.date, end: dt.date, views: Mapping[str, tuple[str | None, str | None]],
+                     platform_id: str | None = None, district_code: str | None = None, sector: str | None = None,
+                     language: str = "zh-hans") -> dict[str, list[StatRow]]:
+    """Several views of the same days and filters at once — name -> (period, group_by), each as
+    :func:`statistics` gives it — read in one pass: one query of the day grain's counters and one of the
+    active parties, whatever the number of views."""
+    for period, group_by in views.values():
+        if period is not None and period not in PERIODS:
+            raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+        if group_by is not None and group_by not in GROUPS:
+            raise ValueError(f"group_by must be one of {', '.join(GROUPS)}, not {group_by!r}")
+    # Each view: (its name, period, the column it groups by or None); the columns any view needs are read.
+    plans = [(name, period, _GROUP_FIELDS.get(group_by or "")) for name, (period, group_by) in views.items()]
+    columns = sorted({column for _name, _period, column in plans if column})
     filters = {"jurisdiction": jurisdiction, "start": start, "end": end, "platform_id": platform_id,
                "district_code": district_code, "sector": sector}
-    rows: dict[tuple[dt.date | None, str], dict] = {}
+    rows: dict[str, dict[tuple[dt.date | None, str], dict]] = {name: {} for name in views}
 
-    def slot(day: dt.date, key: str) -> dict:
-        begins = period_start(day, period) if period else None
-        return rows.setdefault((begins, key), {**{name: 0 for name in SUMMED}, "_providers": set(),
-                                               "_customers": set(), "_workers": set(),
-                                               "flexible_worker_income_fen": 0})
+    def slots(day: dt.date, values: Mapping[str, str]) -> list[dict]:
+        found = []
+        for name, period, column in plans:
+            begins = period_start(day, period) if period else None
+            found.append(rows[name].setdefault((begins, values[column] if column else ""), {
+                **{figure: 0 for figure in SUMMED}, "_providers": set(), "_customers": set(), "_workers": set(),
+                "flexible_worker_income_fen": 0}))
+        return found
 
-    stat_fields = ["day", *([field_name] if field_name else [])]
-    for item in _stat_filters(DailyStat.objects.all(), **filters).values(*stat_fields).annotate(
+    for item in _stat_filters(DailyStat.objects.all(), **filters).values("day", *columns).annotate(
             **{name: Sum(name) for name in SUMMED}).order_by():
-        target = slot(item["day"], item[field_name] if field_name else "")
-        for name in SUMMED:
-            target[name] += item[name] or 0
-    party_fields = ["day", "role", "party_key", "is_person", "income_fen",
-                    *([field_name] if field_name else [])]
+        for target in slots(item["day"], item):
+            for name in SUMMED:
+                target[name] += item[name] or 0
+    party_fields = ["day", "role", "party_key", "is_person", "income_fen", *columns]
     for item in _stat_filters(DailyParty.objects.all(), **filters).values_list(*party_fields).iterator():
         day, role, key, is_person, income = item[:5]
-        target = slot(day, item[5] if field_name else "")
-        if role == DailyParty.Role.CUSTOMER:
-            target["_customers"].add(key)
-        else:
-            target["_providers"].add(key)
-            if is_person:
-                target["_workers"].add(key)
-                target["flexible_worker_income_fen"] += income
-    labels = _group_labels(group_by, {key for _, key in rows}, language=language)
-    result = []
-    for (begins, key), figures in sorted(rows.items(), key=lambda item: (item[0][0] or dt.date.min, item[0][1])):
-        figures["active_providers"] = len(figures.pop("_providers"))
-        figures["active_customers"] = len(figures.pop("_customers"))
-        figures["flexible_workers"] = len(figures.pop("_workers"))
-        result.append(StatRow(period_start=begins, key=key, label=labels.get(key, key), figures=_derive(figures)))
+        for target in slots(day, dict(zip(columns, item[5:], strict=True))):
+            if role == DailyParty.Role.CUSTOMER:
+                target["_customers"].add(key)
+            else:
+                target["_providers"].add(key)
+                if is_person:
+                    target["_workers"].add(key)
+                    target["flexible_worker_income_fen"] += income
+    result: dict[str, list[StatRow]] = {}
+    for name, period, _column in plans:
+        group_by = views[name][1]
+        labels = _group_labels(group_by, {key for _, key in rows[name]}, language=language)
+        made = []
+        for (begins, key), figures in sorted(rows[name].items(),
+                                             key=lambda item: (item[0][0] or dt.date.min, item[0][1])):
+            figures["active_providers"] = len(figures.pop("_providers"))
+            figures["active_customers"] = len(figures.pop("_customers"))
+            figures["flexible_workers"] = len(figures.pop("_workers"))
+            row = StatRow(period_start=begins, key=key, label=labels.get(key, key), figures=_derive(figures))
+            if group_by == "district":
+                # The population in force on the period's last day (the range's when not by period).
+                residents = population_on(key, min(period_end(begins, period), end) if begins and period else end)
+                if residents is not None:
+                    row.residents = residents
+                    row.per_10k = per_10k_residents(row.figures, residents.residents)
+            made.append(row)
+        result[name] = made
     return result
 
 

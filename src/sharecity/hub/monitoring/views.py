@@ -18,7 +18,12 @@ from sharecity.hub.directives.selectors import directive_counts
 from sharecity.hub.evaluation.selectors import targets_panel
 from sharecity.hub.intake.selectors import latest_received_at, quarantine_open_count
 from sharecity.hub.monitoring import dashboard as panels
-from sharecity.hub.monitoring.selectors import activity_by_district, activity_by_platform, activity_totals
+from sharecity.hub.monitoring.selectors import (
+    PER_10K,
+    activity_by_district,
+    activity_by_platform,
+    activity_totals,
+)
 from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
 from sharecity.hub.registry.selectors import registered_platform_names, regulator_profile_for
 from sharecity.kernel.districts import district_name
@@ -262,7 +267,19 @@ def _statistics_context(request, panel: panels.Panel, *, error: ShareCityError |
         } for table in tables],
         "tiles": [{"tile": tile, "link": panels.district_url(tile.code, panel.selection)} for tile in panel.tiles],
         "chart_data": _chart_data(panel, tables),
+        "per_10k": _per_10k_rows(panel) if "districts" in tables else [],
     }
+
+
+def _per_10k_rows(panel: panels.Panel) -> list[dict]:
+    """The district comparison per 10,000 residents: each district with a population figure."""
+    return [{"key": group.key, "label": group.label, "residents": f"{group.residents.residents:,}",
+             "source": group.residents.source.cite(),
+             "cells": [{"key": name, "text": panels.figure_text(name, group.per_10k.get(name))
+                        if name in panels.MONEY_FIGURES else
+                        ("—" if group.per_10k.get(name) is None else f"{group.per_10k[name]:,.2f}")}
+                       for name in PER_10K]}
+            for group in panel.by_district if group.residents is not None and group.per_10k is not None]
 
 
 def _export(request, *, jurisdiction: Jurisdiction, selection: panels.Selection, error: ShareCityError | None,
@@ -291,6 +308,16 @@ def _export(request, *, jurisdiction: Jurisdiction, selection: panels.Selection,
                       else panels.figure_number(name, figures.get(name)) for name in names]]
             for _key, label, figures, _url in _table_rows(panel, table)]
     money = frozenset(index + 1 for index, name in enumerate(names) if name in panels.MONEY_FIGURES)
+    if table == "districts":
+        # The comparison per 10,000 residents, as the page shows it beside the table.
+        headers += [str(_("Resident population")), str(_("Orders per 10,000 residents")),
+                    f"{_('Turnover per 10,000 residents')} ({_('yuan')})",
+                    str(_("Active providers per 10,000 residents"))]
+        for row, group in zip(rows, panel.by_district, strict=True):
+            per_10k = group.per_10k or {}
+            row += [group.residents.residents if group.residents else None,
+                    *[per_10k.get(name) for name in PER_10K]]
+        money = money | {len(names) + 1 + 1 + PER_10K.index("turnover_fen")}
     sheet = Sheet(title=str(TABLE_TITLES[table]), headers=headers, rows=rows, money_columns=money)
     stamp = f"{selection.start.isoformat()}_{selection.end.isoformat()}"
     return xlsx_response(filename=f"{filename}-{table}-{stamp}.xlsx", sheets=[sheet])
