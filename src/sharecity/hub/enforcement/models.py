@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sharecity.hub.registry.models import Department
 from sharecity.kernel import limits
 
 
@@ -51,7 +52,7 @@ class Case(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     city_code = models.CharField(_("city"), max_length=limits.DISTRICT_CODE_LENGTH, db_index=True)
     district_code = models.CharField(_("district"), max_length=limits.DISTRICT_CODE_LENGTH)
-    department = models.CharField(_("department"), max_length=30)
+    department = models.CharField(_("department"), max_length=30, choices=Department.choices)
     source_kind = models.CharField(_("source"), max_length=12, choices=SourceKind.choices)
     source_ref = models.CharField(_("source reference"), max_length=limits.IDENTIFIER_MAX_LENGTH, blank=True)
     subject_kind = models.CharField(_("subject kind"), max_length=12, choices=CaseSubjectKind.choices)
@@ -94,9 +95,9 @@ class CaseHandover(models.Model):
     """A hand-over (移送) of a case from one holder to another, with the reason, who and when."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handovers")
-    from_department = models.CharField(max_length=30)
+    from_department = models.CharField(max_length=30, choices=Department.choices)
     from_district_code = models.CharField(max_length=limits.DISTRICT_CODE_LENGTH)
-    to_department = models.CharField(max_length=30)
+    to_department = models.CharField(max_length=30, choices=Department.choices)
     to_district_code = models.CharField(max_length=limits.DISTRICT_CODE_LENGTH)
     reason = models.TextField(_("reason"), max_length=2000)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

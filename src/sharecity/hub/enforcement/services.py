@@ -326,6 +326,8 @@ def case_directive_send(*, actor: User, case_id, kind: str, legal_reference: str
         directive = directive_issue(actor=actor, platform_id=case.platform_id, directive_type="recall.order",
                                     deadline=deadline, now=now, legal_reference=legal_reference, **fields)
     else:
+        fields.setdefault("subject_type", "platform")
+        fields.setdefault("subject_id", case.platform_id if fields["subject_type"] == "platform" else "")
         directive = directive_issue(
             actor=actor, platform_id=case.platform_id, directive_type="inspection.result", deadline=deadline,
             now=now, legal_reference=legal_reference, case_id=str(case.public_id), inspection_kind="targeted",
