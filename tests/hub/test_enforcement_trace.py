@@ -13,8 +13,7 @@ from django.utils import timezone
 from sharecity.exchange.relay import relay_pump
 from sharecity.exchange.transports.local import LocalTransport
 from sharecity.hub.enforcement.selectors import trace
-from sharecity.hub.intake.services import intake_pump
-from sharecity.hub.intake.services import intake_receive
+from sharecity.hub.intake.services import intake_pump, intake_receive
 from sharecity.hub.registry.jurisdiction import jurisdiction_for
 from sharecity.kernel.errors import NotFound
 from tests.factories import credit_code

@@ -46,7 +46,8 @@ class HandoverForm(forms.Form):
         self.fields["to_district_code"].choices = district_choices(city_code, None)
 
 
-SEVERITIES = [("light", _("Light (轻微失信)")), ("ordinary", _("Ordinary (一般失信)")), ("serious", _("Serious (严重失信)"))]
+SEVERITIES = [("light", _("Light (轻微失信)")), ("ordinary", _("Ordinary (一般失信)")),
+              ("serious", _("Serious (严重失信)"))]
 
 
 class DecisionForm(forms.Form):
