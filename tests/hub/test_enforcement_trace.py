@@ -84,18 +84,37 @@ def test_another_city_or_district_cannot_trace_what_it_does_not_hold(facts):
 
 def test_the_trace_page_and_api_show_the_same_pseudonyms(facts):
     client = client_of(officer("siming", district=SIMING))
-    api = client.get(reverse("api-v1:enforcement_trace"), {"platform_id": facts, "complaint_id": "C-trace-1"})
+    api = client.get(reverse("api-v1:enforcement_trace_complaint", args=[facts, "C-trace-1"]))
     assert api.status_code == 200
     assert api.json()["other_buyers"] == ["pk-buyer-bbbb-0002", "pk-buyer-cccc-0003"]
+    by_listing = client.get(reverse("api-v1:enforcement_trace_listing", args=[facts, "L-heater-1"])).json()
+    assert by_listing["provider"] == PROVIDER and len(by_listing["orders"]) == 3
     page = client.get(reverse("hub_enforcement:trace"), {"platform_id": facts, "complaint_id": "C-trace-1"})
     assert page.status_code == 200
     assert "pk-buyer-bbbb-0002" in page.text and "O-trace-2" in page.text and "溯源测试平台" in page.text
-    for query, field in (({"platform_id": facts}, "listing_id"),
-                         ({"platform_id": facts, "listing_id": "L-heater-1", "complaint_id": "C-trace-1"},
-                          "complaint_id"),
-                         ({"platform_id": facts, "listing_id": "L\x00x"}, "listing_id"),
-                         ({"platform_id": "p" * 500, "listing_id": "L-1"}, "platform_id")):
-        response = client.get(reverse("api-v1:enforcement_trace"), query)
-        assert response.status_code in (400, 422), query
-        assert field in response.text, query
-        assert client.get(reverse("hub_enforcement:trace"), query).status_code == 400
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"listing_id": "L-heater-1", "complaint_id": "C-trace-1"}, "complaint_id"),
+    ({}, "listing_id"),
+    ({"listing_id": "L\x01x"}, "listing_id"),
+    ({"listing_id": "L" * 500}, "listing_id"),
+])
+def test_hostile_trace_queries_name_the_field(facts, query, field):
+    client = client_of(officer("siming", district=SIMING))
+    page = client.get(reverse("hub_enforcement:trace"), {"platform_id": facts, **query})
+    assert page.status_code == 400 and f'data-field-error="{field}"' in page.text
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["p" * 300, "L-1"], "platform_id"),
+    (["p-1", "L\x7fx"], "listing_id"),
+    (["p-1", "L" * 500], "listing_id"),
+])
+def test_hostile_trace_addresses_name_the_field(facts, args, field):
+    client = client_of(officer("siming", district=SIMING))
+    response = client.get(reverse("api-v1:enforcement_trace_listing", args=args))
+    assert response.status_code == 400 and response.json()["field"] == field
+    anonymous = client_of(officer("x", district=SIMING))
+    anonymous.logout()
+    assert anonymous.get(reverse("api-v1:enforcement_trace_listing", args=[facts, "L-heater-1"])).status_code == 401

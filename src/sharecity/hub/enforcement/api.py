@@ -197,12 +197,6 @@ class LateOut(Schema):
     days_late: int
 
 
-class TraceQuery(Schema):
-    platform_id: str = Field(max_length=limits.PLATFORM_ID_MAX_LENGTH)
-    listing_id: str = Field("", max_length=IDENT)
-    complaint_id: str = Field("", max_length=IDENT)
-
-
 class TraceListing(Schema):
     listing_id: str
     title: str
@@ -239,7 +233,11 @@ class TraceOut(Schema):
 
 
 def trace_query_check(platform_id: str, listing_id: str, complaint_id: str) -> None:
-    """Exactly one origin, no control characters: a clear 400 naming the field."""
+    """Exactly one origin, no control characters, within the lengths: a clear 400 naming the field."""
+    for field, value, top in (("platform_id", platform_id, limits.PLATFORM_ID_MAX_LENGTH),
+                              ("listing_id", listing_id, IDENT), ("complaint_id", complaint_id, IDENT)):
+        if len(value) > top:
+            raise InvalidInput(_("At most %(n)d characters.") % {"n": top}, field=field, code="enforcement.too_long")
     for field, value in (("platform_id", platform_id), ("listing_id", listing_id), ("complaint_id", complaint_id)):
         if any(ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in value):
             raise InvalidInput(_("Control characters are not allowed."), field=field,
@@ -325,10 +323,17 @@ def enforcement_directives_late(request):
     return [{**{f: getattr(r, f) for f in LateOut.model_fields}} for r in rows[:500]]
 
 
-@router.get("/hub/enforcement/trace", response={200: TraceOut, **ERRORS})
-def enforcement_trace(request, query: Query[TraceQuery]):
-    """源头追溯 from a listing or a complaint: provider, platform, related orders, other buyers (pseudonyms)."""
+@router.get("/hub/enforcement/trace/{platform_id}/listings/{listing_id}", response={200: TraceOut, **ERRORS})
+def enforcement_trace_listing(request, platform_id: str, listing_id: str):
+    """源头追溯 from an inspected listing: provider, platform, related orders, other buyers (pseudonyms)."""
     jurisdiction = _jurisdiction(request)
-    trace_query_check(query.platform_id, query.listing_id, query.complaint_id)
-    return selectors.trace(jurisdiction=jurisdiction, platform_id=query.platform_id, listing_id=query.listing_id,
-                           complaint_id=query.complaint_id)
+    trace_query_check(platform_id, listing_id, "")
+    return selectors.trace(jurisdiction=jurisdiction, platform_id=platform_id, listing_id=listing_id)
+
+
+@router.get("/hub/enforcement/trace/{platform_id}/complaints/{complaint_id}", response={200: TraceOut, **ERRORS})
+def enforcement_trace_complaint(request, platform_id: str, complaint_id: str):
+    """源头追溯 from a complaint: its order, the provider, the listings, related orders, other buyers."""
+    jurisdiction = _jurisdiction(request)
+    trace_query_check(platform_id, "", complaint_id)
+    return selectors.trace(jurisdiction=jurisdiction, platform_id=platform_id, complaint_id=complaint_id)

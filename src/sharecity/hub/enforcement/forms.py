@@ -62,7 +62,7 @@ class DecisionForm(forms.Form):
                                 max_value=Decimal("10000000"), decimal_places=2, max_digits=12,
                                 help_text=_("Only when the case does not qualify for leniency."))
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=100)
-    severity = forms.ChoiceField(label=_("Severity"), choices=SEVERITIES, initial="ordinary")
+    severity = forms.ChoiceField(label=_("Severity"), choices=SEVERITIES, initial="ordinary", required=False)
 
     def __init__(self, *args, violations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +74,7 @@ class DecisionForm(forms.Form):
         data = dict(self.cleaned_data)
         amount = data.pop("amount")
         data["amount_fen"] = int(amount * 100) if amount is not None else None
+        data["severity"] = data.get("severity") or "ordinary"
         return data
 
 
