@@ -30,7 +30,7 @@ def _jurisdiction(request) -> Jurisdiction:
     return jurisdiction
 
 
-class CaseIn(Schema):
+class EnforcementCaseIn(Schema):
     district_code: str = Field(max_length=6)
     source_kind: str = Field(max_length=12)
     source_ref: str = Field("", max_length=IDENT)
@@ -40,7 +40,7 @@ class CaseIn(Schema):
     summary: str = Field(max_length=2000)
 
 
-class HandoverOut(Schema):
+class EnforcementHandoverOut(Schema):
     from_department: str
     from_district_code: str
     to_department: str
@@ -50,7 +50,7 @@ class HandoverOut(Schema):
     at: dt.datetime
 
 
-class DirectiveOut(Schema):
+class EnforcementDirectiveOut(Schema):
     message_id: uuid.UUID
     directive_type: str
     platform_id: str
@@ -62,7 +62,7 @@ class DirectiveOut(Schema):
     overdue: bool
 
 
-class CaseOut(Schema):
+class EnforcementCaseOut(Schema):
     public_id: uuid.UUID
     city_code: str
     district_code: str
@@ -88,17 +88,17 @@ class CaseOut(Schema):
     decided_at: dt.datetime | None
 
 
-class CaseDetailOut(CaseOut):
-    handovers: list[HandoverOut]
-    directives: list[DirectiveOut]
+class EnforcementCaseDetailOut(EnforcementCaseOut):
+    handovers: list[EnforcementHandoverOut]
+    directives: list[EnforcementDirectiveOut]
 
 
 def _case(case) -> dict:
-    return {f: getattr(case, f) for f in CaseOut.model_fields}
+    return {f: getattr(case, f) for f in EnforcementCaseOut.model_fields}
 
 
 def _directive(d) -> dict:
-    return {f: getattr(d, f) for f in DirectiveOut.model_fields}
+    return {f: getattr(d, f) for f in EnforcementDirectiveOut.model_fields}
 
 
 def _detail(case) -> dict:
@@ -109,18 +109,18 @@ def _detail(case) -> dict:
             "directives": [_directive(d) for d in selectors.case_directives(case)]}
 
 
-class CaseFilters(Schema):
+class EnforcementCaseFilters(Schema):
     status: str = Field("", max_length=10)
     source_kind: str = Field("", max_length=12)
 
 
-class HandoverIn(Schema):
+class EnforcementHandoverIn(Schema):
     to_department: str = Field(max_length=30)
     to_district_code: str = Field(max_length=6)
     reason: str = Field(max_length=2000)
 
 
-class DecisionIn(Schema):
+class EnforcementDecisionIn(Schema):
     violation_code: str = Field(max_length=40)
     found_on: dt.date
     minor: bool
@@ -131,12 +131,12 @@ class DecisionIn(Schema):
     severity: str = Field("ordinary", max_length=10)
 
 
-class FindingIn(Schema):
+class EnforcementFindingIn(Schema):
     code: str = Field(max_length=limits.CODE_MAX_LENGTH)
     description: str = Field(max_length=2000)
 
 
-class DirectiveIn(Schema):
+class EnforcementDirectiveIn(Schema):
     kind: str = Field(max_length=20, description="recall or rectification")
     legal_reference: str = Field(max_length=200)
     deadline: dt.datetime | None = None
@@ -147,10 +147,10 @@ class DirectiveIn(Schema):
     reason: str = Field("", max_length=2000)
     measures: list[str] = Field(default_factory=list, max_length=5)
     # rectification
-    findings: list[FindingIn] = Field(default_factory=list, max_length=limits.FINDINGS_MAX_ITEMS)
+    findings: list[EnforcementFindingIn] = Field(default_factory=list, max_length=limits.FINDINGS_MAX_ITEMS)
 
 
-def directive_fields(body: DirectiveIn) -> dict:
+def directive_fields(body: EnforcementDirectiveIn) -> dict:
     """The fields of the directive the kind sends (the rest of the body is not the platform's business)."""
     if body.kind == services.RECALL:
         return {"recall_id": body.recall_id, "product": body.product, "listing_ids": body.listing_ids,
@@ -158,7 +158,7 @@ def directive_fields(body: DirectiveIn) -> dict:
     return {"findings": [f.model_dump() for f in body.findings], "subject_type": "platform"}
 
 
-class ViolationOut(Schema):
+class EnforcementViolationOut(Schema):
     code: str
     name_zh: str
     name_en: str
@@ -167,7 +167,7 @@ class ViolationOut(Schema):
     penalty_article: str
 
 
-class LeniencyOut(Schema):
+class EnforcementLeniencyOut(Schema):
     violation_code: str
     city_code: str
     condition: str
@@ -178,12 +178,12 @@ class LeniencyOut(Schema):
     source: str
 
 
-class CatalogueOut(Schema):
-    violations: list[ViolationOut]
-    leniency: list[LeniencyOut]
+class EnforcementCatalogueOut(Schema):
+    violations: list[EnforcementViolationOut]
+    leniency: list[EnforcementLeniencyOut]
 
 
-class LateOut(Schema):
+class EnforcementLateOut(Schema):
     message_id: str
     platform_id: str
     directive_type: str
@@ -197,7 +197,7 @@ class LateOut(Schema):
     days_late: int
 
 
-class TraceListing(Schema):
+class EnforcementTraceListing(Schema):
     listing_id: str
     title: str
     category: str
@@ -208,7 +208,7 @@ class TraceListing(Schema):
     removed_at: dt.datetime | None
 
 
-class TraceOrder(Schema):
+class EnforcementTraceOrder(Schema):
     order_id: str
     category: str
     district_code: str
@@ -219,15 +219,15 @@ class TraceOrder(Schema):
     created_at: dt.datetime
 
 
-class TraceOut(Schema):
+class EnforcementTraceOut(Schema):
     origin: dict
     platform: dict
     complaint: dict | None
-    listing: TraceListing | None
+    listing: EnforcementTraceListing | None
     provider: str = Field(description="the provider's pseudonymous key")
     category: str
-    listings: list[TraceListing]
-    orders: list[TraceOrder]
+    listings: list[EnforcementTraceListing]
+    orders: list[EnforcementTraceOrder]
     other_buyers: list[str] = Field(description="pseudonymous keys of the other buyers")
     related_complaints: list[str]
 
@@ -252,8 +252,8 @@ def trace_query_check(platform_id: str, listing_id: str, complaint_id: str) -> N
 router = Router(auth=SessionAuth(), tags=["hub enforcement"])
 
 
-@router.get("/hub/enforcement/cases", response={200: list[CaseOut], **ERRORS})
-def enforcement_cases(request, filters: Query[CaseFilters]):
+@router.get("/hub/enforcement/cases", response={200: list[EnforcementCaseOut], **ERRORS})
+def enforcement_cases(request, filters: Query[EnforcementCaseFilters]):
     """Cases the officer's department holds in their jurisdiction, newest first (at most 500)."""
     status = filters.status if filters.status in CaseStatus.values else ""
     source = filters.source_kind if filters.source_kind in SourceKind.values else ""
@@ -261,8 +261,8 @@ def enforcement_cases(request, filters: Query[CaseFilters]):
                                                    source_kind=source)[:500]]
 
 
-@router.post("/hub/enforcement/cases", response={201: CaseDetailOut, **ERRORS})
-def enforcement_case_open(request, body: CaseIn):
+@router.post("/hub/enforcement/cases", response={201: EnforcementCaseDetailOut, **ERRORS})
+def enforcement_case_open(request, body: EnforcementCaseIn):
     """Open a case in a district of the officer's jurisdiction, held by the officer's department."""
     jurisdiction = _jurisdiction(request)
     if jurisdiction.is_operator:
@@ -273,13 +273,13 @@ def enforcement_case_open(request, body: CaseIn):
     return Status(201, _detail(case))
 
 
-@router.get("/hub/enforcement/cases/{public_id}", response={200: CaseDetailOut, **ERRORS})
+@router.get("/hub/enforcement/cases/{public_id}", response={200: EnforcementCaseDetailOut, **ERRORS})
 def enforcement_case(request, public_id: uuid.UUID):
     return _detail(selectors.case_get(jurisdiction=_jurisdiction(request), public_id=public_id))
 
 
-@router.post("/hub/enforcement/cases/{public_id}/handover", response={200: CaseDetailOut, **ERRORS})
-def enforcement_case_hand_over(request, public_id: uuid.UUID, body: HandoverIn):
+@router.post("/hub/enforcement/cases/{public_id}/handover", response={200: EnforcementCaseDetailOut, **ERRORS})
+def enforcement_case_hand_over(request, public_id: uuid.UUID, body: EnforcementHandoverIn):
     """移送: the holder passes the case to another department or district of the city."""
     case = selectors.case_get(jurisdiction=_jurisdiction(request), public_id=public_id)
     services.case_hand_over(actor=request.auth, case_id=case.public_id, **body.model_dump())
@@ -287,16 +287,16 @@ def enforcement_case_hand_over(request, public_id: uuid.UUID, body: HandoverIn):
     return _detail(case)
 
 
-@router.post("/hub/enforcement/cases/{public_id}/decision", response={200: CaseDetailOut, **ERRORS})
-def enforcement_case_decide(request, public_id: uuid.UUID, body: DecisionIn):
+@router.post("/hub/enforcement/cases/{public_id}/decision", response={200: EnforcementCaseDetailOut, **ERRORS})
+def enforcement_case_decide(request, public_id: uuid.UUID, body: EnforcementDecisionIn):
     """Decide: education and no penalty when the leniency list applies (首违不罚), else a penalty in fen
     recorded in credit with its publicity period."""
     case = selectors.case_get(jurisdiction=_jurisdiction(request), public_id=public_id)
     return _detail(services.case_decide(actor=request.auth, case_id=case.public_id, **body.model_dump()))
 
 
-@router.post("/hub/enforcement/cases/{public_id}/directives", response={201: CaseDetailOut, **ERRORS})
-def enforcement_case_directive(request, public_id: uuid.UUID, body: DirectiveIn):
+@router.post("/hub/enforcement/cases/{public_id}/directives", response={201: EnforcementCaseDetailOut, **ERRORS})
+def enforcement_case_directive(request, public_id: uuid.UUID, body: EnforcementDirectiveIn):
     """Send the case's platform a recall order or a rectification order with a deadline."""
     case = selectors.case_get(jurisdiction=_jurisdiction(request), public_id=public_id)
     services.case_directive_send(actor=request.auth, case_id=case.public_id, kind=body.kind,
@@ -306,24 +306,24 @@ def enforcement_case_directive(request, public_id: uuid.UUID, body: DirectiveIn)
     return Status(201, _detail(case))
 
 
-@router.get("/hub/enforcement/catalogue", response={200: CatalogueOut, **ERRORS})
+@router.get("/hub/enforcement/catalogue", response={200: EnforcementCatalogueOut, **ERRORS})
 def enforcement_catalogue(request):
     """The violation catalogue with the legal basis of each, and the leniency list in the officer's city."""
     jurisdiction = _jurisdiction(request)
-    return {"violations": [{f: getattr(v, f) for f in ViolationOut.model_fields} for v in selectors.violations()],
-            "leniency": [{**{f: getattr(e, f) for f in LeniencyOut.model_fields if f != "violation_code"},
+    return {"violations": [{f: getattr(v, f) for f in EnforcementViolationOut.model_fields} for v in selectors.violations()],
+            "leniency": [{**{f: getattr(e, f) for f in EnforcementLeniencyOut.model_fields if f != "violation_code"},
                           "violation_code": e.violation.code}
                          for e in selectors.leniency_entries(city_code=jurisdiction.city_code)]}
 
 
-@router.get("/hub/enforcement/directives/late", response={200: list[LateOut], **ERRORS})
+@router.get("/hub/enforcement/directives/late", response={200: list[EnforcementLateOut], **ERRORS})
 def enforcement_directives_late(request):
     """Directives of the jurisdiction not acknowledged by their deadline (or acknowledged after it)."""
     rows = selectors.directives_acknowledged_late(jurisdiction=_jurisdiction(request))
-    return [{**{f: getattr(r, f) for f in LateOut.model_fields}} for r in rows[:500]]
+    return [{**{f: getattr(r, f) for f in EnforcementLateOut.model_fields}} for r in rows[:500]]
 
 
-@router.get("/hub/enforcement/trace/{platform_id}/listings/{listing_id}", response={200: TraceOut, **ERRORS})
+@router.get("/hub/enforcement/trace/{platform_id}/listings/{listing_id}", response={200: EnforcementTraceOut, **ERRORS})
 def enforcement_trace_listing(request, platform_id: str, listing_id: str):
     """源头追溯 from an inspected listing: provider, platform, related orders, other buyers (pseudonyms)."""
     jurisdiction = _jurisdiction(request)
@@ -331,7 +331,7 @@ def enforcement_trace_listing(request, platform_id: str, listing_id: str):
     return selectors.trace(jurisdiction=jurisdiction, platform_id=platform_id, listing_id=listing_id)
 
 
-@router.get("/hub/enforcement/trace/{platform_id}/complaints/{complaint_id}", response={200: TraceOut, **ERRORS})
+@router.get("/hub/enforcement/trace/{platform_id}/complaints/{complaint_id}", response={200: EnforcementTraceOut, **ERRORS})
 def enforcement_trace_complaint(request, platform_id: str, complaint_id: str):
     """源头追溯 from a complaint: its order, the provider, the listings, related orders, other buyers."""
     jurisdiction = _jurisdiction(request)
