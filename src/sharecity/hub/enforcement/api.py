@@ -310,9 +310,10 @@ def enforcement_case_directive(request, public_id: uuid.UUID, body: EnforcementD
 def enforcement_catalogue(request):
     """The violation catalogue with the legal basis of each, and the leniency list in the officer's city."""
     jurisdiction = _jurisdiction(request)
-    return {"violations": [{f: getattr(v, f) for f in EnforcementViolationOut.model_fields} for v in selectors.violations()],
-            "leniency": [{**{f: getattr(e, f) for f in EnforcementLeniencyOut.model_fields if f != "violation_code"},
-                          "violation_code": e.violation.code}
+    violation_fields = list(EnforcementViolationOut.model_fields)
+    entry_fields = [f for f in EnforcementLeniencyOut.model_fields if f != "violation_code"]
+    return {"violations": [{f: getattr(v, f) for f in violation_fields} for v in selectors.violations()],
+            "leniency": [{**{f: getattr(e, f) for f in entry_fields}, "violation_code": e.violation.code}
                          for e in selectors.leniency_entries(city_code=jurisdiction.city_code)]}
 
 
@@ -323,7 +324,8 @@ def enforcement_directives_late(request):
     return [{**{f: getattr(r, f) for f in EnforcementLateOut.model_fields}} for r in rows[:500]]
 
 
-@router.get("/hub/enforcement/trace/{platform_id}/listings/{listing_id}", response={200: EnforcementTraceOut, **ERRORS})
+@router.get("/hub/enforcement/trace/{platform_id}/listings/{listing_id}",
+            response={200: EnforcementTraceOut, **ERRORS})
 def enforcement_trace_listing(request, platform_id: str, listing_id: str):
     """源头追溯 from an inspected listing: provider, platform, related orders, other buyers (pseudonyms)."""
     jurisdiction = _jurisdiction(request)
@@ -331,7 +333,8 @@ def enforcement_trace_listing(request, platform_id: str, listing_id: str):
     return selectors.trace(jurisdiction=jurisdiction, platform_id=platform_id, listing_id=listing_id)
 
 
-@router.get("/hub/enforcement/trace/{platform_id}/complaints/{complaint_id}", response={200: EnforcementTraceOut, **ERRORS})
+@router.get("/hub/enforcement/trace/{platform_id}/complaints/{complaint_id}",
+            response={200: EnforcementTraceOut, **ERRORS})
 def enforcement_trace_complaint(request, platform_id: str, complaint_id: str):
     """源头追溯 from a complaint: its order, the provider, the listings, related orders, other buyers."""
     jurisdiction = _jurisdiction(request)
