@@ -56,7 +56,7 @@ def test_open_decide_with_leniency_then_a_repeat_and_hand_over(live_server):
         decide(page, found="2026-11-02", due="2026-11-06", corrected="2026-11-05")
         page.click("[data-testid=decision-submit]")
         expect(page.locator("[data-testid=outcome]")).to_have_text("不予处罚，批评教育（首违不罚）")
-        expect(page.locator("[data-testid=leniency]")).to_contain_text("qualifies")
+        expect(page.locator("[data-testid=leniency]")).to_have_attribute("data-reason", "qualifies")
         page.screenshot(path=str(artifacts() / "enforcement-leniency.png"), full_page=True)
 
         # --- the same violation again within the look-back period: a fine ---------------------------------

@@ -46,6 +46,17 @@ class Outcome(models.TextChoices):
     PENALTY = "penalty", _("Penalty")
 
 
+class LeniencyReason(models.TextChoices):
+    """What the leniency assessment found (``hub.enforcement.leniency``)."""
+
+    QUALIFIES = "qualifies", _("First, minor, corrected in time: no penalty")
+    NO_ENTRY = "no_entry", _("Not on the leniency list in force that day")
+    NOT_MINOR = "not_minor", _("Not minor")
+    NOT_CORRECTED = "not_corrected", _("Not corrected")
+    CORRECTED_LATE = "corrected_late", _("Corrected after the deadline")
+    REPEAT = "repeat", _("A repeat within the look-back period")
+
+
 class Case(models.Model):
     """One enforcement case. ``city_code``/``district_code``/``department`` say who holds it now."""
 
@@ -70,7 +81,8 @@ class Case(models.Model):
     correction_due = models.DateField(_("correction due"), null=True, blank=True)
     corrected_on = models.DateField(_("corrected on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
-    leniency_reason = models.CharField(_("leniency assessment"), max_length=40, blank=True)
+    leniency_reason = models.CharField(_("leniency assessment"), max_length=40, blank=True,
+                                       choices=LeniencyReason.choices)
     leniency_entry = models.ForeignKey("LeniencyEntry", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="+")
     amount_fen = models.BigIntegerField(_("fine (fen)"), null=True, blank=True)

@@ -26,6 +26,7 @@ from sharecity.hub.enforcement.models import (
     CaseStatus,
     CaseSubjectKind,
     LeniencyEntry,
+    LeniencyReason,
     Outcome,
     SourceKind,
     Violation,
@@ -276,7 +277,8 @@ def case_decide(*, actor: User, case_id, violation_code: str, found_on: dt.date,
     else:
         if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not 0 < amount_fen <= FINE_MAX_FEN:
             raise InvalidInput(_("This case does not qualify for leniency (%(reason)s): give the fine in yuan, "
-                                 "more than zero and at most ten million.") % {"reason": assessment.reason},
+                                 "more than zero and at most ten million.")
+                               % {"reason": f"{LeniencyReason(assessment.reason).label}: {assessment.reason}"},
                                field="amount_fen", code="enforcement.amount")
         decision_number = _text(decision_number, field="decision_number", max_length=100)
         kind, identifier = penalised_party(case)
