@@ -146,3 +146,45 @@ def test_the_pages_open_decide_and_show_a_case_in_chinese_and_english(siming):
     for name in ("cases", "catalogue", "late", "trace"):
         assert zh.get(reverse(f"hub_enforcement:{name}")).status_code == 200
     assert "免罚清单" in zh.get(reverse("hub_enforcement:catalogue")).text
+
+
+@pytest.mark.parametrize(("name", "body", "field"), [
+    ("handover", {"to_department": "police", "to_district_code": HULI, "reason": "x"}, "to_department"),
+    ("handover", {"to_department": "commerce", "to_district_code": HEPING, "reason": "x"}, "to_district_code"),
+    ("handover", {"to_department": "commerce", "to_district_code": HULI, "reason": "坏\x02"}, "reason"),
+    ("handover", {"to_department": "commerce", "to_district_code": HULI, "reason": "长" * 2001}, "reason"),
+    ("decide", {"violation_code": "PRICE-13-TAGGING", "found_on": "not-a-date"}, "found_on"),
+    ("decide", {"violation_code": "PRICE-13-TAGGING", "found_on": "2026-11-02", "amount": "-3"}, "amount"),
+    ("decide", {"violation_code": "PRICE-13-TAGGING", "found_on": "2026-11-02", "amount": "1e30"}, "amount"),
+    ("directive", {"kind": "ban", "legal_reference": "《电子商务法》"}, "kind"),
+    ("directive", {"kind": "recall", "legal_reference": "x" * 201}, "legal_reference"),
+])
+def test_hostile_page_posts_name_the_field_and_change_nothing(siming, name, body, field):
+    platform("p-enf-1")
+    case = open_case(siming, platform_id="p-enf-1")
+    response = client_of(siming).post(reverse(f"hub_enforcement:{name}", args=[case.public_id]), body)
+    assert response.status_code == 400
+    assert f'data-field-error="{field}"' in response.text
+    case.refresh_from_db()
+    assert case.status == "open" and case.district_code == SIMING and not CaseHandover.objects.exists()
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"kind": "recall", "legal_reference": "《消费者权益保护法》第十九条", "recall_id": "RC-1", "product": "x",
+      "reason": "y", "measures": ["stop_sales"], "listing_ids": ["L"] * 1001}, "listing_ids"),
+    ({"kind": "recall", "legal_reference": "《消费者权益保护法》第十九条", "recall_id": "RC-1", "product": "x",
+      "reason": "y", "measures": "stop_sales"}, "measures"),
+    ({"kind": "recall", "legal_reference": "《消费者权益保护法》第十九条", "recall_id": "R" * 300, "product": "x",
+      "reason": "y", "measures": ["stop_sales"]}, "recall_id"),
+    ({"kind": "rectification", "legal_reference": "《电子商务法》第三十三条", "findings": []}, "findings"),
+    ({"kind": "recall", "legal_reference": "《消费者权益保护法》第十九条", "recall_id": "RC-1", "product": "x",
+      "reason": "y", "measures": ["stop_sales"], "deadline": "2001-01-01T00:00:00+08:00"}, "deadline"),
+])
+def test_hostile_orders_through_the_api_name_the_field(siming, body, field):
+    platform("p-enf-1")
+    case = open_case(siming, platform_id="p-enf-1")
+    xiamen = officer("xiamen")
+    response = post_json(client_of(xiamen), reverse("api-v1:enforcement_case_directive", args=[case.public_id]),
+                         body)
+    assert response.status_code in (400, 422), response.content
+    assert field in response.content.decode()
