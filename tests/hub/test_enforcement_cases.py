@@ -120,3 +120,16 @@ def test_a_case_on_a_platform_must_name_a_registered_one():
     with pytest.raises(InvalidInput) as error:
         open_case(subject_kind="platform", subject_ref="p-unknown")
     assert error.value.field == "subject_ref"
+
+
+def test_the_demo_city_has_a_lenient_decision_and_an_open_case_at_siming():
+    from sharecity.kernel.models import User
+    from sharecity.sim.demo import demo_load
+
+    demo_load()
+    siming = jurisdiction_for(User.objects.get(username="regulator-siming"))
+    cases = list(selectors.cases_list(jurisdiction=siming))
+    assert sorted(c.status for c in cases) == ["decided", "open"]
+    decided = next(c for c in cases if c.status == "decided")
+    assert (decided.outcome, decided.leniency_reason) == ("education", "qualifies")
+    assert list(selectors.cases_list(jurisdiction=jurisdiction_for(User.objects.get(username="regulator-huli")))) == []
