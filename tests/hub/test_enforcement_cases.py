@@ -133,3 +133,13 @@ def test_the_demo_city_has_a_lenient_decision_and_an_open_case_at_siming():
     decided = next(c for c in cases if c.status == "decided")
     assert (decided.outcome, decided.leniency_reason) == ("education", "qualifies")
     assert list(selectors.cases_list(jurisdiction=jurisdiction_for(User.objects.get(username="regulator-huli")))) == []
+
+
+def test_the_same_warning_on_the_same_subject_opens_one_case_and_manual_cases_are_each_new():
+    first = open_case(source_kind="warning", source_ref="W-9")
+    again = open_case(source_kind="warning", source_ref="W-9", summary="同一预警再次处理")
+    assert again.pk == first.pk and again.summary == "未明码标价"
+    other_subject = open_case(source_kind="warning", source_ref="W-9", subject_ref="pk-provider-enf-0009")
+    assert other_subject.pk != first.pk
+    assert open_case(source_kind="manual", source_ref="").pk != open_case(source_kind="manual", source_ref="").pk
+    assert AuditEntry.objects.filter(action="enforcement.case_opened").count() == 4

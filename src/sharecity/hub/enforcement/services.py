@@ -135,6 +135,7 @@ def case_open(*, actor: User | None, city_code: str, district_code: str, departm
 
     ``actor`` None: opened by the hub itself (a warning, an inspection result); an officer opens cases only
     in their own jurisdiction. ``source_ref`` is the source's id as text (a warning's, a complaint's...).
+    Idempotent for every source but ``manual``: the same source and subject return the case already opened.
     """
     now = now or timezone.now()
     city_code, district_code = _place(city_code, district_code)
@@ -162,6 +163,13 @@ def case_open(*, actor: User | None, city_code: str, district_code: str, departm
         if registered_platform_get(platform_id=platform_id) is None:
             raise InvalidInput(_("Choose a platform registered at the hub."), field="subject_ref",
                                code="enforcement.platform_unknown")
+    if source_kind != SourceKind.MANUAL:
+        # One case per source and subject: a warning or an inspection result handled twice (a redelivery, a
+        # retried job) finds the case it opened the first time, wherever that case has been handed since.
+        existing = Case.objects.filter(city_code=city_code, source_kind=source_kind, source_ref=source_ref,
+                                       subject_kind=subject_kind, subject_ref=subject_ref).first()
+        if existing is not None:
+            return existing
     case = Case.objects.create(
         city_code=city_code, district_code=district_code, department=department, source_kind=source_kind,
         source_ref=source_ref, subject_kind=subject_kind, subject_ref=subject_ref, platform_id=platform_id,
