@@ -14,11 +14,11 @@ from tests.browser.support import PASSWORD, artifacts, chromium_browser, login, 
 PROVIDER = "pk-provider-browser-01"
 
 
-def open_case(page, base: str, summary: str) -> Case:
+def open_case(page, base: str, summary: str, complaint: str) -> Case:
     page.goto(f"{base}/hub/enforcement/new/")
     page.select_option("select[name=district_code]", "350203")
     page.select_option("select[name=source_kind]", "complaint")
-    page.fill("input[name=source_ref]", "C-2026-0001")
+    page.fill("input[name=source_ref]", complaint)
     page.select_option("select[name=subject_kind]", "business")
     page.fill("input[name=subject_ref]", PROVIDER)
     page.fill("textarea[name=summary]", summary)
@@ -52,7 +52,7 @@ def test_open_decide_with_leniency_then_a_repeat_and_hand_over(live_server):
         page = person_page(browser)
         login(page, base, "siming", "/hub/enforcement/")
         # --- a first, minor violation corrected on time: education, no penalty ---------------------------
-        open_case(page, base, "商户未明码标价（首次）")
+        open_case(page, base, "商户未明码标价（首次）", "C-2026-0001")
         decide(page, found="2026-11-02", due="2026-11-06", corrected="2026-11-05")
         page.click("[data-testid=decision-submit]")
         expect(page.locator("[data-testid=outcome]")).to_have_text("不予处罚，批评教育（首违不罚）")
@@ -60,7 +60,7 @@ def test_open_decide_with_leniency_then_a_repeat_and_hand_over(live_server):
         page.screenshot(path=str(artifacts() / "enforcement-leniency.png"), full_page=True)
 
         # --- the same violation again within the look-back period: a fine ---------------------------------
-        repeat = open_case(page, base, "商户未明码标价（再次）")
+        repeat = open_case(page, base, "商户未明码标价（再次）", "C-2026-0002")
         decide(page, found="2026-11-20", due="2026-11-24", corrected="2026-11-21")
         page.click("[data-testid=decision-submit]")
         expect(page.locator("[data-field-error=amount_fen], [data-testid=form-error]").first).to_contain_text("repeat")
@@ -73,7 +73,7 @@ def test_open_decide_with_leniency_then_a_repeat_and_hand_over(live_server):
         expect(page.locator("[data-testid=amount]")).to_have_text("200000")
 
         # --- a third case goes to Huli's bureau, which then holds it --------------------------------------
-        third = open_case(page, base, "经营场所实际位于湖里区")
+        third = open_case(page, base, "经营场所实际位于湖里区", "C-2026-0003")
         form = page.locator("[data-testid=handover-form]")
         form.locator("select[name=to_department]").select_option("market_supervision")
         form.locator("select[name=to_district_code]").select_option("350206")

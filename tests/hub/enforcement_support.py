@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.test import Client
 
@@ -14,6 +15,7 @@ from tests import factories
 
 SIMING, HULI, HEPING = "350203", "350206", "120101"
 PROVIDER = "pk-provider-enf-0001"
+_complaints = itertools.count(1)
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
@@ -42,8 +44,11 @@ def platform(platform_id: str = "p-enf-1", name: str = "鹭岛共享停车", *, 
 
 def open_case(actor=None, *, district: str = SIMING, city: str = "350200", subject_kind: str = "business",
               subject_ref: str = PROVIDER, platform_id: str | None = None, source_kind: str = "complaint",
-              source_ref: str = "C-1", department: str = "market_supervision", summary: str = "未明码标价",
+              source_ref: str | None = None, department: str = "market_supervision", summary: str = "未明码标价",
               now: dt.datetime | None = None):
+    """A case; each from a complaint of its own unless ``source_ref`` is given (case_open is idempotent
+    on its source and subject)."""
+    source_ref = f"C-{next(_complaints)}" if source_ref is None else source_ref
     return case_open(actor=actor, city_code=city, district_code=district, department=department,
                      source_kind=source_kind, source_ref=source_ref, subject_kind=subject_kind,
                      subject_ref=subject_ref, platform_id=platform_id, summary=summary, now=now)

@@ -146,6 +146,8 @@ def test_not_minor_or_never_corrected_is_penalised(siming):
 @pytest.mark.parametrize(("kwargs", "field"), [
     ({"code": "NO-SUCH"}, "violation_code"),
     ({"found": "2026-12-01"}, "found_on"),
+    ({"found": "0001-01-01"}, "found_on"),
+    ({"corrected": "9999-12-31"}, "corrected_on"),
     ({"due": "2026-10-01"}, "correction_due"),
     ({"corrected": "2026-10-30"}, "corrected_on"),
     ({"minor": False, "amount_fen": -5, "decision_number": "x"}, "amount_fen"),

@@ -217,6 +217,8 @@ def _date(value, *, field: str, required: bool = True) -> dt.date | None:
         return None
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise InvalidInput(_("Expected a date (YYYY-MM-DD)."), field=field, code="enforcement.date")
+    if not 2000 <= value.year <= 2999:  # the look-back arithmetic stays inside the calendar
+        raise InvalidInput(_("Give a date between the years 2000 and 2999."), field=field, code="enforcement.date")
     return value
 
 
