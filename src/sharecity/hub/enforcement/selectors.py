@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,10 +136,8 @@ def directives_acknowledged_late(*, now: dt.datetime | None = None, jurisdiction
     rows = directives_list(jurisdiction=jurisdiction).filter(deadline__lt=now)
     if since is not None:
         rows = rows.filter(deadline__gte=since)
-    late = []
-    for d in rows.order_by("deadline", "id"):
-        if d.status == DirectiveStatus.SENT or (d.acknowledged_at is not None and d.acknowledged_at > d.deadline):
-            late.append(d)
+    late = list(rows.filter(Q(status=DirectiveStatus.SENT) | Q(acknowledged_at__gt=F("deadline")))
+                .order_by("deadline", "id"))
     cases = dict(CaseDirective.objects.filter(directive_message_id__in=[d.message_id for d in late])
                  .values_list("directive_message_id", "case__public_id"))
     return [LateAcknowledgement(
