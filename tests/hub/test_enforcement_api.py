@@ -146,6 +146,8 @@ def test_the_pages_open_decide_and_show_a_case_in_chinese_and_english(siming):
     for name in ("cases", "catalogue", "late", "trace"):
         assert zh.get(reverse(f"hub_enforcement:{name}")).status_code == 200
     assert "免罚清单" in zh.get(reverse("hub_enforcement:catalogue")).text
+    # The console's figures panel leads to the cases.
+    assert f'href="{reverse("hub_enforcement:cases")}"' in zh.get(reverse("monitoring:figures")).text
 
 
 @pytest.mark.parametrize(("name", "body", "field"), [
