@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from sharecity.apiinput import TextCheckingNinjaAPI
 from sharecity.hub.credit.api import public_router as credit_public_router
 from sharecity.hub.credit.api import router as hub_credit_router
+from sharecity.hub.enforcement.api import router as hub_enforcement_router
 from sharecity.hub.evaluation.api import router as hub_evaluation_router
 from sharecity.hub.facts.api import router as hub_facts_router
 from sharecity.hub.gateway.api import router as gateway_router
@@ -89,6 +90,7 @@ api.add_router("/", credit_public_router)
 api.add_router("/", hub_publicity_router)
 api.add_router("/", publicity_public_router)
 api.add_router("/", hub_evaluation_router)
+api.add_router("/", hub_enforcement_router)
 api.add_router("/", hub_monitoring_charts_router)
 
 

@@ -31,6 +31,8 @@ from sharecity.hub.credit.models import CreditRecord, CreditSubject
 from sharecity.hub.credit.services import credit_commitment_add, credit_honour_add
 from sharecity.hub.directives.models import Directive
 from sharecity.hub.directives.services import directive_issue
+from sharecity.hub.enforcement.models import Case
+from sharecity.hub.enforcement.services import case_open
 from sharecity.hub.facts.models import ComplaintFact, ListingFact, ModerationFact, SafetyIncident, SubjectFact
 from sharecity.hub.identity.models import IdentityReview
 from sharecity.hub.intake.models import QuarantinedMessage
@@ -66,6 +68,7 @@ class Place:
     penalty: PenaltyDecision | None = None
     repair: RepairApplication | None = None
     list_entry: ListEntry | None = None
+    case: Case | None = None                        # hub/enforcement: a case its officer opened
     # Markers of city-wide rows (list entries): a leak only on the pages of another city's officer.
     city_markers: list[str] = field(default_factory=list)
 
@@ -191,6 +194,15 @@ def _credit_and_publicity(place: Place) -> None:
     place.city_markers += [f"id-{key}-redlist-001", f"{key}-守信激励理由"]
 
 
+def _case(place: Place) -> None:
+    """An enforcement case on the place's platform, opened by its officer from the place's complaint."""
+    place.case = case_open(actor=place.officer, city_code=place.city, district_code=place.district,
+                           department="market_supervision", source_kind="complaint", source_ref=f"C-{place.key}-2",
+                           subject_kind="platform", subject_ref=place.platform_id, platform_id=place.platform_id,
+                           summary=f"{place.key}-案件摘要")
+    place.extra_markers += [f"{place.key}-案件摘要", str(place.case.public_id)]
+
+
 def build_world() -> World:
     siming_officer = _officer("siming-officer", "厦门市思明区市场监督管理局", district_code="350203")
     huli_officer = _officer("huli-officer", "厦门市湖里区市场监督管理局", district_code="350206")
@@ -239,5 +251,6 @@ def build_world() -> World:
     places["huli"].extra_markers += ["I-huli-on-siming-1", "huli-跨区经营事故"]
     for place in places.values():
         _credit_and_publicity(place)
+        _case(place)
     return World(places=places, siming_officer=siming_officer, huli_officer=huli_officer,
                  xiamen_officer=xiamen_officer, tianjin_officer=tianjin_officer, operator=operator, someone=someone)

@@ -34,6 +34,7 @@ from django.utils import timezone
 from sharecity.hub.audit.models import AuditEntry
 from sharecity.hub.credit.models import CreditRecord, CreditSubject, ScorecardVersion
 from sharecity.hub.directives.models import Directive
+from sharecity.hub.enforcement.models import Case, CaseDirective, CaseHandover
 from sharecity.hub.evaluation.models import Designation, EvaluationRun, IndicatorScheme, PolicyTarget
 from sharecity.hub.facts.models import FollowUpNote
 from sharecity.hub.publicity.models import ListEntry, PenaltyDecision, RepairApplication
@@ -169,6 +170,38 @@ def _evaluation_scheme_form(place: Place) -> dict:
     return {**body, "indicators": json.dumps(body["indicators"])}
 
 
+def _case_kw(place: Place, _kwargs: dict) -> dict:
+    return {"public_id": place.case.public_id}
+
+
+def _handover(place: Place) -> dict:
+    return {"to_department": "commerce", "to_district_code": place.district, "reason": "属商务部门管辖"}
+
+
+def _decision(place: Place) -> dict:
+    today = _today().isoformat()
+    return {"violation_code": "PRICE-13-TAGGING", "found_on": today, "minor": "on", "correction_due": today,
+            "corrected_on": today}
+
+
+def _decision_json(place: Place) -> dict:
+    return {**_decision(place), "minor": True}
+
+
+def _rectification(place: Place) -> dict:
+    return {"kind": "rectification", "legal_reference": "《电子商务法》第三十三条", "finding": "首页未公示服务协议"}
+
+
+def _rectification_json(place: Place) -> dict:
+    return {"kind": "rectification", "legal_reference": "《电子商务法》第三十三条",
+            "findings": [{"code": "ECL-81-PLATFORM-TERMS", "description": "首页未公示服务协议"}]}
+
+
+def _case_open(place: Place) -> dict:
+    return {"district_code": place.district, "source_kind": "manual", "subject_kind": "platform",
+            "subject_ref": place.platform_id, "summary": "新案件"}
+
+
 def _evaluation_run_body(place: Place) -> dict:
     return {"year": _today().year, "quarter": 1, "fund": "100.00"}
 
@@ -285,6 +318,31 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:evaluation_run_create": Route(),
     "api-v1:evaluation_run_get": Route(object_kwargs=_evaluation_run, city_wide=True),
     "api-v1:evaluation_run_explanation": Route(object_kwargs=_evaluation_run, city_wide=True),
+    # hub/enforcement: a case is its holding department's in its district
+    "hub_enforcement:cases": Route(),
+    "hub_enforcement:case_new": Route(),
+    "hub_enforcement:catalogue": Route(),
+    "hub_enforcement:late": Route(),
+    "hub_enforcement:trace": Route(),
+    "hub_enforcement:case": Route(object_kwargs=_case_kw),
+    "hub_enforcement:handover": Route(object_kwargs=_case_kw, get=False, write=Write("post", _handover)),
+    "hub_enforcement:decide": Route(object_kwargs=_case_kw, get=False, write=Write("post", _decision)),
+    "hub_enforcement:directive": Route(object_kwargs=_case_kw, get=False, write=Write("post", _rectification)),
+    "api-v1:enforcement_cases": Route(),
+    "api-v1:enforcement_case_open": Route(),
+    "api-v1:enforcement_case": Route(object_kwargs=_case_kw),
+    "api-v1:enforcement_case_hand_over": Route(object_kwargs=_case_kw, get=False,
+                                               write=Write("post", _handover, json=True)),
+    "api-v1:enforcement_case_decide": Route(object_kwargs=_case_kw, get=False,
+                                            write=Write("post", _decision_json, json=True)),
+    "api-v1:enforcement_case_directive": Route(object_kwargs=_case_kw, get=False,
+                                               write=Write("post", _rectification_json, json=True)),
+    "api-v1:enforcement_catalogue": Route(),
+    "api-v1:enforcement_directives_late": Route(),
+    "api-v1:enforcement_trace_listing": Route(object_kwargs=lambda place, _kw: {
+        "platform_id": place.platform_id, "listing_id": f"L-{place.key}-1"}),
+    "api-v1:enforcement_trace_complaint": Route(object_kwargs=lambda place, _kw: {
+        "platform_id": place.platform_id, "complaint_id": f"C-{place.key}-2"}),
 }
 
 # Writes that create in the writer's own jurisdiction (no other place's object to name): anonymous
@@ -303,6 +361,8 @@ CREATING: dict[str, Write] = {
     "api-v1:evaluation_designation_add": Write("post", _evaluation_designation, json=True),
     "api-v1:evaluation_scheme_add": Write("post", _evaluation_scheme, json=True),
     "api-v1:evaluation_run_create": Write("post", _evaluation_run_body, json=True),
+    "hub_enforcement:case_new": Write("post", _case_open),
+    "api-v1:enforcement_case_open": Write("post", _case_open, json=True),
 }
 
 # Routes of the exchange, for platforms: machine to machine, authenticated by the platform's ingest key
@@ -482,7 +542,8 @@ def test_no_hub_route_answers_an_anonymous_visitor_or_a_non_regulator_with_data(
 def snapshot() -> dict:
     """What a write could change: the rows of the apps that write, every column."""
     models = (FollowUpNote, CreditSubject, CreditRecord, ScorecardVersion, PenaltyDecision, ListEntry,
-              RepairApplication, Directive, AuditEntry, PolicyTarget, Designation, IndicatorScheme, EvaluationRun)
+              RepairApplication, Directive, AuditEntry, PolicyTarget, Designation, IndicatorScheme, EvaluationRun,
+              Case, CaseHandover, CaseDirective)
     return {model.__name__: sorted(json.dumps(row, default=str, sort_keys=True) for row in model.objects.values())
             for model in models}
 

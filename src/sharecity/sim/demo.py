@@ -307,7 +307,30 @@ def _demo_load() -> DemoReport:
     for platform in Platform.objects.all():
         platform_members_from_activity(platform=platform)
     _publicity_demo(regulator=regulator, providers=providers)
+    _enforcement_demo(officer=district_regulator, providers=providers)
     return DemoReport(created=True, logins=LOGINS)
+
+
+def _enforcement_demo(*, officer: User, providers: dict[str, User]) -> None:
+    """Two cases at Siming's bureau: a first price-tagging violation corrected in time, decided with
+    education and no penalty (首违不罚), and an open case from a complaint waiting for a decision."""
+    from sharecity.hub.enforcement.services import case_decide, case_open
+    from sharecity.market.accounts.selectors import party_key
+
+    today = timezone.now().astimezone(CITY_TZ).date()
+    lenient = case_open(
+        actor=officer, city_code="350200", district_code="350203", department="market_supervision",
+        source_kind="inspection", source_ref="XM-SJ-0001", subject_kind="person",
+        subject_ref=party_key(providers["provider2"]), platform_id=None,
+        summary="网上抽查发现车位页面未标明计费单位，当场责令改正")
+    case_decide(actor=officer, case_id=lenient.public_id, violation_code="PRICE-13-TAGGING",
+                found_on=today - dt.timedelta(days=10), minor=True, correction_due=today - dt.timedelta(days=5),
+                corrected_on=today - dt.timedelta(days=7))
+    case_open(
+        actor=officer, city_code="350200", district_code="350203", department="market_supervision",
+        source_kind="complaint", source_ref="CP-DEMO-0001", subject_kind="person",
+        subject_ref=party_key(providers["provider3"]), platform_id=None,
+        summary="消费者投诉车位实际收费高于页面标价")
 
 
 def _publicity_demo(*, regulator: User, providers: dict[str, User]) -> None:
