@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "sharecity.hub.audit",
     "sharecity.hub.facts",
     "sharecity.hub.evaluation",
+    "sharecity.hub.warnings",
     "sharecity.web",
     "sharecity.sim",
 ]
