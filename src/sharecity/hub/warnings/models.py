@@ -80,7 +80,7 @@ class RuleSetting(models.Model):
         return f"{self.rule} from {self.effective_from}"
 
 
-class Warning(models.Model):  # noqa: A001 - the domain's word; never shadows the builtin outside this module
+class Warning(models.Model):
     city_code = models.CharField(_("city"), max_length=DISTRICT, db_index=True)
     district_code = models.CharField(_("district responsible"), max_length=DISTRICT, blank=True, default="")
     platform_id = models.CharField(_("platform"), max_length=limits.PLATFORM_ID_MAX_LENGTH, blank=True, default="")
@@ -152,7 +152,9 @@ class WarningScan(models.Model):
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    last_message_pk = models.BigIntegerField(default=0)  # the newest received message the scan saw
+    # When the newest message the scan read had arrived: a scan finding nothing newer has nothing to do.
+    last_received_at = models.DateTimeField(null=True, blank=True)
+    as_of = models.DateTimeField()  # the moment the rules were evaluated at
     raised = models.JSONField(default=dict)  # new warnings by rule
     skipped = models.BooleanField(default=False)  # nothing new had arrived since the previous scan
 

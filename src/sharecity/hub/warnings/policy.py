@@ -35,7 +35,8 @@ DEFAULTS: list[dict] = [
      "source": XIAMEN_PLAN},
     {"rule": "false_discount", "effective_from": dt.date(2020, 12, 1), "severity": "high",
      "params": {"window_days": 7, "min_raise_percent": 25, "min_drop_percent": 10},
-     "source": "总局令第73号《规范促销行为暂行规定》第十九条; 总局令第56号《明码标价和禁止价格欺诈规定》第十三条、第十九条第(三)项"},
+     "source": "总局令第73号《规范促销行为暂行规定》第十九条; "
+               "总局令第56号《明码标价和禁止价格欺诈规定》第十三条、第十九条第(三)项"},
     {"rule": "review_ring", "effective_from": dt.date(2019, 6, 1), "severity": "high",
      "params": {"min_members": 2, "min_mutual_orders": 2},
      "source": "《反不正当竞争法》第八条; 总局令第37号《网络交易监督管理办法》第十四条"},

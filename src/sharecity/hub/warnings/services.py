@@ -9,6 +9,7 @@ if the warning did not exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
@@ -26,10 +27,12 @@ from sharecity.hub.warnings.models import (
     Status,
     SubjectKind,
     Warning,
+    WarningScan,
 )
 from sharecity.kernel import limits
 from sharecity.kernel.districts import CITIES, DISTRICTS
 from sharecity.kernel.errors import Conflict, InvalidInput, NotFound
+from sharecity.kernel.timeutil import CITY_TZ
 
 EXPLANATION_MAX_LENGTH = 2000
 EVIDENCE_MAX_ITEMS = 200
@@ -205,3 +208,56 @@ def warning_case_request(*, actor, jurisdiction: Jurisdiction, warning_id: int, 
             "subject_kind": warning.subject_kind, "subject_ref": warning.subject_ref,
             "platform_id": warning.platform_id or None,
             "summary": f"{warning.get_rule_display()}: {warning.explanation.get('zh', '')}"[:500]}
+
+
+# --- the scan --------------------------------------------------------------------------------------------------
+
+
+def warnings_scan(*, now: dt.datetime | None = None, force: bool = False) -> WarningScan:
+    """Run every rule in effect over the hub's facts and raise what they find. Incremental: when no message
+    has arrived since the last scan (and ``force`` is not given) nothing is read. Idempotent: a finding
+    already raised (its dedupe key) is not raised again, so scans may overlap or repeat."""
+    from sharecity.hub.intake.selectors import latest_received_at
+    from sharecity.hub.warnings import rules, selectors
+    from sharecity.hub.warnings.feed import facts_load
+
+    now = now or timezone.now()
+    newest = latest_received_at()
+    previous = selectors.last_scan()
+    scan = WarningScan(started_at=timezone.now(), as_of=now, last_received_at=newest)
+    if not force and previous is not None and previous.last_received_at == newest \
+            and previous.as_of.date() == now.date():
+        scan.skipped, scan.finished_at = True, timezone.now()
+        scan.save()
+        return scan
+    facts = facts_load()
+    today = now.astimezone(CITY_TZ).date()
+    raised: dict[str, int] = {}
+    for setting in selectors.settings_in_effect(day=today):
+        if setting.rule == Rule.UNLICENSED_HOMESTAY:
+            findings = rules.unlicensed_homestay(facts, setting.params, now,
+                                                 licensed=selectors.licensed_holders(day=today))
+        elif setting.rule in rules.RULES:
+            findings = rules.RULES[setting.rule](facts, setting.params, now)
+        else:
+            continue
+        for finding in findings:
+            if not finding.city_code:
+                continue
+            # The version in effect when what was found happened decides whether it was a fault then.
+            when = (finding.at or now).astimezone(CITY_TZ).date()
+            in_effect = setting if when >= setting.effective_from else selectors.setting_for(rule=setting.rule,
+                                                                                               day=when)
+            if in_effect is None:
+                continue
+            before = Warning.objects.filter(dedupe_key=finding.dedupe_key).exists()
+            warning_raise(city_code=finding.city_code, rule=finding.rule,
+                          severity=finding.severity or in_effect.severity, subject_kind=finding.subject_kind,
+                          subject_ref=finding.subject_ref, platform_id=finding.platform_id,
+                          district_code=finding.district_code, explanation=finding.explanation,
+                          evidence=finding.evidence, dedupe_key=finding.dedupe_key)
+            if not before:
+                raised[finding.rule] = raised.get(finding.rule, 0) + 1
+    scan.raised, scan.finished_at = raised, timezone.now()
+    scan.save()
+    return scan
