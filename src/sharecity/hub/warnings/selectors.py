@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.hub.warnings.models import LodgingLicence, RuleSetting, Warning, WarningScan
@@ -36,7 +37,7 @@ def warning_list(*, jurisdiction: Jurisdiction, filters: WarningFilters = Warnin
 def warning_get(*, jurisdiction: Jurisdiction, warning_id: int) -> Warning:
     warning = Warning.objects.filter(pk=warning_id).first()
     if warning is None or not jurisdiction.covers_scoped(warning.city_code, warning.district_code):
-        raise NotFound("No such warning.", field="warning_id", code="warnings.not_found")
+        raise NotFound(_("No such warning."), field="warning_id", code="warnings.not_found")
     return warning
 
 
