@@ -5,7 +5,7 @@ the platforms report through the exchange; ``hub.warnings`` scans those facts at
 warning is matched to the labels by the references both carry: listing ids (the market's ``public_id``, which
 is what ``listing.published`` reports), order ids, and the party keys under which the hub sees accounts.
 
-    uv run python bench/warning_rules.py [--days 30] [--scale 0.1] [--seed 7] [--out bench/last_run_warnings.txt]
+    uv run python bench/warning_rules.py [--days 30] [--scale 0.3] [--seed 7] [--out bench/last_run_warnings.txt]
 
 Precision: of the warnings a rule raised, the share whose subject is labelled with the misconduct it looks for.
 Recall: of the labelled instances the hub could see (what reached it), the share a warning of the rule names.
@@ -34,9 +34,8 @@ TARGETS = {
 }
 NO_LABEL = ("complaint_rate", "cancellation_burst", "deposit_overdue")
 
-# Heavier than the defaults so a month at a small scale has enough of each kind to measure.
-MISCONDUCT = {"price_fraud_per_day": 1, "unlicensed_homestays_per_day": 0.5, "reposts_per_day": 0.5,
-              "deposit_kept_share": 0.15, "fake_review_rings": 2, "ring_size": 4, "ring_orders_per_day": 2}
+# The simulator's default rates, but a review ring even at a small scale (rings are counted at scale 1).
+MISCONDUCT = {"fake_review_rings": 4}
 
 
 def _label_refs(label) -> set[str]:
@@ -102,13 +101,27 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
         if label.kind == "fake_review_ring":
             wrongdoers |= set(label.details.get("members", []))
     outliers = {w.subject_ref for w in warnings if w.rule == "outlier"}
+    # The detector scores providers with enough orders on platforms with enough of them: the share of those
+    # that are labelled wrongdoers is what a random pick would reach (precision's baseline).
+    from sharecity.hub.warnings.rules import provider_features
+    from sharecity.hub.warnings.selectors import setting_for
+
+    params = setting_for(rule="outlier", day=end.date()).params
+    features = provider_features(facts, end)
+    per_platform: dict[str, int] = {}
+    for (platform_id, _key), values in features.items():
+        if values["orders"] >= params["min_orders"]:
+            per_platform[platform_id] = per_platform.get(platform_id, 0) + 1
+    scored = {key for (platform_id, key), values in features.items() if values["orders"] >= params["min_orders"]
+              and per_platform[platform_id] >= params["min_providers"]}
     rule_accounts = {w.subject_ref for w in warnings if w.rule == "review_ring"}
     rule_accounts |= {label.party_key for label in labels if _label_refs(label) & flagged_by_rules}
     rows.append({"rule": "outlier", "label": "any (account)", "labels": len(wrongdoers), "visible": len(wrongdoers),
                  "warnings": len(outliers), "true": len(outliers & wrongdoers),
                  "precision": len(outliers & wrongdoers) / len(outliers) if outliers else None,
                  "recall": len(outliers & wrongdoers) / len(wrongdoers) if wrongdoers else None,
-                 "beyond_rules": len((outliers & wrongdoers) - rule_accounts)})
+                 "beyond_rules": len((outliers & wrongdoers) - rule_accounts), "scored": len(scored),
+                 "base_rate": len(scored & wrongdoers) / len(scored) if scored else None})
     for rule in NO_LABEL:
         rows.append({"rule": rule, "label": "—", "labels": 0, "visible": 0,
                      "warnings": sum(1 for w in warnings if w.rule == rule), "true": 0, "precision": None,
@@ -135,14 +148,16 @@ def table(result: dict) -> str:
     outlier = next(row for row in result["rows"] if row["rule"] == "outlier")
     lines += ["", "seen: labelled instances that reached the hub (a refused listing never did; a price raised but "
               "not yet cut at the month's end is no false discount yet).",
-              f"outlier: wrongdoers flagged by the statistical detector and by no rule: {outlier['beyond_rules']}."]
+              f"outlier: {outlier['scored']} providers scored (enough orders, on a platform with enough providers); "
+              f"labelled among them (a random pick's precision): {_pct(outlier['base_rate'])}; wrongdoers flagged "
+              f"by the detector and by no rule: {outlier['beyond_rules']}."]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--scale", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, help="also write the table here")
     args = parser.parse_args(argv)
