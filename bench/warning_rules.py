@@ -80,6 +80,17 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
     seen_orders = {order_id for _pid, order_id in facts.orders}
     labels = list(MisconductLabel.objects.filter(run=run))
     warnings = list(Warning.objects.all())
+    # The baseline of each rule, measured in the same run: the precision of flagging as many subjects of the
+    # same kind at random, which is the share of them that are labelled (the misconduct's prevalence).
+    accounts = {key for order in facts.orders.values() for key in (order.customer_key, order.provider_key) if key}
+    universe = {
+        "false_discount": seen_listings,
+        "reposted_listing": seen_listings,
+        "unlicensed_homestay": {listing_id for (_pid, listing_id), item in facts.listings.items()
+                                if item.category.rsplit(".", 1)[-1] == "homestay"},
+        "deposit_kept": {order_id for (_pid, order_id), order in facts.orders.items() if order.deposit_held_fen},
+        "review_ring": accounts,
+    }
     rows = []
     flagged_by_rules: set[str] = set()
     for rule, kind in TARGETS.items():
@@ -94,7 +105,8 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
         rows.append({"rule": rule, "label": kind, "labels": len(of_kind), "visible": len(visible),
                      "warnings": len(raised), "true": true_positive,
                      "precision": true_positive / len(raised) if raised else None,
-                     "recall": found / len(visible) if visible else None})
+                     "recall": found / len(visible) if visible else None,
+                     "random": len(truth & universe[rule]) / len(universe[rule]) if universe[rule] else None})
     # The statistical detector: accounts, against every labelled wrongdoer's key.
     wrongdoers = {label.party_key for label in labels if label.party_key and label.kind != "blacklisted_onboarding"}
     for label in labels:
@@ -121,11 +133,12 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
                  "precision": len(outliers & wrongdoers) / len(outliers) if outliers else None,
                  "recall": len(outliers & wrongdoers) / len(wrongdoers) if wrongdoers else None,
                  "beyond_rules": len((outliers & wrongdoers) - rule_accounts), "scored": len(scored),
-                 "base_rate": len(scored & wrongdoers) / len(scored) if scored else None})
+                 "base_rate": len(scored & wrongdoers) / len(scored) if scored else None,
+                 "random": len(scored & wrongdoers) / len(scored) if scored else None})
     for rule in NO_LABEL:
         rows.append({"rule": rule, "label": "—", "labels": 0, "visible": 0,
                      "warnings": sum(1 for w in warnings if w.rule == rule), "true": 0, "precision": None,
-                     "recall": None})
+                     "recall": None, "random": None})
     return {"run": run.pk, "days": days, "scale": scale, "seed": seed, "events": summary.total_events,
             "facts": run.applied, "simulate_seconds": simulated, "scan_seconds": scanned,
             "raised": dict(scan.raised), "rows": rows}
@@ -141,12 +154,15 @@ def table(result: dict) -> str:
              f"({result['simulate_seconds']:.0f} s); scan {result['scan_seconds']:.1f} s.",
              "",
              f"{'rule':<20} {'label kind':<20} {'labels':>6} {'seen':>5} {'warnings':>8} {'true':>5} "
-             f"{'precision':>9} {'recall':>7}"]
+             f"{'precision':>9} {'recall':>7} {'random':>7}"]
     for row in result["rows"]:
         lines.append(f"{row['rule']:<20} {row['label']:<20} {row['labels']:>6} {row['visible']:>5} "
-                     f"{row['warnings']:>8} {row['true']:>5} {_pct(row['precision']):>9} {_pct(row['recall']):>7}")
+                     f"{row['warnings']:>8} {row['true']:>5} {_pct(row['precision']):>9} {_pct(row['recall']):>7} "
+                     f"{_pct(row['random']):>7}")
     outlier = next(row for row in result["rows"] if row["rule"] == "outlier")
-    lines += ["", "seen: labelled instances that reached the hub (a refused listing never did; a price raised but "
+    lines += ["", "random: the baseline, measured in the same run: the precision of flagging as many subjects of the "
+              "same kind at random (the labelled share of the listings, deposit orders, homestays or accounts seen).",
+              "seen: labelled instances that reached the hub (a refused listing never did; a price raised but "
               "not yet cut at the month's end is no false discount yet).",
               f"outlier: {outlier['scored']} providers scored (enough orders, on a platform with enough providers); "
               f"labelled among them (a random pick's precision): {_pct(outlier['base_rate'])}; wrongdoers flagged "
