@@ -340,3 +340,17 @@ def test_the_pages_refuse_bad_input_with_the_field_and_other_districts_with_404(
     assert other.get(reverse("hub_warnings:detail", args=[warning.pk])).status_code == 404
     assert other.post(reverse("hub_warnings:close", args=[warning.pk]), {"notes": "x"}).status_code == 404
     assert Warning.objects.get(pk=warning.pk).status == "new"
+
+
+def test_the_hourly_scan_is_enqueued_once_and_raises_what_arrived(platform_id):
+    from django_tasks_db.models import DBTaskResult
+
+    from sharecity.hub.warnings.tasks import SCAN_PATH, scan_ensure, warnings_scan_task
+
+    scan_ensure()
+    scan_ensure()
+    assert DBTaskResult.objects.filter(task_path=SCAN_PATH, status="READY").count() == 1
+    discount_facts(platform_id, raised_on="2026-11-01", cut_on="2026-11-04")
+    assert warnings_scan_task.call() == "raised 2"  # the false discount and the unlicensed homestay
+    assert warnings_scan_task.call() == "nothing new"
+    assert Warning.objects.filter(rule="false_discount").count() == 1
