@@ -63,6 +63,7 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
     from sharecity.hub.warnings.feed import facts_load
     from sharecity.hub.warnings.models import Warning
     from sharecity.hub.warnings.rules import CITY_TZ
+    from sharecity.hub.warnings.selectors import setting_for
     from sharecity.hub.warnings.services import warnings_scan
     from sharecity.sim.engine import Options, simulate
     from sharecity.sim.models import MisconductLabel
@@ -107,6 +108,25 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
                      "precision": true_positive / len(raised) if raised else None,
                      "recall": found / len(visible) if visible else None,
                      "random": len(truth & universe[rule]) / len(universe[rule]) if universe[rule] else None})
+    # The homestay rule as it would run with the city's lodging-licence register loaded: the public security
+    # bureau knows who holds a licence, so the register here is every homestay host the simulator did not label
+    # (a host who typed an invented number is not in it).
+    from sharecity.hub.warnings.rules import unlicensed_homestay
+    from sharecity.market.accounts.selectors import party_key
+    from sharecity.market.listings.models import Listing
+
+    unlicensed = {label.listing_ref for label in labels if label.kind == "unlicensed_homestay"}
+    register = {(listing.platform.city_code, party_key(listing.provider))
+                for listing in Listing.objects.select_related("platform", "provider").filter(
+                    category__code="homestay").exclude(public_id__in=list(unlicensed))}
+    with_register = unlicensed_homestay(facts, setting_for(rule="unlicensed_homestay", day=end.date()).params, end,
+                                        licensed=register)
+    homestay_row = next(row for row in rows if row["rule"] == "unlicensed_homestay")
+    subjects = {finding.subject_ref for finding in with_register}
+    true_positive = len(subjects & unlicensed)
+    rows.append({**homestay_row, "rule": "unlicensed+register", "warnings": len(subjects), "true": true_positive,
+                 "precision": true_positive / len(subjects) if subjects else None,
+                 "recall": true_positive / homestay_row["visible"] if homestay_row["visible"] else None})
     # The statistical detector: accounts, against every labelled wrongdoer's key.
     wrongdoers = {label.party_key for label in labels if label.party_key and label.kind != "blacklisted_onboarding"}
     for label in labels:
@@ -116,7 +136,6 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
     # The detector scores providers with enough orders on platforms with enough of them: the share of those
     # that are labelled wrongdoers is what a random pick would reach (precision's baseline).
     from sharecity.hub.warnings.rules import provider_features
-    from sharecity.hub.warnings.selectors import setting_for
 
     params = setting_for(rule="outlier", day=end.date()).params
     features = provider_features(facts, end)
@@ -162,6 +181,8 @@ def table(result: dict) -> str:
     outlier = next(row for row in result["rows"] if row["rule"] == "outlier")
     lines += ["", "random: the baseline, measured in the same run: the precision of flagging as many subjects of the "
               "same kind at random (the labelled share of the listings, deposit orders, homestays or accounts seen).",
+              "unlicensed+register: the homestay rule with the city's licence register loaded (every host the "
+              "simulator did not label); without it every homestay is flagged.",
               "seen: labelled instances that reached the hub (a refused listing never did; a price raised but "
               "not yet cut at the month's end is no false discount yet).",
               f"outlier: {outlier['scored']} providers scored (enough orders, on a platform with enough providers); "

@@ -18,7 +18,7 @@ def test_the_bench_scores_every_rule_against_the_labels():
     spec.loader.exec_module(bench)
     result = bench.measure(days=2, scale=0.03, seed=11, misconduct={"reposts_per_day": 4, "price_fraud_per_day": 4})
     rows = {row["rule"]: row for row in result["rows"]}
-    assert set(rows) == {*bench.TARGETS, "outlier", *bench.NO_LABEL}
+    assert set(rows) == {*bench.TARGETS, "unlicensed+register", "outlier", *bench.NO_LABEL}
     reposted = rows["reposted_listing"]
     assert reposted["labels"] > 0 and reposted["warnings"] > 0 and reposted["precision"] is not None
     text = bench.table(result)
