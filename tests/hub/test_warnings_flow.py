@@ -338,6 +338,8 @@ def test_the_pages_refuse_bad_input_with_the_field_and_other_districts_with_404(
     other = Client()
     other.force_login(huli)
     assert other.get(reverse("hub_warnings:detail", args=[warning.pk])).status_code == 404
+    assert client.get(f"/hub/warnings/{10**30}/").status_code == 404
+    assert client.post(f"/hub/warnings/{10**17}/close/", {"notes": "x"}).status_code == 404
     assert other.post(reverse("hub_warnings:close", args=[warning.pk]), {"notes": "x"}).status_code == 404
     assert Warning.objects.get(pk=warning.pk).status == "new"
 

@@ -78,15 +78,15 @@ def _detail_context(request, jurisdiction: Jurisdiction, warning) -> dict:
             "department": getattr(jurisdiction, "department", "")}
 
 
-def _get(jurisdiction: Jurisdiction, warning_id: int):
+def _get(jurisdiction: Jurisdiction, warning_id: str | int):
     try:
-        return selectors.warning_get(jurisdiction=jurisdiction, warning_id=warning_id)
+        return selectors.warning_get(jurisdiction=jurisdiction, warning_id=int(warning_id))
     except NotFound as error:
         raise Http404(str(error.message)) from None
 
 
 @require_GET
-def warning_detail(request, warning_id: int):
+def warning_detail(request, warning_id: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     jurisdiction = _jurisdiction(request)
@@ -94,7 +94,7 @@ def warning_detail(request, warning_id: int):
     return render(request, "warnings/detail.html", _detail_context(request, jurisdiction, warning))
 
 
-def _act(request, warning_id: int, action: str):
+def _act(request, warning_id: str, action: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     jurisdiction = _jurisdiction(request)
@@ -118,15 +118,15 @@ def _act(request, warning_id: int, action: str):
 
 
 @require_POST
-def warning_assign(request, warning_id: int):
+def warning_assign(request, warning_id: str):
     return _act(request, warning_id, "assign")
 
 
 @require_POST
-def warning_handle(request, warning_id: int):
+def warning_handle(request, warning_id: str):
     return _act(request, warning_id, "handle")
 
 
 @require_POST
-def warning_close(request, warning_id: int):
+def warning_close(request, warning_id: str):
     return _act(request, warning_id, "close")
