@@ -20,6 +20,7 @@ from sharecity.hub.monitoring.api import router as hub_monitoring_router
 from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
 from sharecity.hub.publicity.api import public_router as publicity_public_router
 from sharecity.hub.publicity.api import router as hub_publicity_router
+from sharecity.hub.warnings.api import router as hub_warnings_router
 from sharecity.kernel.errors import ShareCityError
 from sharecity.kernel.ratelimit import RateLimited
 from sharecity.market.api import router as market_router
@@ -92,6 +93,7 @@ api.add_router("/", publicity_public_router)
 api.add_router("/", hub_evaluation_router)
 api.add_router("/", hub_enforcement_router)
 api.add_router("/", hub_monitoring_charts_router)
+api.add_router("/", hub_warnings_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "sharecity.hub.facts",
     "sharecity.hub.evaluation",
     "sharecity.hub.enforcement",
+    "sharecity.hub.warnings",
     "sharecity.web",
     "sharecity.sim",
 ]

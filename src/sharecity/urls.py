@@ -18,6 +18,7 @@ urlpatterns = [
     path("hub/publicity/", include("sharecity.hub.publicity.urls")),
     path("hub/evaluation/", include("sharecity.hub.evaluation.urls")),
     path("hub/enforcement/", include("sharecity.hub.enforcement.urls")),
+    path("hub/warnings/", include("sharecity.hub.warnings.urls")),
     path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),

@@ -124,6 +124,10 @@ def _tasks_step_factory():
             from sharecity.hub.publicity.tasks import sweep_ensure as publicity_sweep_ensure
 
             publicity_sweep_ensure()
+            # Risk warnings: the rules run over what arrived, every hour.
+            from sharecity.hub.warnings.tasks import scan_ensure as warnings_scan_ensure
+
+            warnings_scan_ensure()
             started = True
         worker.running = True
         worker._run_tasks = 0

@@ -38,6 +38,7 @@ from sharecity.hub.enforcement.models import Case, CaseDirective, CaseHandover
 from sharecity.hub.evaluation.models import Designation, EvaluationRun, IndicatorScheme, PolicyTarget
 from sharecity.hub.facts.models import FollowUpNote
 from sharecity.hub.publicity.models import ListEntry, PenaltyDecision, RepairApplication
+from sharecity.hub.warnings.models import Warning
 from sharecity.kernel.timeutil import CITY_TZ
 from tests.hub.jurisdiction_world import Place, World, build_world
 
@@ -206,6 +207,22 @@ def _evaluation_run_body(place: Place) -> dict:
     return {"year": _today().year, "quarter": 1, "fund": "100.00"}
 
 
+def _warning(place: Place, _kwargs: dict) -> dict:
+    """The place's risk warning (its district's), raised on first use."""
+    from sharecity.hub.warnings.services import warning_raise
+
+    warning = warning_raise(city_code=place.city, rule="deposit_kept", severity="medium", subject_kind="order",
+                            subject_ref=f"order-{place.key}", platform_id=place.platform_id,
+                            district_code=place.district, explanation={"zh": "押金被全额扣除", "en": "Deposit kept"},
+                            evidence=[{"kind": "order", "ref": f"order-{place.key}", "description": "deposit"}],
+                            dedupe_key=f"routes:{place.key}")
+    return {"warning_id": warning.pk}
+
+
+WARNING_ASSIGN = Write("post", lambda place: {"department": "市场监管所"})
+WARNING_NOTES = Write("post", lambda place: {"notes": "已核查处理"})
+
+
 # Every hub route by name. A new route registers here; see the module's docstring.
 ROUTE_PARAMS: dict[str, Route] = {
     "monitoring:dashboard": Route(),
@@ -343,6 +360,21 @@ ROUTE_PARAMS: dict[str, Route] = {
         "platform_id": place.platform_id, "listing_id": f"L-{place.key}-1"}),
     "api-v1:enforcement_trace_complaint": Route(object_kwargs=lambda place, _kw: {
         "platform_id": place.platform_id, "complaint_id": f"C-{place.key}-2"}),
+    # hub/warnings: a warning is its district's (属地); the city's officers act on every district's
+    "hub_warnings:list": Route(),
+    "hub_warnings:detail": Route(object_kwargs=_warning),
+    "hub_warnings:assign": Route(object_kwargs=_warning, get=False, write=WARNING_ASSIGN),
+    "hub_warnings:handle": Route(object_kwargs=_warning, get=False, write=WARNING_NOTES),
+    "hub_warnings:close": Route(object_kwargs=_warning, get=False, write=WARNING_NOTES),
+    "api-v1:warnings_list": Route(),
+    "api-v1:warning_rules": Route(),
+    "api-v1:warning_get": Route(object_kwargs=_warning),
+    "api-v1:warning_assign": Route(object_kwargs=_warning, get=False,
+                                   write=Write("post", WARNING_ASSIGN.body, json=True)),
+    "api-v1:warning_handle": Route(object_kwargs=_warning, get=False,
+                                   write=Write("post", WARNING_NOTES.body, json=True)),
+    "api-v1:warning_close": Route(object_kwargs=_warning, get=False,
+                                  write=Write("post", WARNING_NOTES.body, json=True)),
 }
 
 # Writes that create in the writer's own jurisdiction (no other place's object to name): anonymous
@@ -543,7 +575,7 @@ def snapshot() -> dict:
     """What a write could change: the rows of the apps that write, every column."""
     models = (FollowUpNote, CreditSubject, CreditRecord, ScorecardVersion, PenaltyDecision, ListEntry,
               RepairApplication, Directive, AuditEntry, PolicyTarget, Designation, IndicatorScheme, EvaluationRun,
-              Case, CaseHandover, CaseDirective)
+              Case, CaseHandover, CaseDirective, Warning)
     return {model.__name__: sorted(json.dumps(row, default=str, sort_keys=True) for row in model.objects.values())
             for model in models}
 

@@ -25,6 +25,10 @@ def test_the_demo_gets_simulated_history_once():
     orders_at_hub = ReceivedMessage.objects.filter(message_type="order.created").count()
     assert orders_at_hub == Order.objects.count() + Booking.objects.count()  # the parking slice's too
     assert not QuarantinedMessage.objects.exists()  # the demo's facts went before the simulated past
+    from sharecity.hub.warnings.models import Warning
+
+    # Risk warnings are raised from the history (homestays, with no licence register loaded, at least).
+    assert Warning.objects.filter(city_code="350200").exists()
 
     before = (Order.objects.count(), SimRun.objects.count(), ReceivedMessage.objects.count())
     assert demo_load(history_days=2).created is False

@@ -212,6 +212,10 @@ def _history(*, days: int) -> None:
     # most of the demo's orders.
     simulate(Options(days=days, seed=1, city="xiamen", scale=DEMO_SIM_SCALE,
                      misconduct={"ring_orders_per_day": 0.5}))
+    # The regulator finds the history's risk warnings waiting (the worker's hourly scan would raise them too).
+    from sharecity.hub.warnings.services import warnings_scan
+
+    warnings_scan(force=True)
 
 
 def _demo_load() -> DemoReport:
