@@ -221,6 +221,7 @@ def _warning(place: Place, _kwargs: dict) -> dict:
 
 WARNING_ASSIGN = Write("post", lambda place: {"department": "市场监管所"})
 WARNING_NOTES = Write("post", lambda place: {"notes": "已核查处理"})
+WARNING_CASE = Write("post", lambda place: {"department": "market_supervision"})
 
 
 # Every hub route by name. A new route registers here; see the module's docstring.
@@ -375,6 +376,9 @@ ROUTE_PARAMS: dict[str, Route] = {
                                    write=Write("post", WARNING_NOTES.body, json=True)),
     "api-v1:warning_close": Route(object_kwargs=_warning, get=False,
                                   write=Write("post", WARNING_NOTES.body, json=True)),
+    "hub_warnings:case": Route(object_kwargs=_warning, get=False, write=WARNING_CASE),
+    "api-v1:warning_case_open": Route(object_kwargs=_warning, get=False,
+                                      write=Write("post", WARNING_CASE.body, json=True)),
 }
 
 # Writes that create in the writer's own jurisdiction (no other place's object to name): anonymous

@@ -186,3 +186,25 @@ def warning_close(request, payload: NotesIn, warning_id: int = _ID):
     warning = services.warning_close(actor=request.auth, jurisdiction=_jurisdiction(request), warning_id=warning_id,
                                      notes=payload.notes)
     return _detail(warning)
+
+
+class CaseIn(Schema):
+    department: str = Field(default="", max_length=40,
+                            description="the department kind that will hold the case (e.g. market_supervision); "
+                                        "the officer's own by default")
+
+
+class CaseOpenedOut(Schema):
+    case_id: str = Field(description="the enforcement case's id (/api/v1/hub/enforcement/cases/{case_id})")
+    warning: WarningDetailOut
+
+
+@router.post("/hub/warnings/{warning_id}/case", response={201: CaseOpenedOut, **WRITE_ERRORS})
+def warning_case_open(request, payload: CaseIn, warning_id: int = _ID):
+    """Open an enforcement case from the warning (源头追溯、属地查处), held in the warning's district, and link
+    the two (audited on both sides). A second request is a 409."""
+    jurisdiction = _jurisdiction(request)
+    case = services.warning_case_open(actor=request.auth, jurisdiction=jurisdiction, warning_id=warning_id,
+                                      department=payload.department)
+    warning = selectors.warning_get(jurisdiction=jurisdiction, warning_id=warning_id)
+    return 201, {"case_id": str(case.public_id), "warning": _detail(warning)}

@@ -210,6 +210,72 @@ def warning_case_request(*, actor, jurisdiction: Jurisdiction, warning_id: int, 
             "summary": f"{warning.get_rule_display()}: {warning.explanation.get('zh', '')}"[:500]}
 
 
+# What a case is opened against, for each kind of warning subject: the enforcement case names a platform,
+# a listing or a person's pseudonymous key; a warning about an order, a directive, a category or a district
+# is taken up with the platform concerned.
+_CASE_SUBJECTS = {SubjectKind.PLATFORM: "platform", SubjectKind.LISTING: "listing", SubjectKind.ACCOUNT: "person",
+                  SubjectKind.ORDER: "platform", SubjectKind.DIRECTIVE: "platform",
+                  SubjectKind.CATEGORY: "platform", SubjectKind.DISTRICT: "platform"}
+
+
+@transaction.atomic
+def warning_case_open(*, actor, jurisdiction: Jurisdiction, warning_id: int, department: str = ""):
+    """Open an enforcement case from this warning (源头追溯、属地查处): held by ``department`` (a department
+    kind; the officer's own by default) in the warning's district, its source the warning, and link the two.
+    A warning about a category or a district with no platform named has no one to open a case against."""
+    from sharecity.hub.enforcement.services import case_open
+
+    request = warning_case_request(actor=actor, jurisdiction=jurisdiction, warning_id=warning_id,
+                                   department=department or jurisdiction.department_kind or "-")
+    warning = Warning.objects.get(pk=request["source_ref"])
+    kind = _CASE_SUBJECTS[warning.subject_kind]
+    if kind == "platform":
+        if not warning.platform_id:
+            raise InvalidInput(_("This warning names no platform, listing or account to open a case against."),
+                               field="warning_id", code="warnings.no_case_subject")
+        if warning.subject_kind != SubjectKind.PLATFORM:
+            request["summary"] = f"{request['summary']} ({warning.get_subject_kind_display()} {warning.subject_ref})"[
+                :500]
+        request["subject_ref"] = warning.platform_id
+    request["subject_kind"] = kind
+    case = case_open(**request)
+    warning_case_link(actor=actor, jurisdiction=jurisdiction, warning_id=warning.pk, case_ref=str(case.public_id))
+    return case
+
+
+def late_acknowledgements_raise(*, now: dt.datetime) -> int:
+    """A warning for each directive its platform did not acknowledge by the deadline (Tianjin's opinions ask
+    that rectification and recall orders be followed up; a late answer is itself a risk signal). Idempotent:
+    one warning per directive. Returns how many were raised anew."""
+    from sharecity.hub.enforcement.selectors import directives_acknowledged_late
+
+    raised = 0
+    for late in directives_acknowledged_late(now=now):
+        if not late.city_code or Warning.objects.filter(dedupe_key=late.dedupe_key).exists():
+            continue
+        days = late.days_late
+        answered = (f"于 {late.acknowledged_at.astimezone(CITY_TZ):%Y-%m-%d %H:%M} 才确认"
+                    if late.acknowledged_at else "至今未确认")
+        answered_en = (f"acknowledged only on {late.acknowledged_at.astimezone(CITY_TZ):%Y-%m-%d %H:%M}"
+                       if late.acknowledged_at else "not acknowledged yet")
+        deadline = late.deadline.astimezone(CITY_TZ)
+        warning_raise(
+            city_code=late.city_code, rule=Rule.LATE_ACKNOWLEDGEMENT,
+            severity=Severity.HIGH if late.directive_type == "recall.order" or days > 3 else Severity.MEDIUM,
+            subject_kind=SubjectKind.DIRECTIVE, subject_ref=late.message_id, platform_id=late.platform_id,
+            district_code=late.district_code,
+            explanation={"zh": f"平台对指令（{late.directive_type}）的确认期限为 {deadline:%Y-%m-%d %H:%M}，"
+                               f"{answered}，逾期 {days} 天。",
+                         "en": f"The platform had to acknowledge the directive ({late.directive_type}) by "
+                               f"{deadline:%Y-%m-%d %H:%M}; {answered_en}, {days} day(s) late."},
+            evidence=[{"kind": "directive", "id": late.message_id, "deadline": late.deadline.isoformat(),
+                       "acknowledged_at": late.acknowledged_at.isoformat() if late.acknowledged_at else None,
+                       "case": late.case_id}],
+            dedupe_key=late.dedupe_key)
+        raised += 1
+    return raised
+
+
 # --- the scan --------------------------------------------------------------------------------------------------
 
 
@@ -225,9 +291,12 @@ def warnings_scan(*, now: dt.datetime | None = None, force: bool = False) -> War
     newest = latest_received_at()
     previous = selectors.last_scan()
     scan = WarningScan(started_at=timezone.now(), as_of=now, last_received_at=newest)
+    # Directives fall late with time, not with messages: looked at on every scan.
+    late = late_acknowledgements_raise(now=now)
     if not force and previous is not None and previous.last_received_at == newest \
             and previous.as_of.date() == now.date():
         scan.skipped, scan.finished_at = True, timezone.now()
+        scan.raised = {Rule.LATE_ACKNOWLEDGEMENT: late} if late else {}
         scan.save()
         return scan
     facts = facts_load()
@@ -258,6 +327,8 @@ def warnings_scan(*, now: dt.datetime | None = None, force: bool = False) -> War
                           evidence=finding.evidence, dedupe_key=finding.dedupe_key)
             if not before:
                 raised[finding.rule] = raised.get(finding.rule, 0) + 1
+    if late:
+        raised[Rule.LATE_ACKNOWLEDGEMENT] = raised.get(Rule.LATE_ACKNOWLEDGEMENT, 0) + late
     scan.raised, scan.finished_at = raised, timezone.now()
     scan.save()
     return scan

@@ -11,4 +11,5 @@ urlpatterns = [
     re_path(rf"^{_ID}/assign/$", views.warning_assign, name="assign"),
     re_path(rf"^{_ID}/handle/$", views.warning_handle, name="handle"),
     re_path(rf"^{_ID}/close/$", views.warning_close, name="close"),
+    re_path(rf"^{_ID}/case/$", views.warning_case, name="case"),
 ]

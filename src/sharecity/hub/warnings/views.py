@@ -4,6 +4,7 @@ behind it and its course, with the forms that move it along (assign, handle, clo
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -11,11 +12,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
+from sharecity.hub.registry.models import Department
 from sharecity.hub.warnings import selectors, services
 from sharecity.hub.warnings.api import filters_parse
 from sharecity.hub.warnings.models import Rule, Severity, Status
@@ -24,7 +27,8 @@ from sharecity.kernel.errors import NotFound, ShareCityError
 
 PAGE_SIZE = 50
 FILTERS = ("status", "rule", "severity", "district", "platform")
-ACTIONS = {"assign": services.warning_assign, "handle": services.warning_handle, "close": services.warning_close}
+ACTIONS = {"assign": services.warning_assign, "handle": services.warning_handle, "close": services.warning_close,
+           "case": services.warning_case_open}
 
 
 def _jurisdiction(request) -> Jurisdiction:
@@ -75,7 +79,16 @@ def _detail_context(request, jurisdiction: Jurisdiction, warning) -> dict:
             if warning.district_code in DISTRICTS else "",
             "platform_name": jurisdiction.platform_names().get(warning.platform_id, warning.platform_id),
             "districts": _districts(jurisdiction), "form": {}, "form_error": None, "form_action": "",
-            "department": getattr(jurisdiction, "department", "")}
+            "department": getattr(jurisdiction, "department", ""),
+            "departments": Department.choices, "department_kind": jurisdiction.department_kind,
+            "case_url": _case_url(warning.case_ref)}
+
+
+def _case_url(case_ref: str) -> str:
+    try:
+        return reverse("hub_enforcement:case", kwargs={"public_id": uuid.UUID(case_ref)}) if case_ref else ""
+    except ValueError:
+        return ""
 
 
 def _get(jurisdiction: Jurisdiction, warning_id: str | int):
@@ -102,10 +115,12 @@ def _act(request, warning_id: str, action: str):
     if action == "assign":
         form = {"department": request.POST.get("department", ""),
                 "district_code": request.POST.get("district_code", "")}
+    elif action == "case":
+        form = {"department": request.POST.get("department", "")}
     else:
         form = {"notes": request.POST.get("notes", "")}
     try:
-        ACTIONS[action](actor=request.user, jurisdiction=jurisdiction, warning_id=warning.pk, **form)
+        done = ACTIONS[action](actor=request.user, jurisdiction=jurisdiction, warning_id=warning.pk, **form)
     except NotFound as error:
         raise Http404(str(error.message)) from None
     except ShareCityError as error:
@@ -113,7 +128,10 @@ def _act(request, warning_id: str, action: str):
         context.update(form={key: value[:4000] for key, value in form.items()}, form_error=error, form_action=action)
         return render(request, "warnings/detail.html", context, status=error.http_status)
     messages.success(request, {"assign": _("The warning is assigned."), "handle": _("The handling is recorded."),
-                               "close": _("The warning is closed.")}[action])
+                               "close": _("The warning is closed."),
+                               "case": _("A case is opened from the warning.")}[action])
+    if action == "case":
+        return redirect("hub_enforcement:case", public_id=done.public_id)
     return redirect("hub_warnings:detail", warning_id=warning.pk)
 
 
@@ -130,3 +148,8 @@ def warning_handle(request, warning_id: str):
 @require_POST
 def warning_close(request, warning_id: str):
     return _act(request, warning_id, "close")
+
+
+@require_POST
+def warning_case(request, warning_id: str):
+    return _act(request, warning_id, "case")
