@@ -157,3 +157,28 @@ def test_directives_acknowledged_late_are_listed_once_each_with_their_case(world
     assert selectors.directives_acknowledged_late(now=now, jurisdiction=jurisdiction_for(
         officer("tianjin", city="120100"))) == []
     assert selectors.directives_acknowledged_late(now=issued + dt.timedelta(days=2)) == []
+
+
+def test_a_scan_raises_one_warning_per_directive_acknowledged_late(world):
+    from sharecity.hub.warnings.models import Warning
+    from sharecity.hub.warnings.services import late_acknowledgements_raise, warnings_scan
+
+    transport, platform, operator, _provider, city = world
+    case = open_case(city, subject_kind="platform", subject_ref=platform.exchange_id)
+    issued = timezone.now() - dt.timedelta(days=10)
+    recall = services.case_directive_send(
+        actor=city, case_id=case.public_id, kind="recall", legal_reference=LAW, recall_id="RC-w",
+        product="地锁", reason="夹伤风险", measures=["notify_buyers"], now=issued,
+        deadline=issued + dt.timedelta(days=3))
+    scan = warnings_scan(force=True)
+    [warning] = Warning.objects.filter(rule="late_acknowledgement")
+    assert scan.raised.get("late_acknowledgement") == 1
+    assert (warning.subject_kind, warning.subject_ref) == ("directive", str(recall.directive_message_id))
+    assert (warning.platform_id, warning.city_code, warning.severity) == (platform.exchange_id, "350200", "high")
+    assert "至今未确认" in warning.explanation["zh"] and "not acknowledged yet" in warning.explanation["en"]
+    assert warning.evidence[0]["ref"] == str(recall.directive_message_id)
+    assert f"case {case.public_id}" in warning.evidence[0]["description"]
+    # Scanned again, or looked at on its own: still one warning for the directive.
+    assert late_acknowledgements_raise(now=timezone.now()) == 0
+    warnings_scan(force=True)
+    assert Warning.objects.filter(rule="late_acknowledgement").count() == 1

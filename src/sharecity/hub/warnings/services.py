@@ -268,9 +268,10 @@ def late_acknowledgements_raise(*, now: dt.datetime) -> int:
                                f"{answered}，逾期 {days} 天。",
                          "en": f"The platform had to acknowledge the directive ({late.directive_type}) by "
                                f"{deadline:%Y-%m-%d %H:%M}; {answered_en}, {days} day(s) late."},
-            evidence=[{"kind": "directive", "id": late.message_id, "deadline": late.deadline.isoformat(),
-                       "acknowledged_at": late.acknowledged_at.isoformat() if late.acknowledged_at else None,
-                       "case": late.case_id}],
+            evidence=[{"kind": "directive", "ref": late.message_id,
+                       "description": f"{late.directive_type}; deadline {late.deadline.isoformat()}; acknowledged "
+                                      f"{late.acknowledged_at.isoformat() if late.acknowledged_at else 'never'}"
+                                      + (f"; case {late.case_id}" if late.case_id else "")}],
             dedupe_key=late.dedupe_key)
         raised += 1
     return raised
