@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "sharecity.hub.audit",
     "sharecity.hub.facts",
     "sharecity.hub.evaluation",
+    "sharecity.hub.inspection",
     "sharecity.web",
     "sharecity.sim",
 ]
