@@ -31,7 +31,8 @@ def _pools(**overrides) -> Pools:
         "subjects": tuple(subjects),
         "inspectors": tuple(InspectorRow(100 + i, "market_supervision", "350203" if i < 3 else "350206")
                             for i in range(6)),
-        "items": (ItemRow("key-1", "market_supervision", "key"), ItemRow("gen-1", "market_supervision", "general", 3000)),
+        "items": (ItemRow("key-1", "market_supervision", "key"),
+                  ItemRow("gen-1", "market_supervision", "general", 3000)),
         "ratios_bp": {"A": 500, "B": 500, "C": 2100, "D": 6100},
         "departments": ("market_supervision",),
     }
@@ -137,7 +138,8 @@ def test_a_plan_before_any_rule_or_with_a_ratio_outside_the_rule_is_refused_nami
 def city(db):
     user, client = support.officer("insp-city")
     support.inspectors(user, 4)
-    subjects = {c: [support.provider("350203", c) for _ in range(n)] for c, n in {"A": 3, "B": 6, "C": 3, "D": 2}.items()}
+    sizes = {"A": 3, "B": 6, "C": 3, "D": 2}
+    subjects = {c: [support.provider("350203", c) for _ in range(n)] for c, n in sizes.items()}
     return user, client, subjects
 
 
@@ -175,7 +177,8 @@ def test_a_draw_is_made_once_and_a_commitment_once(city):
     services.plan_reveal(actor=user, plan_id=plan.pk)
     with pytest.raises(Conflict):
         services.plan_reveal(actor=user, plan_id=plan.pk)
-    assert list(InspectionTask.objects.filter(plan=plan).values_list("pool_subject__subject_id", "inspector_ids")) == tasks
+    kept = InspectionTask.objects.filter(plan=plan).values_list("pool_subject__subject_id", "inspector_ids")
+    assert list(kept) == tasks
     actions = list(AuditEntry.objects.filter(object_type="inspection_plan", object_id=str(plan.pk))
                    .order_by("sequence").values_list("action", flat=True))
     assert actions == ["inspection.plan_created", "inspection.plan_committed", "inspection.plan_drawn",
