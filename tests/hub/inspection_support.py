@@ -34,7 +34,7 @@ def provider(district: str, risk_class: str, *, platform_id: str = "", sector: s
     ListingFact.objects.create(platform_id=platform_id or "p-test", district_code=district, city_code=city,
                                listing_id=f"l-{n}", category=sector, provider_key=key, title="民宿",
                                published_at=timezone.now())
-    day = TODAY - dt.timedelta(days=30)
+    day = dt.date(2026, 6, 1)
     if risk_class == "A":
         credit_record_add(subject=subject, kind=RecordKind.VERIFICATION, title="实名", decided_on=day, polarity=1,
                           source_type="test", source_id=f"v{n}")

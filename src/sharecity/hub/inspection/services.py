@@ -47,6 +47,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 
 
+def publish_due_for(inspected_on: dt.date) -> dt.date:
+    """The last day to publish a result: 20 working days after the inspection, on the official calendar."""
+    return add_workdays(inspected_on, PUBLISH_WITHIN_WORKDAYS)
+
+
 def _text(value, *, field: str, max_length: int, required: bool = True, block: bool = False) -> str:
     if not isinstance(value, str):
         raise InvalidInput(_("Give %(field)s as text.") % {"field": field}, field=field, code="inspection.not_text")
@@ -415,7 +420,7 @@ def task_result_record(*, actor, task_id: int, inspected_on: dt.date, items_chec
     task.violation_found = violation_found
     task.result_recorded_at = now
     task.result_by = actor
-    task.publish_due = add_workdays(inspected_on, PUBLISH_WITHIN_WORKDAYS)
+    task.publish_due = publish_due_for(inspected_on)
     task.state = TaskState.RESULT
     _result_send(task=task, actor=actor, department=profile.department, now=now)
     task.save()
