@@ -17,6 +17,8 @@ urlpatterns = [
     path("credit/", include("sharecity.hub.credit.public_urls")),
     path("hub/publicity/", include("sharecity.hub.publicity.urls")),
     path("hub/evaluation/", include("sharecity.hub.evaluation.urls")),
+    path("hub/inspection/", include("sharecity.hub.inspection.urls")),
+    path("inspection/", include("sharecity.hub.inspection.public_urls")),
     path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),

@@ -313,3 +313,10 @@ def pools_record(pools: Pools) -> dict:
 
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def public_plan_get(*, plan_id: int) -> InspectionPlan:
+    plan = InspectionPlan.objects.filter(pk=plan_id).exclude(state=PlanState.DRAFT).first()
+    if plan is None:
+        raise NotFound("No such published inspection plan.", field="plan_id", code="inspection.no_plan")
+    return plan
