@@ -38,7 +38,7 @@ def _officer(request) -> Jurisdiction:
 # --- schemas -------------------------------------------------------------------------------------------
 
 
-class RatioRuleOut(Schema):
+class InspectionRatioRuleOut(Schema):
     id: int
     city_code: str
     risk_class: str
@@ -54,7 +54,7 @@ class RatioRuleOut(Schema):
     in_force: bool
 
 
-class ItemOut(Schema):
+class InspectionItemOut(Schema):
     code: str
     department_kind: str
     name_zh: str
@@ -64,7 +64,7 @@ class ItemOut(Schema):
     legal_basis: str
 
 
-class InspectorOut(Schema):
+class InspectorPoolOut(Schema):
     id: int
     name: str
     badge: str
@@ -76,18 +76,18 @@ class InspectorOut(Schema):
     connections: list[int] = Field(description="credit subjects the inspector declared a connection to")
 
 
-class InspectorIn(Schema):
+class InspectorPoolIn(Schema):
     name: str = Field(max_length=60, pattern=TEXT)
     badge: str = Field(max_length=30, pattern=TEXT)
     residence_district_code: str = Field("", max_length=6, pattern=r"^(\d{6})?$")
 
 
-class ConnectionIn(Schema):
+class InspectionConnectionIn(Schema):
     subject_id: int = ID
     reason: str = Field(max_length=200, pattern=TEXT)
 
 
-class PlanIn(Schema):
+class InspectionPlanIn(Schema):
     title: str = Field(max_length=120, pattern=TEXT)
     departments: list[str] = Field(max_length=8)
     sector: str = Field("", max_length=40, pattern=r"^([a-z0-9][a-z0-9_.-]{0,39})?$")
@@ -101,13 +101,13 @@ class PlanIn(Schema):
     ratios_bp: dict[str, int] | None = Field(None, description="per class A-D, in hundredths of a percent")
 
 
-class PointerIn(Schema):
+class InspectionPointerIn(Schema):
     subject_id: int = ID
     source: str = Field(max_length=10, description="complaint, signal or referral")
     reason: str = Field(max_length=300, pattern=TEXT)
 
 
-class PlanOut(Schema):
+class InspectionPlanOut(Schema):
     id: int
     city_code: str
     district_code: str
@@ -134,7 +134,7 @@ class PlanOut(Schema):
     tasks: int
 
 
-class TaskOut(Schema):
+class InspectionTaskOut(Schema):
     id: int
     plan_id: int
     rank: int
@@ -159,21 +159,21 @@ class TaskOut(Schema):
     credit_record_id: int | None
 
 
-class ResultIn(Schema):
+class InspectionResultIn(Schema):
     inspected_on: dt.date
     items_checked: list[str] = Field(max_length=50)
     findings: str = Field("", max_length=2000, pattern=TEXT_BLOCK)
     violation_found: bool
 
 
-class VerificationOut(Schema):
+class InspectionVerificationOut(Schema):
     plan_id: int
     ok: bool
     problems: list[str]
     checked: list[str]
 
 
-class PublicResultOut(Schema):
+class InspectionPublicResultOut(Schema):
     id: int
     plan_id: int
     plan_title: str
@@ -190,7 +190,7 @@ class PublicResultOut(Schema):
     late: bool
 
 
-class PublicPlanOut(Schema):
+class InspectionPublicPlanOut(Schema):
     id: int
     city_code: str
     title: str
@@ -205,11 +205,11 @@ class PublicPlanOut(Schema):
     drawn_subject_ids: list[int]
 
 
-class CityQuery(Schema):
+class InspectionCityQuery(Schema):
     city: str = Field("", max_length=6, pattern=r"^(\d{6})?$")
 
 
-class StateQuery(Schema):
+class InspectionStateQuery(Schema):
     state: str = Field("", max_length=10, pattern=r"^(draft|committed|drawn|revealed|open|result|published)?$")
 
 
@@ -263,7 +263,7 @@ def _inspector_out(inspector: Inspector) -> dict:
 # --- officers ------------------------------------------------------------------------------------------
 
 
-@router.get("/hub/inspection/rules", response={200: list[RatioRuleOut], **ERRORS})
+@router.get("/hub/inspection/rules", response={200: list[InspectionRatioRuleOut], **ERRORS})
 def inspection_rules(request):
     """The ratio rules by credit risk class (the city's and the default), with sources and effective dates."""
     jurisdiction = _officer(request)
@@ -275,7 +275,7 @@ def inspection_rules(request):
             for r in selectors.rules_list(city_code=city)]
 
 
-@router.get("/hub/inspection/items", response={200: list[ItemOut], **ERRORS})
+@router.get("/hub/inspection/items", response={200: list[InspectionItemOut], **ERRORS})
 def inspection_items(request):
     """The items the officer's city checks, by department: key items (no cap) and general items (capped)."""
     jurisdiction = _officer(request)
@@ -284,21 +284,21 @@ def inspection_items(request):
                                         "legal_basis")} for i in rows]
 
 
-@router.get("/hub/inspection/inspectors", response={200: list[InspectorOut], **ERRORS})
+@router.get("/hub/inspection/inspectors", response={200: list[InspectorPoolOut], **ERRORS})
 def inspection_inspectors(request):
     """The inspector pool of the officer's department (a district bureau: its own officers)."""
     return [_inspector_out(i) for i in selectors.inspectors_for(jurisdiction=_officer(request))[:500]]
 
 
-@router.post("/hub/inspection/inspectors", response={201: InspectorOut, **ERRORS})
-def inspection_inspector_add(request, body: InspectorIn):
+@router.post("/hub/inspection/inspectors", response={201: InspectorPoolOut, **ERRORS})
+def inspection_inspector_add(request, body: InspectorPoolIn):
     """Add an officer of the caller's department to the pool (audited)."""
     _officer(request)
     return Status(201, _inspector_out(services.inspector_add(actor=request.auth, **body.dict())))
 
 
-@router.post("/hub/inspection/inspectors/{inspector_id}/connections", response={201: InspectorOut, **ERRORS})
-def inspection_connection_declare(request, inspector_id: int, body: ConnectionIn):
+@router.post("/hub/inspection/inspectors/{inspector_id}/connections", response={201: InspectorPoolOut, **ERRORS})
+def inspection_connection_declare(request, inspector_id: int, body: InspectionConnectionIn):
     """Declare an inspector's connection to a credit subject: later draws recuse them from it (audited)."""
     _officer(request)
     services.inspector_connection_declare(actor=request.auth, inspector_id=inspector_id, **body.dict())
@@ -306,82 +306,82 @@ def inspection_connection_declare(request, inspector_id: int, body: ConnectionIn
                                                               inspector_id=inspector_id)))
 
 
-@router.get("/hub/inspection/plans", response={200: list[PlanOut], **ERRORS})
-def inspection_plans(request, filters: Query[StateQuery]):
+@router.get("/hub/inspection/plans", response={200: list[InspectionPlanOut], **ERRORS})
+def inspection_plans(request, filters: Query[InspectionStateQuery]):
     """Plans of the officer's city and department (a district bureau: its own)."""
     return [plan_out(p) for p in selectors.plans_for(jurisdiction=_officer(request), state=filters.state)]
 
 
-@router.post("/hub/inspection/plans", response={201: PlanOut, **ERRORS})
-def inspection_plan_create(request, body: PlanIn):
+@router.post("/hub/inspection/plans", response={201: InspectionPlanOut, **ERRORS})
+def inspection_plan_create(request, body: InspectionPlanIn):
     """A draft plan (audited). Ratios default to the rule in force on ``period_start``."""
     _officer(request)
     return Status(201, plan_out(services.plan_create(actor=request.auth, **body.dict())))
 
 
-@router.get("/hub/inspection/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+@router.get("/hub/inspection/plans/{plan_id}", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_get(request, plan_id: int):
     """One plan; 404 for another city's, district's or department's."""
     return plan_out(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id))
 
 
-@router.post("/hub/inspection/plans/{plan_id}/pointers", response={201: PlanOut, **ERRORS})
-def inspection_plan_point(request, plan_id: int, body: PointerIn):
+@router.post("/hub/inspection/plans/{plan_id}/pointers", response={201: InspectionPlanOut, **ERRORS})
+def inspection_plan_point(request, plan_id: int, body: InspectionPointerIn):
     """A subject a complaint, a data signal or a referral points to (the only way class A is drawn)."""
     _officer(request)
     services.plan_point(actor=request.auth, plan_id=plan_id, **body.dict())
     return Status(201, plan_out(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id)))
 
 
-@router.post("/hub/inspection/plans/{plan_id}/commit", response={200: PlanOut, **ERRORS})
+@router.post("/hub/inspection/plans/{plan_id}/commit", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_commit(request, plan_id: int):
     """Commit sha256(seed) and freeze the pools (once)."""
     _officer(request)
     return plan_out(services.plan_commit(actor=request.auth, plan_id=plan_id))
 
 
-@router.post("/hub/inspection/plans/{plan_id}/draw", response={200: PlanOut, **ERRORS})
+@router.post("/hub/inspection/plans/{plan_id}/draw", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_draw(request, plan_id: int):
     """Draw the tasks (once; a second draw is refused with 409)."""
     _officer(request)
     return plan_out(services.plan_draw(actor=request.auth, plan_id=plan_id))
 
 
-@router.post("/hub/inspection/plans/{plan_id}/reveal", response={200: PlanOut, **ERRORS})
+@router.post("/hub/inspection/plans/{plan_id}/reveal", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_reveal(request, plan_id: int):
     """Publish the seed after the draw."""
     _officer(request)
     return plan_out(services.plan_reveal(actor=request.auth, plan_id=plan_id))
 
 
-@router.get("/hub/inspection/plans/{plan_id}/verification", response={200: VerificationOut, **ERRORS})
+@router.get("/hub/inspection/plans/{plan_id}/verification", response={200: InspectionVerificationOut, **ERRORS})
 def inspection_plan_verification(request, plan_id: int):
     """What ``sharecity inspection verify PLAN`` reports: the draw recomputed and compared."""
     report = selectors.plan_verify(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id))
     return {"plan_id": report.plan_id, "ok": report.ok, "problems": report.problems, "checked": report.checked}
 
 
-@router.get("/hub/inspection/tasks", response={200: list[TaskOut], **ERRORS})
-def inspection_tasks(request, filters: Query[StateQuery]):
+@router.get("/hub/inspection/tasks", response={200: list[InspectionTaskOut], **ERRORS})
+def inspection_tasks(request, filters: Query[InspectionStateQuery]):
     """Tasks of the officer's plans, by deadline."""
     tasks = selectors.tasks_for(jurisdiction=_officer(request), state=filters.state)
     names = selectors.inspector_names(sorted({i for t in tasks for i in t.inspector_ids}))
     return [task_out(t, names) for t in tasks]
 
 
-@router.get("/hub/inspection/tasks/{task_id}", response={200: TaskOut, **ERRORS})
+@router.get("/hub/inspection/tasks/{task_id}", response={200: InspectionTaskOut, **ERRORS})
 def inspection_task_get(request, task_id: int):
     return task_out(selectors.task_get(jurisdiction=_officer(request), task_id=task_id))
 
 
-@router.post("/hub/inspection/tasks/{task_id}/result", response={200: TaskOut, **ERRORS})
-def inspection_task_result(request, task_id: int, body: ResultIn):
+@router.post("/hub/inspection/tasks/{task_id}/result", response={200: InspectionTaskOut, **ERRORS})
+def inspection_task_result(request, task_id: int, body: InspectionResultIn):
     """Record what the visit found; it goes to the platform and the credit file (audited)."""
     _officer(request)
     return task_out(services.task_result_record(actor=request.auth, task_id=task_id, **body.dict()))
 
 
-@router.post("/hub/inspection/tasks/{task_id}/publish", response={200: TaskOut, **ERRORS})
+@router.post("/hub/inspection/tasks/{task_id}/publish", response={200: InspectionTaskOut, **ERRORS})
 def inspection_task_publish(request, task_id: int):
     """Publish a recorded result (due within 20 working days of the inspection; later is flagged late)."""
     _officer(request)
@@ -391,18 +391,19 @@ def inspection_task_publish(request, task_id: int):
 # --- the public ----------------------------------------------------------------------------------------
 
 
-@public_router.get("/inspection/results", response={200: list[PublicResultOut], **PUBLIC_ERRORS}, auth=None)
-def inspection_results(request, filters: Query[CityQuery]):
+@public_router.get("/inspection/results", response={200: list[InspectionPublicResultOut], **PUBLIC_ERRORS}, auth=None)
+def inspection_results(request, filters: Query[InspectionCityQuery]):
     """Published spot-check results (双随机、一公开), newest first."""
     return [public_result_out(t) for t in selectors.published_results(city_code=filters.city)]
 
 
-@public_router.get("/inspection/results/{task_id}", response={200: PublicResultOut, **PUBLIC_ERRORS}, auth=None)
+@public_router.get("/inspection/results/{task_id}", response={200: InspectionPublicResultOut, **PUBLIC_ERRORS},
+                   auth=None)
 def inspection_result(request, task_id: int):
     return public_result_out(selectors.published_result_get(task_id=task_id))
 
 
-@public_router.get("/inspection/plans/{plan_id}", response={200: PublicPlanOut, **PUBLIC_ERRORS}, auth=None)
+@public_router.get("/inspection/plans/{plan_id}", response={200: InspectionPublicPlanOut, **PUBLIC_ERRORS}, auth=None)
 def inspection_public_plan(request, plan_id: int):
     """A committed plan's public record: the seed commitment and pools hash (from the commitment), the draw
     digest and drawn subjects (from the draw), the seed (from the reveal). A draft is not public."""
