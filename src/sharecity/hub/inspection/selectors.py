@@ -75,7 +75,7 @@ def inspectors_for(*, jurisdiction: Jurisdiction) -> QuerySet[Inspector]:
 
 
 def inspector_get(*, jurisdiction: Jurisdiction, inspector_id: int) -> Inspector:
-    inspector = inspectors_for(jurisdiction=jurisdiction).filter(pk=inspector_id).first()
+    inspector = inspectors_for(jurisdiction=jurisdiction).filter(pk=_id(inspector_id)).first()
     if inspector is None:
         raise NotFound("No such inspector.", field="inspector_id", code="inspection.no_inspector")
     return inspector
@@ -97,9 +97,14 @@ def plans_for(*, jurisdiction: Jurisdiction, state: str = "") -> list[Inspection
     return [plan for plan in rows.order_by("-created_at", "-id")[:500] if _visible(plan, jurisdiction)]
 
 
+def _id(value) -> int:
+    """A row number as the database can hold it; anything else finds nothing (0)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63 else 0
+
+
 def plan_get(*, jurisdiction: Jurisdiction, plan_id: int) -> InspectionPlan:
     """The plan, or 404 when it does not exist or lies outside the officer's jurisdiction (no hint which)."""
-    plan = InspectionPlan.objects.filter(pk=plan_id).first()
+    plan = InspectionPlan.objects.filter(pk=_id(plan_id)).first()
     if plan is None or not _visible(plan, jurisdiction):
         raise NotFound("No such inspection plan.", field="plan_id", code="inspection.no_plan")
     return plan
@@ -118,7 +123,7 @@ def tasks_for(*, jurisdiction: Jurisdiction, state: str = "") -> list[Inspection
 
 
 def task_get(*, jurisdiction: Jurisdiction, task_id: int) -> InspectionTask:
-    task = InspectionTask.objects.select_related("pool_subject", "plan").filter(pk=task_id).first()
+    task = InspectionTask.objects.select_related("pool_subject", "plan").filter(pk=_id(task_id)).first()
     if task is None or not _visible(task.plan, jurisdiction):
         raise NotFound("No such inspection task.", field="task_id", code="inspection.no_task")
     return task
@@ -146,7 +151,7 @@ def published_results(*, city_code: str = "", limit: int = 200) -> QuerySet[Insp
 
 
 def published_result_get(*, task_id: int) -> InspectionTask:
-    task = InspectionTask.objects.filter(pk=task_id, state=TaskState.PUBLISHED).select_related(
+    task = InspectionTask.objects.filter(pk=_id(task_id), state=TaskState.PUBLISHED).select_related(
         "pool_subject", "plan").first()
     if task is None:
         raise NotFound("No such published result.", field="task_id", code="inspection.no_result")
@@ -316,7 +321,7 @@ def sha256_hex(text: str) -> str:
 
 
 def public_plan_get(*, plan_id: int) -> InspectionPlan:
-    plan = InspectionPlan.objects.filter(pk=plan_id).exclude(state=PlanState.DRAFT).first()
+    plan = InspectionPlan.objects.filter(pk=_id(plan_id)).exclude(state=PlanState.DRAFT).first()
     if plan is None:
         raise NotFound("No such published inspection plan.", field="plan_id", code="inspection.no_plan")
     return plan

@@ -139,7 +139,7 @@ def inspector_connection_declare(*, actor, inspector_id: int, subject_id: int, r
 def _subject_in(jurisdiction: Jurisdiction, subject_id, *, field: str):
     from sharecity.hub.credit.selectors import subjects_scoped
 
-    if isinstance(subject_id, bool) or not isinstance(subject_id, int):
+    if isinstance(subject_id, bool) or not isinstance(subject_id, int) or not 0 < subject_id < 2**63:
         raise InvalidInput(_("Give a credit subject's number."), field=field, code="inspection.invalid_subject")
     subject = subjects_scoped(jurisdiction).filter(pk=subject_id).first()
     if subject is None:
