@@ -88,11 +88,15 @@ def plan_new(request):
         "own_department": jurisdiction.department_kind}, status=status)
 
 
+def _row(task, names: dict[int, str]) -> dict:
+    return {**task_out(task, names), "state_label": TaskState(task.state).label}
+
+
 def _plan_context(plan, jurisdiction, **extra) -> dict:
     tasks = list(selectors.tasks_of(plan))
     names = selectors.inspector_names(sorted({i for t in tasks for i in t.inspector_ids}))
     return {"plan": plan, "items": plan.items.order_by("code"), "pointers": plan.pointers.order_by("subject_id"),
-            "tasks": [task_out(t, names) for t in tasks], "ratios": (plan.ratios_bp or {}).get("ratios", {}),
+            "tasks": [_row(t, names) for t in tasks], "ratios": (plan.ratios_bp or {}).get("ratios", {}),
             "sources": PlanPointer.Source.choices, "pool_subjects": plan.pool_subjects.count(),
             "pool_inspectors": plan.pool_inspectors.count(),
             "verification": selectors.plan_verify(plan) if plan.state == PlanState.REVEALED else None, **extra}
@@ -154,7 +158,7 @@ def task_list(request):
         state = ""
     tasks = selectors.tasks_for(jurisdiction=jurisdiction, state=state)
     names = selectors.inspector_names(sorted({i for t in tasks for i in t.inspector_ids}))
-    return render(request, "inspection/tasks.html", {"tasks": [task_out(t, names) for t in tasks],
+    return render(request, "inspection/tasks.html", {"tasks": [_row(t, names) for t in tasks],
                                                      "states": TaskState.choices, "state": state})
 
 
@@ -175,7 +179,8 @@ def task_detail(request, task_id: int):
         else:
             return redirect("hub_inspection:task", task_id=task.pk)
     return render(request, "inspection/task.html", {"task": task_out(task), "plan": task.plan, "error": error,
-                                                    "data": request.POST, "today": selectors.today()}, status=status)
+                                                    "data": request.POST, "today": selectors.today(),
+                                                    "state_label": TaskState(task.state).label}, status=status)
 
 
 @login_required
@@ -186,7 +191,8 @@ def task_publish(request, task_id: int):
         services.task_publish(actor=request.user, task_id=task.pk)
     except ShareCityError as error:
         return render(request, "inspection/task.html", {"task": task_out(task), "plan": task.plan, "error": error,
-                                                        "data": {}, "today": selectors.today()},
+                                                        "data": {}, "today": selectors.today(),
+                                                        "state_label": TaskState(task.state).label},
                       status=_status(error))
     return redirect("hub_inspection:task", task_id=task.pk)
 
