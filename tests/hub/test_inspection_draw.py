@@ -281,3 +281,20 @@ def test_verify_fails_when_a_drawn_task_is_altered(city):
     InspectionTask.objects.filter(pk=task.pk).update(inspector_ids=sorted(others[:2]))
     code, output = _verify(plan.pk)
     assert code == 1 and f"task {task.rank}: inspector_ids recomputed {task.inspector_ids!r}" in output
+
+
+def test_a_warning_points_to_a_subject_by_its_kind_and_key(city):
+    user, _client, subjects = city
+    plan = support.plan(user)
+    a_subject = subjects["A"][1]
+    pointer = services.plan_point_ref(actor=user, plan_id=plan.pk, subject_kind="person",
+                                      subject_ref=a_subject.identifier, source="signal", reason="预警：价格异常")
+    assert pointer.subject_id == a_subject.pk and pointer.source == "signal"
+    with pytest.raises(InvalidInput) as error:
+        services.plan_point_ref(actor=user, plan_id=plan.pk, subject_kind="person", subject_ref="no-such-key",
+                                source="signal", reason="r")
+    assert error.value.field == "subject_ref"
+    services.plan_commit(actor=user, plan_id=plan.pk)
+    services.plan_draw(actor=user, plan_id=plan.pk)
+    drawn = set(InspectionTask.objects.filter(plan=plan).values_list("pool_subject__subject_id", flat=True))
+    assert a_subject.pk in drawn and not ({s.pk for s in subjects["A"]} - {a_subject.pk}) & drawn

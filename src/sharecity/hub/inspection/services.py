@@ -273,6 +273,22 @@ def plan_point(*, actor, plan_id: int, subject_id: int, source: str, reason: str
     return pointer
 
 
+def plan_point_ref(*, actor, plan_id: int, subject_kind: str, subject_ref: str, source: str,
+                   reason: str) -> PlanPointer:
+    """``plan_point`` for a subject named as warnings and cases name it: its kind and reference (the party
+    key of a business or person, the credit code of an enterprise, or the credit file's number)."""
+    from sharecity.hub.credit.models import CreditSubject
+
+    ref = str(subject_ref or "")[:200]
+    subject = CreditSubject.objects.filter(kind=subject_kind, identifier=ref).only("pk").first()
+    if subject is None and ref.isdigit() and len(ref) < 19:
+        subject = CreditSubject.objects.filter(pk=int(ref)).only("pk").first()
+    if subject is None:
+        raise InvalidInput(_("Choose a credit subject of your jurisdiction."), field="subject_ref",
+                           code="inspection.subject_outside_jurisdiction")
+    return plan_point(actor=actor, plan_id=plan_id, subject_id=subject.pk, source=source, reason=reason)
+
+
 def _pool_subjects(plan: InspectionPlan, *, as_of: dt.date) -> list[PoolSubject]:
     """Providers with listings in the plan's districts (and sector), with their credit risk class: the
     grade of their credit file on the commitment day (hub.credit scorecard, A–D)."""
