@@ -32,19 +32,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Misconduct a month of the small city should hold (per day, unless a share); the simulator's own names.
-MISCONDUCT = {"price_fraud_per_day": 2, "unlicensed_homestays_per_day": 1, "reposts_per_day": 1,
-              "deposit_kept_share": 0.2, "fake_review_rings": 2, "blacklisted_providers": 2}
+# The simulator's default misconduct rates (sim.cities.MISCONDUCT_DEFAULTS), unless --misconduct says otherwise.
+MISCONDUCT: dict[str, float] = {}
 
 
 def log(message: str) -> None:
     print(f"[inspection_draw] {message}", file=sys.stderr, flush=True)
 
 
-def simulate_month(*, days: int, scale: float, seed: int):
+def simulate_month(*, days: int, scale: float, seed: int, misconduct: dict | None = None):
     from sharecity.sim.engine import Options, simulate
 
-    return simulate(Options(days=days, seed=seed, scale=scale, misconduct=MISCONDUCT))
+    return simulate(Options(days=days, seed=seed, scale=scale, misconduct=misconduct or MISCONDUCT))
 
 
 def plan_pools(city_code: str):
@@ -115,17 +114,22 @@ def compare(pools, bad: set[int], *, draws: int) -> dict:
             "sooner_first": 1 - ratio_first, "sooner_per_found": 1 - ratio_cost}
 
 
-def run(*, days: int, scale: float, seed: int, draws: int) -> dict:
-    began = time.perf_counter()
-    summary = simulate_month(days=days, scale=scale, seed=seed)
-    simulated = time.perf_counter() - began
+def run(*, days: int, scale: float, seed: int, draws: int, reuse: bool = False) -> dict:
+    """``reuse``: take the last simulated run in the database instead of simulating again."""
     from sharecity.sim import cities
+    from sharecity.sim.models import SimRun
 
-    city_code = cities.CITIES[summary.run.city].code
-    pools = plan_pools(city_code)
-    bad = violators(summary.run)
+    began = time.perf_counter()
+    sim_run = SimRun.objects.order_by("-pk").first() if reuse else None
+    if sim_run is None:
+        sim_run = simulate_month(days=days, scale=scale, seed=seed).run
+    else:
+        days, scale, seed = sim_run.days, sim_run.scale, sim_run.seed
+    simulated = time.perf_counter() - began
+    pools = plan_pools(cities.CITIES[sim_run.city].code)
+    bad = violators(sim_run)
     result = compare(pools, bad, draws=draws)
-    result.update({"days": days, "scale": scale, "seed": seed, "labels": summary.run.labels.count(),
+    result.update({"days": days, "scale": scale, "seed": seed, "labels": sim_run.labels.count(),
                    "violators": len(bad), "simulated_seconds": round(simulated, 1)})
     return result
 
@@ -151,6 +155,7 @@ def report(result: dict) -> str:
 
 
 def setup_django(var_dir: Path) -> None:
+    var_dir.mkdir(parents=True, exist_ok=True)
     os.environ["SHARECITY_VAR_DIR"] = str(var_dir)
     os.environ["SHARECITY_DATABASE_URL"] = f"sqlite:///{var_dir / 'bench-inspection.sqlite3'}"
     os.environ.setdefault("SHARECITY_SECRET_KEY", secrets.token_urlsafe(40))
@@ -174,9 +179,11 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=200)
     parser.add_argument("--var-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None, help="also write the report to this file")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --var-dir of an earlier run: compare on its simulated month, do not simulate")
     args = parser.parse_args()
     setup_django(args.var_dir or Path(tempfile.mkdtemp(prefix="sharecity-bench-inspection-")))
-    result = run(days=args.days, scale=args.scale, seed=args.seed, draws=args.draws)
+    result = run(days=args.days, scale=args.scale, seed=args.seed, draws=args.draws, reuse=args.reuse)
     block = report(result)
     print(block)
     if args.out:

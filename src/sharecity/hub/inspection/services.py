@@ -294,25 +294,43 @@ def _pool_subjects(plan: InspectionPlan, *, as_of: dt.date) -> list[PoolSubject]
     grade of their credit file on the commitment day (hub.credit scorecard, A–D)."""
     from sharecity.hub.credit.models import CreditSubject, SubjectKind
     from sharecity.hub.credit.selectors import grades_for, subject_label
+    from sharecity.hub.credit.services import credit_subject_ensure
     from sharecity.hub.facts.selectors import Filters, listings_list
 
     jurisdiction = Jurisdiction(city_code=plan.city_code)
-    keys: set[str] = set()
+    # Where each provider offers (its first listing in the plan's districts): a credit file opened before
+    # its first listing (by subject.verified) may carry no district of its own.
+    offered: dict[str, str] = {}
+    platform_of: dict[str, str] = {}
     for district in plan.districts:
         listings = listings_list(jurisdiction=jurisdiction, filters=Filters(category=plan.sector, district=district))
-        keys.update(k for k in listings.values_list("provider_key", flat=True) if k)
-    subjects = list(CreditSubject.objects.filter(identifier__in=sorted(keys),
-                                                 kind__in=[SubjectKind.BUSINESS, SubjectKind.PERSON],
-                                                 district_code__in=plan.districts).order_by("pk"))
+        for key, platform_id in listings.order_by("pk").values_list("provider_key", "platform_id"):
+            if key:
+                offered.setdefault(key, district)
+                platform_of.setdefault(key, platform_id)
+    files = {s.identifier: s for s in CreditSubject.objects.filter(
+        identifier__in=sorted(offered), kind__in=[SubjectKind.BUSINESS, SubjectKind.PERSON]).order_by("-kind")}
+    subjects = []
+    for key in sorted(offered):
+        # A provider the credit system has no file for yet gets one (hub.credit's service opens it).
+        subject = files.get(key) or credit_subject_ensure(kind=SubjectKind.PERSON, identifier=key,
+                                                          district_code=offered[key])
+        if subject.district_code and subject.district_code not in plan.districts:
+            continue  # the file places the provider elsewhere: that district's plans inspect it
+        subjects.append(subject)
+    districts = {s.pk: s.district_code or offered[s.identifier] for s in subjects}
+    platforms = {s.pk: s.platform_id or platform_of[s.identifier] for s in subjects}
     pointers = {p.subject_id: p for p in plan.pointers.all()}
     present = {s.pk for s in subjects}
     # A pointed subject is in the pool even without a listing in the sector (a complaint may name it).
-    subjects += list(CreditSubject.objects.filter(pk__in=[pk for pk in pointers if pk not in present]))
+    for subject in CreditSubject.objects.filter(pk__in=[pk for pk in pointers if pk not in present]):
+        subjects.append(subject)
+        districts[subject.pk], platforms[subject.pk] = subject.district_code, subject.platform_id
     grades: dict[int, str] = {}
     for start in range(0, len(subjects), 500):
         grades.update(grades_for(subjects[start:start + 500], as_of=as_of))
     return [PoolSubject(plan=plan, subject_id=s.pk, kind=s.kind, label=subject_label(s)[:140],
-                        district_code=s.district_code, platform_id=s.platform_id, risk_class=grades[s.pk],
+                        district_code=districts[s.pk], platform_id=platforms[s.pk], risk_class=grades[s.pk],
                         pointed=s.pk in pointers,
                         pointer_reason=(f"{pointers[s.pk].source}: {pointers[s.pk].reason}"[:300]
                                         if s.pk in pointers else ""))
