@@ -38,8 +38,8 @@ def drawn(db):
     support.inspectors(user, 4)
     for risk_class in "DDCB":
         support.provider("350203", risk_class, platform_id="p-stay")
-    support.provider("350203", "D")  # no platform: the result goes to credit only
-    plan = support.plan(user)
+    support.provider("350203", "D")  # no registered platform: the result goes to credit only
+    plan = support.plan(user, ratios_bp={"D": 10000})  # every class-D provider is drawn
     services.plan_commit(actor=user, plan_id=plan.pk, now=DRAWN)
     services.plan_draw(actor=user, plan_id=plan.pk, now=DRAWN)
     services.plan_reveal(actor=user, plan_id=plan.pk)
@@ -72,7 +72,7 @@ def test_a_failed_visit_reaches_the_platform_and_the_credit_file(drawn):
 
 def test_a_subject_without_a_platform_gets_the_credit_record_only(drawn):
     user, _client, plan = drawn
-    task = plan.tasks.filter(pool_subject__platform_id="").first()
+    task = plan.tasks.exclude(pool_subject__platform_id="p-stay").first()
     today = timezone.now().astimezone(CITY_TZ).date()
     task = services.task_result_record(actor=user, task_id=task.pk, inspected_on=today, items_checked=task.item_codes,
                                        findings="", violation_found=False)
