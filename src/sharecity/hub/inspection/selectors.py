@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sharecity.hub.inspection.draw import (
     CLASSES,
@@ -77,7 +78,7 @@ def inspectors_for(*, jurisdiction: Jurisdiction) -> QuerySet[Inspector]:
 def inspector_get(*, jurisdiction: Jurisdiction, inspector_id: int) -> Inspector:
     inspector = inspectors_for(jurisdiction=jurisdiction).filter(pk=_id(inspector_id)).first()
     if inspector is None:
-        raise NotFound("No such inspector.", field="inspector_id", code="inspection.no_inspector")
+        raise NotFound(_("No such inspector."), field="inspector_id", code="inspection.no_inspector")
     return inspector
 
 
@@ -106,7 +107,7 @@ def plan_get(*, jurisdiction: Jurisdiction, plan_id: int) -> InspectionPlan:
     """The plan, or 404 when it does not exist or lies outside the officer's jurisdiction (no hint which)."""
     plan = InspectionPlan.objects.filter(pk=_id(plan_id)).first()
     if plan is None or not _visible(plan, jurisdiction):
-        raise NotFound("No such inspection plan.", field="plan_id", code="inspection.no_plan")
+        raise NotFound(_("No such inspection plan."), field="plan_id", code="inspection.no_plan")
     return plan
 
 
@@ -125,7 +126,7 @@ def tasks_for(*, jurisdiction: Jurisdiction, state: str = "") -> list[Inspection
 def task_get(*, jurisdiction: Jurisdiction, task_id: int) -> InspectionTask:
     task = InspectionTask.objects.select_related("pool_subject", "plan").filter(pk=_id(task_id)).first()
     if task is None or not _visible(task.plan, jurisdiction):
-        raise NotFound("No such inspection task.", field="task_id", code="inspection.no_task")
+        raise NotFound(_("No such inspection task."), field="task_id", code="inspection.no_task")
     return task
 
 
@@ -154,7 +155,7 @@ def published_result_get(*, task_id: int) -> InspectionTask:
     task = InspectionTask.objects.filter(pk=_id(task_id), state=TaskState.PUBLISHED).select_related(
         "pool_subject", "plan").first()
     if task is None:
-        raise NotFound("No such published result.", field="task_id", code="inspection.no_result")
+        raise NotFound(_("No such published result."), field="task_id", code="inspection.no_result")
     return task
 
 
@@ -323,5 +324,5 @@ def sha256_hex(text: str) -> str:
 def public_plan_get(*, plan_id: int) -> InspectionPlan:
     plan = InspectionPlan.objects.filter(pk=_id(plan_id)).exclude(state=PlanState.DRAFT).first()
     if plan is None:
-        raise NotFound("No such published inspection plan.", field="plan_id", code="inspection.no_plan")
+        raise NotFound(_("No such published inspection plan."), field="plan_id", code="inspection.no_plan")
     return plan
