@@ -13,6 +13,9 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "inspection_draw.py"
 
 @pytest.mark.django_db(transaction=True)
 def test_weighted_and_uniform_draws_are_compared_on_a_tiny_simulated_city():
+    from tests.hub.inspection_support import ensure_seeds
+
+    ensure_seeds()  # a transactional test before this one may have flushed the seeded rules
     spec = importlib.util.spec_from_file_location("inspection_draw_bench", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

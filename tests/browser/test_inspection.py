@@ -21,6 +21,7 @@ def test_officer_plans_draws_verifies_records_and_publishes(live_server):
     from sharecity.hub.inspection import services
     from sharecity.hub.registry.services import regulator_profile_set
 
+    support.ensure_seeds()
     officer = factories.make_user("siming-inspection", password=PASSWORD)
     regulator_profile_set(actor=None, user=officer, department="厦门市思明区市场监督管理局",
                           department_kind="market_supervision", city_code="350200", district_code="350203")

@@ -65,3 +65,13 @@ def drawn_plan(actor, **overrides) -> InspectionPlan:
     services.plan_commit(actor=actor, plan_id=made.pk)
     services.plan_draw(actor=actor, plan_id=made.pk)
     return services.plan_reveal(actor=actor, plan_id=made.pk)
+
+
+def ensure_seeds() -> None:
+    """The ratio rules and items migration 0002 seeds: a transactional test's flush removes them, so a
+    transactional test puts them back (the migration's own function, idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("sharecity.hub.inspection.migrations.0002_ratio_rules_and_items").seed(apps, None)
