@@ -16,6 +16,8 @@ from sharecity.hub.evaluation.api import router as hub_evaluation_router
 from sharecity.hub.facts.api import router as hub_facts_router
 from sharecity.hub.gateway.api import router as gateway_router
 from sharecity.hub.identity.api import router as hub_identity_router
+from sharecity.hub.inspection.api import public_router as inspection_public_router
+from sharecity.hub.inspection.api import router as hub_inspection_router
 from sharecity.hub.monitoring.api import router as hub_monitoring_router
 from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
 from sharecity.hub.publicity.api import public_router as publicity_public_router
@@ -94,6 +96,8 @@ api.add_router("/", hub_evaluation_router)
 api.add_router("/", hub_enforcement_router)
 api.add_router("/", hub_monitoring_charts_router)
 api.add_router("/", hub_warnings_router)
+api.add_router("/", hub_inspection_router)
+api.add_router("/", inspection_public_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

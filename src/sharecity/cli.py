@@ -129,6 +129,17 @@ def cmd_audit(args) -> None:
         sys.exit(error.returncode)
 
 
+def cmd_inspection(args) -> None:
+    """``inspection verify PLAN`` exits 0 (the draw is confirmed), 1 (anything differs) or 2 (no such plan)."""
+    from django.core.management.base import CommandError
+
+    try:
+        _manage("inspection_verify", args.plan, *(["--json"] if args.json else []))
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(error.returncode)
+
+
 def _simulate_options(args):
     """Check the options before Django starts; exits naming the option at fault."""
     import datetime as dt
@@ -266,6 +277,12 @@ def main(argv: list[str] | None = None) -> None:
     audit_verify.add_argument("--expect-head", help="a head hash recorded earlier that must still be in the chain")
     audit_actions.add_parser("export", help="write the log as JSON lines").add_argument("--out", required=True)
     audit.set_defaults(func=cmd_audit)
+    inspection = commands.add_parser("inspection", help="random inspections: verify a plan's draw")
+    inspection_verify = inspection.add_subparsers(dest="action", required=True).add_parser(
+        "verify", help="recompute a plan's draw from its revealed seed and frozen pools; exit 0, 1 or 2")
+    inspection_verify.add_argument("plan", help="the plan's number")
+    inspection_verify.add_argument("--json", action="store_true", help="machine-readable output")
+    inspection.set_defaults(func=cmd_inspection)
     simulate = commands.add_parser(
         "simulate", help="a synthetic city (Xiamen by default) driving the real market and exchange, "
                          "with labelled misconduct")

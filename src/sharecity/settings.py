@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "sharecity.hub.evaluation",
     "sharecity.hub.enforcement",
     "sharecity.hub.warnings",
+    "sharecity.hub.inspection",
     "sharecity.web",
     "sharecity.sim",
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("hub/evaluation/", include("sharecity.hub.evaluation.urls")),
     path("hub/enforcement/", include("sharecity.hub.enforcement.urls")),
     path("hub/warnings/", include("sharecity.hub.warnings.urls")),
+    path("hub/inspection/", include("sharecity.hub.inspection.urls")),
+    path("inspection/", include("sharecity.hub.inspection.public_urls")),
     path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),

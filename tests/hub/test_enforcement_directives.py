@@ -163,7 +163,7 @@ def test_a_scan_raises_one_warning_per_directive_acknowledged_late(world):
     from sharecity.hub.warnings.models import Warning
     from sharecity.hub.warnings.services import late_acknowledgements_raise, warnings_scan
 
-    transport, platform, operator, _provider, city = world
+    _transport, platform, _operator, _provider, city = world
     case = open_case(city, subject_kind="platform", subject_ref=platform.exchange_id)
     issued = timezone.now() - dt.timedelta(days=10)
     recall = services.case_directive_send(

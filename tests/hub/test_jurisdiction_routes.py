@@ -37,6 +37,7 @@ from sharecity.hub.directives.models import Directive
 from sharecity.hub.enforcement.models import Case, CaseDirective, CaseHandover
 from sharecity.hub.evaluation.models import Designation, EvaluationRun, IndicatorScheme, PolicyTarget
 from sharecity.hub.facts.models import FollowUpNote
+from sharecity.hub.inspection.models import InspectionPlan, InspectionTask, Inspector, PlanPointer
 from sharecity.hub.publicity.models import ListEntry, PenaltyDecision, RepairApplication
 from sharecity.hub.warnings.models import Warning
 from sharecity.kernel.timeutil import CITY_TZ
@@ -222,6 +223,73 @@ def _warning(place: Place, _kwargs: dict) -> dict:
 WARNING_ASSIGN = Write("post", lambda place: {"department": "市场监管所"})
 WARNING_NOTES = Write("post", lambda place: {"notes": "已核查处理"})
 WARNING_CASE = Write("post", lambda place: {"department": "market_supervision"})
+def _inspection_plan(place: Place, _kwargs: dict) -> dict:
+    """The place's revealed inspection plan with one task, made on first use by the place's own officer
+    (a district bureau's plan for Siming and Huli, Tianjin's city plan for Heping)."""
+    from sharecity.hub.credit.services import credit_subject_ensure
+    from sharecity.hub.facts.models import ListingFact
+    from sharecity.hub.inspection import services as inspection
+    from sharecity.hub.inspection.models import InspectionPlan
+
+    plan = InspectionPlan.objects.filter(title=f"抽查-{place.key}").first()
+    if plan is None:
+        key = f"pk-inspection-{place.key}"
+        credit_subject_ensure(kind="person", identifier=key, district_code=place.district)
+        ListingFact.objects.create(platform_id=place.platform_id, district_code=place.district, city_code=place.city,
+                                   listing_id=f"insp-{place.key}", category="parking", provider_key=key,
+                                   title="车位", published_at=timezone.now())
+        for n in range(2):
+            inspection.inspector_add(actor=place.officer, name=f"检查员{n}", badge=f"B-{place.key}-{n}")
+        plan = inspection.plan_create(
+            actor=place.officer, title=f"抽查-{place.key}", departments=["market_supervision"],
+            districts=[place.district], item_codes=["ms-licence-display"], period_start=_today(),
+            period_end=_today() + dt.timedelta(days=30))
+        for step in (inspection.plan_commit, inspection.plan_draw, inspection.plan_reveal):
+            step(actor=place.officer, plan_id=plan.pk)
+    return {"plan_id": plan.pk}
+
+
+def _inspection_task(place: Place, kwargs: dict) -> dict:
+    from sharecity.hub.inspection.models import InspectionTask
+
+    plan_id = _inspection_plan(place, kwargs)["plan_id"]
+    return {"task_id": InspectionTask.objects.filter(plan_id=plan_id).order_by("rank").first().pk}
+
+
+def _inspector(place: Place, _kwargs: dict) -> dict:
+    from sharecity.hub.inspection.models import Inspector
+
+    _inspection_plan(place, _kwargs)
+    return {"inspector_id": Inspector.objects.get(badge=f"B-{place.key}-0").pk}
+
+
+def _inspection_result(_place: Place) -> dict:
+    return {"inspected_on": _today().isoformat(), "items_checked": ["ms-licence-display"], "findings": "",
+            "violation_found": False}
+
+
+def _inspection_connection(place: Place) -> dict:
+    from sharecity.hub.credit.models import CreditSubject
+
+    return {"subject_id": CreditSubject.objects.get(identifier=f"pk-inspection-{place.key}").pk, "reason": "亲属"}
+
+
+def _inspection_pointer(place: Place) -> dict:
+    return {**_inspection_connection(place), "source": "complaint"}
+
+
+def _inspection_plan_body(place: Place) -> dict:
+    return {"title": f"新计划-{place.key}", "departments": ["market_supervision"], "districts": [place.district],
+            "item_codes": ["ms-licence-display"], "period_start": _today().isoformat(),
+            "period_end": (_today() + dt.timedelta(days=30)).isoformat()}
+
+
+def _inspector_body(place: Place) -> dict:
+    return {"name": "新检查员", "badge": f"N-{place.key}"}
+
+
+EMPTY = Write("post", lambda _place: {})
+EMPTY_JSON = Write("post", lambda _place: {}, json=True)
 
 
 # Every hub route by name. A new route registers here; see the module's docstring.
@@ -306,6 +374,39 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:repair_decide": Route(object_kwargs=lambda place, _kw: {"tracking_code": place.repair.tracking_code},
                                   get=False, write=Write("post", lambda place: {"approve": True, "reasons": "已整改"},
                                                          json=True)),
+    # hub/inspection: plans, tasks and inspectors are the owning bureau's (a district's, or the city's own).
+    "hub_inspection:index": Route(),
+    "hub_inspection:plan_new": Route(),
+    "hub_inspection:plan": Route(object_kwargs=_inspection_plan),
+    "hub_inspection:plan_point": Route(object_kwargs=_inspection_plan, get=False,
+                                       write=Write("post", _inspection_pointer)),
+    "hub_inspection:plan_commit": Route(object_kwargs=_inspection_plan, get=False, write=EMPTY),
+    "hub_inspection:plan_draw": Route(object_kwargs=_inspection_plan, get=False, write=EMPTY),
+    "hub_inspection:plan_reveal": Route(object_kwargs=_inspection_plan, get=False, write=EMPTY),
+    "hub_inspection:tasks": Route(),
+    "hub_inspection:task": Route(object_kwargs=_inspection_task, write=Write("post", _inspection_result)),
+    "hub_inspection:task_publish": Route(object_kwargs=_inspection_task, get=False, write=EMPTY),
+    "hub_inspection:inspectors": Route(),
+    "api-v1:inspection_rules": Route(),
+    "api-v1:inspection_items": Route(),
+    "api-v1:inspection_inspectors": Route(),
+    "api-v1:inspection_inspector_add": Route(),
+    "api-v1:inspection_connection_declare": Route(object_kwargs=_inspector, get=False,
+                                                  write=Write("post", _inspection_connection, json=True)),
+    "api-v1:inspection_plans": Route(),
+    "api-v1:inspection_plan_create": Route(),
+    "api-v1:inspection_plan_get": Route(object_kwargs=_inspection_plan),
+    "api-v1:inspection_plan_point": Route(object_kwargs=_inspection_plan, get=False,
+                                          write=Write("post", _inspection_pointer, json=True)),
+    "api-v1:inspection_plan_commit": Route(object_kwargs=_inspection_plan, get=False, write=EMPTY_JSON),
+    "api-v1:inspection_plan_draw": Route(object_kwargs=_inspection_plan, get=False, write=EMPTY_JSON),
+    "api-v1:inspection_plan_reveal": Route(object_kwargs=_inspection_plan, get=False, write=EMPTY_JSON),
+    "api-v1:inspection_plan_verification": Route(object_kwargs=_inspection_plan),
+    "api-v1:inspection_tasks": Route(),
+    "api-v1:inspection_task_get": Route(object_kwargs=_inspection_task),
+    "api-v1:inspection_task_result": Route(object_kwargs=_inspection_task, get=False,
+                                           write=Write("post", _inspection_result, json=True)),
+    "api-v1:inspection_task_publish": Route(object_kwargs=_inspection_task, get=False, write=EMPTY_JSON),
     # hub/evaluation: targets, designations, schemes and runs are the city's (its districts read them); the
     # writes create in the officer's own city (CREATING below)
     "hub_evaluation:index": Route(),
@@ -389,6 +490,10 @@ CREATING: dict[str, Write] = {
     "api-v1:penalty_record": Write("post", _penalty, json=True),
     "api-v1:list_add": Write("post", _list_entry, json=True),
     "api-v1:scorecard_put": Write("put", _scorecard, json=True),
+    "hub_inspection:plan_new": Write("post", _inspection_plan_body),
+    "hub_inspection:inspectors": Write("post", _inspector_body),
+    "api-v1:inspection_plan_create": Write("post", _inspection_plan_body, json=True),
+    "api-v1:inspection_inspector_add": Write("post", _inspector_body, json=True),
     "hub_evaluation:target_new": Write("post", _evaluation_target),
     "hub_evaluation:designations": Write("post", _evaluation_designation),
     "hub_evaluation:schemes": Write("post", _evaluation_scheme_form),
@@ -579,7 +684,7 @@ def snapshot() -> dict:
     """What a write could change: the rows of the apps that write, every column."""
     models = (FollowUpNote, CreditSubject, CreditRecord, ScorecardVersion, PenaltyDecision, ListEntry,
               RepairApplication, Directive, AuditEntry, PolicyTarget, Designation, IndicatorScheme, EvaluationRun,
-              Case, CaseHandover, CaseDirective, Warning)
+              Case, CaseHandover, CaseDirective, Warning, InspectionPlan, InspectionTask, Inspector, PlanPointer)
     return {model.__name__: sorted(json.dumps(row, default=str, sort_keys=True) for row in model.objects.values())
             for model in models}
 
