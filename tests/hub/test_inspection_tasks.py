@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sharecity.hub.credit.models import CreditRecord, RecordKind
 from sharecity.hub.directives.models import Directive
+from sharecity.hub.facts.models import ListingFact
 from sharecity.hub.inspection import selectors, services
 from sharecity.hub.inspection.models import InspectionTask, TaskState
 from sharecity.kernel.errors import Conflict, InvalidInput
@@ -65,6 +66,15 @@ def test_a_failed_visit_reaches_the_platform_and_the_credit_file(drawn):
     assert record.kind == RecordKind.INSPECTION and record.polarity == -1 and record.public
     assert record.subject_id == task.pool_subject.subject_id
     assert task.publish_due == services.publish_due_for(today)
+    # 源头追溯、属地查处: the violation is a case for the district holding the subject, from this task.
+    from sharecity.hub.credit.models import CreditSubject
+    from sharecity.hub.enforcement.models import Case
+
+    case = Case.objects.get(source_kind="inspection", source_ref=str(task.pk))
+    subject = CreditSubject.objects.get(pk=task.pool_subject.subject_id)
+    assert (case.subject_kind, case.subject_ref, case.platform_id) == (subject.kind, subject.identifier, "p-stay")
+    assert (case.city_code, case.district_code, case.department) == ("350200", "350203", "market_supervision")
+    assert "未公示营业执照" in case.summary
     with pytest.raises(Conflict):
         services.task_result_record(actor=user, task_id=task.pk, inspected_on=today, items_checked=task.item_codes,
                                     findings="", violation_found=False)
@@ -78,6 +88,41 @@ def test_a_subject_without_a_platform_gets_the_credit_record_only(drawn):
                                        findings="", violation_found=False)
     assert task.directive_message_id == ""
     assert CreditRecord.objects.get(pk=task.credit_record_id).polarity == 1
+    from sharecity.hub.enforcement.models import Case
+
+    assert not Case.objects.filter(source_kind="inspection").exists()  # nothing found, no case
+
+
+def test_open_warnings_point_the_draft_plan_at_the_providers_they_name():
+    from sharecity.hub.warnings.services import warning_raise
+
+    user, _client = support.officer("xiamen-warnings")
+    listed = support.provider("350203", "A", platform_id="p-stay")
+    account = support.provider("350203", "A")
+    elsewhere = support.provider("350206", "A")
+    listing_id = ListingFact.objects.get(provider_key=listed.identifier).listing_id
+
+    def warn(key: str, kind: str, ref: str, district: str = "350203", platform_id: str = "p-stay"):
+        return warning_raise(city_code="350200", rule="false_discount", severity="high", subject_kind=kind,
+                             subject_ref=ref, platform_id=platform_id, district_code=district,
+                             explanation={"zh": "虚构原价\n促销", "en": "A false original price"},
+                             evidence=[{"kind": kind, "ref": ref, "description": "x"}], dedupe_key=key)
+
+    by_listing = warn("w1", "listing", listing_id)
+    warn("w2", "account", account.identifier)
+    warn("w3", "account", elsewhere.identifier, district="350206")  # not the plan's district
+    warn("w4", "district", "350203")  # names no provider
+    draft = support.plan(user)
+    pointers = services.plan_point_warnings(actor=user, plan_id=draft.pk)
+    assert sorted(p.subject_id for p in pointers) == sorted([listed.pk, account.pk])
+    pointer = next(p for p in pointers if p.subject_id == listed.pk)
+    assert pointer.source == "signal" and f"#{by_listing.pk}" in pointer.reason and "\n" not in pointer.reason
+    # Class-A subjects pointed to this way enter the draw's pool as pointed.
+    services.plan_commit(actor=user, plan_id=draft.pk)
+    pointed = set(draft.pool_subjects.filter(pointed=True).values_list("subject_id", flat=True))
+    assert pointed == {listed.pk, account.pk}
+    with pytest.raises(Conflict):  # frozen after the commitment
+        services.plan_point_warnings(actor=user, plan_id=draft.pk)
 
 
 def test_bad_results_are_refused_naming_the_field(drawn):

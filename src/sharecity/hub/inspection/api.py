@@ -333,6 +333,14 @@ def inspection_plan_point(request, plan_id: int, body: InspectionPointerIn):
     return Status(201, plan_out(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id)))
 
 
+@router.post("/hub/inspection/plans/{plan_id}/pointers/warnings", response={201: InspectionPlanOut, **ERRORS})
+def inspection_plan_point_warnings(request, plan_id: int):
+    """Point the draft plan at the providers its districts' open risk warnings name (a data signal)."""
+    _officer(request)
+    services.plan_point_warnings(actor=request.auth, plan_id=plan_id)
+    return Status(201, plan_out(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id)))
+
+
 @router.post("/hub/inspection/plans/{plan_id}/commit", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_commit(request, plan_id: int):
     """Commit sha256(seed) and freeze the pools (once)."""

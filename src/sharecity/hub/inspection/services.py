@@ -32,7 +32,7 @@ from sharecity.hub.inspection.models import (
 )
 from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
 from sharecity.hub.registry.models import Department
-from sharecity.hub.registry.selectors import regulator_profile_for
+from sharecity.hub.registry.selectors import registered_platform_get, regulator_profile_for
 from sharecity.kernel.districts import DISTRICTS
 from sharecity.kernel.errors import Conflict, Forbidden, InvalidInput
 from sharecity.kernel.timeutil import CITY_TZ
@@ -289,6 +289,47 @@ def plan_point_ref(*, actor, plan_id: int, subject_kind: str, subject_ref: str, 
     return plan_point(actor=actor, plan_id=plan_id, subject_id=subject.pk, source=source, reason=reason)
 
 
+@transaction.atomic
+def plan_point_warnings(*, actor, plan_id: int) -> list[PlanPointer]:
+    """Point the draft plan at the providers its districts' open risk warnings name (a data signal, 国市监信发
+    〔2022〕6号: class A is inspected when a signal points to it): a warning about an account names the
+    provider; one about a listing, the provider who posted it, as the hub's facts know it. Warnings about a
+    platform, a category or a district name no provider and are left to the regulator's judgement."""
+    from sharecity.hub.credit.models import CreditSubject, SubjectKind
+    from sharecity.hub.facts.models import ListingFact
+    from sharecity.hub.warnings.models import Status, Warning
+    from sharecity.hub.warnings.models import SubjectKind as WarningSubject
+
+    plan, _jurisdiction = _locked_plan(actor=actor, plan_id=plan_id)
+    if plan.state != PlanState.DRAFT:
+        raise Conflict(_("The plan's pools are frozen: pointers are added before the commitment."), field="plan_id",
+                       code="inspection.frozen")
+    warnings = Warning.objects.filter(city_code=plan.city_code, district_code__in=plan.districts,
+                                      status__in=[Status.NEW, Status.ASSIGNED],
+                                      subject_kind__in=[WarningSubject.ACCOUNT, WarningSubject.LISTING]).order_by("pk")
+    named: dict[str, Warning] = {}
+    for warning in warnings:
+        if warning.subject_kind == WarningSubject.ACCOUNT:
+            named.setdefault(warning.subject_ref, warning)
+            continue
+        provider = ListingFact.objects.filter(platform_id=warning.platform_id, listing_id=warning.subject_ref
+                                              ).values_list("provider_key", flat=True).first()
+        if provider:
+            named.setdefault(provider, warning)
+    files = {subject.identifier: subject for subject in CreditSubject.objects.filter(
+        identifier__in=sorted(named), kind__in=[SubjectKind.BUSINESS, SubjectKind.PERSON]).order_by("-kind")}
+    pointers = []
+    for key, warning in named.items():
+        subject = files.get(key)
+        if subject is None or subject.district_code not in plan.districts:
+            continue
+        text = " ".join(str(warning.explanation.get("zh", "")).split())
+        reason = f"{warning.get_rule_display()} #{warning.pk}: {text}"[:REASON_MAX]
+        pointers.append(plan_point(actor=actor, plan_id=plan.pk, subject_id=subject.pk,
+                                   source=PlanPointer.Source.SIGNAL, reason=reason))
+    return pointers
+
+
 def _pool_subjects(plan: InspectionPlan, *, as_of: dt.date) -> list[PoolSubject]:
     """Providers with listings in the plan's districts (and sector), with their credit risk class: the
     grade of their credit file on the commitment day (hub.credit scorecard, A–D)."""
@@ -464,17 +505,32 @@ def task_result_record(*, actor, task_id: int, inspected_on: dt.date, items_chec
                          "inspected_on": inspected_on.isoformat(), "publish_due": task.publish_due.isoformat(),
                          "directive": task.directive_message_id, "credit_record": task.credit_record_id},
                  city_code=task.plan.city_code, district_code=task.plan.district_code)
-    # The lead wires the enforcement side here: if violation_found, case_open(actor=actor, **task_case_fields(task)).
+    if violation_found:
+        # 源头追溯、属地查处: a violation found on the visit is a case for the district that holds the subject.
+        from sharecity.hub.enforcement.services import case_open
+
+        case = case_open(actor=actor, **task_case_fields(task))
+        audit_record(actor=actor, action="inspection.case_opened", object_type="inspection_task", object_id=task.pk,
+                     detail={"plan_id": task.plan_id, "case": str(case.public_id)},
+                     city_code=task.plan.city_code, district_code=task.plan.district_code)
     return task
 
 
 def task_case_fields(task: InspectionTask) -> dict:
     """The arguments of ``hub.enforcement.services.case_open`` for a task whose visit found a violation."""
+    from sharecity.hub.credit.models import CreditSubject
+
     subject = task.pool_subject
+    # A case names its subject as the credit file does: the party key of a business or person, the credit
+    # code of an enterprise.
+    identifier = CreditSubject.objects.filter(pk=subject.subject_id).values_list("identifier", flat=True).first()
     return {"city_code": task.plan.city_code, "district_code": subject.district_code or task.plan.district_code,
             "department": task.plan.departments[0] if task.plan.departments else "", "source_kind": "inspection",
-            "source_ref": str(task.pk), "subject_kind": subject.kind, "subject_ref": str(subject.subject_id),
-            "platform_id": subject.platform_id or None,
+            "source_ref": str(task.pk), "subject_kind": subject.kind,
+            "subject_ref": identifier or str(subject.subject_id),
+            # The platform is named where the hub knows it (a provider's file may carry one not registered).
+            "platform_id": subject.platform_id if subject.platform_id and registered_platform_get(
+                platform_id=subject.platform_id) is not None else None,
             "summary": f"{task.plan.title}: {task.findings}"[:300]}
 
 

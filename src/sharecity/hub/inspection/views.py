@@ -133,6 +133,13 @@ def plan_point(request, plan_id: int):
 
 @login_required
 @require_POST
+def plan_point_warnings(request, plan_id: int):
+    return _plan_write(request, plan_id, lambda plan: services.plan_point_warnings(actor=request.user,
+                                                                                    plan_id=plan.pk))
+
+
+@login_required
+@require_POST
 def plan_commit(request, plan_id: int):
     return _plan_write(request, plan_id, lambda plan: services.plan_commit(actor=request.user, plan_id=plan.pk))
 
