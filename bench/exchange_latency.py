@@ -530,7 +530,7 @@ def main() -> None:
     parser.add_argument("--reporting-platforms", type=int, default=16,
                         help="platforms whose facts are reported straight through the kernel's outbox")
     parser.add_argument("--relays", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="intake processes")
+    parser.add_argument("--workers", type=int, default=4, help="intake processes (partitions of the streams)")
     parser.add_argument("--idle-seconds", default="",
                         help="SHARECITY_WORKER_IDLE_SECONDS for the workers (default: the product's)")
     parser.add_argument("--database-url", default=os.environ.get("SHARECITY_BENCH_LATENCY_DATABASE_URL", DEFAULT_DB))

@@ -46,8 +46,10 @@ def simulate_month(*, days: int, scale: float, seed: int, misconduct: dict | Non
     return simulate(Options(days=days, seed=seed, scale=scale, misconduct=misconduct or MISCONDUCT))
 
 
-def plan_pools(city_code: str):
-    """A plan over every district of the city, committed through the hub's services; its frozen pools."""
+def plan_pools(city_code: str, *, signals: bool = False):
+    """A plan over every district of the city, committed through the hub's services; its frozen pools.
+    ``signals``: before the commitment, the plan is pointed at the providers the hub's open risk warnings
+    name (``plan_point_warnings``), the data signals that bring class A into the draw."""
     from django.utils import timezone
 
     from sharecity.hub.inspection import selectors, services
@@ -65,6 +67,8 @@ def plan_pools(city_code: str):
         actor=officer, title="基准：按信用风险分类抽查", departments=["market_supervision"],
         districts=sorted(code for code, d in DISTRICTS.items() if d.city_code == city_code),
         item_codes=["ms-licence-display"], period_start=today, period_end=today)
+    if signals:
+        services.plan_point_warnings(actor=officer, plan_id=plan.pk)
     plan = services.plan_commit(actor=officer, plan_id=plan.pk)
     return selectors.pools_of(plan)
 
@@ -126,9 +130,15 @@ def run(*, days: int, scale: float, seed: int, draws: int, reuse: bool = False) 
     else:
         days, scale, seed = sim_run.days, sim_run.scale, sim_run.seed
     simulated = time.perf_counter() - began
-    pools = plan_pools(cities.CITIES[sim_run.city].code)
+    from sharecity.hub.warnings.services import warnings_scan
+
     bad = violators(sim_run)
-    result = compare(pools, bad, draws=draws)
+    result = compare(plan_pools(cities.CITIES[sim_run.city].code), bad, draws=draws)
+    # The same draw once the hub's risk warnings (scanned over the month's facts) point to the providers
+    # they name: the signals 国市监信发〔2022〕6号 lets bring class A in.
+    scan = warnings_scan(force=True)
+    result["with_signals"] = compare(plan_pools(cities.CITIES[sim_run.city].code, signals=True), bad, draws=draws)
+    result["with_signals"]["warnings"] = sum(scan.raised.values())
     result.update({"days": days, "scale": scale, "seed": seed, "labels": sim_run.labels.count(),
                    "violators": len(bad), "simulated_seconds": round(simulated, 1)})
     return result
@@ -151,6 +161,19 @@ def report(result: dict) -> str:
         f"({100 * result['sooner_first']:.0f}% sooner), per violator {result['ratio_per_found']:.2f} "
         f"({100 * result['sooner_per_found']:.0f}% sooner); goal: at least 25% sooner",
     ]
+    signals = result.get("with_signals")
+    if signals:
+        w = signals["medians"]
+        lines += [
+            f"with the hub's risk warnings as signals ({signals['warnings']} warnings raised over the month; "
+            f"pool {signals['pool']}, draw size {signals['draw_size']}, pointed subjects drawn by class A's ratio):",
+            f"  inspections to 1st found   {w['weighted']['first']:>8}   {w['uniform']['first']:>7}",
+            f"  violators found per draw   {w['weighted']['found']:>8}   {w['uniform']['found']:>7}",
+            f"  inspections per violator   {w['weighted']['per_found']:>8.1f}   {w['uniform']['per_found']:>7.1f}",
+            f"  ratio weighted/uniform: first found {signals['ratio_first']:.2f} "
+            f"({100 * signals['sooner_first']:.0f}% sooner), per violator {signals['ratio_per_found']:.2f} "
+            f"({100 * signals['sooner_per_found']:.0f}% sooner); goal: at least 25% sooner",
+        ]
     return "\n".join(lines)
 
 

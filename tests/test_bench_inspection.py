@@ -27,3 +27,7 @@ def test_weighted_and_uniform_draws_are_compared_on_a_tiny_simulated_city():
         assert 1 <= result["medians"][name]["first"] <= result["draw_size"] + 1
     text = bench.report(result)
     assert "ratio weighted/uniform" in text and f"draw size {result['draw_size']}" in text
+    # And again with the hub's risk warnings pointing the plan at the providers they name.
+    signals = result["with_signals"]
+    assert signals["pool"] >= result["pool"] and signals["draws"] == 5
+    assert "with the hub's risk warnings as signals" in text
