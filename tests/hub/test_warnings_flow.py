@@ -123,7 +123,7 @@ def test_the_scan_is_incremental_and_idempotent(platform_id):
 
 
 def test_a_rule_applies_from_the_day_its_source_took_effect(platform_id):
-    # 总局令第73号 took effect on 2020-12-01: a cut in November 2020 is not judged by it, one in December is.
+    # 总局令第32号 took effect on 2020-12-01: a cut in November 2020 is not judged by it, one in December is.
     before = discount_facts(platform_id, raised_on="2020-11-15", cut_on="2020-11-18")
     after = discount_facts(platform_id, raised_on="2020-12-02", cut_on="2020-12-05")
     warnings_scan()

@@ -1,6 +1,6 @@
 """The warning rules as plain functions of the facts, with dated examples.
 
-The discount examples follow the rule of 《规范促销行为暂行规定》(总局令第73号, in force 2020-12-01) 第十九条 and
+The discount examples follow the rule of 《规范促销行为暂行规定》(总局令第32号, in force 2020-12-01) 第十九条 and
 《明码标价和禁止价格欺诈规定》(总局令第56号) 第十三条: a discount with no stated base is measured from the lowest
 price of the seven days before it."""
 

@@ -5,7 +5,7 @@
 Sources:
 - 风险预警 itself: 《厦门市人民政府办公厅关于促进共享经济健康发展的实施意见》(厦府办〔2019〕13号), which asks
   for 风险预警、网上抽查、源头追溯、属地查处 (quoted in issue 14).
-- Discounts: 《规范促销行为暂行规定》(国家市场监督管理总局令第73号, in force 2020-12-01) 第十九条 — a discount
+- Discounts: 《规范促销行为暂行规定》(国家市场监督管理总局令第32号, in force 2020-12-01) 第十九条 — a discount
   whose base is not stated is measured from the lowest price actually charged in the seven days before the
   promotion; 《明码标价和禁止价格欺诈规定》(国家市场监督管理总局令第56号, in force 2022-07-01) 第十三条 — a
   comparison price with no stated meaning may not exceed the lowest price of the seven days before — and
@@ -35,7 +35,7 @@ DEFAULTS: list[dict] = [
      "source": XIAMEN_PLAN},
     {"rule": "false_discount", "effective_from": dt.date(2020, 12, 1), "severity": "high",
      "params": {"window_days": 7, "min_raise_percent": 25, "min_drop_percent": 10},
-     "source": "总局令第73号《规范促销行为暂行规定》第十九条; "
+     "source": "总局令第32号《规范促销行为暂行规定》第十九条; "
                "总局令第56号《明码标价和禁止价格欺诈规定》第十三条、第十九条第(三)项"},
     {"rule": "review_ring", "effective_from": dt.date(2019, 6, 1), "severity": "high",
      "params": {"min_members": 2, "min_mutual_orders": 2},

@@ -115,7 +115,7 @@ def complaint_rate(facts: Facts, params: dict, now: dt.datetime) -> list[Finding
 
 
 # --- a discount from a price not held for seven days ---------------------------------------------------------
-# 《规范促销行为暂行规定》(总局令第73号) 第十九条: a discount with no stated base is measured from the lowest
+# 《规范促销行为暂行规定》(总局令第32号) 第十九条: a discount with no stated base is measured from the lowest
 # price of the seven days before the promotion; 《明码标价和禁止价格欺诈规定》(总局令第56号) 第十三条 (the
 # comparison price may not exceed that lowest price) and 第十九条第(三)项 (a false discount is price fraud).
 
@@ -158,7 +158,7 @@ def _false_discount(listing: Listing, before: int, raised: int, raised_at: dt.da
           f"元（+{round(100 * (raised / before - 1))}%），"
           f"{days:.1f} 天后于 {_day(cut_at)} 降到 {_yuan(cut)} 元，相当于\u201c优惠 {claimed}%\u201d"
           f"；但降价前七日内最低价为 "
-          f"{_yuan(lowest)} 元，降价基准未满七日（总局令第73号第十九条；总局令第56号第十三条、第十九条第(三)项）。")
+          f"{_yuan(lowest)} 元，降价基准未满七日（总局令第32号第十九条；总局令第56号第十三条、第十九条第(三)项）。")
     en = (f"The price was raised on {_day(raised_at)} from {_yuan(before)} to {_yuan(raised)} yuan and cut "
           f"{days:.1f} days later, on {_day(cut_at)}, to {_yuan(cut)} yuan, a 'discount' of {claimed}%; but the "
           f"lowest price of the seven days before the cut was {_yuan(lowest)} yuan: the discount's base was not "
