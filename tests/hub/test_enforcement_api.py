@@ -190,3 +190,42 @@ def test_hostile_orders_through_the_api_name_the_field(siming, body, field):
                          body)
     assert response.status_code in (400, 422), response.content
     assert field in response.content.decode()
+
+
+def test_a_city_officer_adds_to_the_leniency_list_through_the_api_and_the_page():
+    import json
+
+    from django.urls import reverse
+
+    from sharecity.hub.enforcement.models import LeniencyEntry
+    from tests.hub.enforcement_support import SIMING, client_of, officer
+
+    body = {"violation_code": "PRICE-13-TAGGING", "condition": "首次未明码标价，当场改正", "look_back_months": 12,
+            "correction_days": 5, "effective_from": "2026-01-01", "source": "厦门市市场监管局 2026 年第 1 号公告"}
+    url = reverse("api-v1:enforcement_leniency_add")
+    city = client_of(officer("xm-city-leniency"))
+    created = city.post(url, json.dumps(body), content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["city_code"] == "350200" and created.json()["correction_days"] == 5
+    entry = LeniencyEntry.objects.get(source=body["source"])
+    assert (entry.violation.code, entry.look_back_months, entry.city_code) == ("PRICE-13-TAGGING", 12, "350200")
+    # The catalogue lists it; a district bureau, bad numbers or an unknown violation are refused by field.
+    listed = city.get(reverse("api-v1:enforcement_catalogue")).json()["leniency"]
+    assert any(row["source"] == body["source"] for row in listed)
+    district = client_of(officer("xm-siming-leniency", district=SIMING))
+    assert district.post(url, json.dumps(body), content_type="application/json").status_code == 403
+    for field, value in (("look_back_months", 0), ("correction_days", 366), ("violation_code", "ARSON"),
+                         ("effective_until", "2025-12-31"), ("condition", "a\x00b")):
+        refused = city.post(url, json.dumps({**body, field: value}), content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["field"] == field, (field, refused.content)
+    assert city.post(url, json.dumps({**body, "look_back_months": "twelve"}),
+                     content_type="application/json").status_code == 422
+    assert LeniencyEntry.objects.filter(source=body["source"]).count() == 1
+    # The page: the city's bureau sees the form and adds through it; a district bureau sees no form.
+    page = city.get(reverse("hub_enforcement:catalogue"))
+    assert 'data-testid="leniency-form"' in page.content.decode()
+    assert 'data-testid="leniency-form"' not in district.get(reverse("hub_enforcement:catalogue")).content.decode()
+    posted = city.post(reverse("hub_enforcement:leniency_add"), {**body, "source": "页面添加", "effective_until": ""})
+    assert posted.status_code == 302 and LeniencyEntry.objects.filter(source="页面添加").exists()
+    wrong = city.post(reverse("hub_enforcement:leniency_add"), {**body, "correction_days": "0"})
+    assert wrong.status_code == 400 and 'data-field-error="correction_days"' in wrong.content.decode()

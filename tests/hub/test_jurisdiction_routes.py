@@ -444,6 +444,7 @@ ROUTE_PARAMS: dict[str, Route] = {
     "hub_enforcement:cases": Route(),
     "hub_enforcement:case_new": Route(),
     "hub_enforcement:catalogue": Route(),
+    "hub_enforcement:leniency_add": Route(get=False),
     "hub_enforcement:late": Route(),
     "hub_enforcement:trace": Route(),
     "hub_enforcement:case": Route(object_kwargs=_case_kw),
@@ -460,6 +461,7 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:enforcement_case_directive": Route(object_kwargs=_case_kw, get=False,
                                                write=Write("post", _rectification_json, json=True)),
     "api-v1:enforcement_catalogue": Route(),
+    "api-v1:enforcement_leniency_add": Route(get=False),
     "api-v1:enforcement_directives_late": Route(),
     "api-v1:enforcement_trace_listing": Route(object_kwargs=lambda place, _kw: {
         "platform_id": place.platform_id, "listing_id": f"L-{place.key}-1"}),
@@ -485,6 +487,11 @@ ROUTE_PARAMS: dict[str, Route] = {
                                       write=Write("post", WARNING_CASE.body, json=True)),
 }
 
+def _leniency_entry(place: Place) -> dict:
+    return {"violation_code": "PRICE-13-TAGGING", "condition": "首次未明码标价且当场改正", "look_back_months": 12,
+            "correction_days": 7, "effective_from": "2026-01-01", "source": f"{place.key} 市场监管局公告"}
+
+
 # Writes that create in the writer's own jurisdiction (no other place's object to name): anonymous
 # visitors and non-regulators are refused and nothing changes.
 CREATING: dict[str, Write] = {
@@ -506,6 +513,8 @@ CREATING: dict[str, Write] = {
     "api-v1:evaluation_scheme_add": Write("post", _evaluation_scheme, json=True),
     "api-v1:evaluation_run_create": Write("post", _evaluation_run_body, json=True),
     "hub_enforcement:case_new": Write("post", _case_open),
+    "hub_enforcement:leniency_add": Write("post", _leniency_entry),
+    "api-v1:enforcement_leniency_add": Write("post", _leniency_entry, json=True),
     "api-v1:enforcement_case_open": Write("post", _case_open, json=True),
 }
 

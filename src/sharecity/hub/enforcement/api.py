@@ -317,6 +317,26 @@ def enforcement_catalogue(request):
                          for e in selectors.leniency_entries(city_code=jurisdiction.city_code)]}
 
 
+class EnforcementLeniencyIn(Schema):
+    violation_code: str = Field(max_length=40, description="a code of the violation catalogue")
+    condition: str = Field(max_length=500, description="what makes a violation of this kind minor")
+    look_back_months: int = Field(description="a violation within this many months before makes it a repeat")
+    correction_days: int = Field(description="the longest time to correct that may be given")
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    source: str = Field(max_length=300, description="the city's decision that adopts the entry")
+
+
+@router.post("/hub/enforcement/leniency", response={201: EnforcementLeniencyOut, **ERRORS})
+def enforcement_leniency_add(request, body: EnforcementLeniencyIn):
+    """A city-level officer adds an entry to the city's leniency list (免罚清单, 《行政处罚法》第三十三条); a change
+    is a new entry with its own dates, so decisions already made keep the entry they were measured by."""
+    _jurisdiction(request)
+    entry = services.leniency_entry_add(actor=request.auth, **body.model_dump())
+    fields = [f for f in EnforcementLeniencyOut.model_fields if f != "violation_code"]
+    return Status(201, {**{f: getattr(entry, f) for f in fields}, "violation_code": entry.violation.code})
+
+
 @router.get("/hub/enforcement/directives/late", response={200: list[EnforcementLateOut], **ERRORS})
 def enforcement_directives_late(request):
     """Directives of the jurisdiction not acknowledged by their deadline (or acknowledged after it)."""

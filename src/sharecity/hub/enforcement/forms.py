@@ -108,3 +108,22 @@ class TraceForm(forms.Form):
     platform_id = forms.CharField(label=_("Platform"), max_length=limits.PLATFORM_ID_MAX_LENGTH)
     listing_id = forms.CharField(label=_("Listing id"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH)
     complaint_id = forms.CharField(label=_("Complaint id"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH)
+
+
+class LeniencyForm(forms.Form):
+    violation_code = forms.ChoiceField(label=_("Violation"), choices=[])
+    condition = forms.CharField(label=_("Condition"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("What makes a violation of this kind minor."))
+    look_back_months = forms.IntegerField(label=_("Look-back (months)"), min_value=1, max_value=120)
+    correction_days = forms.IntegerField(label=_("Days to correct"), min_value=1, max_value=365)
+    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_until = forms.DateField(label=_("Effective until"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(label=_("Source"), max_length=300,
+                             help_text=_("The city's decision that adopts the entry."))
+
+    def __init__(self, *args, violations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        zh = (get_language() or "zh-hans").startswith("zh")
+        self.fields["violation_code"].choices = [(v.code, f"{v.code} {v.name_zh if zh else v.name_en}")
+                                                 for v in violations]

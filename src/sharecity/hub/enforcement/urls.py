@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="cases"),
     path("new/", views.case_new, name="case_new"),
     path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/leniency/", views.leniency_add, name="leniency_add"),
     path("directives/late/", views.directives_late, name="late"),
     path("trace/", views.trace, name="trace"),
     path("<uuid:public_id>/", views.case_detail, name="case"),

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sharecity.hub.enforcement import selectors, services
 from sharecity.hub.enforcement.api import trace_query_check
-from sharecity.hub.enforcement.forms import CaseForm, DecisionForm, DirectiveForm, HandoverForm, TraceForm
+from sharecity.hub.enforcement.forms import (
+    CaseForm,
+    DecisionForm,
+    DirectiveForm,
+    HandoverForm,
+    LeniencyForm,
+    TraceForm,
+)
 from sharecity.hub.enforcement.models import CaseStatus, SourceKind
 from sharecity.hub.registry.jurisdiction import jurisdiction_required
 from sharecity.kernel.errors import NotFound, ShareCityError
@@ -147,13 +154,37 @@ def case_directive(request, public_id):
     return _detail(request, jurisdiction, case, status=status, directive=form)
 
 
+def _catalogue(request, jurisdiction, *, form=None, status: int = 200):
+    violations = list(selectors.violations())
+    return render(request, "enforcement/catalogue.html", {
+        "jurisdiction": jurisdiction, "violations": violations,
+        "entries": selectors.leniency_entries(city_code=jurisdiction.city_code),
+        # The city's list is kept by its city-level bureau.
+        "leniency_form": form or (LeniencyForm(violations=violations) if jurisdiction.city_code
+                                  and not jurisdiction.district_code else None)}, status=status)
+
+
 @login_required
 @require_GET
 def catalogue(request):
+    return _catalogue(request, jurisdiction_required(request.user))
+
+
+@login_required
+@require_POST
+def leniency_add(request):
     jurisdiction = jurisdiction_required(request.user)
-    return render(request, "enforcement/catalogue.html", {
-        "jurisdiction": jurisdiction, "violations": selectors.violations(),
-        "entries": selectors.leniency_entries(city_code=jurisdiction.city_code)})
+    form = LeniencyForm(request.POST, violations=list(selectors.violations()))
+    status = 400
+    if form.is_valid():
+        try:
+            services.leniency_entry_add(actor=request.user, **form.cleaned_data)
+        except ShareCityError as error:
+            status = _form_error(form, error)
+        else:
+            messages.success(request, _("The entry is added to the city's leniency list."))
+            return redirect("hub_enforcement:catalogue")
+    return _catalogue(request, jurisdiction, form=form, status=status)
 
 
 @login_required
