@@ -3,7 +3,6 @@ and uniform draws of the same size compared against the simulator's labels."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,11 @@ def test_weighted_and_uniform_draws_are_compared_on_a_tiny_simulated_city():
     from tests.hub.inspection_support import ensure_seeds
 
     ensure_seeds()  # a transactional test before this one may have flushed the seeded rules
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("sharecity.hub.warnings.migrations.0002_rule_settings").load(apps, None)
     spec = importlib.util.spec_from_file_location("inspection_draw_bench", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
