@@ -356,3 +356,47 @@ def test_the_hourly_scan_is_enqueued_once_and_raises_what_arrived(platform_id):
     assert warnings_scan_task.call() == "raised 2"  # the false discount and the unlicensed homestay
     assert warnings_scan_task.call() == "nothing new"
     assert Warning.objects.filter(rule="false_discount").count() == 1
+
+
+def test_the_lodging_licence_register_is_imported_and_clears_licensed_hosts(tmp_path):
+    from django.core.management.base import CommandError
+
+    from sharecity.exchange.pseudonyms import party_key_for_identity
+    from sharecity.hub.warnings.models import LodgingLicence
+    from sharecity.hub.warnings.selectors import licensed_holders
+
+    resident = "11010519491231002X"  # GB 11643's worked example
+    register = tmp_path / "licences.csv"
+    register.write_text(
+        "\ufeffcity_code,district_code,licence_number,holder_key,holder_id_number,valid_from,valid_until\n"
+        "350200,350206,思公特旅字第0001号,pk-host-000001,,2025-01-01,2027-12-31\n"
+        f"350200,350203,思公特旅字第0002号,,{resident},2026-03-01,\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("warnings_licences_import", str(register), stdout=out)
+    assert "2 added, 0 updated" in out.getvalue()
+    by_number = {licence.licence_number: licence for licence in LodgingLicence.objects.all()}
+    # The identity number became the party key every platform computes; the hub keeps no identity number.
+    assert by_number["思公特旅字第0002号"].holder_key == party_key_for_identity(resident)
+    assert resident not in json.dumps(list(LodgingLicence.objects.values()), default=str)
+    assert ("350200", "pk-host-000001") in licensed_holders(day=dt.date(2026, 6, 1))
+    assert ("350200", party_key_for_identity(resident)) not in licensed_holders(day=dt.date(2026, 2, 1))
+    # Again: updated, not doubled. A bad row refuses the whole file, naming its line and column.
+    call_command("warnings_licences_import", str(register), stdout=out)
+    assert "0 added, 2 updated" in out.getvalue() and LodgingLicence.objects.count() == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("city_code,licence_number,holder_key,valid_from\n"
+                   "350200,A-3,pk-host-3,2026-01-01\n"
+                   "350200,A-4,pk-host-4,2026-13-01\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 3: valid_from"):
+        call_command("warnings_licences_import", str(bad), stdout=out)
+    assert not LodgingLicence.objects.filter(licence_number="A-3").exists()
+    for header, line, problem in (("city_code,licence_number,holder_key,valid_from\n", "999999,A,k,2026-01-01\n",
+                                   "line 2: city_code"),
+                                  ("city_code,licence_number,holder_id_number,valid_from\n",
+                                   "350200,A,123,2026-01-01\n", "line 2: holder_id_number"),
+                                  ("city_code,licence,valid_from\n", "350200,A,2026-01-01\n", "unknown: licence")):
+        bad.write_text(header + line, encoding="utf-8")
+        with pytest.raises(CommandError, match=problem):
+            call_command("warnings_licences_import", str(bad), stdout=out)
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("warnings_licences_import", str(tmp_path / "missing.csv"), stdout=out)

@@ -22,6 +22,7 @@ from sharecity.hub.warnings.models import (
     DEDUPE_MAX_LENGTH,
     NOTES_MAX_LENGTH,
     REF_MAX_LENGTH,
+    LodgingLicence,
     Rule,
     Severity,
     Status,
@@ -333,3 +334,66 @@ def warnings_scan(*, now: dt.datetime | None = None, force: bool = False) -> War
     scan.raised, scan.finished_at = raised, timezone.now()
     scan.save()
     return scan
+
+
+# --- the city's lodging-licence register -----------------------------------------------------------------------
+
+LICENCE_COLUMNS = ("city_code", "district_code", "licence_number", "holder_key", "holder_id_number", "valid_from",
+                   "valid_until")
+
+
+@transaction.atomic
+def lodging_licences_import(*, rows: list[dict]) -> tuple[int, int]:
+    """Load the public security bureau's lodging-licence register (《旅馆业治安管理办法》第四条: a lodging
+    business needs its special-industry licence): one row per licence, keyed by city and licence number (a row
+    again updates it). The holder is named by party key, or by resident ID or credit code, which becomes the
+    party key every platform computes (the city's pseudonym key): the hub keeps no identity number. All or
+    nothing: a bad row refuses the file, naming its line (the header is line 1) and column. Returns (created,
+    updated)."""
+    from sharecity.exchange.pseudonyms import party_key_for_identity
+
+    created = updated = 0
+    for line, row in enumerate(rows, start=2):
+        def field(name: str, *, line=line) -> str:
+            return f"line {line}: {name}"
+
+        city = str(row.get("city_code") or "").strip()
+        if city not in CITIES:
+            raise InvalidInput(_("Unknown city code."), field=field("city_code"), code="warnings.city")
+        district = str(row.get("district_code") or "").strip()
+        if district and (district not in DISTRICTS or DISTRICTS[district].city_code != city):
+            raise InvalidInput(_("The district is not one of the city's."), field=field("district_code"),
+                               code="warnings.district")
+        number = _text(str(row.get("licence_number") or ""), field=field("licence_number"), max_length=64)
+        holder = str(row.get("holder_key") or "").strip()
+        identity = str(row.get("holder_id_number") or "").strip()
+        if bool(holder) == bool(identity):
+            raise InvalidInput(_("Give the holder's party key or identity number (one of them)."),
+                               field=field("holder_key"), code="warnings.licence_holder")
+        if identity:
+            try:
+                holder = party_key_for_identity(identity)
+            except (ValueError, InvalidInput):
+                raise InvalidInput(_("Not a valid resident ID or unified social credit code."),
+                                   field=field("holder_id_number"), code="warnings.licence_identity") from None
+        holder = _text(holder, field=field("holder_key"), max_length=limits.PARTY_KEY_MAX_LENGTH)
+        dates = {}
+        for name in ("valid_from", "valid_until"):
+            value = str(row.get(name) or "").strip()
+            if not value and name == "valid_until":
+                dates[name] = None
+                continue
+            try:
+                dates[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                raise InvalidInput(_("A date such as 2026-01-31."), field=field(name), code="warnings.date") from None
+        if dates["valid_until"] is not None and dates["valid_until"] < dates["valid_from"]:
+            raise InvalidInput(_("The licence must end after it begins."), field=field("valid_until"),
+                               code="warnings.date_order")
+        _licence, made = LodgingLicence.objects.update_or_create(
+            city_code=city, licence_number=number,
+            defaults={"district_code": district, "holder_key": holder, **dates})
+        created, updated = created + made, updated + (not made)
+    audit_record(actor=None, action="warnings.lodging_licences_imported", object_type="lodging_licence",
+                 object_id="", detail={"created": created, "updated": updated})
+    return created, updated
