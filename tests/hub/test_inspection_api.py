@@ -202,3 +202,41 @@ def test_the_public_results_page_lists_published_results_only(world):
     services.task_publish(actor=user, task_id=first.pk)
     body = Client().get("/inspection/results/").content.decode()
     assert first.pool_subject.label in body and second.pool_subject.label not in body
+
+
+def test_an_inspector_taken_out_of_the_pool_is_not_drawn_and_committed_plans_keep_theirs():
+    import json
+
+    from sharecity.hub.inspection.models import Inspector
+    from tests.hub import inspection_support as support
+
+    user, client = support.officer("xm-pool-keeper", city="350200")
+    _other, other_client = support.officer("tj-pool-keeper", city="120100", department="天津市市场监督管理局")
+    pool = support.inspectors(user, 3)
+    support.provider("350203", "D")
+    committed = support.plan(user)
+    from sharecity.hub.inspection import services
+
+    services.plan_commit(actor=user, plan_id=committed.pk)
+    url = f"/api/v1/hub/inspection/inspectors/{pool[0].pk}/active"
+    response = client.post(url, json.dumps({"active": False, "reason": "已退休"}), content_type="application/json")
+    assert response.status_code == 200 and response.json()["active"] is False
+    assert not Inspector.objects.get(pk=pool[0].pk).active
+    # A later plan's frozen pool leaves the inspector out; the committed one still holds them.
+    later = support.plan(user)
+    services.plan_commit(actor=user, plan_id=later.pk)
+    assert pool[0].pk not in set(later.pool_inspectors.values_list("inspector_id", flat=True))
+    assert pool[0].pk in set(committed.pool_inspectors.values_list("inspector_id", flat=True))
+    # Another city's officer, bad input, oversize: refused, nothing changes.
+    assert other_client.post(url, json.dumps({"active": True, "reason": "x"}),
+                             content_type="application/json").status_code == 404
+    bad = client.post(url, json.dumps({"active": True, "reason": "a\u0000b"}), content_type="application/json")
+    assert bad.status_code in (400, 422)
+    assert client.post(url, json.dumps({"active": "maybe", "reason": "x"}),
+                       content_type="application/json").status_code == 422
+    assert client.post(f"/api/v1/hub/inspection/inspectors/{10**15}/active", json.dumps(
+        {"active": True, "reason": "x"}), content_type="application/json").status_code == 404
+    assert not Inspector.objects.get(pk=pool[0].pk).active
+    # Back in through the page.
+    page = client.post("/hub/inspection/inspectors/", {"inspector_id": pool[0].pk, "active": "1", "reason": "返聘"})
+    assert page.status_code == 302 and Inspector.objects.get(pk=pool[0].pk).active

@@ -297,6 +297,19 @@ def inspection_inspector_add(request, body: InspectorPoolIn):
     return Status(201, _inspector_out(services.inspector_add(actor=request.auth, **body.dict())))
 
 
+class InspectorActiveIn(Schema):
+    active: bool = Field(description="false takes the inspector out of later draws; true puts them back")
+    reason: str = Field(max_length=200, pattern=TEXT)
+
+
+@router.post("/hub/inspection/inspectors/{inspector_id}/active", response={200: InspectorPoolOut, **ERRORS})
+def inspection_inspector_active(request, inspector_id: int, body: InspectorActiveIn):
+    """Take an inspector out of the pool or back in (audited); plans already committed keep their frozen pool."""
+    _officer(request)
+    return _inspector_out(services.inspector_active_set(actor=request.auth, inspector_id=inspector_id,
+                                                        **body.dict()))
+
+
 @router.post("/hub/inspection/inspectors/{inspector_id}/connections", response={201: InspectorPoolOut, **ERRORS})
 def inspection_connection_declare(request, inspector_id: int, body: InspectionConnectionIn):
     """Declare an inspector's connection to a credit subject: later draws recuse them from it (audited)."""

@@ -136,6 +136,24 @@ def inspector_connection_declare(*, actor, inspector_id: int, subject_id: int, r
     return connection
 
 
+@transaction.atomic
+def inspector_active_set(*, actor, inspector_id: int, active: bool, reason: str) -> Inspector:
+    """Take an inspector out of the pool (retired, moved, on leave) or back in, with the reason (audited). Later
+    draws follow; a plan already committed keeps the pool it froze, so its draw can still be verified."""
+    jurisdiction, _profile = _officer(actor)
+    inspector = selectors.inspector_get(jurisdiction=jurisdiction, inspector_id=inspector_id)
+    if not isinstance(active, bool):
+        raise InvalidInput(_("Say yes or no."), field="active", code="inspection.active")
+    reason = _text(reason, field="reason", max_length=200)
+    if inspector.active != active:
+        inspector.active = active
+        inspector.save(update_fields=["active"])
+        audit_record(actor=actor, action="inspection.inspector_activated" if active
+                     else "inspection.inspector_deactivated", object_type="inspector", object_id=inspector.pk,
+                     detail={"badge": inspector.badge, "reason": reason})
+    return inspector
+
+
 def _subject_in(jurisdiction: Jurisdiction, subject_id, *, field: str):
     from sharecity.hub.credit.selectors import subjects_scoped
 

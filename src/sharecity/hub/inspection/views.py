@@ -211,7 +211,13 @@ def inspectors(request):
     error, status = None, 200
     if request.method == "POST":
         try:
-            if "subject_id" in request.POST:
+            if "active" in request.POST:
+                services.inspector_active_set(
+                    actor=request.user,
+                    inspector_id=forms.integer(request.POST, "inspector_id", low=1, high=2**53),
+                    active=request.POST.get("active") == "1",
+                    reason=forms.text(request.POST, "reason", max_length=400))
+            elif "subject_id" in request.POST:
                 services.inspector_connection_declare(
                     actor=request.user,
                     inspector_id=forms.integer(request.POST, "inspector_id", low=1, high=2**53),
