@@ -69,9 +69,24 @@ def test_from_a_complaint_to_the_provider_its_listings_orders_and_other_buyers(f
 
 def test_from_an_inspected_listing_and_the_city_sees_every_district(facts):
     xiamen = jurisdiction_for(officer("xiamen"))
-    found = trace(jurisdiction=xiamen, platform_id=facts, listing_id="L-heater-2")
-    assert found["listing"]["title"] == "夜间车位 B"
+    found = trace(jurisdiction=xiamen, platform_id=facts, listing_id="L-heater-1")
+    assert found["listing"]["title"] == "夜间车位 A" and found["orders_basis"] == "listing"
     assert len(found["orders"]) == 4 and "pk-buyer-huli-0004" in found["other_buyers"]
+    assert {row["listing_id"] for row in found["orders"]} == {"L-heater-1"}
+    # The provider's other listing in the same category had no orders: none are pinned on it.
+    other = trace(jurisdiction=xiamen, platform_id=facts, listing_id="L-heater-2")
+    assert other["listing"]["title"] == "夜间车位 B"
+    assert other["orders"] == [] and other["other_buyers"] == [] and other["orders_basis"] == "listing"
+
+
+def test_orders_recorded_without_their_listing_are_shown_and_said_so(facts):
+    from sharecity.hub.monitoring.models import OrderFact
+
+    OrderFact.objects.filter(order_id="O-trace-3").update(listing_id="")  # as the hub recorded it before
+    xiamen = jurisdiction_for(officer("xiamen"))
+    found = trace(jurisdiction=xiamen, platform_id=facts, listing_id="L-heater-2")
+    assert [row["order_id"] for row in found["orders"]] == ["O-trace-3"]
+    assert found["orders_basis"] == "listing_and_unrecorded"
 
 
 def test_another_city_or_district_cannot_trace_what_it_does_not_hold(facts):

@@ -216,6 +216,7 @@ class EnforcementTraceOrder(Schema):
     state: str
     buyer: str = Field(description="the buyer's pseudonymous key")
     provider_key: str
+    listing_id: str = Field(description="the listing the order was placed on (empty if the hub did not record it)")
     created_at: dt.datetime
 
 
@@ -228,6 +229,9 @@ class EnforcementTraceOut(Schema):
     category: str
     listings: list[EnforcementTraceListing]
     orders: list[EnforcementTraceOrder]
+    orders_basis: str = Field(description="listing: the listing's orders; listing_and_unrecorded: with the "
+                                          "provider's orders in the category recorded before the hub kept an "
+                                          "order's listing; provider_category: only such orders")
     other_buyers: list[str] = Field(description="pseudonymous keys of the other buyers")
     related_complaints: list[str]
 

@@ -151,9 +151,10 @@ def directives_acknowledged_late(*, now: dt.datetime | None = None, jurisdiction
 #
 # From a complaint or an inspected listing back to the listing, its provider and platform, and forward to
 # the provider's related orders and their other buyers, from the hub's fact store only (hub.facts for
-# listings and complaints, the monitoring read model for orders). The order facts do not carry the listing
-# (order.created names it, the read model keeps provider and category), so "related orders" are the
-# provider's orders on that platform in the listing's category. Buyers appear as the exchange's
+# listings and complaints, the monitoring read model for orders). "Related orders" are the orders of the
+# listing (order.created names it, and the read model keeps it), with the provider's orders in the listing's
+# category that the hub recorded before it kept an order's listing (``orders_basis`` says whether there were
+# any). Buyers appear as the exchange's
 # pseudonymous keys; the hub never learns who they are. Everything is scoped to the officer's jurisdiction.
 
 TRACE_ORDERS_MAX = 200
@@ -182,6 +183,7 @@ def trace(*, jurisdiction: Jurisdiction, platform_id: str, listing_id: str = "",
             order = order_fact_get(platform_id=platform_id, order_id=complaint.order_id)
         if order is not None:
             provider_key, category = order["provider_key"], order["category"]
+            listing_id = order.get("listing_id") or ""
     else:
         listing = listings_list(jurisdiction=jurisdiction).filter(platform_id=platform_id,
                                                                   listing_id=listing_id).first()
@@ -194,11 +196,21 @@ def trace(*, jurisdiction: Jurisdiction, platform_id: str, listing_id: str = "",
         if category:
             rows = rows.filter(category=category)
         listings = [_listing_row(row) for row in rows[:100]]
-    orders = []
+    orders: list[dict] = []
+    basis = ""
     if provider_key:
         district_codes = None if jurisdiction.is_operator else jurisdiction.district_codes()
-        orders = orders_of_provider(platform_id=platform_id, provider_key=provider_key, category=category or None,
-                                    district_codes=district_codes, limit=TRACE_ORDERS_MAX)
+        if listing_id:
+            orders = orders_of_provider(platform_id=platform_id, provider_key=provider_key, listing_id=listing_id,
+                                        district_codes=district_codes, limit=TRACE_ORDERS_MAX)
+            basis = "listing"
+        # Orders recorded without their listing may be this listing's: shown too, and said so.
+        unrecorded = orders_of_provider(platform_id=platform_id, provider_key=provider_key, listing_id="",
+                                        category=category or None, district_codes=district_codes,
+                                        limit=TRACE_ORDERS_MAX)
+        if unrecorded:
+            orders = (orders + unrecorded)[:TRACE_ORDERS_MAX]
+            basis = "listing_and_unrecorded" if listing_id else "provider_category"
     complainant = complaint.complainant_key if complaint is not None else ""
     buyers = sorted({o["customer_key"] for o in orders if o["customer_key"] and o["customer_key"] != complainant})
     order_ids = [o["order_id"] for o in orders]
@@ -207,6 +219,7 @@ def trace(*, jurisdiction: Jurisdiction, platform_id: str, listing_id: str = "",
     platform = registered_platform_get(platform_id=platform_id)
     return {
         "origin": {"kind": "complaint" if complaint_id else "listing", "ref": complaint_id or listing_id},
+        "orders_basis": basis,
         "platform": {"platform_id": platform_id, "name": platform.name if platform else "",
                      "credit_code": platform.credit_code if platform else ""},
         "complaint": None if complaint is None else {

@@ -43,11 +43,15 @@ class OrderFact(models.Model):
     state = models.CharField(max_length=20)
     customer_key = models.CharField(max_length=limits.PARTY_KEY_MAX_LENGTH)
     provider_key = models.CharField(max_length=limits.PARTY_KEY_MAX_LENGTH)
+    # The listing order.created names: source tracing follows a listing to its orders. Empty for orders the
+    # hub learnt of before it kept it.
+    listing_id = models.CharField(max_length=limits.IDENTIFIER_MAX_LENGTH, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform_id", "order_id"], name="order_fact_unique")]
+        indexes = [models.Index(fields=["platform_id", "listing_id"], name="order_fact_listing_idx")]
 
     def __str__(self) -> str:
         return f"{self.platform_id}/{self.order_id} {self.state}"

@@ -268,21 +268,25 @@ def _group_labels(group_by: str | None, keys: set[str], *, language: str) -> dic
 
 
 def orders_of_provider(*, platform_id: str, provider_key: str, category: str | None = None,
-                       district_codes: list[str] | None = None, limit: int = 500) -> list[dict]:
-    """The orders the hub knows of that a provider took on a platform (optionally in one category and in
-    some districts), newest first: what enforcement's source tracing follows from a listing or complaint."""
+                       district_codes: list[str] | None = None, listing_id: str | None = None,
+                       limit: int = 500) -> list[dict]:
+    """The orders the hub knows of that a provider took on a platform (optionally in one category, of one
+    listing, in some districts), newest first: what enforcement's source tracing follows from a listing or
+    complaint."""
     rows = OrderFact.objects.filter(platform_id=platform_id, provider_key=provider_key)
     if category:
         rows = rows.filter(category=category)
+    if listing_id is not None:
+        rows = rows.filter(listing_id=listing_id)
     if district_codes is not None:
         rows = rows.filter(district_code__in=district_codes)
     return list(rows.order_by("-created_at", "-id").values(
         "order_id", "category", "district_code", "amount_fen", "state", "customer_key", "provider_key",
-        "created_at")[:limit])
+        "listing_id", "created_at")[:limit])
 
 
 def order_fact_get(*, platform_id: str, order_id: str) -> dict | None:
     """One order the hub knows of, as plain data, or None."""
     return OrderFact.objects.filter(platform_id=platform_id, order_id=order_id).values(
         "order_id", "category", "district_code", "amount_fen", "state", "customer_key", "provider_key",
-        "created_at").first()
+        "listing_id", "created_at").first()

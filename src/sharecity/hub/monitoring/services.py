@@ -126,7 +126,7 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
             orders[key] = new[key] = _Order(
                 pk=None, platform_id=platform_id, order_id=payload.order_id, category=payload.category,
                 district_code=payload.district, amount_fen=payload.amount_fen, state=payload.state,
-                customer_key=payload.customer_key, provider_key=payload.provider_key,
+                customer_key=payload.customer_key, provider_key=payload.provider_key, listing_id=payload.listing_id,
             )
             bumps[(platform_id, payload.district)]["bookings"] += 1
             day, sector = city_day(envelope.sent_at), sector_of(payload.category)
@@ -271,6 +271,7 @@ class _Order:
     district_code: str = ""
     customer_key: str = ""
     provider_key: str = ""
+    listing_id: str = ""
 
 
 _ORDER_TABLE = OrderFact._meta.db_table
@@ -297,7 +298,7 @@ def _orders_lock(*, platform_id: str, order_ids: set[str]) -> list[_Order]:
 
 
 _ORDER_COLUMNS = ("platform_id", "order_id", "category", "district_code", "amount_fen", "state", "customer_key",
-                  "provider_key", "created_at", "updated_at")
+                  "provider_key", "listing_id", "created_at", "updated_at")
 
 
 def _orders_insert(orders: list[_Order]) -> None:
@@ -307,7 +308,8 @@ def _orders_insert(orders: list[_Order]) -> None:
         OrderFact.objects.bulk_create(
             [OrderFact(platform_id=o.platform_id, order_id=o.order_id, category=o.category,
                        district_code=o.district_code, amount_fen=o.amount_fen, state=o.state,
-                       customer_key=o.customer_key, provider_key=o.provider_key) for o in orders],
+                       customer_key=o.customer_key, provider_key=o.provider_key, listing_id=o.listing_id)
+             for o in orders],
             batch_size=500,
         )
         return
@@ -316,7 +318,7 @@ def _orders_insert(orders: list[_Order]) -> None:
     ) as copy:
         for o in orders:
             copy.write_row((o.platform_id, o.order_id, o.category, o.district_code, o.amount_fen, o.state,
-                            o.customer_key, o.provider_key, now, now))
+                            o.customer_key, o.provider_key, o.listing_id, now, now))
 
 
 def _orders_update(orders: list[_Order]) -> None:
