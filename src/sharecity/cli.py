@@ -29,6 +29,7 @@ def cmd_demo(_args) -> None:
 
     from sharecity.sim.demo import demo_load
 
+    _manage("migrate", "--no-input", "--verbosity", "0")  # a fresh directory has no tables yet, as for serve
     report = demo_load(history_days=settings.SHARECITY_DEMO_SIM_DAYS)
     print(report.describe())
 
