@@ -3,6 +3,7 @@ and uniform draws of the same size compared against the simulator's labels."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,9 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "inspection_draw.py"
 
 @pytest.mark.django_db(transaction=True)
 def test_weighted_and_uniform_draws_are_compared_on_a_tiny_simulated_city():
-    from tests.hub.inspection_support import ensure_seeds
+    from tests.seeds import migration_seeds_restore
 
-    ensure_seeds()  # a transactional test before this one may have flushed the seeded rules
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("sharecity.hub.warnings.migrations.0002_rule_settings").load(apps, None)
+    migration_seeds_restore()  # a transactional test before this one may have flushed the seeded rules
     spec = importlib.util.spec_from_file_location("inspection_draw_bench", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

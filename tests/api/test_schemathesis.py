@@ -147,7 +147,10 @@ def schemathesis_run(*, api: str, url: str, headers: dict[str, str], tmp_path: P
 
 @pytest.fixture
 def demo_city(settings):
+    from tests.seeds import migration_seeds_restore
+
     settings.SHARECITY_RATE_LIMITS = {scope: {"rate": "off", "burst": None} for scope in settings.SHARECITY_RATE_LIMITS}
+    migration_seeds_restore()  # the demo decides a case by the catalogue; an earlier transactional test flushed it
     demo_load()
 
 
@@ -196,7 +199,8 @@ def test_the_exchange_gateway_has_no_server_error_and_keeps_to_its_schema(demo_c
 
 
 def test_the_hub_api_has_no_server_error_and_keeps_to_its_schema(demo_city, live_server, tmp_path, capsys):
-    """The regulator's operations (and the public credit window) with a city officer's session, as the
+    """The regulator's operations (and the public credit window and published inspections) with a city
+    officer's session, as the
     hub's pages call them: session cookie plus the CSRF token the pages send."""
     from django.test import Client
 
@@ -214,7 +218,7 @@ def test_the_hub_api_has_no_server_error_and_keeps_to_its_schema(demo_city, live
                          timeout=30).status_code == 422
     summary, text, result = schemathesis_run(
         api="hub-regulator", url=f"{live_server.url}/api/v1/openapi.json", headers=headers, tmp_path=tmp_path,
-        path_regex=r"^/api/v1/(hub|public)/",
+        path_regex=r"^/api/v1/(hub|public|inspection)/",
     )
     _report(capsys, text)
     assert len(summary.operations) >= 25  # every hub operation was called, not skipped

@@ -40,13 +40,11 @@ def decide(page, *, found: str, due: str, corrected: str) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_open_decide_with_leniency_then_a_repeat_and_hand_over(live_server):
-    import importlib
-
-    from django.apps import apps
     from playwright.sync_api import expect
 
-    # The catalogue is seeded by a migration; a transactional test before this one flushed it.
-    importlib.import_module("sharecity.hub.enforcement.migrations.0002_catalogue_seed").seed(apps, None)
+    from tests.seeds import migration_seeds_restore
+
+    migration_seeds_restore()  # a transactional test before this one flushed what migrations load
     siming = factories.make_user("siming", password=PASSWORD)
     regulator_profile_set(actor=None, user=siming, department="厦门市思明区市场监督管理局", district_code="350203")
     huli = factories.make_user("huli", password=PASSWORD)

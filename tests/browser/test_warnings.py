@@ -18,13 +18,11 @@ from tests.hub.test_facts_intake import send
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_officer_reads_a_warning_assigns_handles_and_closes_it(live_server):
-    import importlib
-
-    from django.apps import apps
     from playwright.sync_api import expect
 
-    # The rules' settings are seeded by a migration; a transactional test before this one flushed them.
-    importlib.import_module("sharecity.hub.warnings.migrations.0002_rule_settings").load(apps, None)
+    from tests.seeds import migration_seeds_restore
+
+    migration_seeds_restore()  # a transactional test before this one flushed what migrations load
     platform = ExternalPlatform.onboard("鹭岛民宿")
     # Published on 23 November at 300 yuan a night, raised to 450 on the 25th, "30% off" at 315 on the 27th.
     send(platform, [

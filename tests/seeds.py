@@ -1,0 +1,21 @@
+"""Reference data that migrations load (the enforcement catalogue and default leniency list, the inspection
+ratio rules and items, the warning rules' settings, Tianjin's policy targets): a transactional test's flush
+removes it, so a transactional test that needs it puts it back, with the migrations' own idempotent functions."""
+
+from __future__ import annotations
+
+import importlib
+
+SEEDING_MIGRATIONS = (
+    ("sharecity.hub.evaluation.migrations.0002_tianjin_targets_and_default_scheme", "seed"),
+    ("sharecity.hub.enforcement.migrations.0002_catalogue_seed", "seed"),
+    ("sharecity.hub.inspection.migrations.0002_ratio_rules_and_items", "seed"),
+    ("sharecity.hub.warnings.migrations.0002_rule_settings", "load"),
+)
+
+
+def migration_seeds_restore() -> None:
+    from django.apps import apps
+
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
