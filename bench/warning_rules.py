@@ -9,9 +9,16 @@ is what ``listing.published`` reports), order ids, and the party keys under whic
 
 Precision: of the warnings a rule raised, the share whose subject is labelled with the misconduct it looks for.
 Recall: of the labelled instances the hub could see (what reached it), the share a warning of the rule names.
-Rules with no simulated misconduct (complaint rates, cancellation bursts, late deposit refunds) report only
-how many warnings they raised: the simulator's honest traders give them nothing to find, so each is a false
-alarm unless the simulator's ordinary randomness made one.
+
+The rules over aggregates name no listing or order: a complaint-rate warning names a platform, a category or
+a district in a week, a cancellation burst a platform's district on a day. Such a warning is true when at least
+half of the complaints (or cancelled orders) it gives as evidence belong to a labelled service failure (or
+cancellation wave); a label is found when a true warning's evidence includes its orders. Their "random" is the
+labelled share of the complaints (or cancelled orders) of the month: what a warning pointing at random ones
+would hold.
+
+The hub scans every hour; the bench scans once at the end of each simulated day (the rules over a recent
+window, such as the complaint rate's week, see each window in turn), then once at the month's end.
 """
 
 from __future__ import annotations
@@ -31,8 +38,10 @@ TARGETS = {
     "unlicensed_homestay": "unlicensed_homestay",
     "deposit_kept": "deposit_kept",
     "reposted_listing": "reposted_listing",
+    "deposit_overdue": "deposit_delayed",
 }
-NO_LABEL = ("complaint_rate", "cancellation_burst", "deposit_overdue")
+# Rules over aggregates, scored by the labelled share of their evidence.
+AGGREGATES = {"complaint_rate": "service_failure", "cancellation_burst": "cancellation_wave"}
 
 # The simulator's default rates, but a review ring even at a small scale (rings are counted at scale 1).
 MISCONDUCT = {"fake_review_rings": 4}
@@ -42,14 +51,14 @@ def _label_refs(label) -> set[str]:
     """The references under which a label's wrongdoing can be seen at the hub."""
     if label.kind == "fake_review_ring":
         return set(label.details.get("members", []))
-    if label.kind == "deposit_kept":
+    if label.kind in ("deposit_kept", "deposit_delayed"):
         return {label.order_ref}
     return {label.listing_ref}
 
 
 def _visible(label, seen_listings: set[str], seen_orders: set[str]) -> bool:
     """Whether the misconduct reached the hub at all (a homestay the market refused was never published)."""
-    if label.kind == "deposit_kept":
+    if label.kind in ("deposit_kept", "deposit_delayed"):
         return label.order_ref in seen_orders
     if label.kind == "fake_review_ring":
         return True
@@ -74,6 +83,8 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
     run = summary.run
     end = dt.datetime.combine(run.start_day + dt.timedelta(days=run.days), dt.time(0), tzinfo=CITY_TZ)
     started = time.monotonic()
+    for day in range(1, days):
+        warnings_scan(now=end - dt.timedelta(days=days - day, seconds=1), force=True)
     scan = warnings_scan(now=end - dt.timedelta(seconds=1), force=True)
     scanned = time.monotonic() - started
     facts = facts_load()
@@ -90,6 +101,7 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
         "unlicensed_homestay": {listing_id for (_pid, listing_id), item in facts.listings.items()
                                 if item.category.rsplit(".", 1)[-1] == "homestay"},
         "deposit_kept": {order_id for (_pid, order_id), order in facts.orders.items() if order.deposit_held_fen},
+        "deposit_overdue": {order_id for (_pid, order_id), order in facts.orders.items() if order.deposit_held_fen},
         "review_ring": accounts,
     }
     rows = []
@@ -154,13 +166,46 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
                  "beyond_rules": len((outliers & wrongdoers) - rule_accounts), "scored": len(scored),
                  "base_rate": len(scored & wrongdoers) / len(scored) if scored else None,
                  "random": len(scored & wrongdoers) / len(scored) if scored else None})
-    for rule in NO_LABEL:
-        rows.append({"rule": rule, "label": "—", "labels": 0, "visible": 0,
-                     "warnings": sum(1 for w in warnings if w.rule == rule), "true": 0, "precision": None,
-                     "recall": None, "random": None})
+    rows += _aggregate_rows(facts, labels, warnings)
     return {"run": run.pk, "days": days, "scale": scale, "seed": seed, "events": summary.total_events,
             "facts": run.applied, "simulate_seconds": simulated, "scan_seconds": scanned,
             "raised": dict(scan.raised), "rows": rows}
+
+
+def _aggregate_rows(facts, labels, warnings) -> list[dict]:
+    """The complaint-rate and cancellation-burst rules, scored by the labelled share of their evidence."""
+    complaint_order = {f"{c.platform_id}/{c.complaint_id}": c.order_id for c in facts.complaints}
+    cancelled = {order_id for (_pid, order_id), order in facts.orders.items() if order.cancelled_at is not None}
+    complained = [c.order_id for c in facts.complaints]
+    rows = []
+    for rule, kind in AGGREGATES.items():
+        of_kind = [label for label in labels if label.kind == kind]
+        labelled = set().union(*(set(label.details.get("orders", [])) for label in of_kind)) if of_kind else set()
+        if rule == "complaint_rate":
+            # A failure is seen when a complaint on one of its orders reached the hub.
+            visible = [label for label in of_kind if set(label.details.get("orders", [])) & set(complained)]
+            population = complained
+        else:
+            visible = [label for label in of_kind if set(label.details.get("orders", [])) & cancelled]
+            population = sorted(cancelled)
+        raised = [w for w in warnings if w.rule == rule]
+        true_evidence: set[str] = set()
+        true_positive = 0
+        for warning in raised:
+            refs = [item["ref"] for item in warning.evidence]
+            orders = [complaint_order.get(ref, "") if rule == "complaint_rate" else ref.split("/", 1)[-1]
+                      for ref in refs]
+            if orders and 2 * sum(order in labelled for order in orders) >= len(orders):
+                true_positive += 1
+                true_evidence |= set(orders)
+        found = sum(1 for label in visible if set(label.details.get("orders", [])) & true_evidence)
+        rows.append({"rule": rule, "label": kind, "labels": len(of_kind), "visible": len(visible),
+                     "warnings": len(raised), "true": true_positive,
+                     "precision": true_positive / len(raised) if raised else None,
+                     "recall": found / len(visible) if visible else None,
+                     "random": sum(order in labelled for order in population) / len(population)
+                     if population else None})
+    return rows
 
 
 def _pct(value: float | None) -> str:
@@ -170,7 +215,7 @@ def _pct(value: float | None) -> str:
 def table(result: dict) -> str:
     lines = [f"Simulated {result['days']} days at scale {result['scale']} (seed {result['seed']}): "
              f"{result['events']} market events, {result['facts']} facts applied at the hub "
-             f"({result['simulate_seconds']:.0f} s); scan {result['scan_seconds']:.1f} s.",
+             f"({result['simulate_seconds']:.0f} s); {result['days']} daily scans {result['scan_seconds']:.1f} s.",
              "",
              f"{'rule':<20} {'label kind':<20} {'labels':>6} {'seen':>5} {'warnings':>8} {'true':>5} "
              f"{'precision':>9} {'recall':>7} {'random':>7}"]
@@ -180,7 +225,10 @@ def table(result: dict) -> str:
                      f"{_pct(row['random']):>7}")
     outlier = next(row for row in result["rows"] if row["rule"] == "outlier")
     lines += ["", "random: the baseline, measured in the same run: the precision of flagging as many subjects of the "
-              "same kind at random (the labelled share of the listings, deposit orders, homestays or accounts seen).",
+              "same kind at random (the labelled share of the listings, deposit orders, homestays or accounts seen; "
+              "for complaint_rate and cancellation_burst, of the complaints and cancelled orders).",
+              "complaint_rate, cancellation_burst: a warning is true when half or more of its evidence belongs to "
+              "a labelled service failure or cancellation wave.",
               "unlicensed+register: the homestay rule with the city's licence register loaded (every host the "
               "simulator did not label); without it every homestay is flagged.",
               "seen: labelled instances that reached the hub (a refused listing never did; a price raised but "

@@ -148,4 +148,8 @@ MISCONDUCT_DEFAULTS: dict[str, float] = {
     "deposit_kept_share": 0.15,  # share of returned rentals whose provider deducts the whole deposit
     "reposts_per_day": 0.3,  # listings removed by the platform and posted again by the same provider
     "blacklisted_providers": 1,  # people on the serious-dishonesty list who try to become providers
+    "deposit_delayed_share": 0.05,  # share of rentals whose provider records the return days late
+    "service_failures_per_day": 0.05,  # a platform's service fails in a district for a week: complaints pile up
+    "cancellation_waves_per_day": 0.05,  # a platform's providers in a district cancel their bookings in one day
+    "cancellation_wave_min_bookings": 5,  # bookings ahead a district needs for a wave (fewer: no wave that day)
 }

@@ -68,6 +68,11 @@ COMPLAINTS = (
 )
 RING_REVIEWS = ("宝贝太好了！五星好评！", "卖家超级好，强烈推荐！", "完美！下次还买！", "非常非常满意，好评！")
 RING_STOCK = 200
+# A service failure lasts this long and turns this share of the orders used then into complaints.
+FAILURE_DAYS = 7
+FAILURE_COMPLAINT_SHARE = 0.6
+# A late return is recorded this many days after the end of use.
+DEPOSIT_DELAY_DAYS = (6.0, 12.0)
 REMOVAL_REASONS = ("房源与实际情况严重不符，经核实予以下架", "存在虚假宣传，平台依规则下架",
                    "多次被投诉且未整改，平台下架")
 
@@ -105,8 +110,9 @@ class Options:
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
                     or not 0 <= value <= 1000:
                 raise SimError("--misconduct", f"{name} must be a number from 0 to 1000")
-        if self.misconduct.get("deposit_kept_share", 0) > 1:
-            raise SimError("--misconduct", "deposit_kept_share is a share from 0 to 1")
+        for share in ("deposit_kept_share", "deposit_delayed_share"):
+            if self.misconduct.get(share, 0) > 1:
+                raise SimError("--misconduct", f"{share} is a share from 0 to 1")
         today = timezone.now().astimezone(CITY_TZ).date()
         if self.start is not None and self.start + dt.timedelta(days=self.days) > today:
             raise SimError("--start", "the simulated history must end by today (start + days <= today)")
@@ -215,6 +221,8 @@ class City:
         self.leaf_place: dict[str, str] = {leaf: place.key for place in self.profile.platforms for leaf in place.leaves}
         self.tampered: set[int] = set()  # listings a misconduct scenario is using
         self.deposit_kept: set[int] = set()  # orders whose provider will keep the deposit
+        # (platform pk, district) → the service failure under way there: its label and its last moment.
+        self.failures: dict[tuple[int, str], tuple[MisconductLabel, dt.datetime]] = {}
         self.ring_orders: dict[int, dict] = {}
         self.transport = None
 
@@ -494,8 +502,17 @@ class City:
             self.at(end + dt.timedelta(hours=self.rng.uniform(2, 72)), "review", order.pk, "c")
         if self.rng.random() < 0.3:
             self.at(end + dt.timedelta(hours=self.rng.uniform(2, 96)), "review", order.pk, "p")
-        if self.rng.random() < 0.04:
+        complains = self.rng.random() < 0.04
+        failure = self.failures.get((order.platform_id, order.listing.district_code))
+        if failure is not None and not complains and end <= failure[1] and self.rng.random() < FAILURE_COMPLAINT_SHARE:
+            complains = True
+        if complains:
             self.at(end + dt.timedelta(hours=self.rng.uniform(1, 48)), "complain", order.pk)
+        if failure is not None and end <= failure[1]:
+            label = failure[0]
+            label.details["orders"].append(str(order.public_id))
+            label.details["complained" if complains else "not_complained"] += 1
+            label.save(update_fields=["details"])
 
     def act_pay(self, pk: int) -> None:
         order = self.act_step(pk, "pay", "c")
@@ -521,9 +538,25 @@ class City:
             return
         if process == "rental_deposit":
             self.at(max(starts_at, now) + dt.timedelta(hours=self.rng.uniform(1, 10)), "step", pk, "pick_up", "c")
+            if roll < self.rates["deposit_delayed_share"]:
+                self.deposit_delay(order, ends_at=ends_at)
+                return
             self.at(ends_at + dt.timedelta(hours=self.rng.uniform(1, 12)), "returned", pk)
             return
         self.confirmed(order)
+
+    def deposit_delay(self, order, *, ends_at: dt.datetime) -> None:
+        """The item comes back on time, but the provider records the return days late: the deposit, refunded by
+        the market's timer only once the return is recorded, is held past the end of use plus the refund days."""
+        from sharecity.market.accounts.selectors import party_key
+
+        returned_at = ends_at + dt.timedelta(days=self.rng.uniform(*DEPOSIT_DELAY_DAYS))
+        self.at(returned_at, "returned", order.pk)
+        self.label(MisconductKind.DEPOSIT_DELAYED, place=self.places_by_platform()[order.platform_id],
+                   listing=order.listing, order=order, person=order.provider, party_key=party_key(order.provider),
+                   details={"deposit_fen": order.deposit_fen, "ends_at": ends_at.isoformat(),
+                            "return_recorded_at": returned_at.isoformat(),
+                            "refund_days": order.listing.deposit_refund_days})
 
     def confirmed(self, order) -> None:
         """A confirmed booking: cancelled by one side now and then, checked in, then completed by its timer."""
@@ -750,7 +783,8 @@ class City:
         """Schedule the day's misconduct at random moments of the day."""
         self.ring_day(day_start)
         for kind, rate in (("price_raise", "price_fraud_per_day"), ("unlicensed", "unlicensed_homestays_per_day"),
-                           ("remove_for_repost", "reposts_per_day")):
+                           ("remove_for_repost", "reposts_per_day"), ("service_failure", "service_failures_per_day"),
+                           ("cancellation_wave", "cancellation_waves_per_day")):
             for _n in range(_poisson(self.rng, self.rates[rate])):
                 self.at(day_start + dt.timedelta(minutes=self.rng.randrange(8 * 60, 22 * 60)), kind)
 
@@ -878,6 +912,50 @@ class City:
                        "removed_at": removed.updated_at.isoformat() if hasattr(removed, "updated_at") else None,
                        "same_title": True, "same_description": True, "market_status": listing.status})
 
+    def act_service_failure(self) -> None:
+        """A platform's service fails in one district for a week (a subcontractor walks off, a dispatch system
+        breaks): most of the orders used there in that week end in a complaint (``after_use``)."""
+        place = self.places[self.rng.choice(sorted(self.places))]
+        district = self.district()
+        key = (place.platform.pk, district)
+        if key in self.failures and self.failures[key][1] > self.clock.now:
+            return
+        until = self.clock.now + FAILURE_DAYS * DAY
+        label = self.label(MisconductKind.SERVICE_FAILURE, place=place, details={
+            "platform_id": place.platform.exchange_id, "district": district, "from": self.clock.now.isoformat(),
+            "until": until.isoformat(), "orders": [], "complained": 0, "not_complained": 0})
+        self.failures[key] = (label, until)
+
+    def act_cancellation_wave(self) -> None:
+        """A platform's providers in one district cancel their confirmed bookings on one day (say, to let the
+        rooms again at a holiday's prices): the district where the platform has most bookings ahead."""
+        from django.db.models import Count
+
+        from sharecity.market.accounts.selectors import party_key
+        from sharecity.market.orders.models import Order
+
+        place = self.places[self.rng.choice(sorted(self.places))]
+        ahead = Order.objects.filter(platform=place.platform, state="confirmed",
+                                     starts_at__gt=self.clock.now + HOUR).exclude(pk__in=list(self.ring_orders))
+        busiest = (ahead.values("listing__district_code").annotate(n=Count("pk"))
+                   .order_by("-n", "listing__district_code").first())
+        if busiest is None or busiest["n"] < self.rates["cancellation_wave_min_bookings"]:
+            return
+        district = busiest["listing__district_code"]
+        cancelled = []
+        for pk in ahead.filter(listing__district_code=district).order_by("pk").values_list("pk", flat=True):
+            order = self.act_step(pk, "provider_cancel", "p")
+            if order is not None:
+                cancelled.append(order)
+        if not cancelled:
+            return
+        self.label(MisconductKind.CANCELLATION_WAVE, place=place, person=cancelled[0].provider,
+                   party_key=party_key(cancelled[0].provider), details={
+                       "platform_id": place.platform.exchange_id, "district": district,
+                       "day": self.clock.now.astimezone(CITY_TZ).date().isoformat(),
+                       "orders": [str(order.public_id) for order in cancelled],
+                       "providers": len({order.provider_id for order in cancelled})})
+
     def blacklist(self) -> None:
         """Officers of the city put people on the serious-dishonesty list before they try to onboard."""
         from sharecity.exchange.pseudonyms import party_key_for_identity
@@ -937,6 +1015,7 @@ class City:
         "resolve": act_resolve, "ring_order": act_ring_order, "price_raise": act_price_raise,
         "price_discount": act_price_discount, "unlicensed": act_unlicensed, "keep_deposit": act_keep_deposit,
         "remove_for_repost": act_remove_for_repost, "repost": act_repost, "onboard": act_onboard,
+        "service_failure": act_service_failure, "cancellation_wave": act_cancellation_wave,
         "step": act_step,
     }
 

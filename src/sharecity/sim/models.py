@@ -38,6 +38,9 @@ class MisconductKind(models.TextChoices):
     DEPOSIT_KEPT = "deposit_kept", "Deposit kept without cause"
     REPOSTED_LISTING = "reposted_listing", "Listing re-posted after removal"
     BLACKLISTED_ONBOARDING = "blacklisted_onboarding", "Serious-dishonesty-listed provider onboarding"
+    DEPOSIT_DELAYED = "deposit_delayed", "Deposit held past its refund deadline"
+    SERVICE_FAILURE = "service_failure", "A week of failed service in a district"
+    CANCELLATION_WAVE = "cancellation_wave", "Confirmed bookings cancelled en masse"
 
 
 class MisconductLabel(models.Model):
