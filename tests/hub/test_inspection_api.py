@@ -148,6 +148,11 @@ def test_bad_results_are_refused_naming_the_field(world):
                                   ({"findings": "f" * 2001}, 422, "findings"),
                                   ({"violation_found": "perhaps"}, 422, "violation_found"),
                                   ({"violation_found": True}, 400, "findings"),
+                                  ({"items_failed": "all"}, 422, "items_failed"),
+                                  ({"items_failed": ["x"] * 51}, 422, "items_failed"),
+                                  ({"items_failed": ["not-checked"], "violation_found": True, "findings": "f"}, 400,
+                                   "items_failed"),
+                                  ({"items_failed": task.item_codes[:1]}, 400, "items_failed"),
                                   ({"inspected_on": "2031-01-01"}, 400, "inspected_on")]:
         response = post(client, url, {**good, **change})
         assert response.status_code == status, (change, response.content)

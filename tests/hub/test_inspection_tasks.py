@@ -170,3 +170,60 @@ def test_the_case_fields_name_the_task_as_the_source(drawn):
     fields = services.task_case_fields(task)
     assert fields["source_kind"] == "inspection" and fields["source_ref"] == str(task.pk)
     assert fields["city_code"] == "350200" and fields["district_code"] == "350203"
+
+
+@pytest.fixture
+def joint(db):
+    """A joint plan of market supervision and culture and tourism: one visit checks both departments' items."""
+    user, _client = support.officer("insp-joint")
+    tourism, _client = support.officer("insp-joint-ct", kind="culture_tourism", department="厦门市文化和旅游局")
+    platform("p-joint", "厦门联查住", division="350203", sectors=["homestay"])
+    support.inspectors(user, 2)
+    support.inspectors(tourism, 2, prefix="CT")
+    support.provider("350203", "D", platform_id="p-joint")
+    plan = support.plan(user, departments=["market_supervision", "culture_tourism"],
+                        item_codes=["ms-licence-display", "ct-homestay-licence"], ratios_bp={"D": 10000})
+    services.plan_commit(actor=user, plan_id=plan.pk, now=DRAWN)
+    services.plan_draw(actor=user, plan_id=plan.pk, now=DRAWN)
+    return user, plan.tasks.get()
+
+
+def test_a_joint_visit_opens_a_case_for_each_department_whose_item_failed(joint):
+    from sharecity.hub.enforcement.models import Case
+
+    user, task = joint
+    today = timezone.now().astimezone(CITY_TZ).date()
+    body = {"inspected_on": today, "items_checked": ["ms-licence-display", "ct-homestay-licence"],
+            "findings": "未办理民宿备案，未亮照", "violation_found": True}
+    # A joint violation names its items: each department answers for its own.
+    with pytest.raises(InvalidInput) as error:
+        services.task_result_record(actor=user, task_id=task.pk, **body)
+    assert error.value.field == "items_failed"
+    with pytest.raises(InvalidInput) as error:
+        services.task_result_record(actor=user, task_id=task.pk, **body, items_failed=["ms-price-marking"])
+    assert error.value.field == "items_failed"  # not among the items checked
+    task = services.task_result_record(actor=user, task_id=task.pk, **body,
+                                       items_failed=["ms-licence-display", "ct-homestay-licence"])
+    cases = {case.department: case for case in Case.objects.filter(source_kind="inspection")}
+    assert set(cases) == {"market_supervision", "culture_tourism"}
+    assert cases["culture_tourism"].source_ref == f"{task.pk}:culture_tourism"
+    assert "ct-homestay-licence" in cases["culture_tourism"].summary
+    assert "ct-homestay-licence" not in cases["market_supervision"].summary
+    directive = Directive.objects.get(message_id=task.directive_message_id)
+    assert sorted(f["code"] for f in directive.payload["findings"]) == ["ct-homestay-licence", "ms-licence-display"]
+
+
+def test_a_joint_visit_failing_one_departments_item_opens_only_its_case(joint):
+    from sharecity.hub.enforcement.models import Case
+
+    user, task = joint
+    today = timezone.now().astimezone(CITY_TZ).date()
+    task = services.task_result_record(actor=user, task_id=task.pk, inspected_on=today,
+                                       items_checked=["ms-licence-display", "ct-homestay-licence"],
+                                       findings="未办理民宿备案", violation_found=True,
+                                       items_failed=["ct-homestay-licence"])
+    [case] = Case.objects.filter(source_kind="inspection")
+    assert case.department == "culture_tourism" and case.source_ref == str(task.pk)
+    directive = Directive.objects.get(message_id=task.directive_message_id)
+    assert [f["code"] for f in directive.payload["findings"]] == ["ct-homestay-licence"]
+    assert task.items_failed == ["ct-homestay-licence"]

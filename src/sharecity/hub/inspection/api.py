@@ -150,6 +150,7 @@ class InspectionTaskOut(Schema):
     state: str
     inspected_on: dt.date | None
     items_checked: list[str]
+    items_failed: list[str]
     findings: str
     violation_found: bool | None
     publish_due: dt.date | None
@@ -164,6 +165,9 @@ class InspectionResultIn(Schema):
     items_checked: list[str] = Field(max_length=50)
     findings: str = Field("", max_length=2000, pattern=TEXT_BLOCK)
     violation_found: bool
+    items_failed: list[str] | None = Field(None, max_length=50, description=(
+        "the items the violation was found on, among those checked; required for a joint plan's violation "
+        "(each department whose item failed gets its own case)"))
 
 
 class InspectionVerificationOut(Schema):
@@ -182,6 +186,7 @@ class InspectionPublicResultOut(Schema):
     risk_class: str
     district_code: str
     items_checked: list[str]
+    items_failed: list[str]
     inspected_on: dt.date | None
     violation_found: bool | None
     findings: str
@@ -239,7 +244,8 @@ def task_out(task: InspectionTask, names: dict[int, str] | None = None) -> dict:
             "platform_id": subject.platform_id, "on_site": task.on_site, "item_codes": task.item_codes,
             "inspectors": [names.get(i, str(i)) for i in task.inspector_ids], "deadline": task.deadline,
             "state": task.state, "inspected_on": task.inspected_on, "items_checked": task.items_checked,
-            "findings": task.findings, "violation_found": task.violation_found, "publish_due": task.publish_due,
+            "items_failed": task.items_failed, "findings": task.findings, "violation_found": task.violation_found,
+            "publish_due": task.publish_due,
             "published_at": task.published_at, "late": selectors.task_late(task),
             "directive_message_id": task.directive_message_id, "credit_record_id": task.credit_record_id}
 
@@ -248,7 +254,8 @@ def public_result_out(task: InspectionTask) -> dict:
     return {"id": task.pk, "plan_id": task.plan_id, "plan_title": task.plan.title, "city_code": task.plan.city_code,
             "subject": task.pool_subject.label, "risk_class": task.pool_subject.risk_class,
             "district_code": task.pool_subject.district_code, "items_checked": task.items_checked,
-            "inspected_on": task.inspected_on, "violation_found": task.violation_found, "findings": task.findings,
+            "items_failed": task.items_failed, "inspected_on": task.inspected_on,
+            "violation_found": task.violation_found, "findings": task.findings,
             "publish_due": task.publish_due, "published_at": task.published_at, "late": selectors.task_late(task)}
 
 

@@ -20,10 +20,11 @@ Rules (sources beside each step):
   (chosen by HMAC order), and every visit checks at least one item (国市监信发〔2022〕6号 二(四); the
   随机抽查事项清单 distinguish 重点检查事项 and 一般检查事项).
 - Each task gets at least ``inspectors_per_task`` (≥ 2) inspectors and, in a joint plan, one of each
-  department (进一次门、查多项事: 国发〔2019〕5号 《关于在市场监管领域全面推行部门联合“双随机、一公开”
-  监管的意见》 二(二)). An inspector connected to the subject, or (when the plan says so) living in its
-  district, is recused (国发〔2019〕5号 二(二): 执法检查人员 ... 回避). Among the others the least loaded
-  comes first, then HMAC order.
+  department drawn from that department's own pool (进一次门、查多项事: 国发〔2019〕5号 《关于在市场监管领域
+  全面推行部门联合“双随机、一公开”监管的意见》). An inspector connected to the subject, or (when the plan
+  says so) living in its district, is recused (《中华人民共和国行政处罚法》(2021 修订) 第四十三条: 执法人员与
+  案件有直接利害关系或者有其他关系可能影响公正执法的，应当回避). Among the others the least loaded comes
+  first, then HMAC order.
 """
 
 from __future__ import annotations

@@ -250,6 +250,8 @@ class InspectionTask(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=TaskState.choices, default=TaskState.OPEN)
     inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
     items_checked = models.JSONField(_("items checked"), default=list)
+    # The items on which the violation was found: in a joint plan each department answers for its own.
+    items_failed = models.JSONField(_("items failed"), default=list)
     findings = models.TextField(_("findings"), blank=True)
     violation_found = models.BooleanField(_("violation found"), null=True)
     result_recorded_at = models.DateTimeField(null=True, blank=True)

@@ -20,6 +20,7 @@ from sharecity.hub.audit.services import audit_record
 from sharecity.hub.inspection import selectors
 from sharecity.hub.inspection.draw import DrawError, draw, seed_commitment
 from sharecity.hub.inspection.models import (
+    InspectionItem,
     InspectionPlan,
     InspectionTask,
     Inspector,
@@ -38,9 +39,10 @@ from sharecity.kernel.errors import Conflict, Forbidden, InvalidInput
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.kernel.workdays import add_workdays
 
-# Results are made public within 20 working days of the inspection: 国务院《关于在市场监管领域全面推行部门
-# 联合“双随机、一公开”监管的意见》(国发〔2019〕5号) 二(四) "抽查检查结果 ... 自抽查检查结束之日起20个工作日内"
-# 通过国家企业信用信息公示系统等向社会公示.
+# Results are made public within 20 working days: 国务院《关于在市场监管领域全面推行部门联合“双随机、一公开”
+# 监管的意见》(国发〔2019〕5号) has inspection results published through the national enterprise credit
+# publicity system, and 《企业信息公示暂行条例》(2024 修订) 第六条第二款 sets the period for what it publishes:
+# "应当自产生之日起20个工作日内予以公示". A result arises when the inspection is done.
 PUBLISH_WITHIN_WORKDAYS = 20
 TITLE_MAX, REASON_MAX, FINDINGS_MAX, NAME_MAX = 120, 300, 2000, 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -246,8 +248,8 @@ def plan_create(*, actor, title: str, departments: list[str], districts: list[st
         raise InvalidInput(_("The period ends before it starts."), field="period_end", code="inspection.period")
     if isinstance(inspectors_per_task, bool) or not isinstance(inspectors_per_task, int) \
             or not 2 <= inspectors_per_task <= 10:
-        # At least two law-enforcement officers per inspection: 《市场监督管理行政处罚程序规定》
-        # (总局令第42号, 2022 修正) 第二十条 "执法人员不得少于两人"; 国发〔2019〕5号 二(二).
+        # At least two law-enforcement officers per inspection: 《中华人民共和国行政处罚法》(2021 修订)
+        # 第四十二条 "执法人员不得少于两人，法律另有规定的除外".
         raise InvalidInput(_("Between 2 and 10 inspectors per task (at least two officers inspect together)."),
                            field="inspectors_per_task", code="inspection.inspectors_per_task")
     if isinstance(task_workdays, bool) or not isinstance(task_workdays, int) or not 1 <= task_workdays <= 250:
@@ -482,10 +484,15 @@ def plan_reveal(*, actor, plan_id: int, now: dt.datetime | None = None) -> Inspe
 
 @transaction.atomic
 def task_result_record(*, actor, task_id: int, inspected_on: dt.date, items_checked: list[str], findings: str,
-                       violation_found: bool, now: dt.datetime | None = None) -> InspectionTask:
+                       violation_found: bool, items_failed: list[str] | None = None,
+                       now: dt.datetime | None = None) -> InspectionTask:
     """Record what the visit found. The result goes to the platform concerned as an ``inspection.result``
     directive (hub.directives) and into the subject's credit file (hub.credit), in this transaction; it is
-    due for publication within 20 working days of the inspection (``PUBLISH_WITHIN_WORKDAYS``)."""
+    due for publication within 20 working days of the inspection (``PUBLISH_WITHIN_WORKDAYS``).
+
+    A violation names the items it was found on (``items_failed``, among those checked); each department
+    whose item failed gets its own case (a joint visit checks for several departments, 进一次门、查多项事, but
+    each answers for its own matters). A plan of one department may leave them out: every item checked."""
     jurisdiction, profile = _officer(actor)
     task = selectors.task_get(jurisdiction=jurisdiction, task_id=task_id)
     task = InspectionTask.objects.select_for_update().select_related("plan", "pool_subject").get(pk=task.pk)
@@ -507,8 +514,21 @@ def task_result_record(*, actor, task_id: int, inspected_on: dt.date, items_chec
     if not isinstance(violation_found, bool):
         raise InvalidInput(_("Say yes or no."), field="violation_found", code="inspection.violation_found")
     findings = _text(findings, field="findings", max_length=FINDINGS_MAX, required=violation_found, block=True)
+    if items_failed is None or items_failed == []:
+        if violation_found and len(task.plan.departments) > 1:
+            raise InvalidInput(_("A joint inspection's violation names the items it was found on: each "
+                                 "department answers for its own."), field="items_failed",
+                               code="inspection.items_failed")
+        items_failed = list(items_checked) if violation_found else []
+    if not isinstance(items_failed, list) or not all(isinstance(c, str) and c in items_checked for c in items_failed):
+        raise InvalidInput(_("The items failed are among the items checked."), field="items_failed",
+                           code="inspection.items_failed")
+    if items_failed and not violation_found:
+        raise InvalidInput(_("Items failed mean a violation was found."), field="items_failed",
+                           code="inspection.items_failed")
     task.inspected_on = inspected_on
     task.items_checked = sorted(set(items_checked))
+    task.items_failed = sorted(set(items_failed))
     task.findings = findings
     task.violation_found = violation_found
     task.result_recorded_at = now
@@ -520,6 +540,7 @@ def task_result_record(*, actor, task_id: int, inspected_on: dt.date, items_chec
     audit_record(actor=actor, action="inspection.result_recorded", object_type="inspection_task", object_id=task.pk,
                  detail={"plan_id": task.plan_id, "subject_id": task.pool_subject.subject_id,
                          "violation_found": violation_found, "items_checked": task.items_checked,
+                         "items_failed": task.items_failed,
                          "inspected_on": inspected_on.isoformat(), "publish_due": task.publish_due.isoformat(),
                          "directive": task.directive_message_id, "credit_record": task.credit_record_id},
                  city_code=task.plan.city_code, district_code=task.plan.district_code)
@@ -527,14 +548,30 @@ def task_result_record(*, actor, task_id: int, inspected_on: dt.date, items_chec
         # 源头追溯、属地查处: a violation found on the visit is a case for the district that holds the subject.
         from sharecity.hub.enforcement.services import case_open
 
-        case = case_open(actor=actor, **task_case_fields(task))
-        audit_record(actor=actor, action="inspection.case_opened", object_type="inspection_task", object_id=task.pk,
-                     detail={"plan_id": task.plan_id, "case": str(case.public_id)},
-                     city_code=task.plan.city_code, district_code=task.plan.district_code)
+        for fields in tasks_case_fields(task):
+            case = case_open(actor=actor, **fields)
+            audit_record(actor=actor, action="inspection.case_opened", object_type="inspection_task",
+                         object_id=task.pk, detail={"plan_id": task.plan_id, "case": str(case.public_id),
+                                                    "department": fields["department"]},
+                         city_code=task.plan.city_code, district_code=task.plan.district_code)
     return task
 
 
-def task_case_fields(task: InspectionTask) -> dict:
+def tasks_case_fields(task: InspectionTask) -> list[dict]:
+    """One case per department whose item failed (the plan's first department when no item is named)."""
+    owners = dict(InspectionItem.objects.filter(city_code=task.plan.city_code, code__in=task.items_failed)
+                  .values_list("code", "department_kind"))
+    departments = sorted({owners[code] for code in task.items_failed if code in owners})
+    if len(departments) <= 1:
+        return [task_case_fields(task, department=departments[0] if departments else None)]
+    # The source names the department too: the enforcement service keeps one case per source and subject.
+    return [{**task_case_fields(task, department=department), "source_ref": f"{task.pk}:{department}",
+             "summary": f"{task.plan.title} [{', '.join(c for c in task.items_failed if owners.get(c) == department)}]"
+                        f": {task.findings}"[:300]}
+            for department in departments]
+
+
+def task_case_fields(task: InspectionTask, *, department: str | None = None) -> dict:
     """The arguments of ``hub.enforcement.services.case_open`` for a task whose visit found a violation."""
     from sharecity.hub.credit.models import CreditSubject
 
@@ -543,7 +580,8 @@ def task_case_fields(task: InspectionTask) -> dict:
     # code of an enterprise.
     identifier = CreditSubject.objects.filter(pk=subject.subject_id).values_list("identifier", flat=True).first()
     return {"city_code": task.plan.city_code, "district_code": subject.district_code or task.plan.district_code,
-            "department": task.plan.departments[0] if task.plan.departments else "", "source_kind": "inspection",
+            "department": department or (task.plan.departments[0] if task.plan.departments else ""),
+            "source_kind": "inspection",
             "source_ref": str(task.pk), "subject_kind": subject.kind,
             "subject_ref": identifier or str(subject.subject_id),
             # The platform is named where the hub knows it (a provider's file may carry one not registered).
@@ -565,7 +603,7 @@ def _result_send(*, task: InspectionTask, actor, department: str, now: dt.dateti
                    "subject_type": "subject", "subject_id": subject.identifier,
                    "result": "fail" if task.violation_found else "pass",
                    "findings": [{"code": code, "description": task.findings[:500] or code}
-                                for code in task.items_checked] if task.violation_found else [],
+                                for code in task.items_failed] if task.violation_found else [],
                    "inspected_at": inspected_at, "legal_reference": "国发〔2019〕5号; 国市监信发〔2022〕6号"}
         directive = directive_send_for(actor=actor, department=department, platform_id=task.pool_subject.platform_id,
                                        directive_type="inspection.result", now=now, city_code=task.plan.city_code,
@@ -580,7 +618,8 @@ def _result_send(*, task: InspectionTask, actor, department: str, now: dt.dateti
             title=f"监督检查{'不合格' if task.violation_found else '合格'}", decided_on=task.inspected_on,
             polarity=-1 if task.violation_found else 1, source_type="inspection.task", source_id=str(task.pk),
             detail={"result": "fail" if task.violation_found else "pass", "plan_id": task.plan_id,
-                    "items": task.items_checked}, legal_basis="国发〔2019〕5号; 国市监信发〔2022〕6号",
+                    "items": task.items_checked, "items_failed": task.items_failed},
+            legal_basis="国发〔2019〕5号; 国市监信发〔2022〕6号",
             decided_by=department[:120], public=True, platform_id=subject.platform_id)
     task.credit_record_id = record.pk if record is not None else None
 

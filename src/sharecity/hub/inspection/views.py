@@ -180,7 +180,8 @@ def task_detail(request, task_id: int):
                 actor=request.user, task_id=task.pk, inspected_on=forms.date(request.POST, "inspected_on"),
                 items_checked=forms.choices(request.POST, "items_checked"),
                 findings=forms.text(request.POST, "findings", max_length=2000),
-                violation_found=forms.flag(request.POST, "violation_found"))
+                violation_found=forms.flag(request.POST, "violation_found"),
+                items_failed=forms.choices(request.POST, "items_failed"))
         except ShareCityError as caught:
             error, status = caught, _status(caught)
         else:
