@@ -43,8 +43,11 @@ TARGETS = {
 # Rules over aggregates, scored by the labelled share of their evidence.
 AGGREGATES = {"complaint_rate": "service_failure", "cancellation_burst": "cancellation_wave"}
 
-# The simulator's default rates, but a review ring even at a small scale (rings are counted at scale 1).
-MISCONDUCT = {"fake_review_rings": 4}
+# The simulator's default rates, but a review ring even at a small scale (rings are counted at scale 1), and
+# the rarer misconduct often enough in a month to be counted: some six service failures and cancellation
+# waves, and a fifth of rentals returned late.
+MISCONDUCT = {"fake_review_rings": 4, "service_failures_per_day": 0.2, "cancellation_waves_per_day": 0.2,
+              "deposit_delayed_share": 0.2}
 
 
 def _label_refs(label) -> set[str]:
@@ -56,9 +59,13 @@ def _label_refs(label) -> set[str]:
     return {label.listing_ref}
 
 
-def _visible(label, seen_listings: set[str], seen_orders: set[str]) -> bool:
+def _visible(label, seen_listings: set[str], seen_orders: set[str], *, end=None, refund_days: int = 0) -> bool:
     """Whether the misconduct reached the hub at all (a homestay the market refused was never published)."""
-    if label.kind in ("deposit_kept", "deposit_delayed"):
+    if label.kind == "deposit_delayed":
+        # Late only once the city's refund period after the end of use has run out before the month's end.
+        ends_at = dt.datetime.fromisoformat(label.details["ends_at"])
+        return label.order_ref in seen_orders and ends_at + dt.timedelta(days=refund_days) < end
+    if label.kind == "deposit_kept":
         return label.order_ref in seen_orders
     if label.kind == "fake_review_ring":
         return True
@@ -104,12 +111,14 @@ def measure(*, days: int, scale: float, seed: int, misconduct: dict | None = Non
         "deposit_overdue": {order_id for (_pid, order_id), order in facts.orders.items() if order.deposit_held_fen},
         "review_ring": accounts,
     }
+    refund_days = setting_for(rule="deposit_overdue", day=end.date()).params["refund_days"]
     rows = []
     flagged_by_rules: set[str] = set()
     for rule, kind in TARGETS.items():
         of_kind = [label for label in labels if label.kind == kind]
         truth = set().union(*(_label_refs(label) for label in of_kind)) if of_kind else set()
-        visible = [label for label in of_kind if _visible(label, seen_listings, seen_orders)]
+        visible = [label for label in of_kind if _visible(label, seen_listings, seen_orders, end=end,
+                                                          refund_days=refund_days)]
         raised = [w for w in warnings if w.rule == rule]
         subjects = {w.subject_ref for w in raised}
         flagged_by_rules |= subjects
@@ -232,7 +241,8 @@ def table(result: dict) -> str:
               "unlicensed+register: the homestay rule with the city's licence register loaded (every host the "
               "simulator did not label); without it every homestay is flagged.",
               "seen: labelled instances that reached the hub (a refused listing never did; a price raised but "
-              "not yet cut at the month's end is no false discount yet).",
+              "not yet cut at the month's end is no false discount yet; a deposit is late once the city's refund "
+              "period after the end of use has run out).",
               f"outlier: {outlier['scored']} providers scored (enough orders, on a platform with enough providers); "
               f"labelled among them (a random pick's precision): {_pct(outlier['base_rate'])}; wrongdoers flagged "
               f"by the detector and by no rule: {outlier['beyond_rules']}."]

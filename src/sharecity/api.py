@@ -26,6 +26,7 @@ from sharecity.hub.warnings.api import router as hub_warnings_router
 from sharecity.kernel.errors import ShareCityError
 from sharecity.kernel.ratelimit import RateLimited
 from sharecity.market.api import router as market_router
+from sharecity.market.catalog.api import router as catalog_router
 
 api = TextCheckingNinjaAPI(
     title="ShareCity API",
@@ -85,6 +86,7 @@ def _error_handlers_install(target: TextCheckingNinjaAPI, *, not_authenticated: 
 _error_handlers_install(api, not_authenticated=gettext_noop("Sign in, or send a platform API key in X-API-Key."),
                         auth_field=None)
 api.add_router("/", market_router)
+api.add_router("/", catalog_router)
 api.add_router("/", hub_identity_router)
 api.add_router("/", hub_facts_router)
 api.add_router("/", hub_monitoring_router)

@@ -21,7 +21,6 @@ from sharecity.market.accounts import services as account_services
 from sharecity.market.accounts.models import ProviderProfile, VerificationReview
 from sharecity.market.apiauth import ERRORS, Caller, PlatformKey
 from sharecity.market.availability import api as availability_api
-from sharecity.market.catalog import api as catalog_api
 from sharecity.market.complaints import selectors as complaint_selectors
 from sharecity.market.complaints import services as complaint_services
 from sharecity.market.complaints.models import Complaint
@@ -41,7 +40,7 @@ from sharecity.market.reviews import services as review_services
 from sharecity.market.reviews.models import Review
 
 router = Router(auth=[PlatformKey(), SessionAuth()])
-for _context_router in (catalog_api.router, listings_api.router, moderation_api.router, availability_api.router,
+for _context_router in (listings_api.router, moderation_api.router, availability_api.router,
                         payments_api.router, pricing_api.router, orders_api.router, disputes_api.router,
                         messaging_api.router):
     router.add_router("", _context_router)

@@ -915,8 +915,16 @@ class City:
     def act_service_failure(self) -> None:
         """A platform's service fails in one district for a week (a subcontractor walks off, a dispatch system
         breaks): most of the orders used there in that week end in a complaint (``after_use``)."""
+        from sharecity.market.listings.models import Listing
+
         place = self.places[self.rng.choice(sorted(self.places))]
-        district = self.district()
+        pks = sorted(pk for pks in place.listings.values() for pk in pks)
+        if not pks:
+            return
+        # Where the platform has its providers: a listing drawn at random gives the district.
+        district = Listing.objects.filter(pk=self.rng.choice(pks)).values_list("district_code", flat=True).first()
+        if not district:
+            return
         key = (place.platform.pk, district)
         if key in self.failures and self.failures[key][1] > self.clock.now:
             return
