@@ -87,3 +87,94 @@ def test_an_inactive_category_is_not_shown(client):
     Category.objects.filter(code="homestay").update(is_active=False)
     assert client.get(f"{URL}/homestay").status_code == 404
     assert "homestay" not in {row["code"] for row in client.get(URL).json()}
+
+
+# --- listing search -----------------------------------------------------------------------------------------
+
+SEARCH = "/api/v1/catalog/listings"
+
+
+@pytest.fixture
+def shop(platform, provider):
+    from tests.market.engine_factories import make_listing
+
+    def listing(title, description, **fields):
+        fields.setdefault("category_code", "lab_instruments")
+        return make_listing(platform, provider, title=title, description=description, **fields)
+
+    return {
+        "cnc": listing("五轴数控加工 铝合金精密零件", "提供数控加工服务", category_code="equipment_rental",
+                       price_fen=20_000, district_code="350206", latitude=24.4800, longitude=118.1100),
+        "sem": listing("扫描电子显微镜 SEM", "场发射扫描电镜", price_fen=30_050, district_code="350203",
+                       latitude=24.4550, longitude=118.0820),
+        "room": listing("鼓浪屿海景民宿 双床房", "步行五分钟到码头", category_code="homestay", price_fen=45_000,
+                        district_code="350203", latitude=24.4470, longitude=118.0670),
+    }
+
+
+def test_search_finds_words_with_prices_in_yuan_and_facets_over_every_match(client, platform, shop):
+    body = client.get(SEARCH, {"platform": platform.slug, "text": "显微镜"}).json()
+    assert body["total"] == 1 and body["items"][0]["title"] == shop["sem"].title
+    hit = body["items"][0]
+    assert (hit["price"], hit["district_code"], hit["district_name"]) == ("300.50", "350203", "思明区")
+    body = client.get(SEARCH, {"platform": platform.slug, "limit": 1}).json()
+    assert body["total"] == 3 and len(body["items"]) == 1 and body["next_offset"] == 1
+    facets = {facet["value"]: facet["count"] for facet in body["facets"]["district"]}
+    assert facets == {"350203": 2, "350206": 1}
+    categories = {facet["value"]: facet for facet in body["facets"]["category"]}
+    assert categories["homestay"]["count"] == 1 and categories["homestay"]["label"] == "民宿"
+
+
+def test_search_filters_by_price_range_district_category_and_radius(client, platform, shop):
+    def found(**query):
+        body = client.get(SEARCH, {"platform": platform.slug, **query}).json()
+        return {item["id"] for item in body["items"]}
+
+    ids = {name: str(listing.public_id) for name, listing in shop.items()}
+    assert found(price_min="250", price_max="400.00") == {ids["sem"]}
+    assert found(district="350203") == {ids["sem"], ids["room"]}
+    assert found(category="homestay") == {ids["room"]}
+    assert found(lat=24.4545, lon=118.0810, km=1, sort="distance") == {ids["sem"]}
+    # 思明 listings are within 2 km of Zhongshan Road, the 湖里 one about 4 km away.
+    near = client.get(SEARCH, {"platform": platform.slug, "lat": 24.4545, "lon": 118.0810, "km": 3,
+                               "sort": "distance"}).json()
+    assert [item["id"] for item in near["items"]] == [ids["sem"], ids["room"]]
+    assert near["items"][0]["distance_km"] < near["items"][1]["distance_km"]
+    assert {facet["value"] for facet in near["facets"]["district"]} == {"350203"}
+
+
+def test_search_shows_only_the_platforms_own_published_listings(client, platform, shop):
+    from tests import factories
+
+    other = factories.make_platform(slug="search-other")
+    assert client.get(SEARCH, {"platform": other.slug}).json()["total"] == 0
+    shop["room"].status = "removed"
+    shop["room"].save(update_fields=["status"])
+    assert client.get(SEARCH, {"platform": platform.slug, "text": "民宿"}).json()["total"] == 0
+
+
+@pytest.mark.parametrize(("query", "status", "field"), [
+    ({}, 422, "platform"),
+    ({"platform": "nope"}, 404, "platform"),
+    ({"text": "x" * 101}, 422, "text"),
+    ({"text": "a\x00"}, 400, "text"),
+    ({"price_min": "abc"}, 400, "price_min"),
+    ({"price_min": "1.234"}, 400, "price_min"),
+    ({"district": "999999"}, 400, "district"),
+    ({"district": "35"}, 422, "district"),
+    ({"category": "no-such"}, 404, "category"),
+    ({"lat": 24.4, "lon": 118.1}, 400, "km"),
+    ({"lat": 200, "lon": 118.1, "km": 1}, 422, "lat"),
+    ({"km": 500, "lat": 24.4, "lon": 118.1}, 422, "km"),
+    ({"starts_at": "2026-12-10T10:00:00"}, 400, "ends_at"),
+    ({"starts_at": "2026-12-10T10:00:00", "ends_at": "2026-12-10T09:00:00"}, 400, "ends_at"),
+    ({"sort": "random"}, 422, "sort"),
+    ({"sort": "distance"}, 400, "sort"),
+    ({"limit": 1000}, 422, "limit"),
+    ({"offset": "many"}, 422, "offset"),
+])
+def test_bad_search_input_is_a_clear_4xx_naming_the_field(client, platform, query, status, field):
+    query = {"platform": platform.slug, **query} if "platform" not in query and query != {} else query
+    response = client.get(SEARCH, query)
+    assert response.status_code == status, response.content
+    assert response.json()["field"] == field

@@ -9,16 +9,25 @@ the process it chose.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from sharecity.apierrors import VALIDATION, ErrorOut
+from sharecity.kernel.districts import DISTRICTS, district_name
+from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.money import FEN_PER_YUAN, parse_yuan
+from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.catalog import selectors
 from sharecity.market.catalog.errors import CategoryNotFound
 from sharecity.market.catalog.forms import PROCESS_LABELS
 from sharecity.market.catalog.models import Category, PriceUnit
+from sharecity.market.listings.search import listing_search
 from sharecity.market.platforms.selectors import platform_get
+from sharecity.market.pricing.selectors import price_now
 
 router = Router(tags=["catalog"])
 
@@ -149,3 +158,128 @@ def category_detail(request, code: str, filters: Query[CatalogQuery]):
                 for rule in selectors.licence_rules(category=category, platform=platform)]
     return {**_summary(category, depth=len(chain) - 1, platform=platform), "path": [node.code for node in chain],
             "attributes": attributes, "licences": licences}
+
+
+# --- search of a platform's published listings ------------------------------------------------------------
+
+
+class ListingSearchQuery(Schema):
+    platform: str = Field(..., max_length=64, pattern=SLUG, description="the platform's slug")
+    text: str = Field("", max_length=100, description="Chinese or English words; each must match")
+    category: str | None = Field(None, max_length=64, description="a category code; includes those below it")
+    district: str | None = Field(None, max_length=6, pattern=r"^\d{6}$", description="a GB/T 2260 district code")
+    price_min: str | None = Field(None, max_length=12, description="yuan, e.g. 99.50")
+    price_max: str | None = Field(None, max_length=12, description="yuan")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    km: float | None = Field(None, gt=0, le=50, description="radius around lat/lon, in kilometres")
+    starts_at: dt.datetime | None = Field(None, description="free from (with ends_at)")
+    ends_at: dt.datetime | None = None
+    quantity: int = Field(1, ge=1, le=1000)
+    sort: str = Field("relevance", pattern=r"^(relevance|distance|price|-price|rating)$")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10000)
+
+
+class ListingHitOut(Schema):
+    id: str
+    title: str
+    category: str
+    category_name: str
+    district_code: str
+    district_name: str
+    price: str = Field(description="yuan, two decimals: the price now (a promotion's where one runs)")
+    original_price: str | None = Field(description="the struck-through comparison price of a running promotion")
+    price_unit: str
+    rating: float | None
+    rating_count: int
+    distance_km: float | None
+
+
+class FacetOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class ListingSearchOut(Schema):
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+    items: list[ListingHitOut]
+    facets: dict[str, list[FacetOut]] = Field(description="category and district: counts over every match")
+
+
+def _yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(int(fen)), FEN_PER_YUAN)
+    return f"{sign}{yuan}.{cents:02d}"
+
+
+def _city_time(moment: dt.datetime) -> dt.datetime:
+    """A time without an offset is the city's local time (Asia/Shanghai)."""
+    return moment.replace(tzinfo=CITY_TZ) if moment.tzinfo is None else moment
+
+
+def _yuan_or_none(value: str | None, *, field: str) -> int | None:
+    return None if value in (None, "") else parse_yuan(value, field=field)
+
+
+@router.get("/catalog/listings", response={200: ListingSearchOut, **VALIDATION, 404: ErrorOut, 429: ErrorOut},
+            auth=None)
+def listings_search(request, filters: Query[ListingSearchQuery]):
+    """Search a platform's published listings: words (segmented like the listings, synonyms included), category
+    (and below), district, price range in yuan, a radius around a point, free in a time window; sorted and
+    paged, with how many matches fall in each category and district. The platform's search page uses the
+    same selector."""
+    platform = platform_get(slug=filters.platform)
+    near = None
+    if any(value is not None for value in (filters.lat, filters.lon, filters.km)):
+        if filters.lat is None or filters.lon is None or filters.km is None:
+            raise InvalidInput(_("A search near a point needs lat, lon and km."), field="km", code="search.invalid")
+        near = (filters.lat, filters.lon, filters.km)
+    available = None
+    if (filters.starts_at is None) != (filters.ends_at is None):
+        raise InvalidInput(_("Give both ends of the time, or neither."), field="ends_at", code="search.invalid")
+    if filters.starts_at is not None and filters.ends_at is not None:
+        starts_at, ends_at = (_city_time(filters.starts_at), _city_time(filters.ends_at))
+        if ends_at <= starts_at:
+            raise InvalidInput(_("The end must be after the start."), field="ends_at", code="search.invalid")
+        available = (starts_at, ends_at, filters.quantity)
+    if filters.category:
+        category = Category.objects.filter(code=filters.category, is_active=True).first()
+        if category is None:
+            raise CategoryNotFound(_("No such category."), field="category")
+    if filters.district and filters.district not in DISTRICTS:
+        raise InvalidInput(_("No such district."), field="district", code="search.invalid")
+    page = listing_search(
+        platform=platform, text=filters.text, category=filters.category or None, district=filters.district,
+        near=near, price_min=_yuan_or_none(filters.price_min, field="price_min"),
+        price_max=_yuan_or_none(filters.price_max, field="price_max"), available=available, sort=filters.sort,
+        limit=filters.limit, offset=filters.offset, facets=True)
+    language = get_language() or "zh-hans"
+    now = timezone.now()
+    items = []
+    for listing in page.items:
+        price, original = price_now(listing=listing, at=now)
+        items.append({
+            "id": str(listing.public_id), "title": listing.title, "category": listing.category.code,
+            "category_name": listing.category.name_zh if _chinese() else listing.category.name_en,
+            "district_code": listing.district_code,
+            "district_name": district_name(listing.district_code, language=language) if listing.district_code
+            else "",
+            "price": _yuan(price), "price_unit": listing.price_unit,
+            "original_price": _yuan(original) if original is not None else None,
+            "rating": round(listing.rating_sum / listing.rating_count, 2) if listing.rating_count else None,
+            "rating_count": listing.rating_count, "distance_km": page.distance_km.get(listing.pk)})
+    names = {c.code: (c.name_zh if _chinese() else c.name_en)
+             for c in Category.objects.filter(code__in=list(page.facets.get("category", {})))}
+    facets = {
+        "category": [{"value": code, "label": names.get(code, code), "count": n}
+                     for code, n in page.facets.get("category", {}).items()],
+        "district": [{"value": code, "label": district_name(code, language=language) if code in DISTRICTS else code,
+                      "count": n} for code, n in page.facets.get("district", {}).items()],
+    }
+    return {"total": page.total, "limit": page.limit, "offset": page.offset,
+            "next_offset": page.offset + page.limit if page.has_next else None, "items": items, "facets": facets}

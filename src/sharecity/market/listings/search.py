@@ -51,6 +51,8 @@ class SearchPage:
     limit: int = 20
     offset: int = 0
     distance_km: dict[int, float] = field(default_factory=dict)
+    # With ``facets=True``: how many of all the matches (not only this page) fall in each category and district.
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def has_next(self) -> bool:
@@ -236,13 +238,14 @@ SQL_ORDER = {
 
 def listing_search(*, platform, text: str = "", category=None, district=None, near=None, price_min=None,
                    price_max=None, rating_min=None, available=None, attributes: dict | None = None,
-                   sort: str = "relevance", limit: int = 20, offset: int = 0) -> SearchPage:
+                   sort: str = "relevance", limit: int = 20, offset: int = 0, facets: bool = False) -> SearchPage:
     """Published listings of ``platform`` matching every given filter, sorted and paged.
 
     ``category`` (a Category or its code) includes the categories below it; ``district`` is a
     code or several; ``near`` is ``(lat, lon, km)``; ``available`` is ``(starts_at, ends_at,
     quantity)``; ``attributes`` maps a field name to a value or to ``(min, max)`` (either may be
-    None). ``sort="distance"`` needs ``near``; relevance without text is newest first.
+    None). ``sort="distance"`` needs ``near``; relevance without text is newest first. ``facets``: count
+    every match by category and by district too.
     """
     if sort not in SORTS:
         raise InvalidSearch(_("Sort by relevance, distance, price, -price or rating."), field="sort")
@@ -267,8 +270,9 @@ def listing_search(*, platform, text: str = "", category=None, district=None, ne
     if point is None and available is None:
         order = ("text_rank", "-id") if ranked else SQL_ORDER[sort]
         total = qs.count()
+        counted = _facets_sql(qs) if facets and total else {"category": {}, "district": {}} if facets else {}
         if not total:
-            return SearchPage(items=[], total=0, limit=limit, offset=offset)
+            return SearchPage(items=[], total=0, limit=limit, offset=offset, facets=counted)
         # The page's ids first (a narrow sort), then their rows: sorting thousands of whole rows
         # joined to their category costs three times as much on PostgreSQL.
         page = list(qs.order_by(*order).values_list("id", "text_rank" if ranked else "id")[offset:offset + limit])
@@ -279,15 +283,38 @@ def listing_search(*, platform, text: str = "", category=None, district=None, ne
             if ranked:
                 listing.text_rank = rank
             items.append(listing)
-        return SearchPage(items=items, total=total, limit=limit, offset=offset)
+        return SearchPage(items=items, total=total, limit=limit, offset=offset, facets=counted)
     return _search_in_python(qs, point=point, available=available, sort=sort, ranked=ranked, limit=limit,
-                             offset=offset)
+                             offset=offset, facets=facets)
+
+
+def _facets_sql(qs: QuerySet) -> dict[str, dict[str, int]]:
+    from django.db.models import Count
+
+    by_category = qs.order_by().values_list("category__code").annotate(n=Count("id"))
+    by_district = qs.order_by().values_list("district_code").annotate(n=Count("id"))
+    return {"category": {code: n for code, n in sorted(by_category, key=lambda row: (-row[1], row[0]))},
+            "district": {code: n for code, n in sorted(by_district, key=lambda row: (-row[1], row[0] or ""))
+                         if code}}
+
+
+def _facets_rows(rows: list[dict]) -> dict[str, dict[str, int]]:
+    from collections import Counter
+
+    from sharecity.market.catalog.models import Category
+
+    codes = dict(Category.objects.filter(pk__in={row["category_id"] for row in rows}).values_list("pk", "code"))
+    categories = Counter(codes[row["category_id"]] for row in rows)
+    districts = Counter(row["district_code"] for row in rows if row["district_code"])
+    return {"category": dict(sorted(categories.items(), key=lambda item: (-item[1], item[0]))),
+            "district": dict(sorted(districts.items(), key=lambda item: (-item[1], item[0])))}
 
 
 def _search_in_python(qs: QuerySet, *, point, available, sort: str, ranked: bool, limit: int,
-                      offset: int) -> SearchPage:
+                      offset: int, facets: bool = False) -> SearchPage:
     """Exact distance and availability over the SQL candidates, then sort and page here."""
-    columns = ["id", "latitude", "longitude", "price_fen", "rating_sum", "rating_count", "published_at"]
+    columns = ["id", "latitude", "longitude", "price_fen", "rating_sum", "rating_count", "published_at",
+               "category_id", "district_code"]
     if ranked:
         columns.append("text_rank")
     rows = [dict(zip(columns, values, strict=True)) for values in qs.values_list(*columns)]
@@ -316,7 +343,8 @@ def _search_in_python(qs: QuerySet, *, point, available, sort: str, ranked: bool
             listing.text_rank = ranks[pk]
         items.append(listing)
     return SearchPage(items=items, total=total, limit=limit, offset=offset,
-                      distance_km={pk: round(distances[pk], 3) for pk in page_ids if pk in distances})
+                      distance_km={pk: round(distances[pk], 3) for pk in page_ids if pk in distances},
+                      facets=_facets_rows(rows) if facets else {})
 
 
 def _available_rows(rows: list[dict], available) -> list[dict]:
