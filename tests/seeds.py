@@ -1,6 +1,7 @@
 """Reference data that migrations load (the enforcement catalogue and default leniency list, the inspection
-ratio rules and items, the warning rules' settings, Tianjin's policy targets): a transactional test's flush
-removes it, so a transactional test that needs it puts it back, with the migrations' own idempotent functions."""
+ratio rules and items, the warning rules' settings, Tianjin's policy targets, the search synonyms): a
+transactional test's flush removes it, so a transactional test that needs it puts it back, with the
+migrations' own idempotent functions."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ SEEDING_MIGRATIONS = (
     ("sharecity.hub.enforcement.migrations.0002_catalogue_seed", "seed"),
     ("sharecity.hub.inspection.migrations.0002_ratio_rules_and_items", "seed"),
     ("sharecity.hub.warnings.migrations.0002_rule_settings", "load"),
+    ("sharecity.market.listings.migrations.0005_search_synonyms", "synonyms_seed"),
 )
 
 

@@ -277,3 +277,66 @@ def test_postgres_ranks_with_ts_rank(platform, provider):
     page = listing_search(platform=platform, text="显微镜")
     assert [item.text_rank < 0 for item in page.items] == [True, True]
     assert page.items[0].text_rank < page.items[1].text_rank
+
+
+# --- category words and synonyms -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def services_shop(platform, provider):
+    """Listings whose own text never names their category: 保洁 under 家政, a space under 停车."""
+    return {
+        "cleaning": listing(platform, provider, "日常保洁 三小时起", "擦窗、厨房、卫生间",
+                            category_code="house_cleaning", attributes={"service_type": "routine", "min_hours": 3}),
+        "nanny": listing(platform, provider, "住家育儿嫂 持证上岗", "照顾新生儿和产妇", category_code="nanny"),
+        "space": listing(platform, provider, "软件园二期地下车库 夜间错峰", "18:00 后可用",
+                         category_code="offpeak_parking"),
+        "sem": listing(platform, provider, "扫描电子显微镜 SEM", "场发射扫描电镜"),
+    }
+
+
+def _listing_via_service(platform, provider, operator, **fields):
+    """A listing made through listing_create, which writes the search text (make_listing writes it directly)."""
+    from sharecity.market.catalog.models import Category
+    from sharecity.market.catalog.services import platform_category_enable
+    from sharecity.market.listings.services import listing_create
+
+    category = Category.objects.get(code=fields.pop("category_code"))
+    platform_category_enable(actor=operator, platform=platform, category=category, enabled=True)
+    return listing_create(actor=provider, platform=platform, provider=provider, category=category, **fields)
+
+
+def test_a_category_word_finds_listings_that_never_say_it(platform, provider):
+    from sharecity.market.platforms.services import operator_add
+
+    operator = factories.make_user()
+    operator_add(actor=None, platform=platform, user=operator)
+    made = _listing_via_service(platform, provider, operator, category_code="offpeak_parking",
+                                title="软件园二期地下车库 夜间错峰", description="18:00 后可用",
+                                attributes={"vehicle_size": "small"}, licences={}, district_code="350206",
+                                price_fen=800, price_unit="hour")
+    made.status = ListingStatus.PUBLISHED
+    made.save(update_fields=["status"])
+    assert "停车" in made.search_text.split() and "parking" in made.search_text.split()
+    assert titles(listing_search(platform=platform, text="停车", synonyms=False)) == [made.title]
+    assert titles(listing_search(platform=platform, text="Parking", synonyms=False)) == [made.title]
+
+
+def test_a_synonym_finds_what_the_listings_call_it(platform, services_shop):
+    # 车位 → 停车 (the category name is in the search text of listings made by the service; here the
+    # synonym's words are in the listing's text: 车库 does not say 停车, the title does not either).
+    from sharecity.market.listings.models import SearchSynonym
+
+    SearchSynonym.objects.update_or_create(term="月嫂", defaults={"words": ["育儿嫂"]})
+    assert titles(listing_search(platform=platform, text="月嫂")) == [services_shop["nanny"].title]
+    assert titles(listing_search(platform=platform, text="月嫂", synonyms=False)) == []
+    # A synonym widens one word of the query; every other word still has to match.
+    assert titles(listing_search(platform=platform, text="月嫂 持证")) == [services_shop["nanny"].title]
+    assert titles(listing_search(platform=platform, text="月嫂 显微镜")) == []
+
+
+def test_the_synonyms_are_seeded_as_data():
+    from sharecity.market.listings.models import SearchSynonym
+
+    seeded = dict(SearchSynonym.objects.values_list("term", "words"))
+    assert "停车" in seeded["车位"] and "育儿嫂" in seeded["月嫂"] and "保洁" in seeded["钟点工"]

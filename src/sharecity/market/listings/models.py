@@ -77,3 +77,21 @@ class Listing(models.Model):
     @property
     def rating_average(self) -> float | None:
         return self.rating_sum / self.rating_count if self.rating_count else None
+
+
+class SearchSynonym(models.Model):
+    """A word people search with and the words listings are written with (车位 → 停车, 月嫂 → 育儿嫂): a query
+    word finds what its synonyms find. Data, edited in the admin; the query reads it, so a change needs no
+    re-indexing."""
+
+    term = models.CharField(_("search word"), max_length=20, unique=True)
+    words = models.JSONField(_("also finds"), default=list, help_text=_("words a listing may use instead"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self) -> str:
+        return f"{self.term} → {', '.join(self.words)}"

@@ -62,21 +62,44 @@ class SearchPage:
 # --- text ------------------------------------------------------------------------------------
 
 
-def query_terms(text: str) -> list[list[str]]:
-    """The query as alternatives per word: ``[[word, *sub-words]]``.
+def _alternatives(word: str) -> list[list[str]]:
+    """The word itself, or every one of its sub-words when they cover the whole word."""
+    parts = [token for token in tokens(word) if token != word]
+    return [[word], parts] if _covers(word, parts) else [[word]]
 
-    A word matches when the listing has the word itself or every one of its sub-words, when
-    these cover the whole word.
-    """
-    terms: list[list[str]] = []
+
+def synonyms_table() -> dict[str, list[str]]:
+    """The synonyms (``SearchSynonym``), lower-cased, by search word."""
+    from sharecity.market.listings.models import SearchSynonym
+
+    return {term.lower(): [str(word).lower() for word in words if str(word).strip()]
+            for term, words in SearchSynonym.objects.values_list("term", "words")}
+
+
+def query_terms(text: str, *, synonyms: dict[str, list[str]] | None = None) -> list[list[list[str]]]:
+    """The query as a list of words, each a list of alternatives, each alternative a list of tokens that must
+    all match: the word itself, or its sub-words when they cover it, or one of its synonyms (the same way)."""
+    terms: list[list[list[str]]] = []
     seen: set[str] = set()
-    for word in jieba.cut(text or ""):
-        for part in _SEPARATORS.split(word.lower()):
+    rest = (text or "").lower()
+    # Search words of the synonym table first, whole, longest first: jieba cuts some of them (月嫂 → 月 / 嫂).
+    words: list[str] = []
+    for term in sorted(synonyms or {}, key=len, reverse=True):
+        if term and term in rest:
+            words.append(term)
+            rest = rest.replace(term, " ")
+    words += list(jieba.cut(rest))
+    for word in words:
+        for part in _SEPARATORS.split(word.lower()) if word not in (synonyms or {}) else [word]:
             if not part or part in seen:
                 continue
             seen.add(part)
-            parts = [token for token in tokens(part) if token != part]
-            terms.append([part, *parts] if _covers(part, parts) else [part])
+            alternatives = _alternatives(part)
+            for synonym in (synonyms or {}).get(part, []):
+                for alternative in _alternatives(synonym):
+                    if alternative not in alternatives:
+                        alternatives.append(alternative)
+            terms.append(alternatives)
     return terms
 
 
@@ -91,30 +114,24 @@ def _covers(word: str, parts: list[str]) -> bool:
     return bool(parts) and all(covered)
 
 
-def _fts5_query(terms: list[list[str]]) -> str:
+def _fts5_query(terms: list[list[list[str]]]) -> str:
     def quote(token: str) -> str:
         return '"' + token.replace('"', '""') + '"'
 
-    clauses = []
-    for word, *parts in terms:
-        clause = quote(word)
-        if parts:
-            clause = f"({clause} OR ({' AND '.join(quote(p) for p in parts)}))"
-        clauses.append(clause)
-    return " AND ".join(clauses)
+    def alternative(tokens_: list[str]) -> str:
+        return quote(tokens_[0]) if len(tokens_) == 1 else f"({' AND '.join(quote(t) for t in tokens_)})"
+
+    return " AND ".join(f"({' OR '.join(alternative(a) for a in alternatives)})" for alternatives in terms)
 
 
-def _tsquery(terms: list[list[str]]) -> str:
+def _tsquery(terms: list[list[list[str]]]) -> str:
     def quote(token: str) -> str:
         return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
 
-    clauses = []
-    for word, *parts in terms:
-        clause = quote(word)
-        if parts:
-            clause = f"({clause} | ({' & '.join(quote(p) for p in parts)}))"
-        clauses.append(clause)
-    return " & ".join(clauses)
+    def alternative(tokens_: list[str]) -> str:
+        return quote(tokens_[0]) if len(tokens_) == 1 else f"({' & '.join(quote(t) for t in tokens_)})"
+
+    return " & ".join(f"({' | '.join(alternative(a) for a in alternatives)})" for alternatives in terms)
 
 
 # Fixed SQL (table names are constants of this module); the query text is always a bound parameter.
@@ -129,7 +146,7 @@ FTS_RANK = f"bm25({FTS_TABLE})"
 FTS_IN = f"\"{LISTING_TABLE}\".\"id\" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
 
 
-def _text_filtered(qs: QuerySet, terms: list[list[str]], *, ranked: bool) -> QuerySet:
+def _text_filtered(qs: QuerySet, terms: list[list[list[str]]], *, ranked: bool) -> QuerySet:
     """Only listings matching every word; with ``ranked`` an annotation ``text_rank`` (lower is better)."""
     if connection.vendor == "postgresql":
         query = _tsquery(terms)
@@ -238,14 +255,16 @@ SQL_ORDER = {
 
 def listing_search(*, platform, text: str = "", category=None, district=None, near=None, price_min=None,
                    price_max=None, rating_min=None, available=None, attributes: dict | None = None,
-                   sort: str = "relevance", limit: int = 20, offset: int = 0, facets: bool = False) -> SearchPage:
+                   sort: str = "relevance", limit: int = 20, offset: int = 0, facets: bool = False,
+                   synonyms: bool = True) -> SearchPage:
     """Published listings of ``platform`` matching every given filter, sorted and paged.
 
     ``category`` (a Category or its code) includes the categories below it; ``district`` is a
     code or several; ``near`` is ``(lat, lon, km)``; ``available`` is ``(starts_at, ends_at,
     quantity)``; ``attributes`` maps a field name to a value or to ``(min, max)`` (either may be
     None). ``sort="distance"`` needs ``near``; relevance without text is newest first. ``facets``: count
-    every match by category and by district too.
+    every match by category and by district too. ``synonyms``: a query word also finds its synonyms'
+    listings (``SearchSynonym``; off only to measure what they add).
     """
     if sort not in SORTS:
         raise InvalidSearch(_("Sort by relevance, distance, price, -price or rating."), field="sort")
@@ -255,7 +274,7 @@ def listing_search(*, platform, text: str = "", category=None, district=None, ne
     offset = max(0, int(offset))
     qs = _base(platform=platform, category=category, district=district, price_min=price_min,
                price_max=price_max, rating_min=rating_min, attributes=attributes)
-    terms = query_terms(text)
+    terms = query_terms(text, synonyms=synonyms_table() if synonyms and text else None)
     ranked = bool(terms) and sort == "relevance"
     if terms:
         qs = _text_filtered(qs, terms, ranked=ranked)

@@ -30,7 +30,7 @@ from sharecity.market.catalog import services as catalog_services
 from sharecity.market.catalog.models import Category, PriceUnit
 from sharecity.market.listings.errors import CategoryNotEnabled, InvalidListing, NotYourListing, WrongState
 from sharecity.market.listings.models import CancellationPolicy, Listing, ListingStatus
-from sharecity.market.listings.text import search_text_for
+from sharecity.market.listings.text import attribute_words, search_text_for
 from sharecity.market.moderation import screening
 from sharecity.market.moderation import services as moderation
 from sharecity.market.moderation.models import Decision, StatementOfReasons, SubjectType
@@ -154,9 +154,15 @@ def _fields_clean(*, category: Category, platform: Platform, data: dict) -> dict
     }
 
 
-def _search_text(listing: Listing) -> str:
+def search_text_of(listing: Listing) -> str:
+    """What search matches: the title, description and attribute values, and the names of the category and
+    the categories above it (in both languages), so that a category word (家政, 停车) finds its listings."""
+    names = [name for node in catalog_selectors.category_ancestors(listing.category)
+             for name in (node.name_zh, node.name_en)]
     return search_text_for(title=listing.title, description=listing.description,
-                           values=(listing.attributes or {}).values())
+                           values=[*attribute_words(listing.attributes or {}, catalog_selectors.attribute_fields(
+                               category=listing.category, platform=listing.platform)), *names])
+
 
 
 def _is_provider(actor: User | None, listing: Listing) -> bool:
@@ -311,7 +317,7 @@ def listing_create(*, actor: User, platform: Platform, provider: User, category:
     })
     listing = Listing(platform=platform, provider=provider, category=category, status=ListingStatus.DRAFT,
                       process=catalog_selectors.process_for(category=category, platform=platform), **data)
-    listing.search_text = _search_text(listing)
+    listing.search_text = search_text_of(listing)
     listing.save()
     _audit(actor, listing, "create", category=category.code)
     return listing
@@ -334,7 +340,7 @@ def listing_update(*, actor: User, listing: Listing, **changes) -> Listing:
         return listing
     for name in changed:
         setattr(listing, name, data[name])
-    listing.search_text = _search_text(listing)
+    listing.search_text = search_text_of(listing)
     listing.save()
     _audit(actor, listing, "update", changed=changed)
     if listing.published_at is None:

@@ -27,3 +27,15 @@ def tokens(text: str) -> list[str]:
 def search_text_for(*, title: str, description: str = "", values: Iterable[object] = ()) -> str:
     parts = [title, description, *(str(value) for value in values if value not in (None, ""))]
     return " ".join(tokens(" ".join(parts)))
+
+
+def attribute_words(attributes: dict, fields: list[dict]) -> list[str]:
+    """The attribute values as words, a choice by its labels too (service_type "deep" is also 深度保洁)."""
+    labels = {(field.get("name"), str(choice.get("value"))): (choice.get("label_zh", ""), choice.get("label_en", ""))
+              for field in fields for choice in field.get("choices") or [] if isinstance(choice, dict)}
+    words: list[str] = []
+    for name, value in attributes.items():
+        for item in value if isinstance(value, list) else [value]:
+            words.append(str(item))
+            words.extend(label for label in labels.get((name, str(item)), ()) if label)
+    return words
