@@ -92,6 +92,8 @@ def axe_violations(page, *, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_public_page_passes_axe_in_both_languages_and_on_a_phone(live_server, settings):
+    from playwright.sync_api import expect
+
     # One browser visits every page four times: the anonymous allowance is for people, not this walk.
     settings.SHARECITY_RATE_LIMITS = {**settings.SHARECITY_RATE_LIMITS, "public": {"rate": "off"}}
     values = public_world()
@@ -129,6 +131,16 @@ def test_every_public_page_passes_axe_in_both_languages_and_on_a_phone(live_serv
                             f"    help: {violation['helpUrl']}")
                     visited += 1
                 context.close()
+        # The language switch on a phone: Chinese first, English one tap away, and back.
+        page = browser.new_page(locale="zh-CN", viewport=VIEWPORTS[1][1], is_mobile=True, has_touch=True)
+        page.goto(f"{live_server.url}/directory/{values['platform_id']}/")
+        expect(page.locator("h2").first).to_have_text("资质许可")
+        page.get_by_test_id("lang-en").click()
+        expect(page.locator("h2").first).to_have_text("Licences")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.get_by_test_id("lang-zh-hans").click()
+        expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+        page.close()
     assert visited == len(PUBLIC_PAGES) * len(LANGUAGES) * len(VIEWPORTS)
     assert not failures, ("public pages fail accessibility (axe: serious or critical) or mobile layout:\n"
                           + "\n".join(failures))
