@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from sharecity.apiinput import TextCheckingNinjaAPI
 from sharecity.hub.credit.api import public_router as credit_public_router
 from sharecity.hub.credit.api import router as hub_credit_router
+from sharecity.hub.directory.api import public_router as directory_public_router
 from sharecity.hub.enforcement.api import router as hub_enforcement_router
 from sharecity.hub.evaluation.api import router as hub_evaluation_router
 from sharecity.hub.facts.api import router as hub_facts_router
@@ -100,6 +101,7 @@ api.add_router("/", hub_monitoring_charts_router)
 api.add_router("/", hub_warnings_router)
 api.add_router("/", hub_inspection_router)
 api.add_router("/", inspection_public_router)
+api.add_router("/", directory_public_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

@@ -37,5 +37,6 @@ urlpatterns = [
     path("p/", include("sharecity.market.reviews.urls")),
     path("p/", include("sharecity.market.complaints.urls")),
     path("p/", include("sharecity.market.messaging.urls")),
+    path("directory/", include("sharecity.hub.directory.public_urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -207,3 +207,9 @@ def file_explanation(file_score: FileScore, *, language: str, jurisdiction: Juri
                     "effective_from": version.effective_from if version else None,
                     "city_code": version.city_code if version else "", "note": version.note if version else ""},
     }
+
+
+def enterprise_subjects(*, credit_codes: list[str]) -> dict[str, CreditSubject]:
+    """Enterprises' credit files by credit code (the public directory shows each platform's grade)."""
+    return {s.identifier: s for s in CreditSubject.objects.filter(kind=SubjectKind.ENTERPRISE,
+                                                                    identifier__in=credit_codes)}

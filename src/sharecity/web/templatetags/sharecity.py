@@ -60,3 +60,22 @@ def get_item(mapping, key):
 def sector_label(code) -> str:
     """A sector code (parking, homestay, ...) in the reader's language."""
     return str(dict(Sector.choices).get(code, code))
+
+
+@register.filter
+def city(code) -> str:
+    """A GB/T 2260 city code (350200) as the city's name in the active language."""
+    from sharecity.kernel.districts import CITIES
+
+    found = CITIES.get(str(code or ""))
+    if found is None:
+        return str(code or "")
+    return found.name_zh if (get_language() or "zh-hans").startswith("zh") else found.name_en
+
+
+@register.simple_tag
+def public_links() -> list[dict]:
+    """``{% public_links as links %}``: the city's public pages that exist (web.public_pages)."""
+    from sharecity.web.public_pages import public_links as links
+
+    return links()
