@@ -1,0 +1,114 @@
+"""The portal over HTTP, public (no login): CKAN's Action API, file downloads, and the catalogue pages."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from sharecity.hub.opendata import ckan, exports, selectors
+from sharecity.hub.opendata.catalog import REGISTRY
+
+MAX_BODY = 64 * 1024
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _envelope(request: HttpRequest, action: str, *, result=None, error: ckan.CkanError | None = None) -> JsonResponse:
+    body: dict = {"help": f"{_base(request)}/opendata/api/3/action/help_show?name={action}"}
+    if error is None:
+        body.update(success=True, result=result)
+        status = 200
+    else:
+        body.update(success=False, error=error.as_error())
+        status = error.status
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt  # a public, read-only API that clients (ckanapi) call without a session
+@require_http_methods(["GET", "POST"])
+def action(request: HttpRequest, name: str) -> JsonResponse:
+    """``/opendata/api/3/action/<name>``: parameters from the query string (GET) or a JSON object (POST)."""
+    function = ckan.ACTIONS.get(name)
+    if function is None:
+        return _envelope(
+            request,
+            name,
+            error=ckan.CkanError(400, "Bad request", f"Bad request - Action name not known: {name[:100]}"),
+        )
+    if request.method == "POST" and request.body:
+        if len(request.body) > MAX_BODY:
+            return _envelope(
+                request,
+                name,
+                error=ckan.CkanError(400, "Bad request", f"Bad request - the body is over {MAX_BODY} bytes"),
+            )
+        try:
+            params = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return _envelope(
+                request,
+                name,
+                error=ckan.CkanError(400, "Bad request", "Bad request - JSON Error: the body is not valid JSON"),
+            )
+        if not isinstance(params, dict):
+            return _envelope(
+                request,
+                name,
+                error=ckan.CkanError(400, "Bad request", "Bad request - JSON Error: the body must be a JSON object"),
+            )
+        params = {**request.GET.dict(), **params}
+    elif request.method == "POST" and request.POST:
+        params = request.POST.dict()
+    else:
+        params = request.GET.dict()
+    context = ckan.Context(_base(request), get_language() or "zh-hans")
+    try:
+        result = function(params, context)
+    except ckan.CkanError as error:
+        return _envelope(request, name, error=error)
+    return _envelope(request, name, result=result)
+
+
+def _version_param(request: HttpRequest) -> int | None:
+    value = request.GET.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def download(request: HttpRequest, name: str, filename: str) -> HttpResponse:
+    """A resource of the latest version, or of ``?version=N`` (older versions stay downloadable)."""
+    spec = REGISTRY.get(name)
+    version_number = _version_param(request)
+    if spec is None or ("version" in request.GET and version_number is None):
+        return _not_found(request)
+    version = selectors.version_get(name, version_number)
+    if version is None:
+        return _not_found(request)
+    if filename == "datapackage.json":
+        descriptor = exports.datapackage(
+            spec,
+            version,
+            csv_path=request.build_absolute_uri(
+                f"/opendata/dataset/{name}/download/{name}.csv?version={version.version}"
+            ),
+        )
+        return JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    stem, _dot, fmt = filename.rpartition(".")
+    if stem != name or fmt not in exports.FORMATS:
+        return _not_found(request)
+    response = HttpResponse(exports.render(version, fmt), content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}-v{version.version}.{fmt}"'
+    response["X-Dataset-Version"] = str(version.version)
+    response["ETag"] = f'"{version.sha256}"'
+    return response
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import render
+
+    return render(request, "404.html", status=404)
