@@ -6,6 +6,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -112,3 +113,80 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     from django.shortcuts import render
 
     return render(request, "404.html", status=404)
+
+
+# ---- pages ----------------------------------------------------------------------------------------------------
+
+PREVIEW_ROWS = 20
+
+
+def _page_params(request: HttpRequest) -> tuple[dict, list[tuple[str, str]]]:
+    """The catalogue's search from the query string: q and one value per facet (organization, groups, tags,
+    res_format), turned into CKAN's q and fq."""
+    q = request.GET.get("q", "")[: ckan.MAX_TEXT]
+    chosen = []
+    for field in ("organization", "groups", "tags", "res_format"):
+        value = request.GET.get(field, "")[:200]
+        if value and '"' not in value:
+            chosen.append((field, value))
+    fq = " ".join(f'{field}:"{value}"' for field, value in chosen)
+    return {"q": q, "fq": fq, "rows": 100, "facet.field": ["organization", "groups", "tags", "res_format"]}, chosen
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import render
+
+    params, chosen = _page_params(request)
+    context = ckan.Context(_base(request), get_language() or "zh-hans")
+    error = ""
+    try:
+        found = ckan.package_search(params, context)
+    except ckan.CkanError as problem:
+        error = problem.message
+        found = {"count": 0, "results": [], "search_facets": {}}
+    facets = []
+    for field, label in (("organization", _("Publisher")), ("groups", _("Theme")), ("tags", _("Tag")),
+                         ("res_format", _("Format"))):
+        items = found["search_facets"].get(field, {}).get("items", [])
+        facets.append({"field": field, "label": label, "items": [
+            {**item, "selected": (field, item["name"]) in chosen,
+             "query": _query_with(request, field, item["name"])} for item in items]})
+    status = 400 if error else 200
+    return render(request, "opendata/catalogue.html", {
+        "q": params["q"], "found": found, "facets": facets, "chosen": chosen, "error": error,
+        "clear": [{"field": f, "value": v, "query": _query_with(request, f, "")} for f, v in chosen]}, status=status)
+
+
+def _query_with(request: HttpRequest, field: str, value: str) -> str:
+    query = request.GET.copy()
+    if value:
+        query[field] = value
+    else:
+        query.pop(field, None)
+    return query.urlencode()
+
+
+def dataset(request: HttpRequest, name: str) -> HttpResponse:
+    from django.shortcuts import render
+
+    spec = REGISTRY.get(name)
+    if spec is None:
+        return _not_found(request)
+    context = ckan.Context(_base(request), get_language() or "zh-hans")
+    package = context.package(spec)
+    latest = selectors.version_get(name)
+    preview, columns = [], []
+    zh = (get_language() or "zh-hans").startswith("zh")
+    if latest is not None:
+        columns = [{"name": f["name"], "label": f["title_zh"] if zh else f["title_en"]} for f in latest.fields]
+        preview = [[row.get(c["name"]) for c in columns] for row in latest.rows[:PREVIEW_ROWS]]
+    return render(request, "opendata/dataset.html", {
+        "package": package, "spec": spec, "latest": latest, "columns": columns, "preview": preview,
+        "versions": list(selectors.versions_of(name)), "privacy": package["privacy"],
+        "frequency": _frequency_label(spec.frequency), "preview_rows": PREVIEW_ROWS,
+        "spatial": package["spatial_coverage"], "temporal": package["temporal_coverage"]})
+
+
+def _frequency_label(value: str) -> str:
+    return {"daily": _("Daily"), "weekly": _("Weekly"), "monthly": _("Monthly"), "quarterly": _("Quarterly"),
+            "annual": _("Annual"), "irregular": _("Irregular")}.get(value, value)
