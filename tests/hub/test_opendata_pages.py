@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from sharecity.hub.opendata.services import datasets_refresh
-from tests.hub.test_opendata_portal import next_month, pump
 from tests.hub.slice import run_slice
+from tests.hub.test_opendata_portal import next_month, pump
 
 pytestmark = pytest.mark.django_db
 
