@@ -119,6 +119,16 @@ def test_ckanapi_lists_searches_shows_and_reads_the_datastore(portal):
     assert [r["decision_number"] for r in penalties["records"]] == ["罚-siming-平台-1"]
     assert penalties["records"][0]["subject"] == world["siming"].name
 
+    # The same through GET requests (query strings), as CKAN accepts both.
+    import json
+
+    reader = ckanapi.RemoteCKAN(ckan.address, get_only=True)
+    found = reader.action.package_search(fq="groups:credit", **{"facet.field": ["organization", "tags"]})
+    assert found["count"] == 2 and set(found["search_facets"]) == {"organization", "tags"}
+    result = reader.action.datastore_search(resource_id="platform-directory.json",
+                                            filters=json.dumps({"city_code": "120100"}))
+    assert [r["name"] for r in result["records"]] == [heping.name]
+
     # Errors arrive as ckanapi's exceptions (CKAN's status codes).
     with pytest.raises(ckanapi.NotFound):
         ckan.action.package_show(id="no-such-dataset")

@@ -67,7 +67,8 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
     elif request.method == "POST" and request.POST:
         params = request.POST.dict()
     else:
-        params = request.GET.dict()
+        # A key given more than once (facet.field=a&facet.field=b, as ckanapi's GET sends a list) is a list.
+        params = {key: values[0] if len(values) == 1 else values for key, values in request.GET.lists()}
     context = ckan.Context(_base(request), get_language() or "zh-hans")
     try:
         result = function(params, context)
