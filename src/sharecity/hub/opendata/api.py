@@ -17,14 +17,14 @@ public_router = Router(auth=None, tags=["open data"])
 ERRORS = {**VALIDATION, 404: ErrorOut, 429: ErrorOut}
 
 
-class SearchQuery(Schema):
+class OpenDataSearchQuery(Schema):
     q: str = Field("", max_length=ckan.MAX_TEXT)
     fq: str = Field("", max_length=ckan.MAX_TEXT, description="CKAN filter, e.g. organization:statistics tags:统计")
     rows: int = Field(20, ge=0, le=ckan.MAX_ROWS)
     start: int = Field(0, ge=0, le=10**9)
 
 
-class RecordsQuery(Schema):
+class OpenDataRecordsQuery(Schema):
     version: int | None = Field(None, ge=1, le=2**31 - 1, description="a version number; the latest by default")
     filters: str = Field("", max_length=10_000, description='JSON object, e.g. {"district_code": "350203"}')
     q: str = Field("", max_length=ckan.MAX_TEXT)
@@ -33,13 +33,13 @@ class RecordsQuery(Schema):
     offset: int = Field(0, ge=0, le=10**9)
 
 
-class SearchOut(Schema):
+class OpenDataSearchOut(Schema):
     count: int
     results: list[dict[str, Any]]
     search_facets: dict[str, Any]
 
 
-class RecordsOut(Schema):
+class OpenDataRecordsOut(Schema):
     resource_id: str
     version: int
     fields: list[dict[str, Any]]
@@ -59,8 +59,8 @@ def _call(request, action: str, params: dict):
         raise InvalidInput(error.message, field=error.field, code="opendata.invalid") from None
 
 
-@public_router.get("/opendata/datasets", response={200: SearchOut, **ERRORS})
-def opendata_datasets(request, query: Query[SearchQuery]):
+@public_router.get("/opendata/datasets", response={200: OpenDataSearchOut, **ERRORS})
+def opendata_datasets(request, query: Query[OpenDataSearchQuery]):
     """The catalogue: datasets matching ``q`` and ``fq`` with facets by publisher, theme, tag and format."""
     return _call(
         request,
@@ -89,8 +89,8 @@ def opendata_dataset(request, name: str):
     return package
 
 
-@public_router.get("/opendata/datasets/{name}/records", response={200: RecordsOut, **ERRORS})
-def opendata_records(request, name: str, query: Query[RecordsQuery]):
+@public_router.get("/opendata/datasets/{name}/records", response={200: OpenDataRecordsOut, **ERRORS})
+def opendata_records(request, name: str, query: Query[OpenDataRecordsQuery]):
     """A dataset's rows (as CKAN's datastore_search gives them): filters, q, sort, limit and offset."""
     params: dict[str, Any] = {
         "resource_id": f"{name[:200]}.csv",
