@@ -271,3 +271,67 @@ def test_released_counts_carry_opendp_noise_measured_once():
                                                          {"providers": 1, "customers": 4})], noised=("orders",),
                           rule=rule)
     assert small[(day, "350203|lonely")].suppressed and small[(day, "350203|lonely")].values == {"orders": None}
+
+
+# ---- inspections: only what is published, persons not named ---------------------------------------------------
+
+def test_inspection_datasets_hold_committed_plans_and_published_results_only(client):
+    from sharecity.hub.inspection import services
+    from sharecity.hub.inspection.models import InspectionTask
+    from sharecity.hub.inspection.selectors import today
+    from tests.hub import inspection_support as support
+
+    user, _officer_client = support.officer("od-insp", district="350203", department="厦门市思明区市场监督管理局")
+    support.inspectors(user, 3)
+    for risk in "DDCBBA":
+        support.provider("350203", risk)
+    drawn = support.drawn_plan(user)
+    support.plan(user, title="草稿计划")  # a draft: not public
+    first, second = InspectionTask.objects.filter(plan=drawn).order_by("rank")[:2]
+    for task in (first, second):
+        services.task_result_record(actor=user, task_id=task.pk, inspected_on=today(), items_checked=task.item_codes,
+                                    findings="未公示价格", violation_found=True)
+    services.task_publish(actor=user, task_id=first.pk)
+    datasets_refresh()
+
+    plans = call(client, "datastore_search", get={"resource_id": "inspection-plans.csv"}).json()["result"]
+    assert [(r["plan_id"], r["state"]) for r in plans["records"]] == [(drawn.pk, "revealed")]
+    assert plans["records"][0]["seed"] == drawn.seed and len(plans["records"][0]["seed_commitment"]) == 64
+    results = call(client, "datastore_search", get={"resource_id": "inspection-results.csv"}).json()["result"]
+    assert [r["result_id"] for r in results["records"]] == [first.pk]  # the unpublished one is not there
+    row = results["records"][0]
+    assert row["subject_kind"] == "person" and row["subject"] == "" and row["findings"] == ""
+    assert row["violation_found"] is True and row["late"] is False
+    assert first.pool_subject.label not in json.dumps(results, ensure_ascii=False)
+
+
+# ---- the registry: another duty adds a dataset with one call --------------------------------------------------
+
+def test_another_duty_registers_a_dataset_with_one_call_and_ckan_serves_it(client):
+    from sharecity.hub.opendata.catalog import Built, DatasetSpec, Field, register
+
+    spec = DatasetSpec(
+        name="quota-allocations", title_zh="共享单车投放配额", title_en="Bike fleet quotas", publisher="transport",
+        groups=("public-space",), tags=("配额", "quota"), frequency="quarterly",
+        fields=(Field("platform", "string", "平台", "Platform"), Field("zone", "string", "区域", "Zone"),
+                Field("vehicles", "integer", "车辆数", "Vehicles")),
+        build=lambda ctx: Built(rows=[{"platform": "鹭岛单车", "zone": "island", "vehicles": 3000},
+                                      {"platform": "鹭岛单车", "zone": "off-island", "vehicles": 1000}],
+                                temporal_start=dt.date(2026, 10, 1), temporal_end=dt.date(2026, 12, 31),
+                                spatial=("350200",)))
+    try:
+        register(spec)
+        datasets_refresh(names=["quota-allocations"])
+        package = call(client, "package_show", get={"id": "quota-allocations"}).json()["result"]
+        assert package["organization"]["name"] == "transport" and package["temporal_coverage"]["end"] == "2026-12-31"
+        found = call(client, "package_search", get={"fq": "groups:public-space"}).json()["result"]
+        assert [p["name"] for p in found["results"]] == ["quota-allocations"]
+        rows = call(client, "datastore_search", post={"resource_id": "quota-allocations.xlsx",
+                                                      "filters": {"zone": "island"}}).json()["result"]
+        assert [r["vehicles"] for r in rows["records"]] == [3000]
+    finally:
+        REGISTRY.pop("quota-allocations", None)
+    with pytest.raises(ValueError, match="publisher 'nobody'"):
+        register(DatasetSpec(name="bad", title_zh="坏", title_en="Bad", publisher="nobody", fields=(),
+                             build=lambda ctx: Built(rows=[])))
+    assert "bad" not in REGISTRY
