@@ -14,6 +14,11 @@ A build reads through the other duty's selectors only and returns plain rows; th
 (``services.datasets_refresh``) keeps a new immutable version when the rows changed.
 
 Source: 厦府办〔2019〕13号 四(三)5 推动政务数据开放 (公共数据资源汇聚与开放; 加快建设统一的数据资源开放平台).
+Also 《厦门市公共数据共享开放管理暂行办法》 (厦门市人民政府办公厅, 2023-12-28; its existence is confirmed by
+厦数据函〔2025〕74号 on xm.gov.cn, its text was read on a mirror, its document number not verified): 第三条
+无偿提供、按需申请、统一平台、安全可控 (every dataset is free of charge, hence CC-BY-4.0 and no login); 第四条 the
+city's 公共数据资源平台 is the one cross-department open platform, so this portal is the platform economy's
+catalogue that the city's platform can harvest (CKAN's API, DCAT-like metadata), not a rival to it.
 """
 
 from __future__ import annotations
