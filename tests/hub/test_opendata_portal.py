@@ -94,6 +94,8 @@ HOSTILE = [
      "Not Found Error", None),
     ("datastore_search", "get", {"resource_id": "someone-elses.csv"}, 404, "Not Found Error", None),
     ("datastore_search", "get", {}, 409, "Validation Error", "resource_id"),
+    ("datastore_search", "get", {"resource_id": "platform-directory.csv", "filters": "[" * 4000 + "]" * 4000}, 409,
+     "Validation Error", "filters"),
 ]
 
 
@@ -112,7 +114,7 @@ def test_hostile_parameters_get_ckans_error_envelope(client, action, how, params
 def test_broken_bodies_unknown_actions_and_methods_are_refused_cleanly(client):
     datasets_refresh()
     for raw, words in ((b"{not json", "JSON"), (b"[1, 2, 3]", "object"), (b"\xff\xfe", "JSON"),
-                       (json.dumps({"id": "x" * 70_000}).encode(), "bytes")):
+                       (json.dumps({"id": "x" * 70_000}).encode(), "bytes"), (b"[" * 30_000, "JSON")):
         response = call(client, "package_show", raw=raw)
         assert response.status_code == 400 and words in response.json()["error"]["message"]
     response = call(client, "package_create", post={"name": "mine"})
@@ -335,3 +337,12 @@ def test_another_duty_registers_a_dataset_with_one_call_and_ckan_serves_it(clien
         register(DatasetSpec(name="bad", title_zh="坏", title_en="Bad", publisher="nobody", fields=(),
                              build=lambda ctx: Built(rows=[])))
     assert "bad" not in REGISTRY
+
+
+def test_a_control_character_in_reported_text_does_not_stop_the_workbook():
+    from openpyxl import load_workbook
+
+    version = DatasetVersion(dataset="x", version=1, row_count=1, sha256="0" * 64, fields=[{"name": "findings"}],
+                             rows=[{"findings": "未公示\x01价格"}])
+    book = load_workbook(io.BytesIO(exports.as_xlsx(version)), read_only=True)
+    assert list(book.active.iter_rows(values_only=True))[1] == ("未公示\ufffd价格",)

@@ -95,7 +95,7 @@ def _json_param(params: dict, name: str, expected: type, default):
         else:
             try:
                 value = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
                 raise invalid(name, f"{name}: not valid JSON") from None
     if not isinstance(value, expected):
         raise invalid(name, f"{name}: give a JSON {'object' if expected is dict else 'array'}")

@@ -8,6 +8,7 @@ import io
 import json
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from sharecity.hub.opendata.catalog import LICENCES, DatasetSpec
 from sharecity.hub.opendata.models import DatasetVersion
@@ -47,7 +48,9 @@ def as_xlsx(version: DatasetVersion) -> bytes:
     names = [f["name"] for f in version.fields]
     sheet.append(names)
     for row in version.rows:
-        sheet.append([row.get(name) for name in names])
+        # A control character XML cannot hold would stop the workbook: it becomes U+FFFD.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
+                      for v in (row.get(name) for name in names)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

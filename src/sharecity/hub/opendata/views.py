@@ -51,7 +51,7 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
             )
         try:
             params = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return _envelope(
                 request,
                 name,
