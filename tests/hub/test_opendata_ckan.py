@@ -140,11 +140,23 @@ def test_ckanapi_lists_searches_shows_and_reads_the_datastore(portal):
 
 @pytest.mark.django_db(transaction=True)
 def test_ckanapi_reads_an_older_version_and_the_complaint_figures(portal):
-    ckan, _world = portal
-    later = timezone.now() + dt.timedelta(days=40)
-    datasets_refresh(now=later)  # a month later: the inspection results say more are late, the stats close a month
-    stats = ckan.action.package_show(id="monthly-statistics")
-    assert int(stats["version"]) >= 1
+    from sharecity.hub.opendata.selectors import version_get
+    from tests.hub.slice import run_slice
+    from tests.hub.test_opendata_portal import pump
+
+    ckan, world = portal
+    run_slice(district="350211", name="集美新来的停车平台")  # a platform registers after the first release
+    pump()
+    datasets_refresh(now=timezone.now() + dt.timedelta(days=40))
+    assert ckan.action.package_show(id="platform-directory")["version"] == "2"
+    newest = ckan.action.datastore_search(resource_id="platform-directory.csv", sort="name asc")
+    first = ckan.action.datastore_search(resource_id="platform-directory.csv", sort="name asc", version=1)
+    assert (first["version"], first["total"], newest["version"], newest["total"]) == (1, 3, 2, 4)
+    assert "集美新来的停车平台" not in {r["name"] for r in first["records"]}
+    assert version_get("platform-directory", 1).rows == [
+        {k: v for k, v in r.items() if k != "_id"} for r in sorted(
+            first["records"], key=lambda r: r["_id"])]
     complaints = ckan.action.datastore_search(resource_id="complaint-statistics.json")
     assert complaints["total"] >= 3
-    assert all(r["filed"] >= 1 for r in complaints["records"])
+    assert {r["platform"] for r in complaints["records"]} >= {p.name for p in world.places.values()}
+    assert all(r["filed"] >= 1 and 0 <= r["answered_share"] <= 1 for r in complaints["records"])
