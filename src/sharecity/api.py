@@ -21,6 +21,7 @@ from sharecity.hub.inspection.api import public_router as inspection_public_rout
 from sharecity.hub.inspection.api import router as hub_inspection_router
 from sharecity.hub.monitoring.api import router as hub_monitoring_router
 from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
+from sharecity.hub.opendata.api import public_router as opendata_public_router
 from sharecity.hub.publicity.api import public_router as publicity_public_router
 from sharecity.hub.publicity.api import router as hub_publicity_router
 from sharecity.hub.warnings.api import router as hub_warnings_router
@@ -102,6 +103,7 @@ api.add_router("/", hub_warnings_router)
 api.add_router("/", hub_inspection_router)
 api.add_router("/", inspection_public_router)
 api.add_router("/", directory_public_router)
+api.add_router("/", opendata_public_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "sharecity.hub.warnings",
     "sharecity.hub.inspection",
     "sharecity.hub.directory",
+    "sharecity.hub.opendata",
     "sharecity.web",
     "sharecity.sim",
 ]

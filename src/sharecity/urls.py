@@ -38,5 +38,6 @@ urlpatterns = [
     path("p/", include("sharecity.market.complaints.urls")),
     path("p/", include("sharecity.market.messaging.urls")),
     path("directory/", include("sharecity.hub.directory.public_urls")),
+    path("opendata/", include("sharecity.hub.opendata.urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -128,6 +128,10 @@ def _tasks_step_factory():
             from sharecity.hub.warnings.tasks import scan_ensure as warnings_scan_ensure
 
             warnings_scan_ensure()
+            # The open datasets: rebuilt from the facts every hour, a new version when they changed.
+            from sharecity.hub.opendata.tasks import refresh_ensure as opendata_refresh_ensure
+
+            opendata_refresh_ensure()
             started = True
         worker.running = True
         worker._run_tasks = 0

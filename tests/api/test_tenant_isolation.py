@@ -179,6 +179,7 @@ PUBLIC_PREFIXES = (
     "/inspection/",
     "/catalog/",
     "/public/platforms",
+    "/opendata/",
 )
 
 
@@ -195,7 +196,8 @@ def test_the_walk_covers_every_route_of_the_api(client):
     # The catalogue (tests/market/catalog/test_api.py) is the city's public category tree and each platform's
     # published transaction rules and listings: no person's data. The public platform directory shows every
     # platform's public registration data and public credit records by design (tests/hub/test_directory.py:
-    # non-public records are not shown).
+    # non-public records are not shown). The open data portal is public and holds no platform's private data
+    # (tests/hub/test_opendata_*.py).
     outside = {route for route in routes if not route[1].startswith(PUBLIC_PREFIXES)}
     assert not outside, f"routes outside /p/{{platform}}/ need their own tenancy test: {outside}"
 

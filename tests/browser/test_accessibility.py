@@ -31,6 +31,8 @@ PUBLIC_PAGES: list[tuple[str, str]] = [
     ("credit-repair-follow", "/credit/repair/follow/"),
     ("credit-repair-notice", "/credit/repair/notice/{notice_id}/"),
     ("inspection-results", "/inspection/results/"),
+    ("opendata", "/opendata/"),
+    ("opendata-search", "/opendata/?q=platform"),
 ]
 
 LANGUAGES = [("zh-hans", "zh-CN"), ("en", "en-US")]
