@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "sharecity.hub.enforcement",
     "sharecity.hub.warnings",
     "sharecity.hub.inspection",
+    "sharecity.hub.complaints",
     "sharecity.web",
     "sharecity.sim",
 ]
