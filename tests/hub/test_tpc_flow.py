@@ -65,7 +65,8 @@ def test_filed_on_the_site_settled_by_the_odr_platform_over_the_exchange_and_see
     assert downlink(transport).directives == 1
     received = ReceivedDirective.objects.get(message_id=directive.message_id)
     referred = Complaint.objects.get(referral_id=str(complaint.public_id))
-    assert referred.platform == platform and referred.complainant is None and referred.answer_due_at == received.deadline
+    assert referred.platform == platform and referred.complainant is None
+    assert referred.answer_due_at == received.deadline
 
     # The operator handles it with the platform's existing tools: the queue shows it, the outcome is recorded.
     queue = client_of(operator, "en").get(reverse("complaints:queue", args=[platform.slug]))
@@ -119,7 +120,7 @@ def test_a_late_platform_answer_returns_the_case_to_mediation(city):
 
 
 def test_the_clock_returns_an_unanswered_referral_to_mediation_and_ends_mediation_at_its_limit(city):
-    transport, platform, _operator, association = city
+    _transport, platform, _operator, association = city
     filed = services.complaint_file(**filing(platform.exchange_id), now=at("2026-09-28"))
     complaint = services.complaint_accept(actor=association, complaint_id=filed.complaint.public_id,
                                           now=at("2026-09-29"))

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -166,9 +167,11 @@ def complainant_evidence(request, code: str, evidence_id):
     return _file(item)
 
 
-def _file(item: Evidence) -> FileResponse:
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=True,
-                            filename=item.name)
+def _file(item: Evidence) -> HttpResponse:
+    """The file as an attachment (at most 5 MB, read whole), never rendered inline."""
+    with item.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -213,7 +216,7 @@ def queue(request):
     return render(request, "hub_complaints/queue.html", {
         "scope": _scope(viewer), "page": page, "status": status, "statuses": Status.choices,
         "counts": selectors.counts_by_status(viewer=viewer), "is_staff": viewer.staff is not None,
-        "items": [{"c": c, "platform": names.get(c.platform_id, c.platform_id),
+        "items": [{"c": c, "platform_name": names.get(c.platform_id, c.platform_id),
                    "overdue": (c.status == Status.FILED and c.acceptance_due < now)
                    or (c.status == Status.WITH_PLATFORM and c.platform_due is not None and c.platform_due < now)}
                   for c in page.object_list],
@@ -224,7 +227,7 @@ def _detail(request, viewer, complaint, *, refuse_form=None, close_form=None, st
     names = viewer.platform_names()
     return render(request, "hub_complaints/detail.html", {
         "c": complaint, "data": complaint_out(viewer, complaint), "zh": _zh(),
-        "platform": names.get(complaint.platform_id, complaint.platform_id),
+        "platform_name": names.get(complaint.platform_id, complaint.platform_id),
         "district": district_name(complaint.district_code, language=_language()),
         "refuse_form": refuse_form or RefuseForm(), "close_form": close_form or CloseForm(),
     }, status=status)
