@@ -524,6 +524,7 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:tpc_odr_list": Route(),
     "api-v1:tpc_odr_set": Route(),
     "api-v1:tpc_complaint": Route(object_kwargs=_tpc_complaint),
+    "api-v1:tpc_evidence": Route(object_kwargs=_tpc_evidence),
     "api-v1:tpc_accept": Route(object_kwargs=_tpc_complaint, get=False),
     "api-v1:tpc_refuse": Route(object_kwargs=_tpc_complaint, get=False),
     "api-v1:tpc_close": Route(object_kwargs=_tpc_complaint, get=False),

@@ -142,6 +142,7 @@ def test_another_citys_association_staff_get_404_and_a_regulator_reads_but_canno
     assert tianjin.post(reverse("hub_complaints:action", args=[complaint.public_id, "accept"])).status_code == 404
     evidence = complaint.evidence.get()
     assert tianjin.get(reverse("hub_complaints:evidence", args=[evidence.public_id])).status_code == 404
+    assert tianjin.get(f"/api/v1/hub/complaints/evidence/{evidence.public_id}").status_code == 404
     assert complaint.tracking_code not in tianjin.get("/api/v1/hub/complaints").text
     # Xiamen's regulator reads it (contact masked) and may not decide.
     reader = client_of(officer)
@@ -149,6 +150,9 @@ def test_another_citys_association_staff_get_404_and_a_regulator_reads_but_canno
     assert read.status_code == 200 and read.json()["contact"] == "138****8000" and not read.json()["can_decide"]
     assert reader.post(accept).status_code == 403
     assert reader.get(reverse("hub_complaints:evidence", args=[evidence.public_id])).status_code == 200
+    download = reader.get(f"/api/v1/hub/complaints/evidence/{evidence.public_id}")
+    assert download.status_code == 200 and download.content.startswith(b"\x89PNG")
+    assert download["Content-Disposition"].startswith("attachment")
     # The association's staff see the contact whole and decide.
     mine = client_of(association)
     assert mine.get(detail).json()["contact"] == "13800138000"

@@ -289,6 +289,21 @@ def tpc_odr_set(request, body: TpcOdrIn):
     return services.odr_commitment_set(actor=request.auth, platform_id=body.platform_id, committed=body.committed)
 
 
+@router.get("/hub/complaints/evidence/{evidence_id}", response={200: None, **ERRORS})
+def tpc_evidence(request, evidence_id: uuid.UUID):
+    """An evidence file (the bytes, as an attachment), for the association's staff and the regulators who see
+    its complaint; 404 for anyone else."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    item = evidence_for(user=request.auth, evidence_id=evidence_id)
+    with item.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @router.get("/hub/complaints/{public_id}", response={200: TpcComplaintOut, **ERRORS})
 def tpc_complaint(request, public_id: uuid.UUID):
     viewer = _viewer(request)
