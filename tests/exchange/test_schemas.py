@@ -106,6 +106,7 @@ VALID: dict[str, dict] = {
     "complaint.referred": {**DIRECTIVE, "referral_id": "5b1f0c1e-4f0b-4e63-9d6a-1c2b3d4e5f60", "district": "350203",
                            "category": "refund", "description": "押金十天未退", "desired_outcome": "refund",
                            "evidence_files": 1},
+    "odr.commitment": {"committed": True, "stated_at": AT},
 }
 
 

@@ -137,3 +137,31 @@ def test_the_clock_returns_an_unanswered_referral_to_mediation_and_ends_mediatio
     complaint.refresh_from_db()
     assert complaint.outcome == Outcome.MEDIATION_FAILED
     assert "终止调解" in complaint.notices.last().text_zh
+
+
+def test_a_platform_commits_to_odr_through_the_exchange_and_then_receives_complaints():
+    transport = LocalTransport()
+    platform = factories.make_platform(slug="jinmen-life", name="鹭岛共享家政")
+    operator = factories.make_user("operator2")
+    operator_add(actor=None, platform=platform, user=operator)
+    uplink(transport)
+    association = staff("assoc2")
+    console = client_of(operator, "en")
+    queue = console.get(reverse("complaints:queue", args=[platform.slug]))
+    assert 'data-testid="odr-commitment"' in queue.text and "Commit to online dispute resolution" in queue.text
+    assert console.post(reverse("complaints:odr", args=[platform.slug]), {"committed": "1"}).status_code == 302
+    # A stranger cannot state it for the platform.
+    stranger = client_of(factories.make_user("stranger"), "en")
+    assert stranger.post(reverse("complaints:odr", args=[platform.slug]), {"committed": "0"}).status_code == 403
+    uplink(transport)
+    listed = client_of(association).get("/api/v1/hub/complaints/odr").json()
+    assert [(row["platform_id"], row["committed"]) for row in listed] == [(platform.exchange_id, True)]
+    filed = services.complaint_file(**filing(platform.exchange_id))
+    complaint = services.complaint_accept(actor=association, complaint_id=filed.complaint.public_id)
+    assert complaint.status == Status.WITH_PLATFORM
+    # Withdrawn through the exchange: the next complaint stays with the association.
+    assert console.post(reverse("complaints:odr", args=[platform.slug]), {"committed": "0"}).status_code == 302
+    uplink(transport)
+    filed = services.complaint_file(**filing(platform.exchange_id))
+    complaint = services.complaint_accept(actor=association, complaint_id=filed.complaint.public_id)
+    assert complaint.status == Status.MEDIATION

@@ -225,3 +225,24 @@ def test_an_answer_about_another_platforms_referral_changes_nothing_and_replays_
             is Outcome.APPLIED
     complaint.refresh_from_db()
     assert complaint.status == Status.WITH_PLATFORM
+
+
+def test_an_odr_statement_with_wrong_types_is_quarantined_and_changes_nothing():
+    from sharecity.hub.complaints.models import OdrCommitment
+
+    outsider = ExternalPlatform.onboard("外部平台")
+    for payload in ({"committed": "yes", "stated_at": "2026-12-01T10:00:00+08:00"},
+                    {"committed": True, "stated_at": "2999-01-01T00:00:00+08:00"},
+                    {"committed": True, "stated_at": "2026-12-01T10:00:00+08:00", "cities": ["350200"]}):
+        delivery = outsider.batch([outsider.seal(message_type="odr.commitment", payload=payload)])
+        assert intake_receive(delivery) is Outcome.QUARANTINED
+    assert not OdrCommitment.objects.exists()
+    good = {"committed": True, "stated_at": "2026-12-01T10:00:00+08:00"}
+    assert intake_receive(outsider.batch(outsider.good(1, message_type="odr.commitment", payload=good))) \
+        is Outcome.APPLIED
+    assert OdrCommitment.objects.get(platform_id=outsider.platform_id).committed
+    # An older statement replayed later does not undo a newer one.
+    old = {"committed": False, "stated_at": "2026-11-01T10:00:00+08:00"}
+    assert intake_receive(outsider.batch(outsider.good(1, message_type="odr.commitment", payload=old))) \
+        is Outcome.APPLIED
+    assert OdrCommitment.objects.get(platform_id=outsider.platform_id).committed

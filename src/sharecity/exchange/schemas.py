@@ -707,6 +707,15 @@ class EmergencyOrderV1(Directive):
     effective_until: FutureTimestamp | None = Field(default=None, description="open-ended until revoked when absent")
 
 
+class OdrCommitmentV1(Payload):
+    """The platform commits (or no longer commits) to settle complaints through online dispute resolution
+    (《电子商务法》第六十三条): the city's third-party complaint platform then sends it complaints about it
+    (complaint.referred) to settle within the city's time limit."""
+
+    committed: StrictBool
+    stated_at: Timestamp
+
+
 class ComplaintReferredV1(Directive):
     """A complaint filed on the city's third-party complaint platform about a platform that committed to
     online dispute resolution (《电子商务法》第六十三条), sent to it to settle by the deadline. No personal
@@ -777,6 +786,7 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("directive.acknowledged", 1): DirectiveAcknowledgedV1,
     ("identity.review_requested", 1): IdentityReviewRequestedV1,
     ("complaint.referred", 1): ComplaintReferredV1,
+    ("odr.commitment", 1): OdrCommitmentV1,
 }
 
 DIRECTIVE_TYPES: tuple[str, ...] = get_args(DirectiveType)

@@ -430,6 +430,23 @@ def odr_commitment_set(*, actor: User | None, platform_id, committed: bool, city
     return row
 
 
+def odr_commitment_received(*, envelope, payload) -> list[OdrCommitment]:
+    """Intake handler for ``odr.commitment``: the platform's own statement, recorded for every city it operates
+    in (where it is registered or reported activity). A statement older than the one recorded changes nothing."""
+    rows = []
+    for city_code in CITIES:
+        if not Jurisdiction(city_code=city_code).covers_platform(envelope.platform_id):
+            continue
+        current = OdrCommitment.objects.filter(platform_id=envelope.platform_id, city_code=city_code).first()
+        if current is not None and current.changed_at >= payload.stated_at:
+            continue
+        with transaction.atomic():
+            rows.append(odr_commitment_set(actor=None, platform_id=envelope.platform_id,
+                                           committed=payload.committed, city_code=city_code,
+                                           changed_by=f"platform {envelope.platform_id}", now=payload.stated_at))
+    return rows
+
+
 # --- what platforms send up ---------------------------------------------------------------------------------------
 
 

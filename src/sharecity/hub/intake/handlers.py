@@ -320,3 +320,6 @@ for _type in ("complaint.answered", "complaint.resolved"):
 STORED_FIELDS["complaint.escalated"]["complaint_id"] += (_TPC + "source_complaint_id",)
 STORED_FIELDS["complaint.escalated"]["district"] += (_TPC + "district_code",)
 STORED_FIELDS["complaint.escalated"]["escalated_to"] += (_TPC + "escalated_to",)
+HANDLERS["odr.commitment"] = [_tpc.odr_commitment_received]
+STORED_FIELDS["odr.commitment"] = {"committed": ("hub_complaints.OdrCommitment.committed",),
+                                   "stated_at": ("hub_complaints.OdrCommitment.changed_at",)}

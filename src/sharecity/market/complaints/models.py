@@ -75,6 +75,8 @@ class ComplaintPolicy(models.Model):
     answer_workdays = models.PositiveIntegerField(
         _("answer within (working days)"), null=True, blank=True,
         help_text=_("when set, the limit is this many working days (official calendar) instead of hours"))
+    # Stated to the city (odr.commitment): complaints its third-party complaint platform accepts come here.
+    odr_committed = models.BooleanField(_("committed to online dispute resolution"), default=False)
 
     class Meta:
         verbose_name = _("complaint policy")

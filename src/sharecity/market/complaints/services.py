@@ -368,3 +368,18 @@ def complaint_from_referral(*, platform, message_id, payload) -> Complaint:
                  target_type="complaint", target_id=complaint.public_id, platform_id=platform.exchange_id,
                  data={"referral_id": payload.referral_id, "deadline": payload.deadline.isoformat()})
     return complaint
+
+
+@transaction.atomic
+def odr_commitment_state(*, actor: User, platform, committed: bool, now: dt.datetime | None = None) -> None:
+    """The platform tells the city whether it commits to online dispute resolution (``odr.commitment``): the
+    city's third-party complaint platform then sends it complaints about it to settle."""
+    if not is_operator(user=actor, platform=platform):
+        raise errors.NotOperator(_("Only the platform's operator staff may state this."), field="platform")
+    if not isinstance(committed, bool):
+        raise InvalidInput(_("Say yes or no."), field="committed", code="complaint.invalid")
+    now = now or timezone.now()
+    ComplaintPolicy.objects.update_or_create(platform=platform, defaults={"odr_committed": committed})
+    fact_record(actor=actor, action="complaint.odr_commitment", target_type="platform", target_id=platform.exchange_id,
+                platform_id=platform.exchange_id, message_type="odr.commitment",
+                payload=payload_build("odr.commitment", committed=committed, stated_at=now))
