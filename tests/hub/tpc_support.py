@@ -4,7 +4,6 @@ platform's tests (tests/hub/test_tpc_*.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -61,5 +60,3 @@ def filing(platform_id: str, **overrides) -> dict:
     data.update(overrides)
     return data
 
-
-__all__ = ["io"]
