@@ -14,6 +14,7 @@ SEEDING_MIGRATIONS = (
     ("sharecity.hub.warnings.migrations.0002_rule_settings", "load"),
     ("sharecity.market.listings.migrations.0005_search_synonyms", "synonyms_seed"),
     ("sharecity.hub.opendata.migrations.0002_disclosure_rule", "seed"),
+    ("sharecity.hub.complaints.migrations.0002_time_limits", "load"),
 )
 
 

@@ -9,6 +9,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sharecity.apiinput import TextCheckingNinjaAPI
+from sharecity.hub.complaints.api import public_router as tpc_public_router
+from sharecity.hub.complaints.api import router as hub_tpc_router
 from sharecity.hub.credit.api import public_router as credit_public_router
 from sharecity.hub.credit.api import router as hub_credit_router
 from sharecity.hub.directory.api import public_router as directory_public_router
@@ -104,6 +106,8 @@ api.add_router("/", hub_inspection_router)
 api.add_router("/", inspection_public_router)
 api.add_router("/", directory_public_router)
 api.add_router("/", opendata_public_router)
+api.add_router("/", hub_tpc_router)
+api.add_router("/", tpc_public_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

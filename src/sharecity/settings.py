@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "sharecity.hub.inspection",
     "sharecity.hub.directory",
     "sharecity.hub.opendata",
+    "sharecity.hub.complaints",
     "sharecity.web",
     "sharecity.sim",
 ]

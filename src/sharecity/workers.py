@@ -132,6 +132,10 @@ def _tasks_step_factory():
             from sharecity.hub.opendata.tasks import refresh_ensure as opendata_refresh_ensure
 
             opendata_refresh_ensure()
+            # Third-party complaints: late platforms back to mediation, mediation past its limit ended.
+            from sharecity.hub.complaints.tasks import deadlines_ensure as complaints_deadlines_ensure
+
+            complaints_deadlines_ensure()
             started = True
         worker.running = True
         worker._run_tasks = 0

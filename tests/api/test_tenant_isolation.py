@@ -180,6 +180,7 @@ PUBLIC_PREFIXES = (
     "/catalog/",
     "/public/platforms",
     "/opendata/",
+    "/complaints",
 )
 
 
@@ -197,7 +198,9 @@ def test_the_walk_covers_every_route_of_the_api(client):
     # published transaction rules and listings: no person's data. The public platform directory shows every
     # platform's public registration data and public credit records by design (tests/hub/test_directory.py:
     # non-public records are not shown). The open data portal is public and holds no platform's private data
-    # (tests/hub/test_opendata_*.py).
+    # (tests/hub/test_opendata_*.py). The third-party complaint platform's public routes (/complaints...)
+    # answer a complaint only to its code and secret and show no platform's data but response rates
+    # (tests/hub/test_tpc_hostile.py).
     outside = {route for route in routes if not route[1].startswith(PUBLIC_PREFIXES)}
     assert not outside, f"routes outside /p/{{platform}}/ need their own tenancy test: {outside}"
 

@@ -33,6 +33,9 @@ PUBLIC_PAGES: list[tuple[str, str]] = [
     ("inspection-results", "/inspection/results/"),
     ("opendata", "/opendata/"),
     ("opendata-search", "/opendata/?q=platform"),
+    ("complaint-file", "/complaints/"),
+    ("complaint-track", "/complaints/track/"),
+    ("complaint-response-rates", "/complaints/response-rates/"),
 ]
 
 LANGUAGES = [("zh-hans", "zh-CN"), ("en", "en-US")]

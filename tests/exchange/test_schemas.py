@@ -103,6 +103,10 @@ VALID: dict[str, dict] = {
     "identity.review_requested": {"review_id": "0b9f0d4e-5c1a-4c8e-9a57-8f3f2e6c1d20",
                                   "subject_key": "ac-5kq3x2mzt7hb4n6w2r9c8d1f0g3j5l7p", "claimed_key": KEY,
                                   "subject_kind": "person", "reason": "identity_in_use", "requested_at": AT},
+    "complaint.referred": {**DIRECTIVE, "referral_id": "5b1f0c1e-4f0b-4e63-9d6a-1c2b3d4e5f60", "district": "350203",
+                           "category": "refund", "description": "押金十天未退", "desired_outcome": "refund",
+                           "evidence_files": 1},
+    "odr.commitment": {"committed": True, "stated_at": AT},
 }
 
 
@@ -133,7 +137,8 @@ def test_every_model_is_frozen_documented_and_has_a_direction(message_type, mode
 
 def test_directions():
     assert {t for t, d in DIRECTIONS.items() if d == HUB_TO_PLATFORM} == set(DIRECTIVE_TYPES) == {
-        "inspection.result", "recall.order", "credit_list.changed", "assistance.request", "emergency.order"}
+        "inspection.result", "recall.order", "credit_list.changed", "assistance.request", "emergency.order",
+        "complaint.referred"}
     assert DIRECTIONS["directive.acknowledged"] == PLATFORM_TO_HUB
 
 

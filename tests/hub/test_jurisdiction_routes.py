@@ -292,6 +292,31 @@ EMPTY = Write("post", lambda _place: {})
 EMPTY_JSON = Write("post", lambda _place: {}, json=True)
 
 
+def _tpc_complaint(place: Place, _kwargs: dict) -> dict:
+    """The place's complaint on the third-party complaint platform (about its platform, in its district),
+    filed on first use with one evidence file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sharecity.hub.complaints.models import ThirdPartyComplaint
+    from sharecity.hub.complaints.services import complaint_file
+
+    complaint = ThirdPartyComplaint.objects.filter(platform_id=place.platform_id,
+                                                   district_code=place.district).first()
+    if complaint is None:
+        evidence = SimpleUploadedFile("e.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, content_type="image/png")
+        complaint = complaint_file(platform_id=place.platform_id, district_code=place.district, category="price",
+                                   desired_outcome="refund", description=f"多收费用 {place.key} 投诉",
+                                   contact="13800138000", evidence=[evidence]).complaint
+    return {"public_id": complaint.public_id}
+
+
+def _tpc_evidence(place: Place, kwargs: dict) -> dict:
+    from sharecity.hub.complaints.models import Evidence
+
+    public_id = _tpc_complaint(place, kwargs)["public_id"]
+    return {"evidence_id": Evidence.objects.get(complaint__public_id=public_id).public_id}
+
+
 # Every hub route by name. A new route registers here; see the module's docstring.
 ROUTE_PARAMS: dict[str, Route] = {
     "monitoring:dashboard": Route(),
@@ -488,6 +513,22 @@ ROUTE_PARAMS: dict[str, Route] = {
     "hub_warnings:case": Route(object_kwargs=_warning, get=False, write=WARNING_CASE),
     "api-v1:warning_case_open": Route(object_kwargs=_warning, get=False,
                                       write=Write("post", WARNING_CASE.body, json=True)),
+    # The third-party complaint platform: regulators read their city's or district's complaints; only the
+    # association's staff decide (tests/hub/test_tpc_hostile.py), so no write is an officer's.
+    "hub_complaints:queue": Route(),
+    "hub_complaints:odr": Route(),
+    "hub_complaints:detail": Route(object_kwargs=_tpc_complaint),
+    "hub_complaints:evidence": Route(object_kwargs=_tpc_evidence),
+    "hub_complaints:action": Route(kwargs={"action": "accept"}, object_kwargs=_tpc_complaint, get=False),
+    "api-v1:tpc_queue": Route(),
+    "api-v1:tpc_odr_list": Route(),
+    "api-v1:tpc_odr_set": Route(),
+    "api-v1:tpc_complaint": Route(object_kwargs=_tpc_complaint),
+    "api-v1:tpc_evidence": Route(object_kwargs=_tpc_evidence),
+    "api-v1:tpc_accept": Route(object_kwargs=_tpc_complaint, get=False),
+    "api-v1:tpc_refuse": Route(object_kwargs=_tpc_complaint, get=False),
+    "api-v1:tpc_close": Route(object_kwargs=_tpc_complaint, get=False),
+    "api-v1:tpc_platform_responded": Route(object_kwargs=_tpc_complaint, get=False),
 }
 
 def _leniency_entry(place: Place) -> dict:

@@ -462,6 +462,9 @@ class ComplaintAnsweredV1(Payload):
                     "forwarded_to_provider", "rejected"]
     summary: str = Field(default="", max_length=limits.SUMMARY_MAX_LENGTH, pattern=TEXT_PATTERN,
                          description="what the platform answered, without personal data")
+    referral_id: Identifier | None = Field(
+        default=None, description="for a complaint the city's third-party platform referred (complaint.referred): "
+        "its referral_id")
 
 
 class ComplaintEscalatedV1(Payload):
@@ -485,6 +488,9 @@ class ComplaintResolvedV1(Payload):
     refund_fen: Fen = 0
     compensation_fen: Fen = 0
     complainant_satisfied: StrictBool | None = Field(default=None, description="the complainant's own rating, if asked")
+    referral_id: Identifier | None = Field(
+        default=None, description="for a complaint the city's third-party platform referred (complaint.referred): "
+        "its referral_id")
 
 
 # --- moderation, safety ----------------------------------------------------------------------------
@@ -701,8 +707,31 @@ class EmergencyOrderV1(Directive):
     effective_until: FutureTimestamp | None = Field(default=None, description="open-ended until revoked when absent")
 
 
+class OdrCommitmentV1(Payload):
+    """The platform commits (or no longer commits) to settle complaints through online dispute resolution
+    (《电子商务法》第六十三条): the city's third-party complaint platform then sends it complaints about it
+    (complaint.referred) to settle within the city's time limit."""
+
+    committed: StrictBool
+    stated_at: Timestamp
+
+
+class ComplaintReferredV1(Directive):
+    """A complaint filed on the city's third-party complaint platform about a platform that committed to
+    online dispute resolution (《电子商务法》第六十三条), sent to it to settle by the deadline. No personal
+    data: the platform answers through the exchange (complaint.answered / complaint.resolved naming the
+    referral_id), and the association tells the complainant."""
+
+    referral_id: Identifier = Field(description="the third-party platform's id of the complaint")
+    district: DistrictCode
+    category: Literal["not_as_described", "price", "refund", "safety", "privacy", "service", "other"]
+    description: Text = Field(description="what happened, in the complainant's words")
+    desired_outcome: Literal["refund", "compensation", "apology", "fix", "other"]
+    evidence_files: Count = Field(default=0, description="how many evidence files the association holds")
+
+
 DirectiveType = Literal["inspection.result", "recall.order", "credit_list.changed", "assistance.request",
-                        "emergency.order"]
+                        "emergency.order", "complaint.referred"]
 
 
 class DirectiveAcknowledgedV1(Payload):
@@ -756,6 +785,8 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("emergency.order", 1): EmergencyOrderV1,
     ("directive.acknowledged", 1): DirectiveAcknowledgedV1,
     ("identity.review_requested", 1): IdentityReviewRequestedV1,
+    ("complaint.referred", 1): ComplaintReferredV1,
+    ("odr.commitment", 1): OdrCommitmentV1,
 }
 
 DIRECTIVE_TYPES: tuple[str, ...] = get_args(DirectiveType)

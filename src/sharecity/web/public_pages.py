@@ -32,7 +32,7 @@ PUBLIC_PAGES: list[PublicPage] = [
     # Pages other parts of issue 15 add: each appears once its URL name resolves (set the name on merge).
     PublicPage("opendata:catalogue", _("Open data"),
                _("The city's datasets, in CSV, JSON and XLSX, through a CKAN-compatible API."), "opendata"),
-    PublicPage("complaints_public:home", _("Complaints"),
+    PublicPage("tpc_public:file", _("Complaints"),
                _("File a complaint about any platform and follow it with its tracking code."), "complaints"),
     PublicPage("quota_public:tables", _("Public-space quotas"),
                _("Each operator's evaluation and vehicle quota by zone."), "quotas"),

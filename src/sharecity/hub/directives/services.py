@@ -66,7 +66,8 @@ def directive_issue(*, actor: User, platform_id: str, directive_type: str, deadl
     profile = regulator_profile_for(actor)
     if profile is None:
         raise Forbidden(_("Only regulator staff may issue directives."), field="actor")
-    if directive_type not in DIRECTIVE_TYPES:
+    # complaint.referred is sent by the third-party complaint platform (hub.complaints), not by an officer.
+    if directive_type not in DIRECTIVE_TYPES or directive_type == "complaint.referred":
         raise InvalidInput(_("Choose a known type of directive."), field="directive_type")
     # An officer directs only the platforms active or registered in their own city or district. One
     # answer for an unknown platform and another city's, so the refusal tells nothing about the other city.
@@ -142,7 +143,7 @@ def directive_acknowledged(*, envelope, payload) -> Directive | None:
 @transaction.atomic
 def directive_send_for(*, actor: User | None, department: str, platform_id: str, directive_type: str,
                        now: dt.datetime | None = None, city_code: str = "", district_code: str = "",
-                       **fields) -> Directive:
+                       deadline: dt.datetime | None = None, **fields) -> Directive:
     """Send a directive on behalf of a department, with or without an officer at the keyboard.
 
     Another duty's own action (a credit-list change decided by an officer, or the list's expiry run
@@ -155,7 +156,8 @@ def directive_send_for(*, actor: User | None, department: str, platform_id: str,
     if registered_platform_get(platform_id=platform_id) is None:
         raise InvalidInput(_("Choose a platform registered at the hub."), field="platform_id")
     issued_at = now or timezone.now()
-    deadline = directive_deadline_default(directive_type, issued_at=issued_at)
+    # ``deadline``: the caller's own time limit (kept as data by its duty), else the type's default.
+    deadline = deadline or directive_deadline_default(directive_type, issued_at=issued_at)
     payload = _payload(directive_type, {**fields, "issued_by": department, "issued_at": issued_at,
                                         "deadline": deadline})
     directive = Directive.objects.create(

@@ -66,7 +66,8 @@ def directive_list(request):
         "rows": [_row(directive, names, now) for directive in directives],
         "counts": selectors.directive_counts(platform_id=platform_id, jurisdiction=jurisdiction),
         # Operators read; only officers issue (in a department's name).
-        "types": DirectiveType.choices if profile is not None else [],
+        # (a complaint.referred goes down from the third-party complaint platform, not from this form)
+        "types": [(v, label) for v, label in DirectiveType.choices if v in FORMS] if profile is not None else [],
         "platforms": sorted(platforms.items(), key=lambda item: item[1]),
         "statuses": DirectiveStatus.choices,
         "selected_platform": platform_id or "",

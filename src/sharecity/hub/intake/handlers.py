@@ -304,3 +304,22 @@ for _type, _fields in _CREDIT_STORED_FIELDS.items():
     _merged = STORED_FIELDS.setdefault(_type, {})
     for _field, _columns in _fields.items():
         _merged[_field] = tuple(dict.fromkeys((*_merged.get(_field, ()), *_columns)))
+
+
+# --- the third-party complaint platform (hub.complaints), appended ------------------------------------------------
+# Escalated complaints land in the association's queue; a platform's answer to a referred complaint
+# (complaint.answered / complaint.resolved naming its referral_id) settles it or returns it to mediation.
+from sharecity.hub.complaints import services as _tpc  # noqa: E402
+
+HANDLERS["complaint.escalated"] = [*HANDLERS["complaint.escalated"], _tpc.escalation_received]
+HANDLERS["complaint.answered"] = [*HANDLERS["complaint.answered"], _tpc.platform_answer_received]
+HANDLERS["complaint.resolved"] = [*HANDLERS["complaint.resolved"], _tpc.platform_answer_received]
+_TPC = "hub_complaints.ThirdPartyComplaint."
+for _type in ("complaint.answered", "complaint.resolved"):
+    STORED_FIELDS[_type]["referral_id"] = (_TPC + "platform_answer",)
+STORED_FIELDS["complaint.escalated"]["complaint_id"] += (_TPC + "source_complaint_id",)
+STORED_FIELDS["complaint.escalated"]["district"] += (_TPC + "district_code",)
+STORED_FIELDS["complaint.escalated"]["escalated_to"] += (_TPC + "escalated_to",)
+HANDLERS["odr.commitment"] = [_tpc.odr_commitment_received]
+STORED_FIELDS["odr.commitment"] = {"committed": ("hub_complaints.OdrCommitment.committed",),
+                                   "stated_at": ("hub_complaints.OdrCommitment.changed_at",)}

@@ -75,6 +75,8 @@ class ComplaintPolicy(models.Model):
     answer_workdays = models.PositiveIntegerField(
         _("answer within (working days)"), null=True, blank=True,
         help_text=_("when set, the limit is this many working days (official calendar) instead of hours"))
+    # Stated to the city (odr.commitment): complaints its third-party complaint platform accepts come here.
+    odr_committed = models.BooleanField(_("committed to online dispute resolution"), default=False)
 
     class Meta:
         verbose_name = _("complaint policy")
@@ -90,7 +92,10 @@ class Complaint(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True)
     order = models.ForeignKey("market_orders.Order", on_delete=models.PROTECT, related_name="complaints",
                               null=True, blank=True)
-    complainant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints")
+    # None for a complaint the city's third-party complaint platform referred (the complainant is not this
+    # platform's account: the platform answers through the exchange, the association tells them).
+    complainant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints",
+                                    null=True, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=ComplaintCategory.choices)
     description = models.TextField(_("what happened"), max_length=2000)
     remedy = models.CharField(_("wanted remedy"), max_length=10, choices=Remedy.choices)
@@ -111,14 +116,20 @@ class Complaint(models.Model):
     refund_fen = models.PositiveIntegerField(default=0)
     compensation_fen = models.PositiveIntegerField(default=0)
     complainant_satisfied = models.BooleanField(null=True, blank=True)
+    # A complaint referred by the city's third-party complaint platform (directive complaint.referred, online
+    # dispute resolution, 《电子商务法》第六十三条): its referral id, the directive that carried it, the district.
+    referral_id = models.CharField(_("referral"), max_length=64, blank=True, db_index=True)
+    referral_message_id = models.UUIDField(null=True, blank=True, unique=True)
+    referral_district = models.CharField(max_length=6, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(booking__isnull=False) & Q(order__isnull=True))
-                | (Q(booking__isnull=True) & Q(order__isnull=False)),
-                name="complaint_on_a_booking_or_an_order",
+                | (Q(booking__isnull=True) & Q(order__isnull=False))
+                | (Q(booking__isnull=True) & Q(order__isnull=True) & ~Q(referral_id="")),
+                name="complaint_on_a_booking_an_order_or_a_referral",
             ),
         ]
         verbose_name = _("complaint")

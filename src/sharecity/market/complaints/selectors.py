@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sharecity.market.complaints.errors import ComplaintNotFound
-from sharecity.market.complaints.models import Complaint, ComplaintStatus
+from sharecity.market.complaints.models import Complaint, ComplaintPolicy, ComplaintStatus
 
 
 def complaints_of_platform(*, platform) -> QuerySet[Complaint]:
@@ -51,3 +51,9 @@ def complaint_queue(*, platform, now: dt.datetime | None = None) -> dict:
         "answered": list(base.filter(status=ComplaintStatus.ANSWERED).order_by("-answered_at")[:50]),
         "resolved": list(base.filter(status=ComplaintStatus.RESOLVED).order_by("-resolved_at")[:20]),
     }
+
+
+
+def odr_committed(*, platform) -> bool:
+    """Whether the platform told the city it settles complaints through online dispute resolution."""
+    return ComplaintPolicy.objects.filter(platform=platform, odr_committed=True).exists()

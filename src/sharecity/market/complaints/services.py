@@ -182,6 +182,8 @@ def complaint_file_order(*, actor: User, order, category: str, description: str,
 
 
 def _district(complaint: Complaint) -> str:
+    if complaint.referral_id:
+        return complaint.referral_district
     return district_of(complaint.order) if complaint.order_id else complaint.booking.space.district_code
 
 
@@ -216,7 +218,8 @@ def complaint_answer(*, actor: User, complaint: Complaint, answer: str, text: st
         actor=actor, action="complaint.answer", target_type="complaint", target_id=complaint.public_id,
         platform_id=complaint.platform.exchange_id, message_type="complaint.answered",
         payload=payload_build("complaint.answered", complaint_id=str(complaint.public_id),
-                              district=_district(complaint), answered_at=now, answer=answer),
+                              district=_district(complaint), answered_at=now, answer=answer,
+                              referral_id=complaint.referral_id or None),
         audit_data={"answer": answer, "text": text,
                     "late": bool(complaint.answer_due_at and now > complaint.answer_due_at)},
     )
@@ -240,7 +243,8 @@ def _resolve(*, actor, complaint: Complaint, outcome: str, now: dt.datetime, ref
         platform_id=complaint.platform.exchange_id, message_type="complaint.resolved",
         payload=payload_build("complaint.resolved", complaint_id=str(complaint.public_id),
                               district=_district(complaint), resolved_at=now, outcome=outcome, refund_fen=refund_fen,
-                              compensation_fen=compensation_fen, complainant_satisfied=satisfied),
+                              compensation_fen=compensation_fen, complainant_satisfied=satisfied,
+                              referral_id=complaint.referral_id or None),
         audit_data={"note": note} if note else None,
     )
     return complaint
@@ -335,3 +339,47 @@ def complaint_resolve(*, actor: User, complaint: Complaint, outcome: str, refund
                                code="complaint.invalid")
     return _resolve(actor=actor, complaint=complaint, outcome=outcome, now=now, refund_fen=refund_fen,
                     compensation_fen=compensation_fen, note=(note or "").strip()[:2000])
+
+
+# --- referred by the city's third-party complaint platform ------------------------------------------------
+
+# The third-party platform's categories and wanted outcomes, in this platform's terms.
+REFERRAL_CATEGORY = {"not_as_described": ComplaintCategory.NOT_AS_DESCRIBED, "price": ComplaintCategory.PRICE,
+                     "refund": ComplaintCategory.PRICE, "safety": ComplaintCategory.SAFETY,
+                     "privacy": ComplaintCategory.PRIVACY, "service": ComplaintCategory.OTHER,
+                     "other": ComplaintCategory.OTHER}
+REFERRAL_REMEDY = {"refund": Remedy.REFUND, "compensation": Remedy.OTHER, "apology": Remedy.APOLOGY,
+                   "fix": Remedy.FIX, "other": Remedy.OTHER}
+
+
+def complaint_from_referral(*, platform, message_id, payload) -> Complaint:
+    """A ``complaint.referred`` directive becomes a complaint in the operator's queue, due by the directive's
+    deadline (the platform committed to settle through online dispute resolution, 《电子商务法》第六十三条).
+    Called inside the transaction that takes the directive; a second delivery finds the complaint made."""
+    existing = Complaint.objects.filter(referral_message_id=message_id).first()
+    if existing is not None:
+        return existing
+    complaint = Complaint.objects.create(
+        platform=platform, complainant=None, category=REFERRAL_CATEGORY[payload.category],
+        description=payload.description[:2000], remedy=REFERRAL_REMEDY[payload.desired_outcome],
+        answer_due_at=payload.deadline, referral_id=payload.referral_id, referral_message_id=message_id,
+        referral_district=payload.district)
+    audit_record(actor=None, actor_label=payload.issued_by[:150], action="complaint.referred",
+                 target_type="complaint", target_id=complaint.public_id, platform_id=platform.exchange_id,
+                 data={"referral_id": payload.referral_id, "deadline": payload.deadline.isoformat()})
+    return complaint
+
+
+@transaction.atomic
+def odr_commitment_state(*, actor: User, platform, committed: bool, now: dt.datetime | None = None) -> None:
+    """The platform tells the city whether it commits to online dispute resolution (``odr.commitment``): the
+    city's third-party complaint platform then sends it complaints about it to settle."""
+    if not is_operator(user=actor, platform=platform):
+        raise errors.NotOperator(_("Only the platform's operator staff may state this."), field="platform")
+    if not isinstance(committed, bool):
+        raise InvalidInput(_("Say yes or no."), field="committed", code="complaint.invalid")
+    now = now or timezone.now()
+    ComplaintPolicy.objects.update_or_create(platform=platform, defaults={"odr_committed": committed})
+    fact_record(actor=actor, action="complaint.odr_commitment", target_type="platform", target_id=platform.exchange_id,
+                platform_id=platform.exchange_id, message_type="odr.commitment",
+                payload=payload_build("odr.commitment", committed=committed, stated_at=now))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/complaints/evidence/<uuid:evidence_id>/", views.evidence, name="evidence"),
     path("<slug:slug>/operator/complaints/", views.queue, name="queue"),
     path("<slug:slug>/operator/complaints/policy/", views.policy, name="policy"),
+    path("<slug:slug>/operator/complaints/odr/", views.odr_commitment, name="odr"),
     path("<slug:slug>/operator/complaints/<uuid:complaint_id>/<slug:action>/", views.operator_action,
          name="operator_action"),
 ]

@@ -138,6 +138,7 @@ def _queue(request, platform, *, failed: dict | None = None, status: int = 200):
     policy = ComplaintPolicy.objects.filter(platform=platform).first()
     return render(request, "complaints/queue.html", {
         "platform": platform, **selectors.complaint_queue(platform=platform),
+        "odr_committed": selectors.odr_committed(platform=platform),
         "answer_form": AnswerForm(), "resolve_form": ResolveForm(), "failed": failed or {},
         "policy_form": PolicyForm(initial={"answer_hours": policy.answer_hours if policy else 48,
                                            "answer_workdays": policy.answer_workdays if policy else None}),
@@ -197,4 +198,15 @@ def policy(request, slug: str):
             messages.success(request, _("The time limit for answering complaints is saved."))
     else:
         messages.error(request, _("Enter the time limit as a whole number of hours or working days."))
+    return redirect("complaints:queue", slug=platform.slug)
+
+
+@login_required
+@require_POST
+def odr_commitment(request, slug: str):
+    """The operator commits (or no longer commits) to online dispute resolution; the city learns it."""
+    platform = _operator_platform(request, slug)
+    committed = request.POST.get("committed") == "1"
+    services.odr_commitment_state(actor=request.user, platform=platform, committed=committed)
+    messages.success(request, _("The city's third-party complaint platform is told."))
     return redirect("complaints:queue", slug=platform.slug)

@@ -24,6 +24,7 @@ from sharecity.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.market.accounts.services import credit_list_change_record
+from sharecity.market.complaints.services import complaint_from_referral
 from sharecity.market.directives.models import ReceivedDirective
 from sharecity.market.directives.selectors import platform_for_exchange_id
 from sharecity.market.listings.selectors import listing_get
@@ -79,6 +80,8 @@ def directives_receive(envelopes: list[Envelope]) -> list[ReceivedDirective]:
             _recall_take_effect(directive)
         elif envelope.type == "credit_list.changed":
             credit_list_change_record(platform=platform, message_id=envelope.message_id, payload=payload.model_dump())
+        elif envelope.type == "complaint.referred":
+            complaint_from_referral(platform=platform, message_id=envelope.message_id, payload=payload)
         stored.append(directive)
     return stored
 
