@@ -11,6 +11,8 @@ SEEDING_MIGRATIONS = (
     ("sharecity.hub.enforcement.migrations.0002_catalogue_seed", "seed"),
     ("sharecity.hub.inspection.migrations.0002_ratio_rules_and_items", "seed"),
     ("sharecity.hub.warnings.migrations.0002_rule_settings", "load"),
+    ("sharecity.market.notices.migrations.0002_periods", "seed"),
+    ("sharecity.hub.notices.migrations.0002_deadlines", "seed"),
 )
 
 

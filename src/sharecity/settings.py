@@ -116,6 +116,9 @@ INSTALLED_APPS = [
     "sharecity.hub.enforcement",
     "sharecity.hub.warnings",
     "sharecity.hub.inspection",
+    # issue 15: rights holders' notices (market) and their read model (hub)
+    "sharecity.market.notices",
+    "sharecity.hub.notices",
     "sharecity.web",
     "sharecity.sim",
 ]

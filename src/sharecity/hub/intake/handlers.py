@@ -304,3 +304,23 @@ for _type, _fields in _CREDIT_STORED_FIELDS.items():
     _merged = STORED_FIELDS.setdefault(_type, {})
     for _field, _columns in _fields.items():
         _merged[_field] = tuple(dict.fromkeys((*_merged.get(_field, ()), *_columns)))
+
+
+# --- issue 15: rights holders' notices (《中华人民共和国电子商务法》第四十二条至第四十五条) ------------------
+from sharecity.hub.notices.services import notice_state_changed  # noqa: E402
+
+HANDLERS["notice.state_changed"] = [notice_state_changed]
+_NOTICE = "hub_notices.NoticeFact."
+STORED_FIELDS["notice.state_changed"] = {
+    "notice_id": (_NOTICE + "notice_id",),
+    "listing_ids": (_NOTICE + "listing_ids",),
+    "districts": (_NOTICE + "districts", _NOTICE + "district_code"),
+    "right_kind": (_NOTICE + "right_kind",),
+    "step": (_NOTICE + "last_step", _NOTICE + "steps"),
+    "step_at": (_NOTICE + "last_step_at", _NOTICE + "steps"),
+    "actor_role": (_NOTICE + "steps",),
+    **{name: (_NOTICE + name,) for name in (
+        "filed_at", "measure", "measure_at", "forwarded_at", "counter_noticed_at", "counter_forwarded_at",
+        "restore_due_at", "complaint_kind", "complaint_reported_at", "restored_at", "outcome", "wrong_notice",
+        "malicious")},
+}
