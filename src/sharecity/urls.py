@@ -20,6 +20,7 @@ urlpatterns = [
     path("hub/enforcement/", include("sharecity.hub.enforcement.urls")),
     path("hub/warnings/", include("sharecity.hub.warnings.urls")),
     path("hub/inspection/", include("sharecity.hub.inspection.urls")),
+    path("hub/notices/", include("sharecity.hub.notices.urls")),
     path("inspection/", include("sharecity.hub.inspection.public_urls")),
     path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
@@ -37,5 +38,6 @@ urlpatterns = [
     path("p/", include("sharecity.market.reviews.urls")),
     path("p/", include("sharecity.market.complaints.urls")),
     path("p/", include("sharecity.market.messaging.urls")),
+    path("p/", include("sharecity.market.notices.urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -103,6 +103,11 @@ VALID: dict[str, dict] = {
     "identity.review_requested": {"review_id": "0b9f0d4e-5c1a-4c8e-9a57-8f3f2e6c1d20",
                                   "subject_key": "ac-5kq3x2mzt7hb4n6w2r9c8d1f0g3j5l7p", "claimed_key": KEY,
                                   "subject_kind": "person", "reason": "identity_in_use", "requested_at": AT},
+    "notice.state_changed": {"notice_id": "N-1", "listing_ids": ["L-1", "L-2"], "districts": ["350203"],
+                             "right_kind": "trademark", "step": "counter_forwarded", "step_at": AT,
+                             "actor_role": "operator", "filed_at": AT, "measure": "taken_down", "measure_at": AT,
+                             "forwarded_at": AT, "counter_noticed_at": AT, "counter_forwarded_at": AT,
+                             "restore_due_at": LATER},
 }
 
 

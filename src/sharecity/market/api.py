@@ -29,6 +29,7 @@ from sharecity.market.disputes import api as disputes_api
 from sharecity.market.listings import api as listings_api
 from sharecity.market.messaging import api as messaging_api
 from sharecity.market.moderation import api as moderation_api
+from sharecity.market.notices import api as notices_api
 from sharecity.market.orders import api as orders_api
 from sharecity.market.parking import selectors as parking_selectors
 from sharecity.market.parking import services as parking_services
@@ -43,7 +44,7 @@ from sharecity.market.reviews.models import Review
 router = Router(auth=[PlatformKey(), SessionAuth()])
 for _context_router in (catalog_api.router, listings_api.router, moderation_api.router, availability_api.router,
                         payments_api.router, pricing_api.router, orders_api.router, disputes_api.router,
-                        messaging_api.router):
+                        messaging_api.router, notices_api.router):
     router.add_router("", _context_router)
 
 

@@ -314,7 +314,7 @@ _NOTICE = "hub_notices.NoticeFact."
 STORED_FIELDS["notice.state_changed"] = {
     "notice_id": (_NOTICE + "notice_id",),
     "listing_ids": (_NOTICE + "listing_ids",),
-    "districts": (_NOTICE + "districts", _NOTICE + "district_code"),
+    "districts": (_NOTICE + "districts",),  # the first one also in district_code (6 digits, as every item)
     "right_kind": (_NOTICE + "right_kind",),
     "step": (_NOTICE + "last_step", _NOTICE + "steps"),
     "step_at": (_NOTICE + "last_step_at", _NOTICE + "steps"),

@@ -132,6 +132,9 @@ class NoticeListing(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["notice", "listing"], name="notice_listing_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.notice_id}/{self.listing_id}"
+
 
 class NoticeStep(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="steps")
@@ -144,6 +147,9 @@ class NoticeStep(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.at:%Y-%m-%d %H:%M}"
 
 
 def evidence_storage() -> FileSystemStorage:
@@ -170,6 +176,9 @@ class NoticeEvidence(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class NoticeTimer(models.Model):
     """A step the system takes by itself when it falls due (the end of the measures, Art. 43 ¶2)."""
@@ -182,3 +191,6 @@ class NoticeTimer(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.due_at:%Y-%m-%d %H:%M}"
