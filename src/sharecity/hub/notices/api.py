@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
@@ -67,13 +67,21 @@ def _out(fact, now) -> dict:
     return {**data, "id": fact.pk, "overdue": selectors.overdue_reasons(fact, now=now)}
 
 
+class NoticeFilters(Schema):
+    platform: str = Field(default="", max_length=64, description="a platform id")
+    outcome: str = Field(default="", max_length=16, description="open | explained | measures_kept | restored")
+    overdue: bool = Field(default=False, description="only notices with a time limit missed")
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=10**9)
+
+
 @router.get("/hub/notices", response={200: list[NoticeFactOut], **ERRORS})
-def hub_notices(request, platform: str = Field("", max_length=64), outcome: str = Field("", max_length=16),
-                overdue: bool = False, limit: int = Field(100, ge=1, le=500), offset: int = Field(0, ge=0, le=10**9)):
+def hub_notices(request, filters: Query[NoticeFilters]):
     now = timezone.now()
-    rows = [_out(fact, now) for fact in selectors.notices_for(jurisdiction=_jurisdiction(request), platform=platform,
-                                                              outcome=outcome)[offset:offset + limit]]
-    return [row for row in rows if row["overdue"]] if overdue else rows
+    rows = [_out(fact, now) for fact in selectors.notices_for(
+        jurisdiction=_jurisdiction(request), platform=filters.platform,
+        outcome=filters.outcome)[filters.offset:filters.offset + filters.limit]]
+    return [row for row in rows if row["overdue"]] if filters.overdue else rows
 
 
 @router.get("/hub/notices/{fact_id}", response={200: NoticeFactOut, 404: ErrorOut, **ERRORS})
