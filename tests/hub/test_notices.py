@@ -24,7 +24,6 @@ from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.notices import services
 from tests import factories
 from tests.hub.hostile import ExternalPlatform
-from tests.market.helpers import platform, provider  # noqa: F401
 from tests.market.notices.helpers import file_notice, make_operator, pdf, published
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +39,9 @@ def deliver() -> None:
     intake_pump(transport=transport)
 
 
-def test_the_hub_sees_each_step_through_the_exchange(platform, provider):
+def test_the_hub_sees_each_step_through_the_exchange():
+    platform = factories.make_platform()
+    provider = factories.make_provider(platform)
     operator = make_operator(platform)
     listing = published(platform, provider)
     notice, _secret = file_notice(platform, [listing], now=at("2026-09-20"))
@@ -155,22 +156,22 @@ def _staff():
     ({"holder_name": "张三"}, "payload.holder_name"),
 ])
 def test_hostile_notice_messages_are_quarantined_naming_the_field(overrides, field):
-    platform = ExternalPlatform.onboard("外部平台")
+    external = ExternalPlatform.onboard("外部平台")
     data = {"notice_id": "N-1", "listing_ids": ["L-1"], "districts": ["350203"], "right_kind": "patent",
             "step": "filed", "step_at": at("2026-09-20").isoformat(), "actor_role": "holder",
             "filed_at": at("2026-09-20").isoformat(), **overrides}
-    envelope = platform.seal(message_type="notice.state_changed", payload=data)
+    envelope = external.seal(message_type="notice.state_changed", payload=data)
     assert intake_receive(envelope.to_bytes()) == Outcome.QUARANTINED
     assert QuarantinedMessage.objects.get(message_id=envelope.message_id).field == field
     assert not NoticeFact.objects.exists()
 
 
 def test_a_good_notice_message_from_an_external_platform_is_applied_once_however_often_sent():
-    platform = ExternalPlatform.onboard("外部平台")
+    external = ExternalPlatform.onboard("外部平台")
     data = {"notice_id": "N-ext", "listing_ids": ["L-1"], "districts": ["350206"], "right_kind": "copyright",
             "step": "filed", "step_at": at("2026-09-20").isoformat(), "actor_role": "holder",
             "filed_at": at("2026-09-20").isoformat()}
-    [envelope] = platform.good(message_type="notice.state_changed", payload=data)
+    [envelope] = external.good(message_type="notice.state_changed", payload=data)
     assert intake_receive(envelope.to_bytes()) == Outcome.APPLIED
     assert intake_receive(envelope.to_bytes()) == Outcome.DUPLICATE
     assert NoticeFact.objects.get().steps == [{"step": "filed", "at": at("2026-09-20").isoformat(),
