@@ -21,6 +21,7 @@ import uuid
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
 from sharecity.exchange.schemas import NOTICE_LISTINGS_MAX_ITEMS
 from sharecity.market.apiauth import ERRORS, Caller
@@ -79,7 +80,7 @@ class ReasonIn(Schema):
 
 class WrongIn(Schema):
     note: str = Field(..., max_length=4000)
-    malicious: bool = False
+    malicious: StrictBool = False
 
 
 class CounterIn(Schema):
