@@ -12,7 +12,6 @@ from django.test import Client
 from sharecity.kernel.models import OutboxMessage
 from sharecity.market.listings.models import ListingStatus
 from sharecity.market.notices.models import Notice
-from sharecity.market.platforms.services import platform_join
 from tests import factories
 from tests.market.notices.helpers import PDF, PNG, make_operator, published
 
@@ -28,7 +27,8 @@ def body(listing, **overrides) -> dict:
     data = {"holder_name": "鹭岛文化创意有限公司", "holder_contact": "0592-5551234",
             "right_kind": "copyright", "registration_numbers": ["国作登字-2025-F-00012345"],
             "claim": "房源图片是我公司摄影师拍摄的作品，未经许可使用。",
-            "listing_ids": [str(listing.public_id)], "evidence": [{"name": "登记证书.png", "content_base64": _b64(PNG)}]}
+            "listing_ids": [str(listing.public_id)],
+            "evidence": [{"name": "登记证书.png", "content_base64": _b64(PNG)}]}
     data.update(overrides)
     return data
 
