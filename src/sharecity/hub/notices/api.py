@@ -27,7 +27,7 @@ def _jurisdiction(request) -> Jurisdiction:
                         field=None, code="hub.regulators_only") from None
 
 
-class StepOut(Schema):
+class HubNoticeStepOut(Schema):
     step: str
     at: dt.datetime
     actor_role: str
@@ -57,7 +57,7 @@ class NoticeFactOut(Schema):
     outcome: str
     wrong_notice: bool
     malicious: bool
-    steps: list[StepOut]
+    steps: list[HubNoticeStepOut]
     overdue: list[str] = Field(..., description="measure_late, counter_forward_late (the city's setting), "
                                                 "restoration_late (E-commerce Law Art. 43 para. 2)")
 
@@ -67,7 +67,7 @@ def _out(fact, now) -> dict:
     return {**data, "id": fact.pk, "overdue": selectors.overdue_reasons(fact, now=now)}
 
 
-class NoticeFilters(Schema):
+class HubNoticeFilters(Schema):
     platform: str = Field(default="", max_length=64, description="a platform id")
     outcome: str = Field(default="", max_length=16, description="open | explained | measures_kept | restored")
     overdue: bool = Field(default=False, description="only notices with a time limit missed")
@@ -76,7 +76,7 @@ class NoticeFilters(Schema):
 
 
 @router.get("/hub/notices", response={200: list[NoticeFactOut], **ERRORS})
-def hub_notices(request, filters: Query[NoticeFilters]):
+def hub_notices(request, filters: Query[HubNoticeFilters]):
     now = timezone.now()
     rows = [_out(fact, now) for fact in selectors.notices_for(
         jurisdiction=_jurisdiction(request), platform=filters.platform,

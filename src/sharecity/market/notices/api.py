@@ -35,7 +35,7 @@ public_router = Router(auth=None, tags=["notices (public)"])
 BASE64_MAX = (services.EVIDENCE_MAX_BYTES * 4) // 3 + 4
 
 
-class EvidenceIn(Schema):
+class NoticeEvidenceIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     content_base64: str = Field(..., min_length=4, max_length=BASE64_MAX)
 
@@ -47,62 +47,62 @@ class NoticeIn(Schema):
     registration_numbers: list[str] = Field(default_factory=list, max_length=services.REGISTRATION_NUMBERS_MAX)
     claim: str = Field(..., max_length=4000)
     listing_ids: list[str] = Field(..., max_length=NOTICE_LISTINGS_MAX_ITEMS)
-    evidence: list[EvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
+    evidence: list[NoticeEvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
 
 
-class FiledOut(Schema):
+class NoticeFiledOut(Schema):
     id: uuid.UUID
     tracking_code: str
     secret: str = Field(..., description="shown once: keep it to follow the notice")
 
 
-class TrackIn(Schema):
+class NoticeTrackIn(Schema):
     tracking_code: str = Field(..., max_length=16)
     secret: str = Field(..., max_length=64)
 
 
-class ComplaintIn(Schema):
+class NoticeComplaintIn(Schema):
     kind: str = Field(..., max_length=12, description="complaint | lawsuit")
     detail: str = Field(..., max_length=300, description="the authority or court and the case number")
 
 
-class HolderComplaintIn(TrackIn, ComplaintIn):
-    evidence: list[EvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
+class NoticeHolderComplaintIn(NoticeTrackIn, NoticeComplaintIn):
+    evidence: list[NoticeEvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
 
 
-class NoteIn(Schema):
+class NoticeNoteIn(Schema):
     note: str = Field(default="", max_length=2000)
 
 
-class ReasonIn(Schema):
+class NoticeReasonIn(Schema):
     reason: str = Field(..., max_length=4000)
 
 
-class WrongIn(Schema):
+class NoticeWrongIn(Schema):
     note: str = Field(..., max_length=4000)
     malicious: StrictBool = False
 
 
-class CounterIn(Schema):
+class NoticeCounterIn(Schema):
     text: str = Field(..., max_length=4000)
-    evidence: list[EvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
+    evidence: list[NoticeEvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
 
 
-class ListingOut(Schema):
+class NoticeListingOut(Schema):
     id: uuid.UUID
     title: str
     status: str
     taken_down: bool
 
 
-class StepOut(Schema):
+class NoticeStepOut(Schema):
     step: str
     at: dt.datetime
     actor_role: str
     note: str
 
 
-class EvidenceOut(Schema):
+class NoticeEvidenceOut(Schema):
     id: uuid.UUID
     name: str
     party: str
@@ -135,12 +135,12 @@ class NoticeOut(Schema):
     restored_at: dt.datetime | None
     wrong_notice: bool
     malicious: bool
-    listings: list[ListingOut]
-    steps: list[StepOut]
-    evidence: list[EvidenceOut]
+    listings: list[NoticeListingOut]
+    steps: list[NoticeStepOut]
+    evidence: list[NoticeEvidenceOut]
 
 
-class PublishedOut(Schema):
+class NoticePublishedOut(Schema):
     tracking_code: str
     filed_at: dt.datetime
     holder: str = Field(..., description="a business in full, a person masked")
@@ -153,7 +153,7 @@ class PublishedOut(Schema):
     restored_at: dt.datetime | None
 
 
-def _uploads(items: list[EvidenceIn]) -> list[SimpleUploadedFile]:
+def _uploads(items: list[NoticeEvidenceIn]) -> list[SimpleUploadedFile]:
     files = []
     for index, item in enumerate(items):
         try:
@@ -185,7 +185,7 @@ def _out(notice: Notice, *, contact: bool, parties=("holder", "provider")) -> di
 # --- public -----------------------------------------------------------------------------------------------
 
 
-@public_router.post("/public/notices/{platform}", response={201: FiledOut, **ERRORS})
+@public_router.post("/public/notices/{platform}", response={201: NoticeFiledOut, **ERRORS})
 def notice_file(request, platform: str, data: NoticeIn):
     """File a rights holder's notice (电子商务法第四十二条第一款), with preliminary evidence."""
     notice, secret = services.notice_file(
@@ -195,7 +195,7 @@ def notice_file(request, platform: str, data: NoticeIn):
     return 201, {"id": notice.public_id, "tracking_code": notice.tracking_code, "secret": secret}
 
 
-@public_router.get("/public/notices/{platform}", response={200: list[PublishedOut], **ERRORS})
+@public_router.get("/public/notices/{platform}", response={200: list[NoticePublishedOut], **ERRORS})
 def notice_register(request, platform: str):
     """第四十四条: the notices, counter-notices and results the platform publishes."""
     return [{"tracking_code": n.tracking_code, "filed_at": n.filed_at, "holder": selectors.masked_name(n.holder_name),
@@ -206,7 +206,7 @@ def notice_register(request, platform: str):
 
 
 @public_router.post("/public/notices/{platform}/track", response={200: NoticeOut, **ERRORS})
-def notice_track(request, platform: str, data: TrackIn):
+def notice_track(request, platform: str, data: NoticeTrackIn):
     """The rights holder's view of their notice (the secret is sent in the body, never in the URL)."""
     notice = services.notice_for_holder(platform=platform_get(slug=platform), tracking_code=data.tracking_code,
                                         secret=data.secret)
@@ -215,7 +215,7 @@ def notice_track(request, platform: str, data: TrackIn):
 
 
 @public_router.post("/public/notices/{platform}/complaint", response={200: NoticeOut, **ERRORS})
-def notice_holder_complaint(request, platform: str, data: HolderComplaintIn):
+def notice_holder_complaint(request, platform: str, data: NoticeHolderComplaintIn):
     """第四十三条第二款: the rights holder tells the platform they complained to an authority or sued."""
     notice = services.notice_for_holder(platform=platform_get(slug=platform), tracking_code=data.tracking_code,
                                         secret=data.secret)
@@ -253,13 +253,13 @@ def notices_get(request, platform: str, notice_id: str):
 
 
 @router.post("/p/{platform}/notices/{notice_id}/take-down", response={200: NoticeOut, **ERRORS})
-def notices_take_down(request, platform: str, notice_id: str, data: NoteIn):
+def notices_take_down(request, platform: str, notice_id: str, data: NoticeNoteIn):
     caller, notice = _operator_notice(request, platform, notice_id, write=True)
     return _out(services.notice_take_down(actor=caller.person(), notice=notice, note=data.note), contact=True)
 
 
 @router.post("/p/{platform}/notices/{notice_id}/explain", response={200: NoticeOut, **ERRORS})
-def notices_explain(request, platform: str, notice_id: str, data: ReasonIn):
+def notices_explain(request, platform: str, notice_id: str, data: NoticeReasonIn):
     caller, notice = _operator_notice(request, platform, notice_id, write=True)
     return _out(services.notice_explain(actor=caller.person(), notice=notice, reason=data.reason), contact=True)
 
@@ -277,20 +277,20 @@ def notices_forward_counter(request, platform: str, notice_id: str):
 
 
 @router.post("/p/{platform}/notices/{notice_id}/complaint", response={200: NoticeOut, **ERRORS})
-def notices_complaint(request, platform: str, notice_id: str, data: ComplaintIn):
+def notices_complaint(request, platform: str, notice_id: str, data: NoticeComplaintIn):
     caller, notice = _operator_notice(request, platform, notice_id, write=True)
     return _out(services.notice_complaint_report(actor=caller.person(), notice=notice, kind=data.kind,
                                                  detail=data.detail), contact=True)
 
 
 @router.post("/p/{platform}/notices/{notice_id}/restore", response={200: NoticeOut, **ERRORS})
-def notices_restore(request, platform: str, notice_id: str, data: ReasonIn):
+def notices_restore(request, platform: str, notice_id: str, data: NoticeReasonIn):
     caller, notice = _operator_notice(request, platform, notice_id, write=True)
     return _out(services.notice_restore(actor=caller.person(), notice=notice, reason=data.reason), contact=True)
 
 
 @router.post("/p/{platform}/notices/{notice_id}/wrong", response={200: NoticeOut, **ERRORS})
-def notices_wrong(request, platform: str, notice_id: str, data: WrongIn):
+def notices_wrong(request, platform: str, notice_id: str, data: NoticeWrongIn):
     caller, notice = _operator_notice(request, platform, notice_id, write=True)
     return _out(services.notice_record_wrong(actor=caller.person(), notice=notice, note=data.note,
                                              malicious=data.malicious), contact=True)
@@ -314,7 +314,7 @@ def my_notice(request, platform: str, notice_id: str):
 
 
 @router.post("/p/{platform}/my/notices/{notice_id}/counter", response={200: NoticeOut, **ERRORS})
-def my_notice_counter(request, platform: str, notice_id: str, data: CounterIn):
+def my_notice_counter(request, platform: str, notice_id: str, data: NoticeCounterIn):
     """第四十三条第一款: the provider's counter-notice, with preliminary evidence of non-infringement."""
     caller = Caller(request, platform)
     notice = selectors.notice_of_provider(platform=caller.platform, provider=caller.person(), public_id=notice_id)
