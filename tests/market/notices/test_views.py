@@ -138,3 +138,10 @@ def test_the_holder_reports_a_complaint_on_the_tracking_page(platform, provider,
     assert reported.status_code == 302
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.MEASURES_KEPT
+
+
+def test_a_listing_page_leads_a_rights_holder_to_the_form_with_the_listing_filled_in(platform, listing):
+    page = Client().get(f"/p/{platform.slug}/market/listings/{listing.public_id}/").content.decode()
+    link = f"/p/{platform.slug}/notices/new?listing={listing.public_id}"
+    assert link in page
+    assert str(listing.public_id) in Client().get(link).content.decode()
