@@ -145,3 +145,16 @@ def test_a_listing_page_leads_a_rights_holder_to_the_form_with_the_listing_fille
     link = f"/p/{platform.slug}/notices/new?listing={listing.public_id}"
     assert link in page
     assert str(listing.public_id) in Client().get(link).content.decode()
+
+
+def test_the_periods_and_the_citys_time_limits_are_edited_as_data_in_the_admin(platform, listing):
+    from sharecity.kernel.models import User
+
+    file_notice(platform, [listing])
+    admin = User.objects.create_superuser("notices-admin", password="pw-for-tests-123")
+    client = Client()
+    client.force_login(admin)
+    for url in ("/admin/market_notices/noticeperiod/", "/admin/market_notices/notice/",
+                "/admin/hub_notices/noticedeadline/"):
+        assert client.get(url).status_code == 200, url
+    assert "第四十三条" in client.get("/admin/market_notices/noticeperiod/").content.decode()
