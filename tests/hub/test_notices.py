@@ -174,5 +174,5 @@ def test_a_good_notice_message_from_an_external_platform_is_applied_once_however
     [envelope] = external.good(message_type="notice.state_changed", payload=data)
     assert intake_receive(envelope.to_bytes()) == Outcome.APPLIED
     assert intake_receive(envelope.to_bytes()) == Outcome.DUPLICATE
-    assert NoticeFact.objects.get().steps == [{"step": "filed", "at": at("2026-09-20").isoformat(),
+    assert NoticeFact.objects.get().steps == [{"step": "filed", "at": "2026-09-20T02:00:00+00:00",
                                                "actor_role": "holder"}]

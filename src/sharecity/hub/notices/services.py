@@ -6,6 +6,8 @@ but does not roll back the fields the later one set.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sharecity.hub.notices.models import NoticeFact
 from sharecity.kernel.districts import DISTRICTS
 
@@ -16,7 +18,9 @@ FIELDS = ("right_kind", "filed_at", "measure", "measure_at", "forwarded_at", "co
 
 def notice_state_changed(*, envelope, payload) -> None:
     row = NoticeFact.objects.filter(platform_id=envelope.platform_id, notice_id=payload.notice_id).first()
-    entry = {"step": payload.step, "at": payload.step_at.isoformat(), "actor_role": payload.actor_role}
+    # Times in UTC, so the timeline sorts by its text whatever offset the platform wrote.
+    entry = {"step": payload.step, "at": payload.step_at.astimezone(dt.UTC).isoformat(),
+             "actor_role": payload.actor_role}
     district = payload.districts[0]
     city = DISTRICTS[district].city_code if district in DISTRICTS else ""
     if row is None:
