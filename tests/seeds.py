@@ -15,6 +15,8 @@ SEEDING_MIGRATIONS = (
     ("sharecity.market.listings.migrations.0005_search_synonyms", "synonyms_seed"),
     ("sharecity.hub.opendata.migrations.0002_disclosure_rule", "seed"),
     ("sharecity.hub.complaints.migrations.0002_time_limits", "load"),
+    ("sharecity.market.notices.migrations.0002_periods", "seed"),
+    ("sharecity.hub.notices.migrations.0002_deadlines", "seed"),
 )
 
 

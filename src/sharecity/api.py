@@ -23,6 +23,7 @@ from sharecity.hub.inspection.api import public_router as inspection_public_rout
 from sharecity.hub.inspection.api import router as hub_inspection_router
 from sharecity.hub.monitoring.api import router as hub_monitoring_router
 from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
+from sharecity.hub.notices.api import router as hub_notices_router
 from sharecity.hub.opendata.api import public_router as opendata_public_router
 from sharecity.hub.publicity.api import public_router as publicity_public_router
 from sharecity.hub.publicity.api import router as hub_publicity_router
@@ -31,6 +32,7 @@ from sharecity.kernel.errors import ShareCityError
 from sharecity.kernel.ratelimit import RateLimited
 from sharecity.market.api import router as market_router
 from sharecity.market.catalog.api import router as catalog_router
+from sharecity.market.notices.api import public_router as notices_public_router
 
 api = TextCheckingNinjaAPI(
     title="ShareCity API",
@@ -108,6 +110,8 @@ api.add_router("/", directory_public_router)
 api.add_router("/", opendata_public_router)
 api.add_router("/", hub_tpc_router)
 api.add_router("/", tpc_public_router)
+api.add_router("/", notices_public_router)  # issue 15: rights holders' notices, no login
+api.add_router("/", hub_notices_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

@@ -119,6 +119,9 @@ INSTALLED_APPS = [
     "sharecity.hub.directory",
     "sharecity.hub.opendata",
     "sharecity.hub.complaints",
+    # issue 15: rights holders' notices (market) and their read model (hub)
+    "sharecity.market.notices",
+    "sharecity.hub.notices",
     "sharecity.web",
     "sharecity.sim",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("hub/enforcement/", include("sharecity.hub.enforcement.urls")),
     path("hub/warnings/", include("sharecity.hub.warnings.urls")),
     path("hub/inspection/", include("sharecity.hub.inspection.urls")),
+    path("hub/notices/", include("sharecity.hub.notices.urls")),
     path("inspection/", include("sharecity.hub.inspection.public_urls")),
     path("hub/complaints/", include("sharecity.hub.complaints.urls")),
     path("complaints/", include("sharecity.hub.complaints.public_urls")),
@@ -41,5 +42,6 @@ urlpatterns = [
     path("p/", include("sharecity.market.messaging.urls")),
     path("directory/", include("sharecity.hub.directory.public_urls")),
     path("opendata/", include("sharecity.hub.opendata.urls")),
+    path("p/", include("sharecity.market.notices.urls")),
     path("", include("sharecity.web.urls")),
 ]

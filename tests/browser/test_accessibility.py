@@ -36,6 +36,9 @@ PUBLIC_PAGES: list[tuple[str, str]] = [
     ("complaint-file", "/complaints/"),
     ("complaint-track", "/complaints/track/"),
     ("complaint-response-rates", "/complaints/response-rates/"),
+    ("notice-new", "/p/{market_slug}/notices/new"),
+    ("notice-register", "/p/{market_slug}/notices/"),
+    ("notice-track", "/p/{market_slug}/notices/track"),
 ]
 
 LANGUAGES = [("zh-hans", "zh-CN"), ("en", "en-US")]
@@ -81,7 +84,10 @@ def public_world() -> dict[str, str]:
                                   items_checked=task.item_codes, findings="未在经营页面公示营业执照",
                                   violation_found=True)
     inspection.task_publish(actor=siming, task_id=task.pk)
-    return {"platform_id": tianjin.platform_id, "notice_id": str(penalty.public_id)}
+    from tests import factories
+
+    market = factories.make_platform(slug="a11y-market", name="鹭岛共享生活")
+    return {"platform_id": tianjin.platform_id, "notice_id": str(penalty.public_id), "market_slug": market.slug}
 
 
 def axe_violations(page, *, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[dict]:

@@ -107,6 +107,11 @@ VALID: dict[str, dict] = {
                            "category": "refund", "description": "押金十天未退", "desired_outcome": "refund",
                            "evidence_files": 1},
     "odr.commitment": {"committed": True, "stated_at": AT},
+    "notice.state_changed": {"notice_id": "N-1", "listing_ids": ["L-1", "L-2"], "districts": ["350203"],
+                             "right_kind": "trademark", "step": "counter_forwarded", "step_at": AT,
+                             "actor_role": "operator", "filed_at": AT, "measure": "taken_down", "measure_at": AT,
+                             "forwarded_at": AT, "counter_noticed_at": AT, "counter_forwarded_at": AT,
+                             "restore_due_at": LATER},
 }
 
 

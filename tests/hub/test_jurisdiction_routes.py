@@ -288,6 +288,24 @@ def _inspector_body(place: Place) -> dict:
     return {"name": "新检查员", "badge": f"N-{place.key}"}
 
 
+def _notice_fact(place: Place) -> dict:
+    """The place's notice as intake keeps it from ``notice.state_changed`` (made on first use)."""
+    from types import SimpleNamespace
+
+    from sharecity.exchange.schemas import payload_validate
+    from sharecity.hub.notices.models import NoticeFact
+    from sharecity.hub.notices.services import notice_state_changed
+
+    notice_id = f"notice-{place.key}"
+    if not NoticeFact.objects.filter(platform_id=place.platform_id, notice_id=notice_id).exists():
+        at = timezone.now().isoformat()
+        payload = payload_validate("notice.state_changed", 1, {
+            "notice_id": notice_id, "listing_ids": [f"listing-{place.key}"], "districts": [place.district],
+            "right_kind": "trademark", "step": "filed", "step_at": at, "actor_role": "holder", "filed_at": at})
+        notice_state_changed(envelope=SimpleNamespace(platform_id=place.platform_id), payload=payload)
+    return {"fact_id": NoticeFact.objects.get(platform_id=place.platform_id, notice_id=notice_id).pk}
+
+
 EMPTY = Write("post", lambda _place: {})
 EMPTY_JSON = Write("post", lambda _place: {}, json=True)
 
@@ -529,6 +547,11 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:tpc_refuse": Route(object_kwargs=_tpc_complaint, get=False),
     "api-v1:tpc_close": Route(object_kwargs=_tpc_complaint, get=False),
     "api-v1:tpc_platform_responded": Route(object_kwargs=_tpc_complaint, get=False),
+    # hub/notices (issue 15: rights holders' notices), the pages and the API
+    "hub_notices:list": Route(),
+    "hub_notices:detail": Route(object_kwargs=lambda place, _kw: _notice_fact(place)),
+    "api-v1:hub_notices": Route(),
+    "api-v1:hub_notice": Route(object_kwargs=lambda place, _kw: _notice_fact(place)),
 }
 
 def _leniency_entry(place: Place) -> dict:

@@ -789,6 +789,44 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("odr.commitment", 1): OdrCommitmentV1,
 }
 
+# --- rights holders' notices (《中华人民共和国电子商务法》第四十二条至第四十五条) ----------------------------
+
+NOTICE_LISTINGS_MAX_ITEMS = 20  # listings one notice may name (market.notices refuses more)
+NoticeStep = Literal["filed", "taken_down", "explained", "forwarded", "counter_noticed", "counter_forwarded",
+                     "complaint_reported", "restored", "wrong_notice", "malicious"]
+
+
+class NoticeStateChangedV1(Payload):
+    """A step of a rights holder's notice against listings (E-commerce Law Arts. 42-45), with the times of
+    every step so far. No personal data: the rights holder and the provider are not named."""
+
+    notice_id: Identifier
+    listing_ids: list[Identifier] = Field(min_length=1, max_length=NOTICE_LISTINGS_MAX_ITEMS)
+    districts: list[DistrictCode] = Field(min_length=1, max_length=NOTICE_LISTINGS_MAX_ITEMS,
+                                          description="the districts of the listings, the first one's first")
+    right_kind: Literal["trademark", "copyright", "patent", "other"]
+    step: NoticeStep
+    step_at: Timestamp
+    actor_role: Literal["holder", "operator", "provider", "system"]
+    filed_at: Timestamp
+    measure: Literal["none", "taken_down", "explained"] = "none"
+    measure_at: Timestamp | None = None
+    forwarded_at: Timestamp | None = None
+    counter_noticed_at: Timestamp | None = None
+    counter_forwarded_at: Timestamp | None = None
+    restore_due_at: FutureTimestamp | None = Field(
+        default=None, description="when the measures must end unless a complaint or lawsuit was reported "
+        "(Art. 43 para. 2: 15 days after the counter-notice reached the rights holder)")
+    complaint_kind: Literal["complaint", "lawsuit"] | None = None
+    complaint_reported_at: Timestamp | None = None
+    restored_at: Timestamp | None = None
+    outcome: Literal["open", "explained", "measures_kept", "restored"] = "open"
+    wrong_notice: StrictBool = False
+    malicious: StrictBool = False
+
+
+MESSAGE_TYPES[("notice.state_changed", 1)] = NoticeStateChangedV1
+
 DIRECTIVE_TYPES: tuple[str, ...] = get_args(DirectiveType)
 
 # Who sends each message type.

@@ -28,6 +28,7 @@ from sharecity.market.disputes import api as disputes_api
 from sharecity.market.listings import api as listings_api
 from sharecity.market.messaging import api as messaging_api
 from sharecity.market.moderation import api as moderation_api
+from sharecity.market.notices import api as notices_api
 from sharecity.market.orders import api as orders_api
 from sharecity.market.parking import selectors as parking_selectors
 from sharecity.market.parking import services as parking_services
@@ -42,7 +43,7 @@ from sharecity.market.reviews.models import Review
 router = Router(auth=[PlatformKey(), SessionAuth()])
 for _context_router in (listings_api.router, moderation_api.router, availability_api.router,
                         payments_api.router, pricing_api.router, orders_api.router, disputes_api.router,
-                        messaging_api.router):
+                        messaging_api.router, notices_api.router):
     router.add_router("", _context_router)
 
 

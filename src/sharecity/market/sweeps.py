@@ -20,4 +20,8 @@ def market_sweeps_ensure() -> list[str]:
     reviews_tasks.sweep_ensure()
     payments_tasks.payouts_ensure()
     pricing_tasks.sweep_ensure()
-    return [orders_tasks.SWEEP_PATH, reviews_tasks.SWEEP_PATH, payments_tasks.PAYOUTS_PATH, pricing_tasks.SWEEP_PATH]
+    from sharecity.market.notices import tasks as notices_tasks
+
+    notices_tasks.sweep_ensure()
+    return [orders_tasks.SWEEP_PATH, reviews_tasks.SWEEP_PATH, payments_tasks.PAYOUTS_PATH, pricing_tasks.SWEEP_PATH,
+            notices_tasks.SWEEP_PATH]

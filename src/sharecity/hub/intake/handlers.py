@@ -323,3 +323,21 @@ STORED_FIELDS["complaint.escalated"]["escalated_to"] += (_TPC + "escalated_to",)
 HANDLERS["odr.commitment"] = [_tpc.odr_commitment_received]
 STORED_FIELDS["odr.commitment"] = {"committed": ("hub_complaints.OdrCommitment.committed",),
                                    "stated_at": ("hub_complaints.OdrCommitment.changed_at",)}
+# --- issue 15: rights holders' notices (《中华人民共和国电子商务法》第四十二条至第四十五条) ------------------
+from sharecity.hub.notices.services import notice_state_changed  # noqa: E402
+
+HANDLERS["notice.state_changed"] = [notice_state_changed]
+_NOTICE = "hub_notices.NoticeFact."
+STORED_FIELDS["notice.state_changed"] = {
+    "notice_id": (_NOTICE + "notice_id",),
+    "listing_ids": (_NOTICE + "listing_ids",),
+    "districts": (_NOTICE + "districts",),  # the first one also in district_code (6 digits, as every item)
+    "right_kind": (_NOTICE + "right_kind",),
+    "step": (_NOTICE + "last_step", _NOTICE + "steps"),
+    "step_at": (_NOTICE + "last_step_at", _NOTICE + "steps"),
+    "actor_role": (_NOTICE + "steps",),
+    **{name: (_NOTICE + name,) for name in (
+        "filed_at", "measure", "measure_at", "forwarded_at", "counter_noticed_at", "counter_forwarded_at",
+        "restore_due_at", "complaint_kind", "complaint_reported_at", "restored_at", "outcome", "wrong_notice",
+        "malicious")},
+}

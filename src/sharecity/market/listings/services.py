@@ -546,3 +546,52 @@ def listing_rating_remove(*, listing: Listing, rating: int) -> None:
     rating = _rating_check(rating)
     Listing.objects.filter(pk=listing.pk, rating_count__gt=0, rating_sum__gte=rating).update(
         rating_sum=F("rating_sum") - rating, rating_count=F("rating_count") - 1)
+
+
+# --- rights holders' notices (called by market.notices) -----------------------------------------
+
+# The necessary measure on a rights holder's notice and its end after a counter-notice.
+NOTICE_MEASURE_LAW = "《中华人民共和国电子商务法》第四十二条第二款"
+NOTICE_END_LAW = "《中华人民共和国电子商务法》第四十三条第二款"
+
+
+@transaction.atomic
+def listing_take_down_on_notice(*, actor: User, listing: Listing, facts: str) -> bool:
+    """The platform's necessary measure on a rights holder's notice (电子商务法第四十二条第二款: 删除、屏蔽、
+    断开链接、终止交易和服务): a live listing is suspended, hidden from search and booking, with a statement
+    of reasons the provider reads, and the hub is told it is down. False when it was not live."""
+    listing = _locked(listing)
+    moderation.moderator_check(actor=actor, platform=listing.platform)
+    if listing.status != ListingStatus.PUBLISHED:
+        return False
+    statement = moderation.statement_issue(
+        actor=actor, platform=listing.platform, subject_type=SubjectType.LISTING, subject_id=str(listing.public_id),
+        decision=Decision.SUSPENDED, ground=screening.ILLEGAL_CONTENT, legal_reference=NOTICE_MEASURE_LAW,
+        facts=facts, automated_detection=False, automated_decision=False, district=listing.district_code,
+    )
+    _set_status(listing, ListingStatus.SUSPENDED, statement.facts)
+    _audit(actor, listing, "suspend", by="notice")
+    _take_down(actor, listing, removed_by="platform", statement=statement)
+    return True
+
+
+@transaction.atomic
+def listing_restore_after_notice(*, actor: User | None, listing: Listing, facts: str) -> bool:
+    """End the measure a notice led to (电子商务法第四十三条第二款: 及时终止所采取的措施): the listing goes back
+    online with a statement. ``actor`` None is the system at the end of the period. A listing suspended
+    since for another reason (a later statement) is left as it is: False."""
+    listing = _locked(listing)
+    if actor is not None:
+        moderation.moderator_check(actor=actor, platform=listing.platform)
+    latest = StatementOfReasons.objects.filter(subject_type=SubjectType.LISTING,
+                                               subject_id=str(listing.public_id)).order_by("-created_at", "-id").first()
+    if listing.status != ListingStatus.SUSPENDED or latest is None or latest.decision != Decision.SUSPENDED \
+            or latest.legal_reference != NOTICE_MEASURE_LAW:
+        return False
+    moderation.statement_issue(
+        actor=actor, platform=listing.platform, subject_type=SubjectType.LISTING, subject_id=str(listing.public_id),
+        decision=Decision.RESTORED, ground=screening.ILLEGAL_CONTENT, legal_reference=NOTICE_END_LAW, facts=facts,
+        automated_detection=False, automated_decision=actor is None, district=listing.district_code,
+    )
+    _publish(actor, listing)
+    return True
