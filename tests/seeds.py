@@ -11,6 +11,7 @@ SEEDING_MIGRATIONS = (
     ("sharecity.hub.enforcement.migrations.0002_catalogue_seed", "seed"),
     ("sharecity.hub.inspection.migrations.0002_ratio_rules_and_items", "seed"),
     ("sharecity.hub.warnings.migrations.0002_rule_settings", "load"),
+    ("sharecity.hub.quota.migrations.0002_seed_zones_weights", "seed"),
 )
 
 

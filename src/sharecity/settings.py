@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "sharecity.market.orders",
     "sharecity.market.disputes",
     "sharecity.market.messaging",
+    "sharecity.market.fleets",
     "sharecity.exchange",
     "sharecity.hub.registry",
     "sharecity.hub.intake",
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
     "sharecity.hub.enforcement",
     "sharecity.hub.warnings",
     "sharecity.hub.inspection",
+    "sharecity.hub.quota",
     "sharecity.web",
     "sharecity.sim",
 ]

@@ -37,5 +37,6 @@ urlpatterns = [
     path("p/", include("sharecity.market.reviews.urls")),
     path("p/", include("sharecity.market.complaints.urls")),
     path("p/", include("sharecity.market.messaging.urls")),
+    path("p/", include("sharecity.market.fleets.urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -9,6 +9,7 @@ from sharecity.hub.directives.services import directive_acknowledged
 from sharecity.hub.facts import services as facts
 from sharecity.hub.identity.services import review_requested
 from sharecity.hub.monitoring import services as monitoring
+from sharecity.hub.quota.services import fleet_reported
 from sharecity.hub.registry.services import platform_register
 
 
@@ -44,6 +45,7 @@ HANDLERS: dict[str, list[Callable]] = {
     "directive.acknowledged": [directive_acknowledged],
     "identity.review_requested": [review_requested],
     "tax.quarterly_report": [credit.credit_tax_report],
+    "fleet.reported": [fleet_reported],
 }
 
 
@@ -304,3 +306,20 @@ for _type, _fields in _CREDIT_STORED_FIELDS.items():
     _merged = STORED_FIELDS.setdefault(_type, {})
     for _field, _columns in _fields.items():
         _merged[_field] = tuple(dict.fromkeys((*_merged.get(_field, ()), *_columns)))
+
+# Quotas (issue 15): a fleet report is kept whole in the quota duty's FleetReport.
+_FLEET = "hub_quota.FleetReport."
+STORED_FIELDS["fleet.reported"] = {
+    "report_id": (_FLEET + "report_id",),
+    "city": (_FLEET + "city_code",),
+    "zone": (_FLEET + "zone",),
+    "period_start": (_FLEET + "period_start",),
+    "period_end": (_FLEET + "period_end",),
+    "reported_at": (_FLEET + "reported_at",),
+    "vehicles_deployed": (_FLEET + "vehicles_deployed",),
+    "vehicles_good": (_FLEET + "vehicles_good",),
+    "parking_checked": (_FLEET + "parking_checked",),
+    "parking_compliant": (_FLEET + "parking_compliant",),
+    "dispatch_requests": (_FLEET + "dispatch_requests",),
+    "dispatch_response_minutes": (_FLEET + "dispatch_response_minutes",),
+}

@@ -15,6 +15,7 @@ class DirectiveType(models.TextChoices):
     CREDIT_LIST_CHANGED = "credit_list.changed", _("Credit list change")
     ASSISTANCE_REQUEST = "assistance.request", _("Request for assistance with an investigation")
     EMERGENCY_ORDER = "emergency.order", _("Emergency order")
+    QUOTA_ASSIGNED = "quota.assigned", _("Quota assigned")
 
 
 class ReceivedDirective(models.Model):
