@@ -22,6 +22,8 @@ from sharecity.hub.monitoring.api import router as hub_monitoring_router
 from sharecity.hub.monitoring.charts_api import router as hub_monitoring_charts_router
 from sharecity.hub.publicity.api import public_router as publicity_public_router
 from sharecity.hub.publicity.api import router as hub_publicity_router
+from sharecity.hub.quota.api import public_router as quota_public_router
+from sharecity.hub.quota.api import router as hub_quota_router
 from sharecity.hub.warnings.api import router as hub_warnings_router
 from sharecity.kernel.errors import ShareCityError
 from sharecity.kernel.ratelimit import RateLimited
@@ -98,6 +100,8 @@ api.add_router("/", hub_monitoring_charts_router)
 api.add_router("/", hub_warnings_router)
 api.add_router("/", hub_inspection_router)
 api.add_router("/", inspection_public_router)
+api.add_router("/", hub_quota_router)
+api.add_router("/", quota_public_router)
 
 
 # ---- the exchange's HTTPS push transport, for external platforms: /exchange/v1/ -----------------------------

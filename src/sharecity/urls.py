@@ -21,6 +21,8 @@ urlpatterns = [
     path("hub/warnings/", include("sharecity.hub.warnings.urls")),
     path("hub/inspection/", include("sharecity.hub.inspection.urls")),
     path("inspection/", include("sharecity.hub.inspection.public_urls")),
+    path("hub/quota/", include("sharecity.hub.quota.urls")),
+    path("quota/", include("sharecity.hub.quota.public_urls")),
     path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),

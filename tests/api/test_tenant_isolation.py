@@ -182,7 +182,8 @@ def test_the_walk_covers_every_route_of_the_api(client):
     # no login and show no platform's data but public records, personal keys masked; so do the published
     # inspection plans and results (双随机一公开, tests/hub/test_inspection_api.py: unpublished ones are 404).
     outside = {route for route in routes
-               if not route[1].startswith(("/p/{platform}/", "/hub/", "/public/credit", "/inspection/"))}
+               if not route[1].startswith(("/p/{platform}/", "/hub/", "/public/credit", "/inspection/",
+                                             "/public/quota"))}
     assert not outside, f"routes outside /p/{{platform}}/ need their own tenancy test: {outside}"
 
 

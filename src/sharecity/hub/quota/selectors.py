@@ -137,3 +137,29 @@ def published_allocations_rows(*, city_code: str | None = None) -> list[dict]:
                 "vehicles": quota.vehicles, "published_at": run.published_at.isoformat() if run.published_at else None,
             })
     return rows
+
+
+def city_of(jurisdiction: Jurisdiction, requested: str = "") -> str:
+    """The city an officer works on: their own; an operator names one (default Xiamen)."""
+    if jurisdiction.city_code:
+        return jurisdiction.city_code
+    return requested if requested in CITIES else "350200"
+
+
+def public_table(*, city_code: str, on: dt.date) -> dict:
+    """The quota in force in a city, for the public page and API: platform names, zones, vehicles."""
+    from sharecity.hub.registry.selectors import registered_platform_names
+
+    run = run_current(city_code=city_code, on=on)
+    zones = zones_of(city_code=city_code)
+    if run is None:
+        return {"city_code": city_code, "run": None, "zones": zones, "rows": []}
+    names = registered_platform_names()
+    by_platform: dict[str, dict[str, int]] = {}
+    for quota in run.quotas.all():
+        by_platform.setdefault(quota.platform_id, {})[quota.zone] = quota.vehicles
+    rows = [{"platform_id": platform, "platform": names.get(platform, platform),
+             "zones": [by_zone.get(zone.code, 0) for zone in zones], "total": sum(by_zone.values())}
+            for platform, by_zone in by_platform.items()]
+    rows.sort(key=lambda row: (-row["total"], row["platform"]))
+    return {"city_code": city_code, "run": run, "zones": zones, "rows": rows}
