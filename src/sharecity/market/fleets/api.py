@@ -8,7 +8,7 @@ import uuid
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import StrictInt
+from pydantic import ConfigDict, StrictInt
 
 from sharecity.kernel.errors import Forbidden
 from sharecity.market.apiauth import ERRORS, Caller
@@ -19,6 +19,8 @@ router = Router(tags=["fleets"])
 
 
 class FleetReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     report_id: str | None = None
     city: str
     zone: str
