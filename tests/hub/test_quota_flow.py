@@ -95,6 +95,8 @@ def test_fleet_report_to_quota_directive_to_warning(city):
 
     services.allocation_publish(actor=city.officer, jurisdiction=jurisdiction, run_id=run.pk)
     assert Directive.objects.filter(directive_type="quota.assigned").count() == 2
+    sent = Directive.objects.get(directive_type="quota.assigned", platform_id=city.bikes.exchange_id).payload
+    assert "厦府办〔2019〕13号" in sent["legal_reference"] and sent["total"] == 600
     city.sync()
     received = {q.zone: q.vehicles for q in AssignedQuota.objects.filter(platform=city.bikes)}
     assert received == {"island": 450, "off-island": 150}

@@ -31,9 +31,15 @@ logger = logging.getLogger(__name__)
 WARNING_RULE = "fleet_over_quota"
 WEIGHT_FIELDS = ("complaints", "parking", "condition", "dispatch")
 SCALE_FIELDS = ("complaints_zero_per_thousand", "dispatch_target_minutes", "dispatch_zero_minutes")
-# The quota applies to the national directives' source: the Xiamen plan asks the city to manage public space
-# by service-quality evaluation (厦府办〔2019〕13号).
-QUOTA_LEGAL_REFERENCE = "《厦门市促进共享经济健康发展实施方案》(厦府办〔2019〕13号); 互联网租赁自行车投放配额考核规定"
+# What a quota directive cites, by city: Xiamen's plan asks the city to manage public space such as bike fleets
+# by service-quality evaluation (厦府办〔2019〕13号), and its 2019 allocation scheme sets the rule; Tianjin's 2019
+# 考核办法 ties the quota to the quarterly score. Another city names its own text.
+QUOTA_LEGAL_REFERENCES = {
+    "350200": "《厦门市促进共享经济健康发展实施方案》(厦府办〔2019〕13号); "
+              "厦门市2019年度互联网租赁自行车投放份额考核实施方案",
+    "120100": "《天津市互联网租赁自行车服务质量考核办法(试行)》(2019年8月起施行)",
+}
+QUOTA_LEGAL_REFERENCE = "城市互联网租赁自行车投放配额考核规定"
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -319,7 +325,8 @@ def allocation_publish(*, actor: User, jurisdiction: Jurisdiction, run_id: int, 
         zones = [{"zone": zone, "vehicles": vehicles} for zone, vehicles in allocation.items() if zone != "total"]
         directive_send_for(actor=actor, department=department, platform_id=platform_id,
                            directive_type="quota.assigned", now=issued, city_code=run.city_code,
-                           legal_reference=QUOTA_LEGAL_REFERENCE, allocation_id=f"QA-{run.pk}", city=run.city_code,
+                           legal_reference=QUOTA_LEGAL_REFERENCES.get(run.city_code, QUOTA_LEGAL_REFERENCE),
+                           allocation_id=f"QA-{run.pk}", city=run.city_code,
                            method=run.method, zones=zones, total=allocation["total"], effective_from=effective,
                            score=_score_text(scores.get(platform_id)))
     AllocationRun.objects.filter(pk=run.pk).update(published_at=issued)
