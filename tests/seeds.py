@@ -17,6 +17,7 @@ SEEDING_MIGRATIONS = (
     ("sharecity.hub.complaints.migrations.0002_time_limits", "load"),
     ("sharecity.market.notices.migrations.0002_periods", "seed"),
     ("sharecity.hub.notices.migrations.0002_deadlines", "seed"),
+    ("sharecity.hub.quota.migrations.0002_seed_zones_weights", "seed"),
 )
 
 

@@ -116,6 +116,30 @@ def cmd_credit(args) -> None:
         sys.exit(f"error: --{error.field}: {error.message}")
     print(json.dumps(periods.as_dict(), ensure_ascii=False))
 
+
+def cmd_quota(args) -> None:
+    """``quota allocate``: the hub's allocation rules on a CSV of scores; bad input exits 2 naming the field."""
+    import json
+
+    from sharecity.hub.quota.inputs import allocation_compute
+    from sharecity.kernel.errors import InvalidInput
+
+    try:
+        try:
+            with open(args.scores, "rb") as handle:
+                data = handle.read(10_000_000)
+        except OSError as error:
+            raise InvalidInput(f"--scores: cannot read {args.scores!r}: {error.strerror}", field="scores") from None
+        options = {key: getattr(args, key) for key in ("total", "reserve_new", "shares", "pass_mark", "zones",
+                                                       "fail_below", "cuts", "suspend_at", "reward_at", "by")
+                   if getattr(args, key) is not None}
+        result = allocation_compute(method=args.method, csv_data=data, csv_name=args.scores, options=options)
+    except InvalidInput as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        sys.exit(2)
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+
+
 def cmd_audit(args) -> None:
     """``audit verify`` exits 0 (intact), 1 (an entry edited, removed or moved) or 2 (unreadable file)."""
     from django.core.management.base import CommandError
@@ -298,6 +322,25 @@ def main(argv: list[str] | None = None) -> None:
     simulate.add_argument("--digest", action="store_true", help="print a digest of the database contents at the end")
     simulate.add_argument("--quiet", action="store_true", help="no progress bar")
     simulate.set_defaults(func=cmd_simulate)
+    quota = commands.add_parser("quota", help="public-space quotas (bikes): compute an allocation")
+    allocate = quota.add_subparsers(dest="action", required=True).add_parser(
+        "allocate", help="print (JSON) platform -> zone -> vehicles and a total per platform; bad input exits 2")
+    allocate.add_argument("--method", required=True, choices=["rank-shares", "penalty-ladder"],
+                          help="rank-shares (Xiamen 2019) or penalty-ladder (Tianjin 2019)")
+    allocate.add_argument("--scores", required=True,
+                          help="CSV: platform,score,new_entrant (rank-shares) or platform,quota,score,prior_failures "
+                               "(penalty-ladder; prior_failures = quarters failed in a row before this one)")
+    allocate.add_argument("--zones", required=True, help="zones and their ratio, e.g. island=3,off-island=1")
+    allocate.add_argument("--total", help="rank-shares: vehicles for the whole city")
+    allocate.add_argument("--reserve-new", help="rank-shares: vehicles reserved for new entrants")
+    allocate.add_argument("--shares", help="rank-shares: share of each rank, e.g. 0.5,0.3,0.2")
+    allocate.add_argument("--pass-mark", help="rank-shares: lowest passing score")
+    allocate.add_argument("--fail-below", help="penalty-ladder: a score below this fails (default 60)")
+    allocate.add_argument("--cuts", help="penalty-ladder: cut at the 1st, 2nd failure in a row (default 0.2,0.3)")
+    allocate.add_argument("--suspend-at", help="penalty-ladder: failures in a row that suspend (default 3)")
+    allocate.add_argument("--reward-at", help="penalty-ladder: lowest score that receives freed quota (default 90)")
+    allocate.add_argument("--by", help="penalty-ladder: freed quota pro rata to 'quota' (default) or 'score'")
+    quota.set_defaults(func=cmd_quota)
     commands.add_parser("manage", help="any Django management command: sharecity manage <command> ...")
     args = parser.parse_args(argv)
     if args.command == "simulate":

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "sharecity.market.orders",
     "sharecity.market.disputes",
     "sharecity.market.messaging",
+    "sharecity.market.fleets",
     "sharecity.exchange",
     "sharecity.hub.registry",
     "sharecity.hub.intake",
@@ -122,6 +123,7 @@ INSTALLED_APPS = [
     # issue 15: rights holders' notices (market) and their read model (hub)
     "sharecity.market.notices",
     "sharecity.hub.notices",
+    "sharecity.hub.quota",
     "sharecity.web",
     "sharecity.sim",
 ]

@@ -24,6 +24,8 @@ urlpatterns = [
     path("inspection/", include("sharecity.hub.inspection.public_urls")),
     path("hub/complaints/", include("sharecity.hub.complaints.urls")),
     path("complaints/", include("sharecity.hub.complaints.public_urls")),
+    path("hub/quota/", include("sharecity.hub.quota.urls")),
+    path("quota/", include("sharecity.hub.quota.public_urls")),
     path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
@@ -43,5 +45,6 @@ urlpatterns = [
     path("directory/", include("sharecity.hub.directory.public_urls")),
     path("opendata/", include("sharecity.hub.opendata.urls")),
     path("p/", include("sharecity.market.notices.urls")),
+    path("p/", include("sharecity.market.fleets.urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -182,6 +182,7 @@ PUBLIC_PREFIXES = (
     "/opendata/",
     "/complaints",
     "/public/notices/",
+    "/public/quota",
 )
 
 
@@ -202,7 +203,8 @@ def test_the_walk_covers_every_route_of_the_api(client):
     # (tests/hub/test_opendata_*.py). The third-party complaint platform's public routes (/complaints...)
     # answer a complaint only to its code and secret and show no platform's data but response rates
     # (tests/hub/test_tpc_hostile.py). Rights holders file and follow notices without an account; the
-    # tracking secret opens one notice (tests/market/notices/test_api.py).
+    # tracking secret opens one notice (tests/market/notices/test_api.py). The quota tables are the city's
+    # published allocations (tests/hub/test_quota_api.py).
     outside = {route for route in routes if not route[1].startswith(PUBLIC_PREFIXES)}
     assert not outside, f"routes outside /p/{{platform}}/ need their own tenancy test: {outside}"
 

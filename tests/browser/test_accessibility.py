@@ -36,6 +36,7 @@ PUBLIC_PAGES: list[tuple[str, str]] = [
     ("complaint-file", "/complaints/"),
     ("complaint-track", "/complaints/track/"),
     ("complaint-response-rates", "/complaints/response-rates/"),
+    ("quota-table", "/quota/"),
     ("notice-new", "/p/{market_slug}/notices/new"),
     ("notice-register", "/p/{market_slug}/notices/"),
     ("notice-track", "/p/{market_slug}/notices/track"),

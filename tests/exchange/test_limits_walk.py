@@ -131,6 +131,9 @@ def disagreements(where: str, node: dict, document: dict, path: str) -> list[str
         elif kind == "DateTimeField":
             if form.get("format") != "date-time":
                 problems.append(f"{where} -> {path}: a time column fed by {form}")
+        elif kind == "DateField":
+            if form.get("format") != "date":
+                problems.append(f"{where} -> {path}: a date column fed by {form}")
         elif kind in ("CharField", "SlugField", "TextField"):
             if form.get("type") != "string":
                 problems.append(f"{where} -> {path}: a text column fed by {form.get('type')}")

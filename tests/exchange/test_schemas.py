@@ -112,6 +112,13 @@ VALID: dict[str, dict] = {
                              "actor_role": "operator", "filed_at": AT, "measure": "taken_down", "measure_at": AT,
                              "forwarded_at": AT, "counter_noticed_at": AT, "counter_forwarded_at": AT,
                              "restore_due_at": LATER},
+    "fleet.reported": {"report_id": "F-1", "city": "350200", "zone": "island", "period_start": "2025-09-01",
+                       "period_end": "2025-09-30", "reported_at": AT, "vehicles_deployed": 56000,
+                       "vehicles_good": 53200, "parking_checked": 1200, "parking_compliant": 1110,
+                       "dispatch_requests": 40, "dispatch_response_minutes": 25},
+    "quota.assigned": {**DIRECTIVE, "allocation_id": "QA-2019-1", "city": "350200", "method": "rank-shares",
+                       "zones": [{"zone": "island", "vehicles": 56250}, {"zone": "off-island", "vehicles": 18750}],
+                       "total": 75000, "effective_from": AT, "score": "77.2"},
 }
 
 
@@ -143,7 +150,7 @@ def test_every_model_is_frozen_documented_and_has_a_direction(message_type, mode
 def test_directions():
     assert {t for t, d in DIRECTIONS.items() if d == HUB_TO_PLATFORM} == set(DIRECTIVE_TYPES) == {
         "inspection.result", "recall.order", "credit_list.changed", "assistance.request", "emergency.order",
-        "complaint.referred"}
+        "complaint.referred", "quota.assigned"}
     assert DIRECTIONS["directive.acknowledged"] == PLATFORM_TO_HUB
 
 

@@ -220,6 +220,19 @@ def _warning(place: Place, _kwargs: dict) -> dict:
     return {"warning_id": warning.pk}
 
 
+def _quota_run(place: Place, _kwargs: dict) -> dict:
+    """The place's city's allocation run (the city's, read by each of its districts), written on first use."""
+    from sharecity.hub.quota.models import AllocationRun, Quota
+
+    run = AllocationRun.objects.filter(city_code=place.city).first()
+    if run is None:
+        run = AllocationRun.objects.create(city_code=place.city, year=_today().year, quarter=1, method="rank-shares",
+                                           parameters={}, inputs=[], effective_from=_today(),
+                                           result={"allocations": {place.platform_id: {"all": 10, "total": 10}}})
+        Quota.objects.create(run=run, platform_id=place.platform_id, zone="all", vehicles=10)
+    return {"run_id": run.pk}
+
+
 WARNING_ASSIGN = Write("post", lambda place: {"department": "市场监管所"})
 WARNING_NOTES = Write("post", lambda place: {"notes": "已核查处理"})
 WARNING_CASE = Write("post", lambda place: {"department": "market_supervision"})
@@ -456,6 +469,23 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:inspection_task_result": Route(object_kwargs=_inspection_task, get=False,
                                            write=Write("post", _inspection_result, json=True)),
     "api-v1:inspection_task_publish": Route(object_kwargs=_inspection_task, get=False, write=EMPTY_JSON),
+    # hub/quota: weights, evaluations and allocations are the city's (its districts read them; only the city's own
+    # officers write, tests/hub/test_quota_api.py)
+    "hub_quota:index": Route(),
+    "hub_quota:weights_add": Route(get=False),
+    "hub_quota:evaluation_compute": Route(get=False),
+    "hub_quota:run_create": Route(get=False),
+    "hub_quota:run": Route(object_kwargs=_quota_run, city_wide=True),
+    "hub_quota:run_publish": Route(object_kwargs=_quota_run, get=False, city_wide=True),
+    "api-v1:quota_weights": Route(),
+    "api-v1:quota_weights_add": Route(),
+    "api-v1:quota_evaluations": Route(),
+    "api-v1:quota_evaluation_compute": Route(),
+    "api-v1:quota_runs": Route(),
+    "api-v1:quota_run_create": Route(),
+    "api-v1:quota_run_get": Route(object_kwargs=_quota_run, city_wide=True),
+    "api-v1:quota_run_publish": Route(object_kwargs=_quota_run, get=False, city_wide=True),
+    "api-v1:quota_fleet": Route(),
     # hub/evaluation: targets, designations, schemes and runs are the city's (its districts read them); the
     # writes create in the officer's own city (CREATING below)
     "hub_evaluation:index": Route(),

@@ -731,7 +731,75 @@ class ComplaintReferredV1(Directive):
 
 
 DirectiveType = Literal["inspection.result", "recall.order", "credit_list.changed", "assistance.request",
-                        "emergency.order", "complaint.referred"]
+                        "emergency.order", "complaint.referred", "quota.assigned"]
+
+# --- public-space quotas (bikes first): issue 15 ------------------------------------------------------
+
+QuotaZoneCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$",
+                                     description="the city's quota zone, e.g. island or off-island")]
+# Mean minutes from a dispatch request (a pile of bikes to clear, a blocked pavement) to the platform's crew
+# on site: at most a week.
+DispatchMinutes = Annotated[StrictInt, Field(ge=0, le=10080, description="mean minutes to respond")]
+
+
+class FleetReportedV1(Payload):
+    """The platform's bikes in one quota zone of a city over a period: how many it deployed, how many were in
+    good condition, how its parking was found and how fast it answered dispatch requests."""
+
+    report_id: Identifier
+    city: DistrictCode = Field(description="the city (GB/T 2260 code of the city, e.g. 350200)")
+    zone: QuotaZoneCode
+    period_start: PastDate
+    period_end: PastDate
+    reported_at: Timestamp
+    vehicles_deployed: Count
+    vehicles_good: Count = Field(description="of those deployed, in good condition")
+    parking_checked: Count = Field(description="parked vehicles checked over the period")
+    parking_compliant: Count = Field(description="of those checked, parked where and as allowed")
+    dispatch_requests: Count
+    dispatch_response_minutes: DispatchMinutes | None = Field(default=None,
+                                                              description="absent when there was no request")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FleetReportedV1:
+        if self.period_end < self.period_start:
+            raise FieldRule("period_end", "period_end is before period_start")
+        if self.vehicles_good > self.vehicles_deployed:
+            raise FieldRule("vehicles_good", "more vehicles in good condition than deployed")
+        if self.parking_compliant > self.parking_checked:
+            raise FieldRule("parking_compliant", "more compliant than checked")
+        if self.dispatch_requests and self.dispatch_response_minutes is None:
+            raise FieldRule("dispatch_response_minutes", "give the mean response time of the requests")
+        return self
+
+
+class ZoneQuota(Payload):
+    """The vehicles a platform may deploy in one zone."""
+
+    zone: QuotaZoneCode
+    vehicles: Count
+
+
+class QuotaAssignedV1(Directive):
+    """The city's quota for the platform's bikes (投放配额), zone by zone, from an evaluation of its service."""
+
+    allocation_id: Identifier
+    city: DistrictCode
+    method: Literal["rank-shares", "penalty-ladder"]
+    zones: list[ZoneQuota] = Field(min_length=1, max_length=50)
+    total: Count
+    effective_from: FutureTimestamp = Field(description="when the quota applies from (it may be ahead)")
+    effective_until: FutureTimestamp | None = Field(default=None, description="until replaced when absent")
+    score: str | None = Field(default=None, max_length=12, pattern=r"^[0-9]{1,3}(\.[0-9]{1,2})?$",
+                              description="the evaluation score it follows from, e.g. 77.2")
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> QuotaAssignedV1:
+        if sum(zone.vehicles for zone in self.zones) != self.total:
+            raise FieldRule("total", "the zones' vehicles do not add up to the total")
+        if len({zone.zone for zone in self.zones}) != len(self.zones):
+            raise FieldRule("zones", "a zone is named twice")
+        return self
 
 
 class DirectiveAcknowledgedV1(Payload):
@@ -787,6 +855,8 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("identity.review_requested", 1): IdentityReviewRequestedV1,
     ("complaint.referred", 1): ComplaintReferredV1,
     ("odr.commitment", 1): OdrCommitmentV1,
+    ("fleet.reported", 1): FleetReportedV1,
+    ("quota.assigned", 1): QuotaAssignedV1,
 }
 
 # --- rights holders' notices (《中华人民共和国电子商务法》第四十二条至第四十五条) ----------------------------

@@ -34,7 +34,7 @@ PUBLIC_PAGES: list[PublicPage] = [
                _("The city's datasets, in CSV, JSON and XLSX, through a CKAN-compatible API."), "opendata"),
     PublicPage("tpc_public:file", _("Complaints"),
                _("File a complaint about any platform and follow it with its tracking code."), "complaints"),
-    PublicPage("quota_public:tables", _("Public-space quotas"),
+    PublicPage("quota_public:table", _("Public-space quotas"),
                _("Each operator's evaluation and vehicle quota by zone."), "quotas"),
     PublicPage("notices_public:home", _("Rights holders' notices"),
                _("Notify a platform of an infringing listing (E-Commerce Law, Articles 42 to 45)."), "notices"),

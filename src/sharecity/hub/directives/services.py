@@ -33,6 +33,7 @@ DEADLINE_WORKDAYS: dict[str, int] = {
     "recall.order": 3,
     "inspection.result": 10,  # rectification after a failed spot check
     "credit_list.changed": 2,
+    "quota.assigned": 5,  # the platform confirms it has read its quota
 }
 # An emergency order is answered within hours, the same day.
 EMERGENCY_HOURS = 4

@@ -9,6 +9,7 @@ from sharecity.hub.directives.services import directive_acknowledged
 from sharecity.hub.facts import services as facts
 from sharecity.hub.identity.services import review_requested
 from sharecity.hub.monitoring import services as monitoring
+from sharecity.hub.quota.services import fleet_reported
 from sharecity.hub.registry.services import platform_register
 
 
@@ -44,6 +45,7 @@ HANDLERS: dict[str, list[Callable]] = {
     "directive.acknowledged": [directive_acknowledged],
     "identity.review_requested": [review_requested],
     "tax.quarterly_report": [credit.credit_tax_report],
+    "fleet.reported": [fleet_reported],
 }
 
 
@@ -323,6 +325,7 @@ STORED_FIELDS["complaint.escalated"]["escalated_to"] += (_TPC + "escalated_to",)
 HANDLERS["odr.commitment"] = [_tpc.odr_commitment_received]
 STORED_FIELDS["odr.commitment"] = {"committed": ("hub_complaints.OdrCommitment.committed",),
                                    "stated_at": ("hub_complaints.OdrCommitment.changed_at",)}
+
 # --- issue 15: rights holders' notices (《中华人民共和国电子商务法》第四十二条至第四十五条) ------------------
 from sharecity.hub.notices.services import notice_state_changed  # noqa: E402
 
@@ -340,4 +343,21 @@ STORED_FIELDS["notice.state_changed"] = {
         "filed_at", "measure", "measure_at", "forwarded_at", "counter_noticed_at", "counter_forwarded_at",
         "restore_due_at", "complaint_kind", "complaint_reported_at", "restored_at", "outcome", "wrong_notice",
         "malicious")},
+}
+
+# Quotas (issue 15): a fleet report is kept whole in the quota duty's FleetReport.
+_FLEET = "hub_quota.FleetReport."
+STORED_FIELDS["fleet.reported"] = {
+    "report_id": (_FLEET + "report_id",),
+    "city": (_FLEET + "city_code",),
+    "zone": (_FLEET + "zone",),
+    "period_start": (_FLEET + "period_start",),
+    "period_end": (_FLEET + "period_end",),
+    "reported_at": (_FLEET + "reported_at",),
+    "vehicles_deployed": (_FLEET + "vehicles_deployed",),
+    "vehicles_good": (_FLEET + "vehicles_good",),
+    "parking_checked": (_FLEET + "parking_checked",),
+    "parking_compliant": (_FLEET + "parking_compliant",),
+    "dispatch_requests": (_FLEET + "dispatch_requests",),
+    "dispatch_response_minutes": (_FLEET + "dispatch_response_minutes",),
 }

@@ -31,6 +31,7 @@ class Rule(models.TextChoices):
     CANCELLATION_BURST = "cancellation_burst", _("Burst of cancellations")
     OUTLIER = "outlier", _("Statistical outlier among providers")
     LATE_ACKNOWLEDGEMENT = "late_acknowledgement", _("Directive acknowledged late")
+    FLEET_OVER_QUOTA = "fleet_over_quota", _("Fleet above its quota")
 
 
 class Severity(models.TextChoices):

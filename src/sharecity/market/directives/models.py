@@ -16,6 +16,7 @@ class DirectiveType(models.TextChoices):
     ASSISTANCE_REQUEST = "assistance.request", _("Request for assistance with an investigation")
     EMERGENCY_ORDER = "emergency.order", _("Emergency order")
     COMPLAINT_REFERRED = "complaint.referred", _("Complaint referred for online dispute resolution")
+    QUOTA_ASSIGNED = "quota.assigned", _("Quota assigned")
 
 
 class ReceivedDirective(models.Model):

@@ -27,6 +27,7 @@ from sharecity.market.accounts.services import credit_list_change_record
 from sharecity.market.complaints.services import complaint_from_referral
 from sharecity.market.directives.models import ReceivedDirective
 from sharecity.market.directives.selectors import platform_for_exchange_id
+from sharecity.market.fleets.services import quota_assigned_record
 from sharecity.market.listings.selectors import listing_get
 from sharecity.market.listings.services import listing_suspend_by_authority
 from sharecity.market.parking.models import SpaceStatus
@@ -82,6 +83,8 @@ def directives_receive(envelopes: list[Envelope]) -> list[ReceivedDirective]:
             credit_list_change_record(platform=platform, message_id=envelope.message_id, payload=payload.model_dump())
         elif envelope.type == "complaint.referred":
             complaint_from_referral(platform=platform, message_id=envelope.message_id, payload=payload)
+        elif envelope.type == "quota.assigned":
+            quota_assigned_record(platform=platform, message_id=envelope.message_id, payload=payload)
         stored.append(directive)
     return stored
 
