@@ -14,6 +14,7 @@ from tests.hub.jurisdiction_world import build_world
 from tests.seeds import migration_seeds_restore
 
 DATASETS = [
+    "complaint-platform-responses",
     "complaint-statistics",
     "credit-lists",
     "credit-penalties",
@@ -21,6 +22,7 @@ DATASETS = [
     "inspection-results",
     "monthly-statistics",
     "platform-directory",
+    "quota-allocations",
 ]
 
 

@@ -30,7 +30,7 @@ def test_the_catalogue_searches_and_filters_by_facet_without_login(city):
     assert page.status_code == 200
     html = page.content.decode()
     assert '<html lang="zh-hans">' in html and "<h1>开放数据</h1>" in html
-    assert html.count('data-testid="od-dataset"') == 7 and "共享经济平台企业名录" in html
+    assert html.count('data-testid="od-dataset"') == 9 and "共享经济平台企业名录" in html
     assert '<label for="od-q">' in html
     html = client.get("/opendata/", {"q": "行政处罚"}).content.decode()
     assert html.count('data-testid="od-dataset"') == 1 and "行政处罚信息公示" in html
@@ -47,7 +47,7 @@ def test_the_catalogue_speaks_english(city):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     html = client.get("/opendata/").content.decode()
     assert '<html lang="en">' in html and "<h1>Open data</h1>" in html
-    assert "Directory of sharing-economy platforms" in html and "Datasets found: 7" in html
+    assert "Directory of sharing-economy platforms" in html and "Datasets found: 9" in html
     html = client.get("/opendata/dataset/monthly-statistics/").content.decode()
     assert "Monthly statistics by district and sector" in html and "Privacy protection" in html
     assert "Creative Commons Attribution 4.0" in html and "Monthly" in html

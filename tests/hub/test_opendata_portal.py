@@ -313,7 +313,7 @@ def test_another_duty_registers_a_dataset_with_one_call_and_ckan_serves_it(clien
     from sharecity.hub.opendata.catalog import Built, DatasetSpec, Field, register
 
     spec = DatasetSpec(
-        name="quota-allocations", title_zh="共享单车投放配额", title_en="Bike fleet quotas", publisher="transport",
+        name="bike-parking-spots", title_zh="共享单车停放点", title_en="Bike parking spots", publisher="transport",
         groups=("public-space",), tags=("配额", "quota"), frequency="quarterly",
         fields=(Field("platform", "string", "平台", "Platform"), Field("zone", "string", "区域", "Zone"),
                 Field("vehicles", "integer", "车辆数", "Vehicles")),
@@ -323,16 +323,16 @@ def test_another_duty_registers_a_dataset_with_one_call_and_ckan_serves_it(clien
                                 spatial=("350200",)))
     try:
         register(spec)
-        datasets_refresh(names=["quota-allocations"])
-        package = call(client, "package_show", get={"id": "quota-allocations"}).json()["result"]
+        datasets_refresh(names=["bike-parking-spots"])
+        package = call(client, "package_show", get={"id": "bike-parking-spots"}).json()["result"]
         assert package["organization"]["name"] == "transport" and package["temporal_coverage"]["end"] == "2026-12-31"
         found = call(client, "package_search", get={"fq": "groups:public-space"}).json()["result"]
-        assert [p["name"] for p in found["results"]] == ["quota-allocations"]
-        rows = call(client, "datastore_search", post={"resource_id": "quota-allocations.xlsx",
+        assert "bike-parking-spots" in [p["name"] for p in found["results"]]
+        rows = call(client, "datastore_search", post={"resource_id": "bike-parking-spots.xlsx",
                                                       "filters": {"zone": "island"}}).json()["result"]
         assert [r["vehicles"] for r in rows["records"]] == [3000]
     finally:
-        REGISTRY.pop("quota-allocations", None)
+        REGISTRY.pop("bike-parking-spots", None)
     with pytest.raises(ValueError, match="publisher 'nobody'"):
         register(DatasetSpec(name="bad", title_zh="坏", title_en="Bad", publisher="nobody", fields=(),
                              build=lambda ctx: Built(rows=[])))
@@ -346,3 +346,16 @@ def test_a_control_character_in_reported_text_does_not_stop_the_workbook():
                              rows=[{"findings": "未公示\x01价格"}])
     book = load_workbook(io.BytesIO(exports.as_xlsx(version)), read_only=True)
     assert list(book.active.iter_rows(values_only=True))[1] == ("未公示\ufffd价格",)
+
+
+@pytest.mark.django_db
+def test_the_quota_and_third_party_complaint_datasets_are_in_the_catalogue():
+    """Registered by the portal over the quota and complaint duties' selectors: listed with their publisher,
+    built (empty in a city with none published yet) and valid as data packages."""
+    from sharecity.hub.opendata import services
+    from sharecity.hub.opendata.catalog import REGISTRY
+
+    for name, publisher in (("quota-allocations", "transport"),
+                            ("complaint-platform-responses", "industry-association")):
+        assert REGISTRY[name].publisher == publisher
+        services.dataset_refresh(name=name)

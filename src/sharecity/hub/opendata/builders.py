@@ -574,3 +574,90 @@ register(
         build=complaint_statistics,
     )
 )
+
+
+# --- public-space quotas (hub.quota) ------------------------------------------------------------------------
+
+
+def quota_allocations(ctx: BuildContext) -> Built:
+    from sharecity.hub.quota.selectors import published_allocations_rows
+
+    rows = published_allocations_rows()
+    days = [dt.date.fromisoformat(r["effective_from"]) for r in rows]
+    return Built(rows=rows, spatial=_cities_of(r["city_code"] for r in rows),
+                 temporal_start=min(days) if days else None, temporal_end=ctx.today if days else None)
+
+
+register(
+    DatasetSpec(
+        name="quota-allocations",
+        title_zh="互联网租赁自行车投放配额",
+        title_en="Shared-bike fleet quotas",
+        publisher="transport",
+        groups=("public-space",),
+        tags=("配额", "quota", "共享单车"),
+        frequency="quarterly",
+        notes_zh="每次公布的配额分配：各运营企业按区域的车辆配额，以及所用的分配规则；不含个人信息。",
+        notes_en="Every published allocation: each operator's vehicles by zone, with the rule used; no personal data.",
+        source=PLAN + ";四(四)3 合理利用公共资源(评价结果与企业投放规模挂钩)",
+        primary_key=("allocation_id", "platform_id", "zone"),
+        fields=(
+            Field("allocation_id", "string", "分配编号", "Allocation"),
+            Field("city_code", "string", "城市代码", "City code"),
+            Field("city", "string", "城市", "City"),
+            Field("year", "integer", "年度", "Year"),
+            Field("quarter", "integer", "季度", "Quarter"),
+            Field("effective_from", "date", "生效日期", "In force from"),
+            Field("method", "string", "分配规则", "Method"),
+            Field("platform_id", "string", "平台标识", "Platform id"),
+            Field("platform", "string", "平台", "Platform"),
+            Field("zone", "string", "区域代码", "Zone code"),
+            Field("zone_name_zh", "string", "区域", "Zone (Chinese)"),
+            Field("zone_name_en", "string", "区域(英文)", "Zone"),
+            Field("vehicles", "integer", "车辆配额", "Vehicles"),
+            Field("published_at", "datetime", "公布时间", "Published"),
+        ),
+        build=quota_allocations,
+    )
+)
+
+
+# --- the third-party complaint platform (hub.complaints) ------------------------------------------------------
+
+
+def complaint_platform_responses(ctx: BuildContext) -> Built:
+    from sharecity.hub.complaints.selectors import platform_response_rows
+
+    rows = [{**row, "median_workdays": float(row["median_workdays"]) if row["median_workdays"] is not None
+             else None} for row in platform_response_rows()]
+    return Built(rows=rows, spatial=_cities_of(r["city_code"] for r in rows),
+                 temporal_start=None, temporal_end=ctx.today if rows else None)
+
+
+register(
+    DatasetSpec(
+        name="complaint-platform-responses",
+        title_zh="第三方投诉平台：各平台响应率与响应时长",
+        title_en="Third-party complaints: each platform's response rate and time",
+        publisher="industry-association",
+        groups=("consumers",),
+        tags=("投诉", "complaints", "响应率"),
+        frequency="daily",
+        notes_zh="第三方投诉平台受理的投诉中，各平台作出响应的比例和所用工作日（官方节假日日历）；不含投诉人信息。",
+        notes_en="Of the complaints the third-party platform accepted, the share each platform responded to and "
+        "the working days it took (official holiday calendar); nothing about complainants.",
+        source=PLAN + ";四(一)3 完善社会监督（第三方投诉平台）",
+        primary_key=("platform_id", "city_code"),
+        fields=(
+            Field("platform_id", "string", "平台标识", "Platform id"),
+            Field("platform_name", "string", "平台", "Platform"),
+            Field("city_code", "string", "城市", "City"),
+            Field("complaints", "integer", "受理投诉数", "Complaints accepted"),
+            Field("responded", "integer", "已响应", "Responded"),
+            Field("response_rate", "number", "响应率", "Response rate"),
+            Field("median_workdays", "number", "响应工作日中位数", "Median working days"),
+            Field("mean_workdays", "number", "平均响应工作日", "Mean working days"),
+        ),
+        build=complaint_platform_responses,
+    )
+)
