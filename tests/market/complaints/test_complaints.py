@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.accounts.selectors import party_key
-from sharecity.market.complaints import services
 from sharecity.market.complaints.errors import (
     InvalidEvidence,
     NotAParty,
@@ -70,11 +69,13 @@ def test_evidence_must_be_a_picture_or_pdf_of_limited_size_and_number(order, cus
     with nothing_written(), pytest.raises(InvalidEvidence) as caught:
         _file(customer, order, evidence=[SimpleUploadedFile("x.png", b"MZ\x90\x00 an exe", content_type="image/png")])
     assert caught.value.field == "evidence" and "x.png" in str(caught.value.message)
-    monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 50)
+    from sharecity.kernel import evidence
+
+    monkeypatch.setattr(evidence, "EVIDENCE_MAX_BYTES", 50)
     with nothing_written(), pytest.raises(InvalidEvidence) as caught:
         _file(customer, order, evidence=[SimpleUploadedFile("big.png", PNG)])
     assert "big.png" in str(caught.value.message)
-    monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+    monkeypatch.setattr(evidence, "EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
     with nothing_written(), pytest.raises(InvalidEvidence):
         _file(customer, order, evidence=[SimpleUploadedFile(f"{n}.png", PNG) for n in range(6)])
     assert not Complaint.objects.exists()

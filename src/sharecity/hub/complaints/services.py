@@ -50,21 +50,13 @@ from sharecity.hub.registry.selectors import registered_platform_get
 from sharecity.kernel.crypto import encrypt_text
 from sharecity.kernel.districts import CITIES, DISTRICTS
 from sharecity.kernel.errors import Forbidden
+from sharecity.kernel.evidence import evidence_files_check
 from sharecity.kernel.models import User
 from sharecity.kernel.timeutil import CITY_TZ, city_datetime
 from sharecity.kernel.workdays import add_workdays
 
 logger = logging.getLogger(__name__)
 
-EVIDENCE_MAX_FILES = 5
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-# Kinds of evidence accepted, recognised by their first bytes (not by the name or type a browser sends).
-EVIDENCE_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"%PDF-", 0, "application/pdf"),
-    (b"WEBP", 8, "image/webp"),
-)
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
 NOTE_MAX = 2000
 CONTACT_MAX = 80
@@ -127,30 +119,7 @@ def _contact(value) -> str:
 
 def evidence_check(files) -> list[tuple[object, str]]:
     """The files with the content type their first bytes show; InvalidEvidence naming the rule otherwise."""
-    files = [f for f in (files or []) if f]
-    if len(files) > EVIDENCE_MAX_FILES:
-        raise errors.InvalidEvidence(_("Attach at most %(count)s evidence files.") % {"count": EVIDENCE_MAX_FILES},
-                                     field="evidence")
-    checked = []
-    for upload in files:
-        name = (getattr(upload, "name", "") or "evidence")[-200:]
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise errors.InvalidEvidence(
-                _("%(name)s is larger than %(mb)s MB; attach a smaller file.")
-                % {"name": name, "mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}, field="evidence")
-        if upload.size == 0:
-            raise errors.InvalidEvidence(_("%(name)s is empty.") % {"name": name}, field="evidence")
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        content_type = next((kind for magic, offset, kind in EVIDENCE_SIGNATURES
-                             if head[offset:offset + len(magic)] == magic), None)
-        if content_type is None:
-            raise errors.InvalidEvidence(
-                _("%(name)s is not a JPEG, PNG or WebP picture or a PDF document; only those are accepted.")
-                % {"name": name}, field="evidence")
-        checked.append((upload, content_type))
-    return checked
+    return evidence_files_check(files, error=errors.InvalidEvidence)
 
 
 def _tell(complaint: ThirdPartyComplaint, *, kind: str, zh: str, en: str, now: dt.datetime) -> Notice:

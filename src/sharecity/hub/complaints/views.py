@@ -24,6 +24,7 @@ from sharecity.hub.complaints.models import Evidence, Status, ThirdPartyComplain
 from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.kernel.districts import DISTRICTS, district_name
 from sharecity.kernel.errors import NotFound, ShareCityError
+from sharecity.kernel.evidence import EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES
 from sharecity.kernel.timeutil import CITY_TZ
 
 PAGE_SIZE = 50
@@ -89,7 +90,7 @@ def file_complaint(request):
     return render(request, "hub_complaints/file.html", {
         "form": form, "city": city, "evidence_error": evidence_error,
         "limits": selectors.limits_in_force(on=timezone.now().astimezone(CITY_TZ).date()),
-        "max_files": services.EVIDENCE_MAX_FILES, "max_mb": services.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "max_files": EVIDENCE_MAX_FILES, "max_mb": EVIDENCE_MAX_BYTES // (1024 * 1024),
     }, status=status)
 
 

@@ -24,6 +24,7 @@ from ninja import Field, Router, Schema
 from pydantic import StrictBool
 
 from sharecity.exchange.schemas import NOTICE_LISTINGS_MAX_ITEMS
+from sharecity.kernel.evidence import EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES
 from sharecity.market.apiauth import ERRORS, Caller
 from sharecity.market.notices import selectors, services
 from sharecity.market.notices.errors import InvalidEvidence, NotOperator
@@ -32,7 +33,7 @@ from sharecity.market.platforms.selectors import is_operator, platform_get
 
 router = Router(tags=["notices"])
 public_router = Router(auth=None, tags=["notices (public)"])
-BASE64_MAX = (services.EVIDENCE_MAX_BYTES * 4) // 3 + 4
+BASE64_MAX = (EVIDENCE_MAX_BYTES * 4) // 3 + 4
 
 
 class NoticeEvidenceIn(Schema):
@@ -47,7 +48,7 @@ class NoticeIn(Schema):
     registration_numbers: list[str] = Field(default_factory=list, max_length=services.REGISTRATION_NUMBERS_MAX)
     claim: str = Field(..., max_length=4000)
     listing_ids: list[str] = Field(..., max_length=NOTICE_LISTINGS_MAX_ITEMS)
-    evidence: list[NoticeEvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
+    evidence: list[NoticeEvidenceIn] = Field(..., max_length=EVIDENCE_MAX_FILES)
 
 
 class NoticeFiledOut(Schema):
@@ -67,7 +68,7 @@ class NoticeComplaintIn(Schema):
 
 
 class NoticeHolderComplaintIn(NoticeTrackIn, NoticeComplaintIn):
-    evidence: list[NoticeEvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
+    evidence: list[NoticeEvidenceIn] = Field(..., max_length=EVIDENCE_MAX_FILES)
 
 
 class NoticeNoteIn(Schema):
@@ -85,7 +86,7 @@ class NoticeWrongIn(Schema):
 
 class NoticeCounterIn(Schema):
     text: str = Field(..., max_length=4000)
-    evidence: list[NoticeEvidenceIn] = Field(..., max_length=services.EVIDENCE_MAX_FILES)
+    evidence: list[NoticeEvidenceIn] = Field(..., max_length=EVIDENCE_MAX_FILES)
 
 
 class NoticeListingOut(Schema):

@@ -29,11 +29,11 @@ from django.utils.translation import gettext as _
 
 from sharecity.exchange.schemas import NOTICE_LISTINGS_MAX_ITEMS, payload_build
 from sharecity.kernel.errors import ShareCityError
+from sharecity.kernel.evidence import evidence_files_check
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.kernel.timeutil import CITY_TZ, city_datetime
 from sharecity.kernel.workdays import is_workday
-from sharecity.market.complaints.services import EVIDENCE_SIGNATURES
 from sharecity.market.listings import services as listing_services
 from sharecity.market.listings.errors import ListingNotFound
 from sharecity.market.listings.models import Listing, ListingStatus
@@ -55,8 +55,6 @@ from sharecity.market.notices.models import (
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.selectors import is_operator
 
-EVIDENCE_MAX_FILES = 5
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 REGISTRATION_NUMBERS_MAX = 10
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -87,33 +85,9 @@ def _text(value, *, field: str, low: int, high: int, message: str) -> str:
 
 def evidence_check(files, *, required: bool) -> list[tuple[object, str]]:
     """The files with the content type their first bytes show (JPEG, PNG, WebP, PDF; at most 5 of 5 MB)."""
-    files = [f for f in (files or []) if f]
-    if required and not files:
-        # 第四十二条第一款 / 第四十三条第一款: 通知（声明）应当包括……初步证据.
-        raise errors.InvalidEvidence(_("Attach preliminary evidence: at least one file."), field="evidence")
-    if len(files) > EVIDENCE_MAX_FILES:
-        raise errors.InvalidEvidence(_("Attach at most %(count)s evidence files.") % {"count": EVIDENCE_MAX_FILES},
-                                     field="evidence")
-    checked = []
-    for upload in files:
-        name = getattr(upload, "name", "") or "evidence"
-        size = getattr(upload, "size", None)
-        if not isinstance(size, int) or size > EVIDENCE_MAX_BYTES:
-            raise errors.InvalidEvidence(_("%(name)s is larger than %(mb)s MB; attach a smaller file.")
-                                         % {"name": name[:80], "mb": EVIDENCE_MAX_BYTES // (1024 * 1024)},
-                                         field="evidence")
-        if size == 0:
-            raise errors.InvalidEvidence(_("%(name)s is empty.") % {"name": name[:80]}, field="evidence")
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        kind = next((k for magic, offset, k in EVIDENCE_SIGNATURES if head[offset:offset + len(magic)] == magic), None)
-        if kind is None:
-            raise errors.InvalidEvidence(
-                _("%(name)s is not a JPEG, PNG or WebP picture or a PDF document; only those are accepted.")
-                % {"name": name[:80]}, field="evidence")
-        checked.append((upload, kind))
-    return checked
+    # 第四十二条第一款 / 第四十三条第一款: 通知（声明）应当包括……初步证据.
+    return evidence_files_check(files, error=errors.InvalidEvidence, required_message=_(
+        "Attach preliminary evidence: at least one file.") if required else "")
 
 
 def _evidence_save(notice: Notice, party: str, checked) -> None:
