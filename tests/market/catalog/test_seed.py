@@ -81,3 +81,37 @@ def test_seeding_again_changes_nothing():
     assert catalog_seed() == 0
     after = list(Category.objects.order_by("code").values_list("code", "parent__code", "attribute_schema"))
     assert before == after
+
+
+@pytest.mark.django_db
+def test_the_health_certificate_of_domestic_and_care_work_cites_the_notice_that_sets_the_check():
+    """商服贸规函〔2020〕191号 (2020-06-23) set the graded health check of domestic workers; 国办发〔2019〕30号
+    only asked for one. Every category asking the certificate of its providers cites the notice."""
+    from sharecity.market.catalog.models import Category
+
+    cited = {}
+    for category in Category.objects.filter(code__in=["house_cleaning", "nanny", "elderly_home_care",
+                                                      "elderly_day_care"]):
+        [rule] = [r for r in category.licence_rules if r["code"] == "health_certificate"]
+        cited[category.code] = rule["legal_reference"]
+    assert len(cited) == 4
+    assert all("商服贸规函〔2020〕191号" in text and "国办发〔2019〕30号" not in text for text in cited.values())
+
+
+@pytest.mark.django_db
+def test_a_database_seeded_before_gets_the_corrected_citation():
+    import importlib
+
+    from django.apps import apps
+
+    from sharecity.market.catalog.models import Category
+
+    category = Category.objects.get(code="house_cleaning")
+    old = "《国务院办公厅关于促进家政服务业提质扩容的意见》（国办发〔2019〕30号）"
+    category.licence_rules = [{**rule, "legal_reference": old} if rule["code"] == "health_certificate" else rule
+                              for rule in category.licence_rules]
+    category.save(update_fields=["licence_rules"])
+    importlib.import_module("sharecity.market.catalog.migrations.0003_health_check_basis").cite(apps, None)
+    category.refresh_from_db()
+    [rule] = [r for r in category.licence_rules if r["code"] == "health_certificate"]
+    assert rule["legal_reference"].startswith("《商务部 国家卫生健康委员会关于建立家政服务员分类体检制度的通知》")

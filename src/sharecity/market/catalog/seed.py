@@ -37,9 +37,14 @@ def licence(code: str, label_zh: str, label_en: str, holder: str, legal_referenc
 SPECIAL_INDUSTRY = licence(
     "special_industry_licence", "特种行业许可证（旅馆业）", "Special-industry licence (lodging)", "listing",
     "《旅馆业治安管理办法》第四条：开办旅馆须经公安机关批准，领取特种行业许可证")
+# The rule that sets the health check of domestic workers is the two ministries' notice of 2020-06-23 (it gives
+# effect to 国办发〔2019〕30号, which asked for it): four grades of check by whom the worker serves.
+HEALTH_CHECK_BASIS = ("《商务部 国家卫生健康委员会关于建立家政服务员分类体检制度的通知》（商服贸规函〔2020〕191号，"
+                      "2020年6月23日）二：家政服务员按一般家政服务员、居家家政服务员、养老照护服务员、母婴照护服务员"
+                      "分类体检，按规定定期体检")
 HEALTH_CERTIFICATE = licence(
     "health_certificate", "健康证明（健康证）", "Health certificate", "provider",
-    "《国务院办公厅关于促进家政服务业提质扩容的意见》（国办发〔2019〕30号）：家政服务人员持健康证明上岗")
+    HEALTH_CHECK_BASIS)
 FOOD_HANDLER_HEALTH = licence(
     "health_certificate", "健康证明（健康证）", "Health certificate", "provider",
     "《中华人民共和国食品安全法》第四十五条：接触直接入口食品的人员取得健康证明后方可上岗")
