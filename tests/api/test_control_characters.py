@@ -108,6 +108,10 @@ def assert_refused(response, field: str, context) -> None:
     assert body["field"] == field, (context, body)
 
 
+# Write bodies of numbers only (the quarter a quota evaluation is computed for: year and quarter).
+NUMBERS_ONLY = {("post", f"{PREFIX}/hub/quota/evaluations")}
+
+
 def test_every_string_of_every_write_body_is_checked(document, caller):
     platform, headers, session = caller
     checked = 0
@@ -120,7 +124,8 @@ def test_every_string_of_every_write_body_is_checked(document, caller):
         if content is None:
             continue
         paths = string_paths(content["schema"], document)
-        assert paths or route.endswith("}"), f"{method} {route}: a body without any string?"
+        assert paths or route.endswith("}") or (method, route) in NUMBERS_ONLY, \
+            f"{method} {route}: a body without any string?"
         for path in paths:
             for character in CHARACTERS:
                 body = body_with(path, f"前{character}后")

@@ -18,6 +18,9 @@ from tests.hub.test_facts_intake import every_type, send
 def test_an_officer_opens_a_complaint_and_records_a_follow_up(live_server):
     from playwright.sync_api import expect
 
+    from tests.seeds import migration_seeds_restore
+
+    migration_seeds_restore()  # an escalated complaint enters the third-party queue with its time limits
     platform = ExternalPlatform.onboard("鹭岛民宿")
     send(platform, every_type())
     send(platform, [("complaint.filed", {"complaint_id": "C-late", "order_id": "O-5", "district": "350206",

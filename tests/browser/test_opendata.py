@@ -31,7 +31,7 @@ def test_a_resident_finds_and_reads_a_dataset_on_a_phone(live_server):
             page = context.new_page()
             page.goto(f"{live_server.url}/opendata/")
             expect(page.locator("h1")).to_have_text("开放数据")
-            expect(page.locator("[data-testid=od-dataset]")).to_have_count(7)
+            expect(page.locator("[data-testid=od-dataset]")).to_have_count(9)
             page.get_by_label("搜索数据集").fill("企业名录")
             page.get_by_role("button", name="搜索").click()
             expect(page.locator("[data-testid=od-dataset]")).to_have_count(1)

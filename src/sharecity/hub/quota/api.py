@@ -31,7 +31,7 @@ def _officer(request) -> Jurisdiction:
     return jurisdiction
 
 
-class CityFilter(Schema):
+class QuotaCityFilter(Schema):
     city: str = Field("", max_length=6, pattern=r"^(\d{6})?$", description="an operator's choice of city")
 
 
@@ -143,14 +143,14 @@ def _run_out(run) -> dict:
 
 
 @router.get("/hub/quota/weights", response={200: list[WeightsOut], **ERRORS}, url_name="quota_weights")
-def weights_list(request, filters: Query[CityFilter]):
+def weights_list(request, filters: Query[QuotaCityFilter]):
     jurisdiction = _officer(request)
     city = selectors.city_of(jurisdiction, filters.city)
     return [_weights_out(w) for w in selectors.weights_list(city_code=city)[:50]]
 
 
 @router.post("/hub/quota/weights", response={201: WeightsOut, **ERRORS}, url_name="quota_weights_add")
-def weights_add(request, data: WeightsIn, filters: Query[CityFilter]):
+def weights_add(request, data: WeightsIn, filters: Query[QuotaCityFilter]):
     jurisdiction = _officer(request)
     city = selectors.city_of(jurisdiction, filters.city)
     values = data.dict()
@@ -161,7 +161,7 @@ def weights_add(request, data: WeightsIn, filters: Query[CityFilter]):
 
 
 @router.get("/hub/quota/evaluations", response={200: list[EvaluationOut], **ERRORS}, url_name="quota_evaluations")
-def evaluations_list(request, filters: Query[CityFilter]):
+def evaluations_list(request, filters: Query[QuotaCityFilter]):
     jurisdiction = _officer(request)
     city = selectors.city_of(jurisdiction, filters.city)
     return [{"city_code": e.city_code, "year": e.year, "quarter": e.quarter, "platform_id": e.platform_id,
@@ -171,7 +171,7 @@ def evaluations_list(request, filters: Query[CityFilter]):
 
 @router.post("/hub/quota/evaluations", response={200: list[EvaluationOut], **ERRORS},
              url_name="quota_evaluation_compute")
-def evaluations_compute(request, data: QuarterIn, filters: Query[CityFilter]):
+def evaluations_compute(request, data: QuarterIn, filters: Query[QuotaCityFilter]):
     jurisdiction = _officer(request)
     city = selectors.city_of(jurisdiction, filters.city)
     rows = services.evaluation_compute(actor=request.auth, jurisdiction=jurisdiction, city_code=city,
@@ -181,14 +181,14 @@ def evaluations_compute(request, data: QuarterIn, filters: Query[CityFilter]):
 
 
 @router.get("/hub/quota/runs", response={200: list[RunOut], **ERRORS}, url_name="quota_runs")
-def runs_list(request, filters: Query[CityFilter]):
+def runs_list(request, filters: Query[QuotaCityFilter]):
     jurisdiction = _officer(request)
     city = selectors.city_of(jurisdiction, filters.city)
     return [_run_out(run) for run in selectors.runs_list(jurisdiction=jurisdiction, city_code=city)[:50]]
 
 
 @router.post("/hub/quota/runs", response={201: RunOut, **ERRORS}, url_name="quota_run_create")
-def run_create(request, data: RunIn, filters: Query[CityFilter]):
+def run_create(request, data: RunIn, filters: Query[QuotaCityFilter]):
     jurisdiction = _officer(request)
     city = selectors.city_of(jurisdiction, filters.city)
     options = {k: v for k, v in data.dict().items()
@@ -220,7 +220,7 @@ def run_publish(request, run_id: int):
 
 
 @router.get("/hub/quota/fleet", response={200: list[FleetRowOut], **ERRORS}, url_name="quota_fleet")
-def fleet(request, filters: Query[CityFilter]):
+def fleet(request, filters: Query[QuotaCityFilter]):
     """Each platform and zone: the latest fleet reported against the quota in force."""
     jurisdiction = _officer(request)
     city = selectors.city_of(jurisdiction, filters.city)
@@ -228,6 +228,6 @@ def fleet(request, filters: Query[CityFilter]):
 
 
 @public_router.get("/public/quota", response={200: list[PublicRowOut], **ERRORS}, url_name="quota_public")
-def public_quota(request, filters: Query[CityFilter]):
+def public_quota(request, filters: Query[QuotaCityFilter]):
     """Published quotas, one row per allocation, platform and zone (no login)."""
     return selectors.published_allocations_rows(city_code=filters.city or None)[:5000]
