@@ -59,58 +59,58 @@ def index(request):
     return _index(request)
 
 
+def _submitted(request, form, form_name: str, act, *, done: str = ""):
+    """A console form: ``act(city, jurisdiction, cleaned_data)`` does the write and returns where to go (or None:
+    back to the console with ``done`` said); a refusal shows the console again with the form's error."""
+    jurisdiction, city = _scope(request)
+    if not form.is_valid():
+        return _index(request, status=400, **{form_name: form})
+    try:
+        target = act(city, jurisdiction, form.cleaned_data)
+    except ShareCityError as error:
+        _fail(form, error)
+        return _index(request, status=error.http_status, **{form_name: form})
+    if target is not None:
+        return target
+    messages.success(request, done)
+    return redirect(f"{reverse('hub_quota:index')}?city={city}")
+
+
 @login_required
 @require_POST
 def weights_add(request):
-    jurisdiction, city = _scope(request)
-    form = WeightsForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.weights_set(actor=request.user, jurisdiction=jurisdiction, city_code=city,
-                                 effective_from=data["effective_from"], source=data["source"],
-                                 values={k: data[k] for k in (*services.WEIGHT_FIELDS, *services.SCALE_FIELDS)})
-        except ShareCityError as error:
-            _fail(form, error)
-            return _index(request, weights_form=form, status=error.http_status)
-        messages.success(request, _("The new weights are saved."))
-        return redirect(f"{reverse('hub_quota:index')}?city={city}")
-    return _index(request, weights_form=form, status=400)
+    def act(city, jurisdiction, data):
+        services.weights_set(actor=request.user, jurisdiction=jurisdiction, city_code=city,
+                             effective_from=data["effective_from"], source=data["source"],
+                             values={k: data[k] for k in (*services.WEIGHT_FIELDS, *services.SCALE_FIELDS)})
+
+    return _submitted(request, WeightsForm(request.POST), "weights_form", act,
+                      done=_("The new weights are saved."))
 
 
 @login_required
 @require_POST
 def evaluation_compute(request):
-    jurisdiction, city = _scope(request)
-    form = QuarterForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_compute(actor=request.user, jurisdiction=jurisdiction, city_code=city,
-                                        year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"])
-        except ShareCityError as error:
-            _fail(form, error)
-            return _index(request, quarter_form=form, status=error.http_status)
-        messages.success(request, _("The quarter's evaluation is computed."))
-        return redirect(f"{reverse('hub_quota:index')}?city={city}")
-    return _index(request, quarter_form=form, status=400)
+    def act(city, jurisdiction, data):
+        services.evaluation_compute(actor=request.user, jurisdiction=jurisdiction, city_code=city,
+                                    year=data["year"], quarter=data["quarter"])
+
+    return _submitted(request, QuarterForm(request.POST), "quarter_form", act,
+                      done=_("The quarter's evaluation is computed."))
 
 
 @login_required
 @require_POST
 def run_create(request):
-    jurisdiction, city = _scope(request)
     form = RunForm(request.POST)
-    if form.is_valid():
-        try:
-            run = services.allocation_run(actor=request.user, jurisdiction=jurisdiction, city_code=city,
-                                          year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"],
-                                          method=form.cleaned_data["method"], options=form.options(),
-                                          effective_from=form.cleaned_data.get("effective_from"))
-        except ShareCityError as error:
-            _fail(form, error)
-            return _index(request, run_form=form, status=error.http_status)
+
+    def act(city, jurisdiction, data):
+        run = services.allocation_run(actor=request.user, jurisdiction=jurisdiction, city_code=city,
+                                      year=data["year"], quarter=data["quarter"], method=data["method"],
+                                      options=form.options(), effective_from=data.get("effective_from"))
         return redirect("hub_quota:run", run_id=run.pk)
-    return _index(request, run_form=form, status=400)
+
+    return _submitted(request, form, "run_form", act)
 
 
 def _run(request, run_id: int):
