@@ -145,7 +145,7 @@ def test_an_operator_key_rotation_appends_one_entry(external, regulator):
 def test_the_register_command_names_the_operator_not_the_system(capsys):
     before = head()
     call_command("gateway_register", "--name", "命令行平台", "--credit-code", factories.credit_code(),
-                 "--sectors", "parking", "--public-key", public_key(), "--platform-id", "cli-1")
+                 "--sectors", "parking", f"--public-key={public_key()}", "--platform-id", "cli-1")
     entries = new_entries(before)
     assert [e.action for e in entries] == ["platform.registered", "ingest_key.issued"]
     assert all(e.actor_id is None and e.actor_name.startswith("operator ") and "gateway_register" in e.actor_name

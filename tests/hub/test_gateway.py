@@ -139,9 +139,20 @@ def test_registration_refuses_a_second_platform_with_the_same_credit_code(platfo
     assert refused.value.field == "credit_code"
 
 
+def a_public_key_beginning_with_a_dash() -> str:
+    # URL-safe base64 uses '-': about one key in 64 begins with it, and argparse would read such a
+    # key given as a separate word as an option.
+    for _ in range(5000):
+        public_key = keypair_generate()[1]
+        if public_key.startswith("-"):
+            return public_key
+    raise AssertionError("no key beginning with '-' in 5000 draws")
+
+
 def test_the_register_command_prints_the_key_once(capsys):
     call_command("gateway_register", "--name", "命令行平台", "--credit-code", credit_code(), "--sectors",
-                 "parking,homestay", "--public-key", keypair_generate()[1], "--platform-id", "ext-cli-1")
+                 "parking,homestay", f"--public-key={a_public_key_beginning_with_a_dash()}",
+                 "--platform-id", "ext-cli-1")
     out = capsys.readouterr().out
     raw_key = out.split("shown once): ")[1].strip()
     assert ingest_key_authenticate(raw=raw_key) == "ext-cli-1"

@@ -365,7 +365,7 @@ def test_an_operator_replaces_a_lost_key_from_the_next_sequence_on(poisoner, cap
     assert intake_receive(poisoner.batch(poisoner.good(2))) is Outcome.APPLIED
     new_private, new_public = keypair_generate()
 
-    call_command("platform_key_rotate", poisoner.platform_id, "--public-key", new_public,
+    call_command("platform_key_rotate", poisoner.platform_id, f"--public-key={new_public}",
                  "--reason", "私钥泄露，平台书面申请更换")
 
     recorded = KeyRotation.objects.get()

@@ -16,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--credit-code", required=True)
         parser.add_argument("--sectors", required=True, help="comma-separated sector codes, e.g. parking,homestay")
-        parser.add_argument("--public-key", required=True, help="Ed25519 public key, URL-safe base64")
+        parser.add_argument(
+            "--public-key", required=True,
+            help="Ed25519 public key, URL-safe base64; a key that begins with '-' "
+                 "is given as --public-key=KEY")
         parser.add_argument("--platform-id", default=None, help="default: a new UUID")
 
     def handle(self, *args, **options):

@@ -16,7 +16,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("platform_id")
-        parser.add_argument("--public-key", required=True, help="the new Ed25519 public key, URL-safe base64")
+        parser.add_argument(
+            "--public-key", required=True,
+            help="the new Ed25519 public key, URL-safe base64; a key that begins with '-' "
+                 "is given as --public-key=KEY")
         parser.add_argument("--reason", required=True, help="why, for the audit log")
         parser.add_argument("--from-sequence", type=int, default=None,
                             help="the first sequence the new key signs (default: the one after the last applied)")
