@@ -22,7 +22,8 @@ def _url(listing, suffix=""):
 def test_calendar_and_check_through_the_api(client, platform, provider, customer):
     listing = make_listing(platform, provider, capacity=2)
     headers = {"X-API-Key": factories.api_key(platform)}
-    start = factories.next_slot(24 * 3).replace(minute=0)
+    # 10:00 three days ahead: a start late in the evening would run the two-hour check into the closed day.
+    start = factories.next_slot(24 * 3).replace(hour=10, minute=0)
     reservation_hold(listing=listing, customer=customer, starts_at=start, ends_at=start + dt.timedelta(hours=1))
     closed_day = start.date() + dt.timedelta(days=1)
     exception_add(actor=provider, listing=listing, start_date=closed_day, reason="保养")
