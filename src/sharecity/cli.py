@@ -140,6 +140,25 @@ def cmd_quota(args) -> None:
     print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
 
 
+def cmd_tax(args) -> None:
+    """``tax withhold``: the income tax a platform withholds, by the code its payouts use; bad input exits 2."""
+    import json
+
+    from sharecity.kernel.errors import InvalidInput
+    from sharecity.market.tax.inputs import withhold_cumulative, withhold_per_payment
+
+    try:
+        if args.method == "cumulative":
+            result = withhold_cumulative(monthly=args.monthly, start=args.start, gap_rule=args.gap_rule,
+                                         other_deductions=args.other_deductions)
+        else:
+            result = withhold_per_payment(amount=args.amount, on=args.date)
+    except InvalidInput as error:
+        print(f"error: {error.field}: {error.message}", file=sys.stderr)
+        sys.exit(2)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
 def cmd_audit(args) -> None:
     """``audit verify`` exits 0 (intact), 1 (an entry edited, removed or moved) or 2 (unreadable file)."""
     from django.core.management.base import CommandError
@@ -341,6 +360,22 @@ def main(argv: list[str] | None = None) -> None:
     allocate.add_argument("--reward-at", help="penalty-ladder: lowest score that receives freed quota (default 90)")
     allocate.add_argument("--by", help="penalty-ladder: freed quota pro rata to 'quota' (default) or 'score'")
     quota.set_defaults(func=cmd_quota)
+    tax = commands.add_parser("tax", help="income tax withheld from platform workers' pay")
+    withhold = tax.add_subparsers(dest="action", required=True).add_parser(
+        "withhold", help="print (JSON, yuan with two decimals) the tax withheld; bad input exits 2")
+    withhold.add_argument("--method", required=True, choices=["cumulative", "per-payment"],
+                          help="cumulative (platform workers, 国家税务总局公告2025年第16号) or per-payment "
+                               "(other labour remuneration, 2018年第61号)")
+    withhold.add_argument("--monthly", help="cumulative: income in yuan of each month in order, 0 for none, "
+                                            "e.g. 6000,8000,3000")
+    withhold.add_argument("--start", help="cumulative: the first month, YYYY-MM (default: January of this year)")
+    withhold.add_argument("--other-deductions", help="cumulative: other deductions in yuan, one per month")
+    withhold.add_argument("--gap-rule", choices=["restart", "months_with_income", "since_first"],
+                          help="cumulative: a month without income and the month count (default: the setting "
+                               "SHARECITY_TAX_GAP_RULE)")
+    withhold.add_argument("--amount", help="per-payment: the payment in yuan")
+    withhold.add_argument("--date", help="per-payment: the day of the payment, YYYY-MM-DD (default: today)")
+    tax.set_defaults(func=cmd_tax)
     commands.add_parser("manage", help="any Django management command: sharecity manage <command> ...")
     args = parser.parse_args(argv)
     if args.command == "simulate":

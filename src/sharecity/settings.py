@@ -244,6 +244,10 @@ SHARECITY_RATE_LIMITS = {
 }
 # Days of simulated city life the demo (`sharecity demo`, `serve --demo`) gets before today; 0: none.
 SHARECITY_DEMO_SIM_DAYS = _env_int("SHARECITY_DEMO_SIM_DAYS", 14)
+# What a month without income does to the month count of a platform worker's basic deduction
+# (国家税务总局公告2025年第16号 第一条: "连续取得劳务报酬的月份数"): restart, months_with_income or since_first.
+# sharecity.market.tax.rules explains each and why restart is the default.
+SHARECITY_TAX_GAP_RULE = os.environ.get("SHARECITY_TAX_GAP_RULE", "restart")
 # Seconds a background loop sleeps when it found nothing to do.
 SHARECITY_WORKER_IDLE_SECONDS = float(os.environ.get("SHARECITY_WORKER_IDLE_SECONDS", "0.5"))
 # Exchange bounds (docs/exchange/README.md, "Limits"): a price or an amount above this many fen, and
