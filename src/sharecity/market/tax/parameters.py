@@ -107,3 +107,39 @@ def cumulative_parameters_at(on: dt.date) -> CumulativeParameters:
 
 def per_payment_parameters_at(on: dt.date) -> PerPaymentParameters:
     return _in_force(PER_PAYMENT_VERSIONS, on=on, what="per-payment withholding of labour remuneration")
+
+
+@dataclass(frozen=True)
+class SmallScaleVatParameters:
+    """The VAT treatment of a worker's service income filed by the platform on the worker's behalf (代办申报)
+    as a small-scale taxpayer, for the months from ``effective_from`` to ``effective_until``."""
+
+    effective_from: dt.date
+    effective_until: dt.date | None
+    monthly_exemption_fen: int  # sales (excluding VAT) up to this amount in a month are exempt, inclusive
+    levy_rate: Decimal
+    general_registration_fen: int  # 12 consecutive months above this: guide the worker to register
+    source: str
+    verified: str
+
+
+SMALL_SCALE_VAT_VERSIONS: tuple[SmallScaleVatParameters, ...] = (
+    SmallScaleVatParameters(
+        effective_from=dt.date(2025, 10, 1), effective_until=dt.date(2027, 12, 31),
+        monthly_exemption_fen=100_000 * YUAN, levy_rate=Decimal("0.01"), general_registration_fen=5_000_000 * YUAN,
+        source="国家税务总局公告2025年第16号 第二条第(一)项 (小规模纳税人月销售额10万元以下免征增值税、3%征收率减按1%; "
+               "连续12个月累计超过500万元的引导办理登记); 财政部 税务总局公告2023年第19号 第一条、第二条、第五条 "
+               "(执行至2027年12月31日); 《中华人民共和国增值税法》(2026-01-01起施行) 征收率3%",
+        verified="2025年第16号 第二条第(一)项 read in its published text; 2023年第19号 and the VAT Law's articles "
+                 "from the project's notes, not re-read here; after 2027-12-31 the treatment is not known and "
+                 "nothing is computed until a new version is added"),
+)
+
+
+def small_scale_vat_parameters_at(on: dt.date) -> SmallScaleVatParameters:
+    in_force = _in_force(SMALL_SCALE_VAT_VERSIONS, on=on, what="VAT filing on platform workers' behalf")
+    if in_force.effective_until is not None and on > in_force.effective_until:
+        raise InvalidInput(f"no VAT treatment of small-scale taxpayers is recorded after "
+                           f"{in_force.effective_until.isoformat()}: add the version in force on {on.isoformat()}",
+                           field="month", code="tax.not_in_force")
+    return in_force
