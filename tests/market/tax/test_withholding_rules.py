@@ -118,3 +118,20 @@ def test_a_payment_of_nothing_is_refused():
     with pytest.raises(InvalidInput) as refused:
         per_payment_withholding(0, parameters=per_payment_parameters_at(dt.date(2026, 12, 7)))
     assert refused.value.field == "amount"
+
+
+def test_two_payments_in_a_month_bear_what_one_monthly_payment_would():
+    from sharecity.market.tax.rules import withholding_due
+
+    one = cumulative_withholding(year_of([6000, 8000]))
+    # February paid in two parts, 5,000 then 3,000: the first is still under the deduction, the second bears it all.
+    first = withholding_due(year_of([6000, 5000]), withheld_this_year_fen=0)
+    second = withholding_due(year_of([6000, 8000]), withheld_this_year_fen=first.withheld_fen)
+    assert (first.withheld_fen, second.withheld_fen) == (0, one[1].withheld_fen) == (0, 3600)
+
+
+def test_nothing_is_withheld_again_once_the_years_tax_is_covered():
+    from sharecity.market.tax.rules import withholding_due
+
+    due = withholding_due(year_of([6000, 8000, 3000]), withheld_this_year_fen=3600)
+    assert due.withheld_fen == 0 and due.taxable_fen < 0

@@ -190,3 +190,15 @@ def per_payment_withholding(amount_fen: int, *, parameters: PerPaymentParameters
     return PaymentWithholding(amount_fen=amount_fen, expenses_fen=expenses, taxable_fen=taxable, rate=bracket.rate,
                               quick_deduction_fen=bracket.quick_deduction_fen, withheld_fen=max(tax, 0),
                               source=parameters.source)
+
+
+def withholding_due(months: Sequence[MonthIncome], *, withheld_this_year_fen: int,
+                    gap_rule: GapRule = GapRule.RESTART) -> MonthWithholding:
+    """What to withhold from a payment now: ``months`` run from the first month of the tax year (or of the
+    method) to the payment's month, whose income includes this payment; ``withheld_this_year_fen`` is what the
+    platform already withheld from the worker this year. A platform that pays a worker several times a month
+    withholds at each payment the cumulative tax so far less what it already withheld, so the month's total is
+    what one monthly payment would have borne."""
+    last = cumulative_withholding(months, gap_rule=gap_rule)[-1]
+    due = max(last.cumulative_tax_fen - withheld_this_year_fen, 0) if last.income_fen > 0 else 0
+    return MonthWithholding(**{**last.__dict__, "withheld_before_fen": withheld_this_year_fen, "withheld_fen": due})
