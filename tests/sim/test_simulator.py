@@ -3,12 +3,15 @@ fed through the exchange, the same seed giving the same database, the command's 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from sharecity.cli import main
+from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.sim.digest import content_digest
 from sharecity.sim.engine import Options, SimError, simulate
 from sharecity.sim.models import MisconductKind, MisconductLabel
@@ -18,12 +21,20 @@ RATES = {"price_fraud_per_day": 3, "unlicensed_homestays_per_day": 3, "reposts_p
          "blacklisted_providers": 1}
 
 
+def monday_a_week_back() -> dt.date:
+    """The latest Monday whose six days end by today. The week's shape (weekday demand, rentals that start
+    a day ahead and last days) decides which misconduct a six-day run can show: a run that began on another
+    weekday had no rental back in time for a kept deposit."""
+    latest = timezone.now().astimezone(CITY_TZ).date() - dt.timedelta(days=6)
+    return latest - dt.timedelta(days=latest.weekday())
+
+
 @pytest.fixture(scope="module")
 def city(django_db_setup, django_db_blocker):
     """One small run with every kind of misconduct frequent, shared by the tests (rolled back after)."""
     with django_db_blocker.unblock(), transaction.atomic():
         # Rentals start a day or more ahead and last days: a week lets some come back.
-        summary = simulate(Options(days=6, seed=5, scale=0.1, misconduct=RATES))
+        summary = simulate(Options(days=6, seed=5, scale=0.1, start=monday_a_week_back(), misconduct=RATES))
         yield summary
         transaction.set_rollback(True)
 
