@@ -13,6 +13,7 @@ SEEDING_MIGRATIONS = (
     ("sharecity.hub.inspection.migrations.0002_ratio_rules_and_items", "seed"),
     ("sharecity.hub.warnings.migrations.0002_rule_settings", "load"),
     ("sharecity.market.listings.migrations.0005_search_synonyms", "synonyms_seed"),
+    ("sharecity.market.listings.migrations.0006_life_service_synonyms", "synonyms_seed"),
     ("sharecity.hub.opendata.migrations.0002_disclosure_rule", "seed"),
     ("sharecity.hub.complaints.migrations.0002_time_limits", "load"),
     ("sharecity.market.notices.migrations.0002_periods", "seed"),

@@ -233,3 +233,15 @@ def test_non_regulators_get_403_and_strangers_the_login_page(client, registered)
 def test_an_unknown_type_is_not_found(client, regulator):
     client.force_login(regulator)
     assert client.get(reverse("hub_directives:new", args=["order.created"])).status_code == 404
+
+
+def test_an_emergency_order_can_name_the_life_service_sectors():
+    """A typhoon order reaches ride-hailing and shared bikes, not only the first slice's sectors."""
+    from django.utils.translation import override
+
+    from sharecity.hub.directives.forms import EmergencyOrderForm
+
+    with override("zh-hans"):
+        choices = {value: str(label) for value, label in EmergencyOrderForm(platforms={}).fields["sectors"].choices}
+    assert choices["ride_hailing"] == "网约车" and choices["bike_sharing"] == "共享单车"
+    assert {"beauty", "laundry", "repair", "community_retail", "long_term_rental"} <= set(choices)

@@ -155,6 +155,7 @@ LOGINS = [
     ("operator", "鹭岛共享停车, 鹭岛共享生活 and 津门生活服务 staff / 平台运营人员 (/p/ludao-share/operator/)"),
     ("maker", "verified provider of production capacity and skills / 生产能力与技能服务提供者"),
     ("host", "verified homestay host / 民宿房东"),
+    ("driver", "verified ride-hailing driver and bike fleet / 网约车司机与单车投放"),
     ("regulator", "厦门市市场监督管理局 regulator, all of Xiamen / 厦门市监管人员 (/hub/; credit files /hub/credit/; "
                   "public lookup /credit/)"),
     ("regulator-siming", "思明区 district officer: Siming only / 思明区监管人员"),

@@ -41,6 +41,7 @@ MARKET_PROVIDERS = [
     ("host", "鼓浪屿民宿 苏姐", "苏美玲", "35020019860208043", "ludao-share"),
     ("carer", "家政阿姨 郭秀英", "郭秀英", "35020019800930064", "ludao-share"),
     ("tj-provider", "津门服务 刘师傅", "刘德福", "12010119840512035", "jinmen-life"),
+    ("driver", "鹭岛出行 陈师傅", "陈国栋", "35020019850718011", "ludao-share"),
 ]
 
 # leaf code: (title, description, price in fen, attribute values beyond the generated ones)
@@ -88,6 +89,34 @@ LEAF_LISTINGS: dict[str, tuple[str, str, int, dict]] = {
     "culture_venues": ("文创园小剧场 活动场地", "可容纳八十人的小剧场，适合讲座与演出。", 50000, {}),
     "tour_guides": ("鼓浪屿研学导览 半日", "持证导游带领的鼓浪屿历史建筑研学。", 60000,
                     {"routes": "钢琴码头—八卦楼—菽庄花园—日光岩"}),
+    # The life-service verticals (catalog.seed: ride-hailing to long-term rental).
+    "ride_hailing_trip": ("机场接送 舒适型网约车 按小时预约", "双证齐全的网约车，可预约机场、高铁站接送，车内禁烟。",
+                          9000, {"vehicle_class": "comfort", "seats": 5, "plate_number": "闽D5A2K8",
+                                 "driving_years": 12, "new_energy": True}),
+    "bike_fleet_zone": ("思明区中山路片区 共享单车投放", "片区内设电子围栏停放点，投放数量以城市核定配额为准。", 150,
+                        {"zone": "中山路—轮渡片区", "vehicle_type": "bike", "fleet_size": 800,
+                         "parking_fence": True, "deposit_free": True}),
+    "hair_salon": ("社区理发店 剪发洗吹", "持卫生许可证的社区理发店，理发师持健康证明上岗，工具一客一消毒。", 4500,
+                   {"services": ["cut", "care"], "stylists": 3}),
+    "beauty_salon": ("生活美容 面部基础护理", "仅提供生活美容护理，不做任何医疗美容项目。", 16800,
+                     {"services": ["facial", "nails"], "beds": 4}),
+    "laundry_service": ("上门取送 干洗羽绒服", "干洗、水洗、熨烫，上门取送，三天内送回。", 3500,
+                        {"services": ["dry_clean", "wash", "iron"], "turnaround_days": 3, "pickup": True}),
+    "appliance_repair": ("空调洗衣机上门维修 维修保修九十天",
+                         "家电维修师傅上门检测，先报价后维修，更换配件保修九十天。", 5000,
+                         {"appliances": ["aircon", "washer"], "call_out_fee_yuan": 30, "warranty_days": 90}),
+    "home_repair": ("水电维修 管道疏通", "水管疏通、电路检修、换锁，一小时内上门。", 8000,
+                    {"trades": ["plumbing", "electrical"], "warranty_days": 30}),
+    "community_grocery": ("社区生鲜 当日果蔬配送", "社区生鲜店每日到货果蔬肉蛋，半小时送达。", 2980,
+                          {"goods": ["produce", "meat"], "delivery": "same_city", "delivery_minutes": 30}),
+    "community_goods": ("社区日用百货 纸巾洗衣液", "社区便利店日用品，满额免费配送。", 3990,
+                        {"goods": ["household", "personal_care"], "delivery": "same_city"}),
+    "rental_home": ("思明区莲前 两室整租 一年起租", "业主直租，家电齐全，押一付三，押金退还时间写入合同。", 12000,
+                    {"bedrooms": 2, "rental_mode": "entire", "lease_months_min": 12, "deposit_months": 1,
+                     "deposit_deductions": "拖欠租金或损坏房屋设施，按实际损失扣减，并出具清单"}),
+    "rental_apartment": ("软件园长租公寓 单间 半年起租", "住房租赁企业运营，资金监管账户已公示，不捆绑租金贷。", 7000,
+                         {"bedrooms": 1, "lease_months_min": 6, "deposit_months": 1, "rent_loan_free": True,
+                          "deposit_deductions": "拖欠租金或损坏设施，按实际损失扣减，并出具清单"}),
 }
 
 # Seats at the same hour, pieces in stock; rooms and rented equipment one at a time.
@@ -96,7 +125,8 @@ UNIT_CAPACITY = {"hour": 3, "item": 20}
 # Which demo provider offers each top-level vertical (the rest go to "carer").
 VERTICAL_PROVIDERS = {"production": "maker", "skills": "maker", "talent": "maker", "research": "lab",
                       "education": "lab", "medical": "lab", "lodging": "host", "culture_sports": "host",
-                      "parking": "host", "idle_goods": "host"}
+                      "parking": "host", "idle_goods": "host", "ride_hailing": "driver", "bike_sharing": "driver",
+                      "long_term_rental": "host"}
 
 
 def _value_for(definition: dict, given: dict):

@@ -115,3 +115,67 @@ def test_a_database_seeded_before_gets_the_corrected_citation():
     category.refresh_from_db()
     [rule] = [r for r in category.licence_rules if r["code"] == "health_certificate"]
     assert rule["legal_reference"].startswith("《商务部 国家卫生健康委员会关于建立家政服务员分类体检制度的通知》")
+
+
+# --- the life-service verticals -------------------------------------------------------------------------------
+
+LIFE_SERVICES = ("ride_hailing", "bike_sharing", "beauty", "laundry", "repair", "community_retail", "long_term_rental")
+
+
+def test_each_life_service_vertical_is_a_sector_with_leaves_in_chinese_and_english():
+    from sharecity.market.platforms.models import Sector
+
+    for code in LIFE_SERVICES:
+        top = Category.objects.get(code=code, parent__isnull=True)
+        assert top.sector == code and code in Sector.values
+        for leaf in top.children.all():
+            assert leaf.sector == code and leaf.name_zh and leaf.name_en and leaf.default_process in PROCESSES
+
+
+@pytest.mark.parametrize(("code", "licence", "holder", "source"), [
+    ("ride_hailing_trip", "ride_hailing_vehicle_permit", "listing", "第十三条"),
+    ("ride_hailing_trip", "ride_hailing_driver_permit", "provider", "第十五条"),
+    ("hair_salon", "public_place_hygiene_licence", "listing", "第四条"),
+    ("beauty_salon", "health_certificate", "provider", "第七条"),
+    ("community_grocery", "food_business_licence", "listing", "第三十五条"),
+    ("rental_apartment", "rent_escrow_account", "provider", "国务院令第812号"),
+])
+def test_the_life_services_ask_the_licences_their_law_names(code, licence, holder, source, platform):
+    rules = selectors.licence_rules(category=Category.objects.get(code=code), platform=platform)
+    [rule] = [r for r in rules if (r["code"], r["holder"]) == (licence, holder)]
+    assert source in rule["legal_reference"]
+
+
+def test_only_the_grocery_side_of_community_retail_asks_the_food_licence(platform):
+    """食品安全法 第三十五条: selling only farm produce or prepackaged food needs no licence; everyday goods none."""
+    assert selectors.licence_rules(category=Category.objects.get(code="community_goods"), platform=platform) == []
+    assert selectors.licence_rules(category=Category.objects.get(code="laundry_service"), platform=platform) == []
+
+
+def test_a_ride_hailing_car_has_seven_seats_at_most_and_its_driver_three_years_of_driving(platform):
+    """网约车办法 第十二条(一): 7座及以下乘用车; 第十四条(一): 3年以上驾驶经历."""
+    from sharecity.market.catalog.errors import InvalidAttribute
+    from sharecity.market.catalog.services import attributes_clean
+
+    category = Category.objects.get(code="ride_hailing_trip")
+    good = {"vehicle_class": "comfort", "seats": 7, "plate_number": "闽D5A2K8", "driving_years": 3}
+    assert attributes_clean(category=category, platform=platform, values=good)["seats"] == 7
+    for name, value in (("seats", 8), ("driving_years", 2), ("plate_number", "ABC")):
+        with pytest.raises(InvalidAttribute) as refused:
+            attributes_clean(category=category, platform=platform, values={**good, name: value})
+        assert refused.value.field == f"attributes.{name}"
+
+
+def test_the_rental_homes_ask_the_deposit_terms_the_contract_must_state():
+    """住房租赁条例 (国务院令第812号) 第十条: the deposit's amount, return and deductions are in the contract."""
+    for code in ("rental_home", "rental_apartment"):
+        required = {f["name"] for f in Category.objects.get(code=code).attribute_schema if f.get("required")}
+        assert {"deposit_months", "deposit_deductions", "lease_months_min"} <= required
+
+
+def test_the_life_service_synonyms_are_seeded():
+    from sharecity.market.listings.models import SearchSynonym
+
+    seeded = dict(SearchSynonym.objects.values_list("term", "words"))
+    assert "网约车" in seeded["打车"] and "美发" in seeded["理发"] and "长租房" in seeded["租房"]
+    assert "家电维修" in seeded["修空调"] and "洗染" in seeded["干洗"] and "共享单车" in seeded["单车"]

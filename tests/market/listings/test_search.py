@@ -340,3 +340,25 @@ def test_the_synonyms_are_seeded_as_data():
 
     seeded = dict(SearchSynonym.objects.values_list("term", "words"))
     assert "停车" in seeded["车位"] and "育儿嫂" in seeded["月嫂"] and "保洁" in seeded["钟点工"]
+
+
+def test_a_synonym_inside_a_longer_word_leaves_the_word_whole():
+    """理发 is a search word (→ 美发), but in 社区理发店 it is part of 理发店: cutting it out left a stray 店 that no
+    listing has as a word, and the query found nothing. 月嫂, which jieba cuts into 月 / 嫂, is still taken whole."""
+    from sharecity.market.listings.search import query_terms
+
+    table = {"理发": ["美发"], "月嫂": ["育儿嫂"]}
+    words = [alternatives[0][0] for alternatives in query_terms("社区理发店", synonyms=table)]
+    assert words == ["社区", "理发店"]
+    assert [alternatives[0][0] for alternatives in query_terms("找个月嫂", synonyms=table)] == ["月嫂", "找个"]
+    assert ["美发"] in query_terms("理发", synonyms=table)[0]
+
+
+def test_a_shop_word_containing_a_synonym_finds_the_shop(platform, provider):
+    from sharecity.market.listings.models import SearchSynonym
+
+    SearchSynonym.objects.update_or_create(term="理发", defaults={"words": ["美发", "剪发"]})
+    shop = listing(platform, provider, "社区理发店 剪发洗吹", "工具一客一消毒", category_code="hair_salon",
+                   attributes={"services": ["cut"], "stylists": 2})
+    assert titles(listing_search(platform=platform, text="社区理发店")) == [shop.title]
+    assert titles(listing_search(platform=platform, text="理发")) == [shop.title]

@@ -37,6 +37,14 @@ SECTOR_CHOICES = [
     ("production_capacity", _("Production capacity")),
     ("skills", _("Skills and crowdsourced tasks")),
     ("second_hand", _("Second-hand goods")),
+    # The life-service sectors (market Sector): an emergency order often concerns rides and bikes first.
+    ("ride_hailing", _("Ride-hailing")),
+    ("bike_sharing", _("Shared bikes")),
+    ("beauty", _("Beauty and hairdressing")),
+    ("laundry", _("Laundry and dry cleaning")),
+    ("repair", _("Repairs")),
+    ("community_retail", _("Community retail")),
+    ("long_term_rental", _("Long-term rental homes")),
 ]
 
 

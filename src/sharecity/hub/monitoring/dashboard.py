@@ -88,6 +88,13 @@ SECTOR_LABELS = {
     "idle_goods": gettext_lazy("Second-hand goods"),
     "second_hand": gettext_lazy("Second-hand goods"),
     "culture_sports": gettext_lazy("Culture, tourism and sports"),
+    "ride_hailing": gettext_lazy("Ride-hailing"),
+    "bike_sharing": gettext_lazy("Shared bikes"),
+    "beauty": gettext_lazy("Beauty and hairdressing"),
+    "laundry": gettext_lazy("Laundry and dry cleaning"),
+    "repair": gettext_lazy("Repairs"),
+    "community_retail": gettext_lazy("Community retail"),
+    "long_term_rental": gettext_lazy("Long-term rental homes"),
 }
 
 _PLATFORM = re.compile(limits.PLATFORM_ID_PATTERN)

@@ -75,6 +75,14 @@ SECTOR_LABELS: dict[str, tuple[str, str]] = {
     "catering": ("餐饮", "Catering and delivery"),
     "idle_goods": ("闲置交易", "Second-hand goods"),
     "culture_sports": ("文旅体育", "Culture, tourism and sports venues"),
+    # The life-service verticals: each root's code is also its sector code.
+    "ride_hailing": ("网约车", "Ride-hailing"),
+    "bike_sharing": ("共享单车", "Shared bikes"),
+    "beauty": ("美容美发", "Beauty and hairdressing"),
+    "laundry": ("洗染", "Laundry and dry cleaning"),
+    "repair": ("维修", "Repairs"),
+    "community_retail": ("社区零售", "Community retail"),
+    "long_term_rental": ("长租房", "Long-term rental homes"),
 }
 UNKNOWN_SECTOR = ("未知行业", "Unknown sector")
 

@@ -10,6 +10,7 @@ the process it chose.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -25,7 +26,9 @@ from sharecity.market.catalog import selectors
 from sharecity.market.catalog.errors import CategoryNotFound
 from sharecity.market.catalog.forms import PROCESS_LABELS
 from sharecity.market.catalog.models import Category, PriceUnit
+from sharecity.market.listings.errors import ListingNotFound
 from sharecity.market.listings.search import listing_search
+from sharecity.market.listings.selectors import listing_disclosure, listing_get, listing_photos, photo_urls
 from sharecity.market.platforms.selectors import platform_get
 from sharecity.market.pricing.selectors import price_now
 
@@ -194,6 +197,7 @@ class ListingHitOut(Schema):
     rating: float | None
     rating_count: int
     distance_km: float | None
+    thumbnail_url: str | None = Field(None, description="the first photo's thumbnail, when there is one")
 
 
 class FacetOut(Schema):
@@ -224,6 +228,19 @@ def _city_time(moment: dt.datetime) -> dt.datetime:
 
 def _yuan_or_none(value: str | None, *, field: str) -> int | None:
     return None if value in (None, "") else parse_yuan(value, field=field)
+
+
+def _first_thumbnails(request, listings) -> dict[int, str]:
+    from sharecity.market.listings.models import ListingPhoto
+
+    by_listing = {listing.pk: listing for listing in listings}
+    found: dict[int, str] = {}
+    for photo in (ListingPhoto.objects.filter(listing_id__in=list(by_listing)).defer("display", "thumbnail")
+                  .order_by("listing_id", "position", "id")):
+        if photo.listing_id not in found:
+            url = photo_urls(by_listing[photo.listing_id], photo)["thumbnail"]
+            found[photo.listing_id] = request.build_absolute_uri(url)
+    return found
 
 
 @router.get("/catalog/listings", response={200: ListingSearchOut, **VALIDATION, 404: ErrorOut, 429: ErrorOut},
@@ -260,6 +277,7 @@ def listings_search(request, filters: Query[ListingSearchQuery]):
         limit=filters.limit, offset=filters.offset, facets=True)
     language = get_language() or "zh-hans"
     now = timezone.now()
+    first_photo = _first_thumbnails(request, page.items)
     items = []
     for listing in page.items:
         price, original = price_now(listing=listing, at=now)
@@ -272,7 +290,8 @@ def listings_search(request, filters: Query[ListingSearchQuery]):
             "price": _yuan(price), "price_unit": listing.price_unit,
             "original_price": _yuan(original) if original is not None else None,
             "rating": round(listing.rating_sum / listing.rating_count, 2) if listing.rating_count else None,
-            "rating_count": listing.rating_count, "distance_km": page.distance_km.get(listing.pk)})
+            "rating_count": listing.rating_count, "distance_km": page.distance_km.get(listing.pk),
+            "thumbnail_url": first_photo.get(listing.pk)})
     names = {c.code: (c.name_zh if _chinese() else c.name_en)
              for c in Category.objects.filter(code__in=list(page.facets.get("category", {})))}
     facets = {
@@ -283,3 +302,133 @@ def listings_search(request, filters: Query[ListingSearchQuery]):
     }
     return {"total": page.total, "limit": page.limit, "offset": page.offset,
             "next_offset": page.offset + page.limit if page.has_next else None, "items": items, "facets": facets}
+
+
+# --- one published listing, with what the law asks the platform to show -----------------------------------------
+
+
+class PlatformQuery(Schema):
+    platform: str = Field(..., max_length=64, pattern=SLUG, description="the platform's slug")
+
+
+class ListingAttributeOut(Schema):
+    name: str
+    label: str
+    value: str | int | float | bool | list[str] | None
+    unit: str | None = None
+
+
+class ProviderIdentityOut(Schema):
+    verified: bool = Field(description="the provider's real name was verified by the platform")
+    kind: str = Field(description="person or business; empty when not verified")
+    name_masked: str = Field(description="a person's surname only; a business's registered name")
+    identity_masked: str = Field(description="resident ID or unified social credit code, first and last four shown")
+    verified_on: dt.date | None
+    business_licence: str = Field(
+        description="registered (a business), individual_unregistered (a person: 电子商务法 第十条), not_verified")
+    legal_reference: str
+
+
+class ListingLicenceOut(Schema):
+    code: str
+    label: str
+    holder: str = Field(description="listing or provider: who holds it")
+    number: str = Field(description="as the provider gave it; empty when missing")
+    state: str = Field(description="given, unusual_format (a moderator checks it) or missing")
+    legal_reference: str
+
+
+class ListingPhotoOut(Schema):
+    id: str
+    width: int
+    height: int
+    display_url: str = Field(description="JPEG, at most 1280 pixels a side, without metadata")
+    thumbnail_url: str = Field(description="JPEG, at most 400 pixels a side")
+
+
+def _photos(request, listing) -> list[dict]:
+    rows = []
+    for photo in listing_photos(listing):
+        urls = photo_urls(listing, photo)
+        rows.append({"id": str(photo.public_id), "width": photo.width, "height": photo.height,
+                     "display_url": request.build_absolute_uri(urls["display"]),
+                     "thumbnail_url": request.build_absolute_uri(urls["thumbnail"])})
+    return rows
+
+
+class PublicListingOut(Schema):
+    id: str
+    platform: str
+    title: str
+    description: str
+    category: str
+    category_name: str
+    district_code: str
+    district_name: str
+    address: str
+    price: str = Field(description="yuan, two decimals: the price now")
+    original_price: str | None
+    price_unit: str
+    price_unit_label: str
+    capacity: int
+    deposit: str = Field(description="yuan")
+    rating: float | None
+    rating_count: int
+    attributes: list[ListingAttributeOut]
+    provider: ProviderIdentityOut
+    licences: list[ListingLicenceOut]
+    photos: list[ListingPhotoOut]
+
+
+def _attribute_rows(listing) -> list[dict]:
+    rows = []
+    for definition in selectors.attribute_fields(category=listing.category, platform=listing.platform):
+        value = (listing.attributes or {}).get(definition["name"])
+        if value in (None, "", []):
+            continue
+        labels = {str(c.get("value")): _localised(c) for c in definition.get("choices") or [] if isinstance(c, dict)}
+        if isinstance(value, list):
+            value = [labels.get(str(v), str(v)) for v in value]
+        elif definition.get("type") == "choice":
+            value = labels.get(str(value), str(value))
+        rows.append({"name": definition["name"], "label": _localised(definition) or definition["name"],
+                     "value": value, "unit": definition.get("unit")})
+    return rows
+
+
+@router.get("/catalog/listings/{listing_id}",
+            response={200: PublicListingOut, **VALIDATION, 404: ErrorOut, 429: ErrorOut}, auth=None)
+def listing_detail(request, listing_id: uuid.UUID, filters: Query[PlatformQuery]):
+    """One published listing of a platform, as its page shows it: price now, attributes, and what the E-commerce
+    Law asks the platform to show (第十五条): the provider's verified identity, masked, and each licence its
+    category needs, with "missing" where none was given. A listing that is not published is not found."""
+    platform = platform_get(slug=filters.platform)
+    try:
+        listing = listing_get(platform=platform, public_id=listing_id)
+    except ListingNotFound:
+        listing = None
+    if listing is None or listing.status != "published":  # another platform's, a draft, a withdrawn one
+        raise ListingNotFound(_("No such listing on this platform."), field="listing_id")
+    shown = listing_disclosure(listing)
+    price, original = price_now(listing=listing, at=timezone.now())
+    language = get_language() or "zh-hans"
+    return {
+        "id": str(listing.public_id), "platform": platform.slug, "title": listing.title,
+        "description": listing.description, "category": listing.category.code,
+        "category_name": listing.category.name_zh if _chinese() else listing.category.name_en,
+        "district_code": listing.district_code,
+        "district_name": district_name(listing.district_code, language=language) if listing.district_code else "",
+        "address": listing.address, "price": _yuan(price),
+        "original_price": _yuan(original) if original is not None else None,
+        "price_unit": listing.price_unit, "price_unit_label": str(PriceUnit(listing.price_unit).label),
+        "capacity": listing.capacity, "deposit": _yuan(listing.deposit_fen),
+        "rating": round(listing.rating_sum / listing.rating_count, 2) if listing.rating_count else None,
+        "rating_count": listing.rating_count, "attributes": _attribute_rows(listing),
+        "provider": {"verified": shown.verified, "kind": shown.kind, "name_masked": shown.name_masked,
+                     "identity_masked": shown.identity_masked, "verified_on": shown.verified_on,
+                     "business_licence": shown.business_licence, "legal_reference": shown.legal_reference},
+        "licences": [{"code": item.code, "label": _localised({"label_zh": item.label_zh, "label_en": item.label_en})
+                      or item.code, "holder": item.holder, "number": item.number, "state": item.state,
+                      "legal_reference": item.legal_reference} for item in shown.licences],
+        "photos": _photos(request, listing),
+    }

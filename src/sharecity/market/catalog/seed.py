@@ -85,6 +85,43 @@ HIGH_RISK_SPORTS = licence(
     "high_risk_sports_licence", "高危险性体育项目经营许可证", "High-risk sports business licence", "listing",
     "《全民健身条例》第三十二条：经营高危险性体育项目须取得县级以上体育主管部门的许可")
 
+# Ride-hailing: the vehicle and the driver each hold a permit of the city's taxi authority.
+# 《网络预约出租汽车经营服务管理暂行办法》(交通运输部等七部门令2016年第60号, revised 2019 and 2022):
+# 第十二条 the vehicle (7 seats or fewer, satellite positioning and alarm), 第十三条 its 运输证;
+# 第十四条 the driver (3 years' driving, no records named there), 第十五条 the 驾驶员证; 第二十八条 no platform may
+# connect vehicles or drivers without them.
+RIDE_HAILING_RULES = "《网络预约出租汽车经营服务管理暂行办法》"
+RIDE_HAILING_VEHICLE = licence(
+    "ride_hailing_vehicle_permit", "网络预约出租汽车运输证", "Ride-hailing vehicle transport permit", "listing",
+    RIDE_HAILING_RULES + "第十二条、第十三条：车辆经审核登记为预约出租客运，取得《网络预约出租汽车运输证》；"
+    "第二十八条：不得向未取得合法资质的车辆提供信息对接")
+RIDE_HAILING_DRIVER = licence(
+    "ride_hailing_driver_permit", "网络预约出租汽车驾驶员证", "Ride-hailing driver's permit", "provider",
+    RIDE_HAILING_RULES + "第十四条、第十五条：驾驶员符合条件并经考核合格，取得《网络预约出租汽车驾驶员证》；"
+    "第二十八条：不得向未取得合法资质的驾驶员提供信息对接")
+# Barbers' and beauty shops are public places: 《公共场所卫生管理条例》(国务院1987年发布, revised by 国务院令第666号
+# and 第714号) 第二条(二) names 理发店、美容店, 第四条 the hygiene licence, 第七条 the staff's health certificate.
+PUBLIC_PLACE_HYGIENE = licence(
+    "public_place_hygiene_licence", "公共场所卫生许可证", "Public-place hygiene licence", "listing",
+    "《公共场所卫生管理条例》第二条第（二）项、第四条：理发店、美容店等公共场所实行卫生许可证制度")
+PUBLIC_PLACE_HEALTH = licence(
+    "health_certificate", "健康合格证明", "Health certificate", "provider",
+    "《公共场所卫生管理条例》第七条：公共场所直接为顾客服务的人员，持有健康合格证明方能从事本职工作")
+# Food sold loose or prepared needs the food business licence; selling only edible farm produce or only
+# prepackaged food needs none (prepackaged: a filing): 《中华人民共和国食品安全法》第三十五条 (2021 amendment).
+# The catalogue splits community retail by that line: groceries sold loose ask the licence, everyday goods not.
+RETAIL_FOOD_BUSINESS = licence(
+    "food_business_licence", "食品经营许可证", "Food business licence", "listing",
+    "《中华人民共和国食品安全法》第三十五条：从事食品销售应当依法取得许可（仅销售食用农产品或预包装食品的除外）",
+    pattern=r"^JY\d{14}$")
+# A letting business that sublets homes keeps the rent and deposits in a supervised account it publishes:
+# 《住房租赁条例》(国务院令第812号, in force 2025-09-15) 第十九条. 第十条: a deposit's amount, return time and
+# deductions are written in the contract (the rental leaves ask them as fields).
+HOUSING_RENTAL_RULES = "《住房租赁条例》（国务院令第812号）"
+RENT_ESCROW_ACCOUNT = licence(
+    "rent_escrow_account", "住房租赁资金监管账户", "Supervised rent and deposit account", "provider",
+    HOUSING_RENTAL_RULES + "第十九条：从事转租经营的住房租赁企业应当设立住房租赁资金监管账户并向社会公示")
+
 # --- attribute fields shared by several leaves ---------------------------------------------
 
 ADDRESS_AREA = field("area_m2", "面积", "Floor area", "decimal", unit="m²", min=1, max=100000)
@@ -389,6 +426,121 @@ TREE: list[dict] = [
              field("routes", "线路", "Routes", "text", required=True, max_length=200)],
              [GUIDE_CARD]),
      ]},
+    # --- the life services on Tianjin's list (天津市人民政府办公厅关于推动生活性服务领域平台经济健康发展的实施意见,
+    # 二(二): 商超, 住房租赁, 智慧出行; 三(一): 一刻钟便民生活圈) and Xiamen's (厦府办〔2019〕13号: 交通出行, 美容),
+    # each a sector of its own on the exchange ------------------------------------------------------------------
+    {"code": "ride_hailing", "sector": "ride_hailing", "name_zh": "网约车", "name_en": "Ride-hailing",
+     "children": [
+         leaf("ride_hailing_trip", "网约车预约出行", "Pre-booked rides", "request_to_book", "hour", [
+             field("vehicle_class", "车型档次", "Vehicle class", "choice", required=True, choices=choices(
+                 ("economy", "经济型", "economy"), ("comfort", "舒适型", "comfort"),
+                 ("business", "商务型", "business"), ("mpv", "七座商务车", "seven-seat MPV"))),
+             # 第十二条(一): 7座及以下乘用车.
+             field("seats", "座位数", "Seats", "int", unit="座", required=True, min=2, max=7),
+             field("plate_number", "车牌号", "Number plate", "text", required=True, max_length=10,
+                   pattern=r"^[\u4e00-\u9fa5][A-Z][A-Z0-9]{5,6}$"),
+             # 第十四条(一): 3年以上驾驶经历.
+             field("driving_years", "驾龄", "Years of driving", "int", unit="年", required=True, min=3, max=50),
+             field("new_energy", "新能源车", "Electric or hybrid", "bool")],
+             [RIDE_HAILING_VEHICLE, RIDE_HAILING_DRIVER]),
+     ]},
+    # A fleet vertical: a listing is the platform's fleet in one zone; how many bikes it may put there is the
+    # city's quota (hub.quota, quota.assigned directives), not the listing's.
+    {"code": "bike_sharing", "sector": "bike_sharing", "name_zh": "共享单车", "name_en": "Shared bikes",
+     "children": [
+         leaf("bike_fleet_zone", "单车投放区域", "Bike fleet zones", "instant_booking", "hour", [
+             field("zone", "投放区域", "Zone", "text", required=True, max_length=60),
+             field("vehicle_type", "车辆类型", "Vehicle", "choice", required=True, choices=choices(
+                 ("bike", "自行车", "bicycle"), ("e_bike", "电动自行车", "electric bicycle"))),
+             field("fleet_size", "投放车辆数", "Bikes in the zone", "int", unit="辆", required=True, min=1,
+                   max=100000),
+             field("parking_fence", "电子围栏停放", "Geofenced parking", "bool", required=True),
+             field("deposit_free", "免押金", "No deposit", "bool")]),
+     ]},
+    {"code": "beauty", "sector": "beauty", "name_zh": "美容美发", "name_en": "Beauty and hairdressing",
+     "children": [
+         leaf("hair_salon", "美发", "Hairdressing", "instant_booking", "hour", [
+             field("services", "服务项目", "Services", "multichoice", required=True, choices=choices(
+                 ("cut", "剪发", "haircut"), ("colour", "染发", "colouring"), ("perm", "烫发", "perm"),
+                 ("care", "护理", "hair care"), ("shave", "修面", "shave"))),
+             field("stylists", "发型师人数", "Stylists", "int", unit="人", required=True, min=1, max=100),
+             field("home_visit", "可上门", "Home visits", "bool")],
+             [PUBLIC_PLACE_HYGIENE, PUBLIC_PLACE_HEALTH]),
+         leaf("beauty_salon", "生活美容", "Beauty care", "instant_booking", "hour", [
+             field("services", "服务项目", "Services", "multichoice", required=True, choices=choices(
+                 ("facial", "面部护理", "facial"), ("body", "身体护理", "body care"), ("nails", "美甲", "nails"),
+                 ("lashes", "美睫", "eyelashes"), ("makeup", "化妆", "make-up"))),
+             # Medical cosmetology (injections, surgery, lasers) is a medical institution's, not a salon's.
+             field("non_medical", "不含医疗美容项目", "No medical cosmetic procedures", "bool", required=True),
+             field("beds", "美容床位", "Treatment beds", "int", unit="张", required=True, min=1, max=100)],
+             [PUBLIC_PLACE_HYGIENE, PUBLIC_PLACE_HEALTH]),
+     ]},
+    {"code": "laundry", "sector": "laundry", "name_zh": "洗染", "name_en": "Laundry and dry cleaning",
+     "children": [
+         leaf("laundry_service", "洗衣洗染", "Laundry and dry cleaning", "purchase_delivery", "item", [
+             field("services", "服务项目", "Services", "multichoice", required=True, choices=choices(
+                 ("wash", "水洗", "washing"), ("dry_clean", "干洗", "dry cleaning"), ("dye", "染色", "dyeing"),
+                 ("iron", "熨烫", "ironing"), ("shoes", "洗鞋", "shoe cleaning"),
+                 ("leather", "皮具护理", "leather care"))),
+             field("turnaround_days", "取件周期", "Turnaround", "int", unit="天", required=True, min=1, max=30),
+             field("pickup", "上门取送", "Pick-up and delivery", "bool")]),
+     ]},
+    {"code": "repair", "sector": "repair", "name_zh": "维修", "name_en": "Repairs", "children": [
+        leaf("appliance_repair", "家电维修", "Appliance repair", "request_to_book", "item", [
+            field("appliances", "维修品类", "Appliances", "multichoice", required=True, choices=choices(
+                ("aircon", "空调", "air conditioners"), ("washer", "洗衣机", "washing machines"),
+                ("fridge", "冰箱", "refrigerators"), ("water_heater", "热水器", "water heaters"),
+                ("tv", "电视", "televisions"), ("kitchen", "厨房电器", "kitchen appliances"))),
+            field("call_out_fee_yuan", "上门检测费", "Call-out fee", "int", unit="元", required=True, min=0, max=500),
+            field("warranty_days", "维修保修期", "Repair warranty", "int", unit="天", required=True, min=0, max=365),
+            EXPERIENCE]),
+        leaf("home_repair", "居家维修", "Home repairs", "request_to_book", "item", [
+            field("trades", "维修工种", "Trades", "multichoice", required=True, choices=choices(
+                ("plumbing", "水管疏通", "plumbing"), ("electrical", "电路维修", "electrical"),
+                ("locks", "开锁换锁", "locks"), ("furniture", "家具维修", "furniture"),
+                ("waterproof", "防水补漏", "waterproofing"))),
+            field("warranty_days", "维修保修期", "Repair warranty", "int", unit="天", required=True, min=0, max=365),
+            EXPERIENCE]),
+    ]},
+    {"code": "community_retail", "sector": "community_retail", "name_zh": "社区零售", "name_en": "Community retail",
+     "children": [
+         leaf("community_grocery", "社区生鲜食品", "Community groceries", "purchase_delivery", "item", [
+             field("goods", "经营品类", "Goods", "multichoice", required=True, choices=choices(
+                 ("produce", "果蔬", "fruit and vegetables"), ("meat", "肉禽蛋", "meat and eggs"),
+                 ("bulk", "散装食品", "food sold loose"), ("cooked", "熟食", "cooked food"),
+                 ("prepackaged", "预包装食品", "prepackaged food"))),
+             DELIVERY,
+             field("delivery_minutes", "送达时间", "Delivered within", "int", unit="分钟", min=10, max=240)],
+             [RETAIL_FOOD_BUSINESS]),
+         leaf("community_goods", "社区日用百货", "Household goods", "purchase_delivery", "item", [
+             field("goods", "经营品类", "Goods", "multichoice", required=True, choices=choices(
+                 ("household", "日用品", "household goods"), ("stationery", "文具", "stationery"),
+                 ("hardware", "五金", "hardware"), ("personal_care", "个人护理", "personal care"))),
+             DELIVERY]),
+     ]},
+    {"code": "long_term_rental", "sector": "long_term_rental", "name_zh": "长租房", "name_en": "Long-term rental homes",
+     "children": [
+         leaf("rental_home", "个人房源长租", "Homes let by their owners", "rental_deposit", "day", [
+             BEDROOMS, ADDRESS_AREA,
+             field("rental_mode", "出租方式", "Let as", "choice", required=True, choices=choices(
+                 ("entire", "整租", "whole home"), ("room", "合租单间", "room in a shared home"))),
+             field("lease_months_min", "最短租期", "Shortest lease", "int", unit="月", required=True, min=1, max=60),
+             # 住房租赁条例 第十条: the contract states the deposit's amount, when it is returned and what it may
+             # be reduced for; the listing says them before anyone signs.
+             field("deposit_months", "押金月数", "Deposit (months of rent)", "int", unit="月", required=True,
+                   min=0, max=3),
+             field("deposit_deductions", "押金扣减情形", "What the deposit may be reduced for", "text",
+                   required=True, max_length=200)]),
+         leaf("rental_apartment", "长租公寓", "Serviced rental apartments", "rental_deposit", "day", [
+             BEDROOMS, ADDRESS_AREA,
+             field("lease_months_min", "最短租期", "Shortest lease", "int", unit="月", required=True, min=1, max=60),
+             field("deposit_months", "押金月数", "Deposit (months of rent)", "int", unit="月", required=True,
+                   min=0, max=3),
+             field("deposit_deductions", "押金扣减情形", "What the deposit may be reduced for", "text",
+                   required=True, max_length=200),
+             field("rent_loan_free", "不捆绑租金贷", "No rent loan tied to the lease", "bool", required=True)],
+             [RENT_ESCROW_ACCOUNT]),
+     ]},
 ]
 
 # The verticals issue 3 names, by the top-level code that covers each (tested).
@@ -397,4 +549,8 @@ VERTICALS = {
     "人才共享": "talent", "教育": "education", "医疗咨询": "medical", "停车": "parking", "民宿/短租": "lodging",
     "家政": "housekeeping", "养老": "elderly_care", "育幼": "child_care", "餐饮": "catering",
     "闲置交易": "idle_goods", "文旅体育": "culture_sports",
+    # Tianjin's life-services platforms (出行, 商超, 住房租赁) and Xiamen's 交通出行 and 美容, and the
+    # everyday services of a 15-minute neighbourhood (洗染, 维修).
+    "网约车": "ride_hailing", "共享单车": "bike_sharing", "美容美发": "beauty", "洗染": "laundry", "维修": "repair",
+    "社区零售": "community_retail", "长租房": "long_term_rental",
 }

@@ -10,12 +10,13 @@ import datetime as dt
 import uuid
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from sharecity.market.apiauth import ERRORS, Caller
 from sharecity.market.catalog.selectors import category_get
 from sharecity.market.listings import selectors, services
-from sharecity.market.listings.errors import NotYourListing
+from sharecity.market.listings.errors import InvalidPhoto, NotYourListing
+from sharecity.market.listings.photos import PHOTO_MAX_BYTES
 from sharecity.market.moderation.selectors import statements_for
 from sharecity.market.platforms.selectors import is_operator
 
@@ -124,3 +125,59 @@ def listings_statements(request, platform: str, listing_id: uuid.UUID):
     caller = Caller(request, platform)
     listing = _own(caller, listing_id)
     return [_statement_out(s) for s in statements_for(subject_type="listing", subject_id=listing.public_id)]
+
+
+# --- photos ------------------------------------------------------------------------------------------------------
+
+
+# The picture is optional to the schema so that the listing is looked up first (another platform's listing: 404),
+# then its absence is named (field ``photo``).
+NO_FILE = File(None)
+
+
+class PhotoOut(Schema):
+    id: uuid.UUID
+    position: int
+    width: int = Field(description="of the display size, in pixels")
+    height: int
+    display_url: str = Field(description="JPEG, at most 1280 pixels a side, without metadata")
+    thumbnail_url: str = Field(description="JPEG, at most 400 pixels a side")
+
+
+def photo_out(request, listing, photo) -> dict:
+    urls = selectors.photo_urls(listing, photo)
+    return {"id": photo.public_id, "position": photo.position, "width": photo.width, "height": photo.height,
+            "display_url": request.build_absolute_uri(urls["display"]),
+            "thumbnail_url": request.build_absolute_uri(urls["thumbnail"])}
+
+
+@router.get("/p/{platform}/listings/{listing_id}/photos", response={200: list[PhotoOut], **ERRORS})
+def listings_photos(request, platform: str, listing_id: uuid.UUID):
+    """The listing's photos, whatever its status, for its provider and the platform's staff."""
+    caller = Caller(request, platform)
+    listing = _own(caller, listing_id)
+    return [photo_out(request, listing, photo) for photo in selectors.listing_photos(listing)]
+
+
+@router.post("/p/{platform}/listings/{listing_id}/photos", response={201: PhotoOut, **ERRORS})
+def listings_photo_add(request, platform: str, listing_id: uuid.UUID, photo: UploadedFile | None = NO_FILE):
+    """Add a photo (multipart field ``photo``): JPEG, PNG or WebP by its first bytes, at most 8 MB, 200 to 8000
+    pixels a side, nine a listing. It is re-encoded as JPEG without its metadata; the upload itself is not kept."""
+    caller = Caller(request, platform)
+    listing = selectors.listing_get(platform=caller.platform, public_id=listing_id)
+    if photo is None:
+        raise InvalidPhoto(_("Choose a picture to upload."), field="photo")
+    name = (photo.name or "photo")[:80]
+    if photo.size is None or photo.size > PHOTO_MAX_BYTES:  # not read into memory at all
+        raise InvalidPhoto(_("%(name)s is larger than %(mb)s MB; upload a smaller picture.")
+                           % {"name": name, "mb": PHOTO_MAX_BYTES // (1024 * 1024)}, field="photo")
+    added = services.listing_photo_add(actor=caller.person(), listing=listing, data=photo.read(), name=name)
+    return Status(201, photo_out(request, listing, added))
+
+
+@router.delete("/p/{platform}/listings/{listing_id}/photos/{photo_id}", response={204: None, **ERRORS})
+def listings_photo_remove(request, platform: str, listing_id: uuid.UUID, photo_id: uuid.UUID):
+    caller = Caller(request, platform)
+    listing = selectors.listing_get(platform=caller.platform, public_id=listing_id)
+    services.listing_photo_remove(actor=caller.person(), listing=listing, photo_id=photo_id)
+    return Status(204, None)

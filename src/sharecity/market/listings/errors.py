@@ -19,3 +19,11 @@ class NotYourListing(Forbidden):
 
 class WrongState(Conflict):
     code = "listing.wrong_state"
+
+
+class InvalidPhoto(InvalidInput):
+    code = "listing.photo_invalid"
+
+
+class PhotoNotFound(NotFound):
+    code = "listing.photo_not_found"

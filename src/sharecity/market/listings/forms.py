@@ -230,3 +230,11 @@ def add_service_error(form: forms.Form, error: ShareCityError) -> None:
     field = form_field_for(error.field)
     form.add_error(field if field in form.fields else None, str(error.message))
 
+
+
+class PhotoForm(forms.Form):
+    """One picture to add; ``listings.photos`` checks what it really is."""
+
+    photo = forms.FileField(label=_("Photo"),
+                            help_text=_("JPEG, PNG or WebP, at most 8 MB, at least 200 pixels a side"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))

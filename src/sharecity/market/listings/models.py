@@ -95,3 +95,29 @@ class SearchSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} → {', '.join(self.words)}"
+
+
+class ListingPhoto(models.Model):
+    """A picture of a listing, as the app serves it: decoded, turned upright, stripped of its metadata (EXIF: the
+    camera, the time, often where it was taken) and re-encoded at two sizes. The uploaded bytes are not kept, so
+    nothing hidden in them (a second file appended, a script) is ever served."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=20, default="image/jpeg")
+    display = models.BinaryField()
+    thumbnail = models.BinaryField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("listing photo")
+        verbose_name_plural = _("listing photos")
+
+    def __str__(self) -> str:
+        return f"{self.listing} #{self.position}"

@@ -83,11 +83,23 @@ def query_terms(text: str, *, synonyms: dict[str, list[str]] | None = None) -> l
     seen: set[str] = set()
     rest = (text or "").lower()
     # Search words of the synonym table first, whole, longest first: jieba cuts some of them (月嫂 → 月 / 嫂).
+    # Not where the term is only part of a longer word jieba keeps whole (理发 in 理发店): cutting it out would
+    # leave a stray 店 that no listing has as a word.
     words: list[str] = []
+    longer_words: list[tuple[int, int]] = []
+    position = 0
+    for piece in jieba.cut(rest):
+        longer_words.append((position, position + len(piece)))
+        position += len(piece)
     for term in sorted(synonyms or {}, key=len, reverse=True):
-        if term and term in rest:
-            words.append(term)
-            rest = rest.replace(term, " ")
+        start = rest.find(term) if term else -1
+        while start != -1:
+            end = start + len(term)
+            if not any(a <= start and end <= b and b - a > end - start for a, b in longer_words):
+                if term not in words:
+                    words.append(term)
+                rest = rest[:start] + " " * len(term) + rest[end:]  # same length: the offsets above still hold
+            start = rest.find(term, start + 1)
     words += list(jieba.cut(rest))
     for word in words:
         for part in _SEPARATORS.split(word.lower()) if word not in (synonyms or {}) else [word]:

@@ -595,3 +595,46 @@ def listing_restore_after_notice(*, actor: User | None, listing: Listing, facts:
     )
     _publish(actor, listing)
     return True
+
+
+# --- photos --------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def listing_photo_add(*, actor: User, listing: Listing, data: bytes, name: str = "photo"):
+    """Add a photo to the provider's listing (``listings.photos`` checks and re-encodes it); at most
+    ``PHOTOS_PER_LISTING``. Photos are the provider's own presentation, audited, not facts of the exchange."""
+    from sharecity.market.listings.models import ListingPhoto
+    from sharecity.market.listings.photos import PHOTOS_PER_LISTING, photo_process
+
+    _require_provider(actor, listing)
+    listing = _locked(listing)
+    if listing.status == ListingStatus.REMOVED:
+        raise _wrong_state(listing, _("illustrated"))
+    count = ListingPhoto.objects.filter(listing=listing).count()
+    if count >= PHOTOS_PER_LISTING:
+        raise InvalidListing(_("A listing has at most %(count)s photos; remove one first.")
+                             % {"count": PHOTOS_PER_LISTING}, field="photo")
+    processed = photo_process(data, name=name)
+    photo = ListingPhoto.objects.create(
+        listing=listing, position=count, display=processed.display, thumbnail=processed.thumbnail,
+        width=processed.width, height=processed.height, sha256=processed.sha256, uploaded_by=actor)
+    _audit(actor, listing, "photo_added", photo=str(photo.public_id), sha256=processed.sha256)
+    return photo
+
+
+@transaction.atomic
+def listing_photo_remove(*, actor: User, listing: Listing, photo_id) -> None:
+    from sharecity.market.listings.errors import PhotoNotFound
+    from sharecity.market.listings.models import ListingPhoto
+
+    _require_provider(actor, listing)
+    listing = _locked(listing)
+    photo = ListingPhoto.objects.filter(listing=listing, public_id=photo_id).first()
+    if photo is None:
+        raise PhotoNotFound(_("No such photo of this listing."), field="photo_id")
+    photo.delete()
+    for position, remaining in enumerate(ListingPhoto.objects.filter(listing=listing).order_by("position", "id")):
+        if remaining.position != position:
+            ListingPhoto.objects.filter(pk=remaining.pk).update(position=position)
+    _audit(actor, listing, "photo_removed", photo=str(photo_id))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.market.accounts.selectors import provider_profile_for
 from sharecity.market.catalog import selectors as catalog_selectors
 from sharecity.market.listings import selectors, services
-from sharecity.market.listings.forms import CategoryForm, ListingForm, add_service_error
+from sharecity.market.listings.forms import CategoryForm, ListingForm, PhotoForm, add_service_error
 from sharecity.market.listings.models import Listing, ListingStatus
 from sharecity.market.moderation.selectors import latest_statements
 from sharecity.market.platforms.models import Platform
@@ -195,3 +195,71 @@ def action(request, slug: str, listing_id, action: str):
     except ShareCityError as error:
         messages.error(request, str(error.message))
     return redirect("listings:mine", slug=platform.slug)
+
+
+# --- photos --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photos(request, slug: str, listing_id):
+    """The provider's photos of their listing: upload one, see them, remove one."""
+    platform = platform_or_404(slug)
+    listing = _own_listing(request, platform, listing_id)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["photo"]
+            try:
+                services.listing_photo_add(actor=request.user, listing=listing, data=upload.read(),
+                                           name=upload.name)
+            except ShareCityError as error:
+                form.add_error("photo", str(error.message))
+            else:
+                messages.success(request, _("The photo was added."))
+                return redirect("listings:photos", slug=platform.slug, listing_id=listing.public_id)
+        status = 400
+    shown = [{"photo": photo, "urls": selectors.photo_urls(listing, photo)}
+             for photo in selectors.listing_photos(listing)]
+    return render(request, "listings/photos.html", {"platform": platform, "listing": listing, "form": form,
+                                                     "photos": shown}, status=status)
+
+
+@login_required
+@require_POST
+def photo_remove(request, slug: str, listing_id, photo_id):
+    platform = platform_or_404(slug)
+    listing = _own_listing(request, platform, listing_id)
+    try:
+        services.listing_photo_remove(actor=request.user, listing=listing, photo_id=photo_id)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    messages.success(request, _("The photo was removed."))
+    return redirect("listings:photos", slug=platform.slug, listing_id=listing.public_id)
+
+
+@require_GET
+def photo(request, slug: str, listing_id, photo_id, size: str):
+    """A photo's bytes (always the re-encoded JPEG), for whoever may see its listing. A published listing's
+    photos are public and never change (a new photo has a new id): cached for a year. Others are private."""
+    if size not in selectors.PHOTO_SIZES:
+        raise Http404(_("No such photo size."))
+    platform = platform_or_404(slug)
+    try:
+        found = selectors.listing_photo_for_viewer(platform=platform, listing_id=listing_id, photo_id=photo_id,
+                                                   viewer=request.user)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    etag = f'"{found.sha256}-{size}"'
+    public = found.listing.status == ListingStatus.PUBLISHED
+    cache = "public, max-age=31536000, immutable" if public else "private, no-store"
+    if public and request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(bytes(getattr(found, size)), content_type=found.content_type)
+    response["Cache-Control"] = cache
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response

@@ -22,6 +22,13 @@ class Sector(models.TextChoices):
     CHILD_CARE = "child_care", _("Child care")
     CATERING = "catering", _("Catering and delivery")
     CULTURE_SPORTS = "culture_sports", _("Culture, tourism and sports venues")
+    RIDE_HAILING = "ride_hailing", _("Ride-hailing")
+    BIKE_SHARING = "bike_sharing", _("Shared bikes")
+    BEAUTY = "beauty", _("Beauty and hairdressing")
+    LAUNDRY = "laundry", _("Laundry and dry cleaning")
+    REPAIR = "repair", _("Repairs")
+    COMMUNITY_RETAIL = "community_retail", _("Community retail")
+    LONG_TERM_RENTAL = "long_term_rental", _("Long-term rental homes")
 
 
 class Platform(models.Model):
