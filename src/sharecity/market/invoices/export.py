@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lxml import etree
+from xml.etree import ElementTree as etree
 
 from sharecity.market.invoices.models import Invoice
 
@@ -50,4 +50,5 @@ def invoice_xml(invoice: Invoice) -> bytes:
     entries = etree.SubElement(root, "ledger_entries")
     for pk in data["ledger_entry_ids"]:
         etree.SubElement(entries, "entry", id=str(pk))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    etree.indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
