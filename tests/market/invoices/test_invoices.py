@@ -168,11 +168,14 @@ def test_the_customer_sees_and_downloads_the_invoice_from_the_order_page(complet
     assert response.status_code == 302
     section = client.get(f"/p/{slug}/orders/{completed.public_id}/invoices/?partial=1").content.decode()
     invoice = Invoice.objects.get(order=completed, party="service")
-    assert invoice.number in section
+    assert invoice.number in section and "¥1200.00" in section
     printable = client.get(f"/p/{slug}/invoices/{invoice.public_id}/").content.decode()
     assert "壹仟贰佰元整" in printable and "张三" in printable and invoice.number in printable
     download = client.get(f"/p/{slug}/invoices/{invoice.public_id}/download.json")
     assert download.json()["number"] == invoice.number
+    pdf = client.get(f"/p/{slug}/invoices/{invoice.public_id}/download.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/p/{slug}/invoices/{invoice.public_id}/download.exe").status_code == 404
     stranger = factories.make_user(platform=completed.platform)
     client.force_login(stranger)
     assert client.get(f"/p/{slug}/invoices/{invoice.public_id}/").status_code == 404

@@ -1,4 +1,4 @@
-"""Amounts in Chinese capital numerals (会计基础工作规范 第五十二条)."""
+"""Amounts in Chinese capital numerals (《会计基础工作规范》第五十二条第(三)、(五)项)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ from sharecity.market.invoices.words import amount_in_words
     (2_0305_0060_07, "贰亿零叁佰零伍万零陆拾元零柒分"),
     (9999_9999_9999_99, "玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"),
     (-10_000, "（负数）壹佰元整"),
+    # Worked examples of the article's rules (a reproduction, see words.py):
+    (28_954_652, "贰拾捌万玖仟伍佰肆拾陆元伍角贰分"),
+    (756_031, "柒仟伍佰陆拾元叁角壹分"),  # or 柒仟伍佰陆拾元零叁角壹分: the article allows both
+    (53_200, "伍佰叁拾贰元整"),
+    (42_503, "肆佰贰拾伍元零叁分"),
+    (10_150, "壹佰零壹元伍角整"),
+    (100_456, "壹仟零肆元伍角陆分"),
 ])
 def test_amounts_in_words(fen, words):
     assert amount_in_words(fen) == words

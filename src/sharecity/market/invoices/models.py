@@ -77,3 +77,8 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def total_yuan(self) -> str:
+        sign = "-" if self.total_fen < 0 else ""
+        return f"{sign}{abs(self.total_fen) // 100}.{abs(self.total_fen) % 100:02d}"

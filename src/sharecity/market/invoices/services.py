@@ -1,8 +1,8 @@
 """Issuing the e-invoices of a completed order, and red-letter invoices for what was refunded.
 
 Who issues (《中华人民共和国发票管理办法》第十八条: the payee issues the invoice to the payer for goods sold and
-services provided; 第十九条 and its implementing rules on 代开 for those who cannot issue their own — article
-numbers as of the 2023 revision, from the project's notes, not re-read here):
+services provided, and the tax authority or a party it entrusts issues (代开) for those who cannot issue their
+own — article numbers as of the 2023 revision, from memory: not verified in the published text):
 - the service, sold by a business provider: the provider issues its own invoice;
 - the service, sold by a natural-person worker: the platform issues it on the worker's behalf (代开) at the
   small-scale levy rate in force (``market.tax.parameters.small_scale_vat_parameters_at``, 国家税务总局公告2025年
@@ -37,8 +37,8 @@ from sharecity.market.orders.selectors import order_party_role
 from sharecity.market.payments.selectors import entries_of_order, order_balance
 from sharecity.market.tax.parameters import small_scale_vat_parameters_at
 
-# 《中华人民共和国发票管理办法实施细则》: the 数电票 kinds include 增值税专用发票 and 普通发票; a consumer's invoice is
-# the ordinary kind (the kinds' names as printed on 数电票; not re-read here).
+# A consumer's 数电票 is of the ordinary kind (普通发票), the other being the special VAT invoice (增值税专用发票); the
+# title as printed on a 数电票 is from memory, not verified.
 INVOICE_TYPE = "电子发票（普通发票）"
 MAX_NAME = 120
 
@@ -160,6 +160,8 @@ def _service(order: Order, buyer: tuple[str, str], entries) -> Invoice:
     profile = _profile(order.provider)
     on = timezone.localdate()
     if profile.kind == SubjectKind.BUSINESS:
+        # The business's own VAT status is not recorded: it is taken as a general taxpayer selling a service at
+        # the 6% rate (goods at 13%, small-scale businesses at their levy rate are not told apart yet).
         rate = platform_service_rate_at(on)
         issued_by, rate_kind, value, source = IssuedBy.PROVIDER, RateKind.TAX_RATE, rate.rate, rate.source
         notes = f"订单 {order.public_id}"

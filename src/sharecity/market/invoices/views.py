@@ -1,5 +1,5 @@
-"""E-invoice pages: an order's invoices (a section of the order's page) and one invoice, printable, as XML or
-JSON. Thin: the service issues, the selectors read."""
+"""E-invoice pages: an order's invoices (a section of the order's page) and one invoice, printable, as PDF, XML
+or JSON. Thin: the service issues, the selectors read."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -85,6 +86,12 @@ def invoice_download(request, slug: str, invoice_id, fmt: str):
     invoice = _invoice(request, slug, invoice_id)
     if fmt == "xml":
         response = HttpResponse(invoice_xml(invoice), content_type="application/xml; charset=utf-8")
+    elif fmt == "pdf":
+        from weasyprint import HTML  # the stack's PDF renderer, with the Chinese fonts installed
+
+        page = render_to_string("invoices/invoice.html", {"invoice": invoice, "data": invoice_data(invoice)},
+                                request=request)
+        response = HttpResponse(HTML(string=page).write_pdf(), content_type="application/pdf")
     elif fmt == "json":
         response = HttpResponse(json.dumps(invoice_data(invoice), ensure_ascii=False, indent=2),
                                 content_type="application/json; charset=utf-8")

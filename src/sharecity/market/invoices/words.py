@@ -1,13 +1,14 @@
 """An amount in Chinese capital numerals (大写金额), as written in the 价税合计(大写) box of an invoice.
 
-The rules are those of 《会计基础工作规范》(财政部 财会字〔1996〕19号, 2019年修改) 第五十二条第(三)、(四)项:
-- amounts written to the yuan or to the jiao end in 整 (this module writes 整, never 正); an amount with fen
-  does not;
-- a zero, or a run of zeros, between digits is written as one 零;
-- when the yuan digit is zero and the jiao digit is not (1,680.32), 零 may be written or left out: this module
-  leaves it out (壹仟陆佰捌拾元叁角贰分); when the jiao digit is zero and the fen digit is not (1.05) the 零 is
-  written (壹元零伍分).
-Verified: the article's wording is from the project's notes, not re-read in its published text here.
+The rules are those of 《会计基础工作规范》(财政部 财会字〔1996〕19号) 第五十二条:
+- 第(三)项: 大写金额数字到元或者角为止的, 在"元"或者"角"字之后应当写"整"字或者"正"字; 大写金额数字有分的,
+  分字后面不写"整"或者"正"字 (this module writes 整, never 正);
+- 第(五)项: a zero, or a run of zeros, between digits is written as one 零; when the yuan digit is zero and the
+  jiao digit is not (7,560.31), 零 may be written or left out: this module leaves it out (柒仟伍佰陆拾元叁角壹分);
+  when the jiao digit is zero and the fen digit is not (425.03) the 零 is written (肆佰贰拾伍元零叁分).
+Verified: 第(三)项 read in a reproduction of the article's text (http://www.hkxiaopan.com/column/zhidao/87436.html),
+the examples tested in tests/market/invoices/test_words.py from a worked list of them
+(https://zztongyun.com/article-人民币大写金额书写规范举例-1.html); not the Ministry's own publication.
 A red-letter invoice's negative total is written after （负数）, as the 数电票 layout prints it (not verified).
 """
 
