@@ -3,7 +3,6 @@ the exports and the API's refusals."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal
 from xml.etree import ElementTree as etree
@@ -182,6 +181,10 @@ def test_the_customer_sees_and_downloads_the_invoice_from_the_order_page(complet
     assert client.get(f"/p/{slug}/orders/{completed.public_id}/invoices/").status_code == 403
 
 
-def test_the_issue_date_is_the_invoices_day(completed, customer):
+def test_the_issue_date_is_the_citys_day_and_the_number_starts_with_its_year(completed, customer):
+    from django.utils import timezone
+
     [service, *_] = invoices_issue(actor=customer, order=completed)
-    assert service.issued_on <= dt.date.today() + dt.timedelta(days=1)
+    today = timezone.localdate()
+    assert service.issued_on == today
+    assert service.number[:2] == f"{today.year % 100:02d}" and service.number[4] == "9"  # the fake's channel
