@@ -188,3 +188,16 @@ def test_the_issue_date_is_the_citys_day_and_the_number_starts_with_its_year(com
     today = timezone.localdate()
     assert service.issued_on == today
     assert service.number[:2] == f"{today.year % 100:02d}" and service.number[4] == "9"  # the fake's channel
+
+
+def test_the_hourly_sweep_reverses_a_refund_without_anyone_asking_and_only_once(completed, customer, platform):
+    from sharecity.market.invoices.tasks import red_letter_sweep
+
+    invoices_issue(actor=customer, order=completed)
+    assert red_letter_sweep.call() == "0 red-letter invoices"
+    refund(platform=platform, order_ref=str(completed.public_id), customer=customer, amount_fen=12_000,
+           reason="退一部分")
+    assert red_letter_sweep.call() == "1 red-letter invoices"
+    assert red_letter_sweep.call() == "0 red-letter invoices"
+    [red] = Invoice.objects.filter(order=completed, colour="red")
+    assert (red.total_fen, red.party) == (-12_000, "service")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+import uuid
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sharecity.market.invoices.errors import InvoiceNotFound
@@ -29,3 +33,25 @@ def invoice_visible(*, invoice: Invoice, role: str | None) -> bool:
     if role in ("provider", "operator", "platform"):
         return True
     return role == "customer" and invoice.party == "service"
+
+
+
+def orders_refunded_since_invoiced(*, within: dt.timedelta = dt.timedelta(days=7), limit: int = 500) -> list[Order]:
+    """Orders with a blue invoice and a refund posted to the ledger after the order's latest invoice (refunds of
+    the last ``within``: the hourly sweep catches up after an outage shorter than that)."""
+    from sharecity.market.payments.models import JournalEntry
+
+    since = timezone.now() - within
+    last_refund: dict[str, dt.datetime] = {}
+    for ref, at in (JournalEntry.objects.filter(kind="refund", created_at__gte=since)
+                    .values_list("order_ref", "created_at")):
+        last_refund[ref] = max(at, last_refund.get(ref, at))
+    ids = []
+    for ref in last_refund:
+        try:
+            ids.append(uuid.UUID(ref))
+        except ValueError:
+            continue
+    orders = (Order.objects.filter(public_id__in=ids, invoices__colour="blue")
+              .annotate(last_invoice=Max("invoices__created_at")).select_related("platform", "customer", "provider"))
+    return [o for o in orders if last_refund[str(o.public_id)] > o.last_invoice][:limit]

@@ -9,8 +9,8 @@ own — article numbers as of the 2023 revision, from memory: not verified in th
   第16号 第二条第(一)项);
 - the platform's commission, sold to the provider: the platform issues it at the general rate (``rates``).
 Amounts come from the order and its ledger entries, which are only read here. Issuing is idempotent per order
-and party; a refund after issuing gives a red-letter invoice for the refunded amount, the next time the order's
-invoices are issued (a retry, the consumer's request or the operator's).
+and party; a refund after issuing gives a red-letter invoice for the refunded amount, issued by the hourly sweep
+(``tasks.red_letter_sweep``) or sooner when the order's invoices are asked for again.
 """
 
 from __future__ import annotations
@@ -232,3 +232,16 @@ def invoices_issue(*, actor, order: Order, buyer_name: str = "", buyer_tax_id: s
         if InvoiceParty.COMMISSION in blues:
             _reverse(blues[InvoiceParty.COMMISSION], now_fen=balance.commission_fen, entries=entries)
     return list(Invoice.objects.filter(order=order))
+
+
+def invoices_reverse_refunds(*, limit: int = 500) -> int:
+    """Red-letter invoices for every invoiced order refunded since (the hourly sweep: a refund needs no one to ask
+    again). Returns how many red-letter invoices were issued; running it twice issues none the second time."""
+    from sharecity.market.invoices.selectors import orders_refunded_since_invoiced
+
+    issued = 0
+    for order in orders_refunded_since_invoiced(limit=limit):
+        before = Invoice.objects.filter(order=order, colour=InvoiceColour.RED).count()
+        invoices_issue(actor=None, order=order)
+        issued += Invoice.objects.filter(order=order, colour=InvoiceColour.RED).count() - before
+    return issued
