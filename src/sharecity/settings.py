@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sharecity.market.disputes",
     "sharecity.market.messaging",
     "sharecity.market.fleets",
+    "sharecity.market.invoices",
     "sharecity.exchange",
     "sharecity.hub.registry",
     "sharecity.hub.intake",
@@ -279,3 +280,7 @@ LOGGING = {
     },
 }
 
+# The tax authority's e-invoice issuing service behind market.invoices.issuers.InvoiceIssuer (a dotted path);
+# the fake numbers invoices locally for the demo and the tests.
+SHARECITY_INVOICE_ISSUER = os.environ.get("SHARECITY_INVOICE_ISSUER",
+                                          "sharecity.market.invoices.issuers.FakeInvoiceIssuer")

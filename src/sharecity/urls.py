@@ -38,6 +38,7 @@ urlpatterns = [
     path("p/", include("sharecity.market.moderation.urls")),
     path("p/", include("sharecity.market.payments.urls")),
     path("p/", include("sharecity.market.orders.urls")),
+    path("p/", include("sharecity.market.invoices.urls")),
     path("p/", include("sharecity.market.disputes.urls")),
     path("p/", include("sharecity.market.reviews.urls")),
     path("p/", include("sharecity.market.complaints.urls")),

@@ -23,5 +23,8 @@ def market_sweeps_ensure() -> list[str]:
     from sharecity.market.notices import tasks as notices_tasks
 
     notices_tasks.sweep_ensure()
+    from sharecity.market.invoices import tasks as invoices_tasks
+
+    invoices_tasks.sweep_ensure()
     return [orders_tasks.SWEEP_PATH, reviews_tasks.SWEEP_PATH, payments_tasks.PAYOUTS_PATH, pricing_tasks.SWEEP_PATH,
-            notices_tasks.SWEEP_PATH]
+            notices_tasks.SWEEP_PATH, invoices_tasks.SWEEP_PATH]

@@ -308,12 +308,27 @@ def _demo_load() -> DemoReport:
     )
     market = market_demo_load(admin=admin, operator=operator, password=DEMO_PASSWORD)
     market_demo_orders(market, consumer=consumer)
+    _invoices_demo()
     # The demo's people used their platforms themselves: the platforms' keys may act for them.
     for platform in Platform.objects.all():
         platform_members_from_activity(platform=platform)
     _publicity_demo(regulator=regulator, providers=providers)
     _enforcement_demo(officer=district_regulator, providers=providers)
     return DemoReport(created=True, logins=LOGINS)
+
+
+
+def _invoices_demo() -> None:
+    """The e-invoices of the demo's completed orders (issued by the fake issuer, as the consumer would ask)."""
+    from sharecity.kernel.errors import ShareCityError
+    from sharecity.market.invoices.services import invoices_issue
+    from sharecity.market.orders.models import Order
+
+    for order in Order.objects.filter(completed_at__isnull=False).select_related("platform", "customer", "provider"):
+        try:
+            invoices_issue(actor=None, order=order)
+        except ShareCityError:
+            continue  # an unverified provider: no invoice can name the seller
 
 
 def _enforcement_demo(*, officer: User, providers: dict[str, User]) -> None:

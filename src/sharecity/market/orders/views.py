@@ -312,6 +312,7 @@ def _trust_sections(platform: Platform, order, role: str, *, can_dispute: bool) 
         ("disputes:open", _("Dispute"),
          can_dispute or order.state == "disputed" or open_dispute_of(order=order) is not None),
         ("complaints:order_complaint", _("Complaint"), parties),
+        ("invoices:order_invoices", _("Invoices"), order.completed_at is not None),
     ]
     sections = []
     for name, label, shown in wanted:

@@ -1,0 +1,1 @@
+from tests.market.orders.conftest import bicycle, instrument  # noqa: F401
