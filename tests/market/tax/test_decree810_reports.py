@@ -227,7 +227,7 @@ def operator(world):
 
 def test_the_operator_downloads_the_quarter_from_the_api_and_the_page(world, operator):
     slug = world["platform"].slug
-    response = operator.get(f"/api/v1/p/{slug}/tax/reports/2025/4/file?form=income&format=csv")
+    response = operator.get(f"/api/v1/p/{slug}/tax/reports/file?year=2025&quarter=4&form=income&format=csv")
     assert response.status_code == 200
     assert "收入总额" in response.content.decode("utf-8-sig")
     assert "attachment" in response["Content-Disposition"]
@@ -248,12 +248,12 @@ def test_the_overview_shows_due_dates_and_what_was_filed(world, operator, tax_ke
 
 
 @pytest.mark.parametrize(("path", "field"), [
-    ("/tax/reports/2025/9/file", "quarter"),
-    ("/tax/reports/1999/4/file", "year"),
-    ("/tax/reports/2025/4/file?form=passwords", "form"),
-    ("/tax/reports/2025/4/file?format=exe", "format"),
-    ("/tax/reports/2025/4/file?form=%00", "form"),
-    ("/tax/reports/99999999999999999999/4/file", "year"),
+    ("/tax/reports/file?year=2025&quarter=9", "quarter"),
+    ("/tax/reports/file?year=1999&quarter=4", "year"),
+    ("/tax/reports/file?year=2025&quarter=4&form=passwords", "form"),
+    ("/tax/reports/file?year=2025&quarter=4&format=exe", "format"),
+    ("/tax/reports/file?year=2025&quarter=4&form=%00", "form"),
+    ("/tax/reports/file?year=99999999999999999999&quarter=4", "year"),
 ])
 def test_hostile_download_requests_answer_4xx_naming_the_field(world, operator, path, field):
     response = operator.get(f"/api/v1/p/{world['platform'].slug}{path}")
@@ -277,14 +277,14 @@ def test_a_provider_and_another_platforms_operator_are_refused(world):
     provider = Client()
     provider.force_login(world["lab"])
     assert provider.get(f"/api/v1/p/{slug}/tax/reports").status_code == 403
-    assert provider.get(f"/api/v1/p/{slug}/tax/reports/2025/4/file").status_code == 403
+    assert provider.get(f"/api/v1/p/{slug}/tax/reports/file?year=2025&quarter=4").status_code == 403
     assert provider.get(f"/p/{slug}/operator/tax/").status_code == 403
     elsewhere = factories.make_platform()
     stranger = factories.make_user(platform=elsewhere)
     operator_add(actor=None, platform=elsewhere, user=stranger)
     client = Client()
     client.force_login(stranger)
-    assert client.get(f"/api/v1/p/{slug}/tax/reports/2025/4/file").status_code == 403
+    assert client.get(f"/api/v1/p/{slug}/tax/reports/file?year=2025&quarter=4").status_code == 403
     assert client.post(f"/p/{slug}/operator/tax/2025/4/send/").status_code == 403
     key = factories.api_key(elsewhere)
     assert Client().get(f"/api/v1/p/{slug}/tax/reports", HTTP_X_API_KEY=key).status_code in (403, 404)
@@ -292,6 +292,6 @@ def test_a_provider_and_another_platforms_operator_are_refused(world):
 
 def test_the_platforms_key_reads_its_own_report(world):
     key = factories.api_key(world["platform"])
-    response = Client().get(f"/api/v1/p/{world['platform'].slug}/tax/reports/2025/4/file?form=identity&format=csv",
-                            HTTP_X_API_KEY=key)
+    response = Client().get(f"/api/v1/p/{world['platform'].slug}/tax/reports/file",
+                            {"year": 2025, "quarter": 4, "form": "identity", "format": "csv"}, HTTP_X_API_KEY=key)
     assert response.status_code == 200 and "身份证件类型" in response.content.decode("utf-8-sig")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 from sharecity.hub.registry.jurisdiction import jurisdiction_required
 from sharecity.hub.tax.api import statuses
 from sharecity.hub.tax.deadlines import SOURCE
+from sharecity.kernel.errors import NotFound
 
 STATUSES = ("on_time", "late", "overdue", "pending")
 
@@ -24,8 +26,12 @@ def index(request):
     jurisdiction = jurisdiction_required(request.user)
     status = request.GET.get("status", "")
     status = status if status in STATUSES else ""
-    rows = statuses(jurisdiction, year=_int(request.GET.get("year"), 2000, 2100),
-                    quarter=_int(request.GET.get("quarter"), 1, 4), status=status)
+    try:
+        rows = statuses(jurisdiction, year=_int(request.GET.get("year"), 2000, 2100),
+                        quarter=_int(request.GET.get("quarter"), 1, 4), status=status,
+                        platform_id=request.GET.get("platform", "")[:64])
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
     return render(request, "hub_tax/index.html", {
         "rows": rows[:500], "status": status, "statuses": STATUSES, "source": SOURCE,
         "jurisdiction_label": jurisdiction.label(language=get_language() or "zh-hans"),

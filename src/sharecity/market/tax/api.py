@@ -11,13 +11,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from pydantic import StrictInt
 
 from sharecity.kernel.errors import Forbidden
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.apiauth import ERRORS, Caller
-from sharecity.market.tax import reports, selectors, services
+from sharecity.market.tax import dpi, reports, selectors, services
 from sharecity.market.tax.decree810 import DECREE, platform_info_due, quarter_parse, quarters_due
 from sharecity.web.exports import XLSX_CONTENT_TYPE
 
@@ -88,21 +88,31 @@ def tax_reports(request, platform: str):
     return tax_overview(_operator(request, platform).platform)
 
 
-@router.get("/p/{platform}/tax/reports/{year}/{quarter}/file", response={200: None, **ERRORS})
-def tax_report_file(request, platform: str, year: int, quarter: int,
-                    form: Literal["identity", "income", "all"] = "all",
-                    format: Literal["csv", "xlsx"] = "xlsx"):
+class TaxFileQuery(Schema):
+    year: int = Field(ge=2000, le=2100)
+    quarter: int = Field(ge=1, le=4)
+    form: Literal["identity", "income", "all"] = "all"
+    format: Literal["csv", "xlsx", "xml"] = "xlsx"
+
+
+@router.get("/p/{platform}/tax/reports/file", response={200: None, **ERRORS})
+def tax_report_file(request, platform: str, query: Query[TaxFileQuery]):
     """The quarter's report as files in the forms' structure: the identity form or the income form as CSV, or
-    both as one XLSX workbook (``form=all``)."""
+    both as one XLSX workbook (``form=all``); ``format=xml`` is the same quarter as an OECD DPI XML message (for
+    reporting abroad), valid against the OECD DPI schema v1.0."""
     caller = _operator(request, platform)
-    data = selectors.quarter_data(platform=caller.platform, quarter=quarter_parse(year, quarter))
-    return file_response(data, form=form, format=format)
+    data = selectors.quarter_data(platform=caller.platform, quarter=quarter_parse(query.year, query.quarter))
+    return file_response(data, form=query.form, format=query.format)
 
 
 def file_response(data, *, form: str, format: str) -> HttpResponse:
     if format == "csv" and form == "all":
         form = "income"
-    if format == "csv":
+    if format == "xml":
+        message_ref = f"CN-{data.platform.credit_code}-{data.quarter.label}-{timezone.now():%Y%m%d%H%M%S}"
+        body, content_type = dpi.dpi_xml(data, message_ref=message_ref, now=timezone.now()), "application/xml"
+        form = "dpi"
+    elif format == "csv":
         body, content_type = reports.csv_bytes(data, form=form), "text/csv; charset=utf-8"
     else:
         body, content_type, form = reports.workbook_bytes(data), XLSX_CONTENT_TYPE, "all"

@@ -41,8 +41,9 @@ class ConvenienceExemption:
     worker "owes no tax" is read from what the platform knows: a natural person (not a registered business) from
     whom the platform withheld no income tax in the quarter and whose quarter's income through the platform is at most
     ``quarter_income_up_to_fen`` (the small-scale VAT exemption of 100,000 yuan a month, 财政部 税务总局公告2023年
-    第19号 第一条, over a quarter). A worker over either line is reported in full: reporting too much is the safe
-    side for a platform (税收征收管理法 第六十二条 punishes not reporting)."""
+    第19号 第一条, over a quarter; that announcement's text was not at hand to check when this was written: the
+    threshold is data, so a correction is a new version). A worker over either line is reported in full: for a
+    platform, reporting income it could have left out is the safe side of not reporting income it owed."""
 
     effective_from: dt.date
     sectors: frozenset[str]

@@ -82,7 +82,7 @@ def workbook_bytes(data: QuarterData) -> bytes:
 
 
 def file_name(data: QuarterData, *, form: str, ext: str) -> str:
-    label = {"identity": "身份信息", "income": "收入信息", "all": "涉税信息"}[form]
+    label = {"identity": "身份信息", "income": "收入信息", "all": "涉税信息", "dpi": "OECD-DPI"}[form]
     return f"{data.platform.slug}-{data.quarter.label}-{label}.{ext}"
 
 

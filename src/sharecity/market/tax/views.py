@@ -35,7 +35,7 @@ def report_file(request, slug: str, year: int, quarter: int):
     platform = _operator_platform(request, slug)
     form = request.GET.get("form", "all")
     fmt = request.GET.get("format", "xlsx")
-    if form not in ("identity", "income", "all") or fmt not in ("csv", "xlsx"):
+    if form not in ("identity", "income", "all") or fmt not in ("csv", "xlsx", "xml"):
         raise Http404(_("No such file."))
     try:
         period = quarter_parse(year, quarter)
