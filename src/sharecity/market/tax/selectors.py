@@ -69,13 +69,6 @@ class QuarterData:
         """Providers whose income is reported (第四条第二款 leaves out exempt workers' income, not their identity)."""
         return [p for p in self.providers if not p.income_exempt]
 
-    def totals(self) -> dict[str, int]:
-        rows = self.providers
-        return {"provider_count": len(rows), "order_count": sum(p.order_count for p in rows),
-                "gross_fen": sum(p.gross_fen for p in rows), "refunds_fen": sum(p.refunds_fen for p in rows),
-                "commission_fen": sum(p.commission_fen for p in rows),
-                "withheld_tax_fen": sum(p.withheld_tax_fen for p in rows)}
-
 
 def _bounds(quarter: Quarter) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(quarter.first_day, dt.time(0), tzinfo=CITY_TZ)
