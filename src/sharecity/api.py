@@ -29,6 +29,7 @@ from sharecity.hub.publicity.api import public_router as publicity_public_router
 from sharecity.hub.publicity.api import router as hub_publicity_router
 from sharecity.hub.quota.api import public_router as quota_public_router
 from sharecity.hub.quota.api import router as hub_quota_router
+from sharecity.hub.tax.api import router as hub_tax_router
 from sharecity.hub.warnings.api import router as hub_warnings_router
 from sharecity.kernel.errors import ShareCityError
 from sharecity.kernel.ratelimit import RateLimited
@@ -115,6 +116,7 @@ api.add_router("/", tpc_public_router)
 api.add_router("/", notices_public_router)  # issue 15: rights holders' notices, no login
 api.add_router("/", hub_notices_router)
 api.add_router("/", hub_quota_router)
+api.add_router("/", hub_tax_router)
 api.add_router("/", quota_public_router)
 
 

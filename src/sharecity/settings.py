@@ -125,6 +125,9 @@ INSTALLED_APPS = [
     "sharecity.market.notices",
     "sharecity.hub.notices",
     "sharecity.hub.quota",
+    # issue 17: Decree 810 tax-information reports (market) and the tax department's view of them (hub)
+    "sharecity.market.tax",
+    "sharecity.hub.tax",
     "sharecity.web",
     "sharecity.sim",
 ]
@@ -228,6 +231,9 @@ SHARECITY_DATA_KEY = conf.data_key()
 # The city-issued key under which every platform computes the same party keys (pseudonyms).
 # Unset in development: a key derived from the data key links records within this deployment.
 SHARECITY_PSEUDONYM_KEY = os.environ.get("SHARECITY_PSEUDONYM_KEY") or None
+# The tax department's X25519 public key (urlsafe base64) the identities of the quarterly tax report are sealed to
+# (sharecity.exchange.sealing). Unset in development: a key derived from the data key (sharecity.market.tax.services).
+SHARECITY_TAX_DEPARTMENT_PUBLIC_KEY = os.environ.get("SHARECITY_TAX_DEPARTMENT_PUBLIC_KEY") or None
 # Rate limits (sharecity.kernel.ratelimit): COUNT/PERIOD with PERIOD in s, m, h or d ("5/15m"), or "off";
 # the burst is how many may come at once (default: COUNT). Kept in the database, so they hold across processes.
 SHARECITY_RATE_LIMITS = {

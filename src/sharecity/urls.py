@@ -25,11 +25,13 @@ urlpatterns = [
     path("hub/complaints/", include("sharecity.hub.complaints.urls")),
     path("complaints/", include("sharecity.hub.complaints.public_urls")),
     path("hub/quota/", include("sharecity.hub.quota.urls")),
+    path("hub/tax/", include("sharecity.hub.tax.urls")),
     path("quota/", include("sharecity.hub.quota.public_urls")),
     path("credit/repair/", include("sharecity.hub.publicity.public_urls")),
     path("hub/", include("sharecity.hub.monitoring.urls")),
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),
+    path("p/", include("sharecity.market.tax.urls")),
     path("p/", include("sharecity.market.catalog.urls")),
     # Before listings: its catch-all listing action pattern would take calendar/, slots/ and promotion/.
     path("p/", include("sharecity.market.availability.urls")),

@@ -109,7 +109,9 @@ def assert_refused(response, field: str, context) -> None:
 
 
 # Write bodies of numbers only (the quarter a quota evaluation is computed for: year and quarter).
-NUMBERS_ONLY = {("post", f"{PREFIX}/hub/quota/evaluations")}
+NUMBERS_ONLY = {("post", f"{PREFIX}/hub/quota/evaluations"),
+                # the year and quarter of a Decree 810 report to file (tests/market/tax/test_decree810_reports.py)
+                ("post", f"{PREFIX}/p/{{platform}}/tax/reports")}
 
 
 def test_every_string_of_every_write_body_is_checked(document, caller):

@@ -472,6 +472,9 @@ ROUTE_PARAMS: dict[str, Route] = {
     # hub/quota: weights, evaluations and allocations are the city's (its districts read them; only the city's own
     # officers write, tests/hub/test_quota_api.py)
     "hub_quota:index": Route(),
+    # hub/tax: the platforms' quarterly tax reports (tests/hub/test_tax_reports.py)
+    "hub_tax:index": Route(),
+    "api-v1:hub_tax_reports": Route(),
     "hub_quota:weights_add": Route(get=False),
     "hub_quota:evaluation_compute": Route(get=False),
     "hub_quota:run_create": Route(get=False),

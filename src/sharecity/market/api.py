@@ -41,11 +41,13 @@ from sharecity.market.pricing import api as pricing_api
 from sharecity.market.reviews import selectors as review_selectors
 from sharecity.market.reviews import services as review_services
 from sharecity.market.reviews.models import Review
+from sharecity.market.tax import api as tax_api
 
 router = Router(auth=[PlatformKey(), SessionAuth()])
 for _context_router in (listings_api.router, moderation_api.router, availability_api.router,
                         payments_api.router, pricing_api.router, orders_api.router, disputes_api.router,
-                        messaging_api.router, notices_api.router, fleets_api.router, invoices_api.router):
+                        messaging_api.router, notices_api.router, fleets_api.router, invoices_api.router,
+                        tax_api.router):
     router.add_router("", _context_router)
 
 

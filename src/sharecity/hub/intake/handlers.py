@@ -11,6 +11,7 @@ from sharecity.hub.identity.services import review_requested
 from sharecity.hub.monitoring import services as monitoring
 from sharecity.hub.quota.services import fleet_reported
 from sharecity.hub.registry.services import platform_register
+from sharecity.hub.tax.services import tax_report_received
 
 
 def _platform_registered(*, envelope, payload) -> None:
@@ -44,7 +45,7 @@ HANDLERS: dict[str, list[Callable]] = {
     "safety.incident": [facts.safety_incident, credit.credit_safety_incident],
     "directive.acknowledged": [directive_acknowledged],
     "identity.review_requested": [review_requested],
-    "tax.quarterly_report": [credit.credit_tax_report],
+    "tax.quarterly_report": [credit.credit_tax_report, tax_report_received],
     "fleet.reported": [fleet_reported],
 }
 
@@ -76,6 +77,7 @@ _SUBJECT_KIND = "hub_credit.CreditSubject.kind"
 _RECORD_DETAIL = "hub_credit.CreditRecord.detail"
 _RECORD_SOURCE = "hub_credit.CreditRecord.source_id"
 _RECORD_DISTRICT = "hub_credit.CreditRecord.district_code"
+_TAX = "hub_tax.TaxReportPart."
 STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "platform.registered": {
         "name": ("hub_registry.RegisteredPlatform.name",),
@@ -288,13 +290,13 @@ _CREDIT_STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "deaths": (_RECORD_DETAIL,),
     },
     "tax.quarterly_report": {
-        "report_id": (_RECORD_DETAIL,),
-        "year": (_RECORD_DETAIL,),
-        "quarter": (_RECORD_DETAIL,),
-        "part": (),
-        "parts": (),
-        "recipient_key_id": (),
-        "totals": (),
+        "report_id": (_RECORD_DETAIL, _TAX + "report_id"),
+        "year": (_RECORD_DETAIL, _TAX + "year"),
+        "quarter": (_RECORD_DETAIL, _TAX + "quarter"),
+        "part": (_TAX + "part",),
+        "parts": (_TAX + "parts",),
+        "recipient_key_id": (_TAX + "recipient_key_id",),
+        "totals": (_TAX + "totals",),
         "providers": (),
     },
 }

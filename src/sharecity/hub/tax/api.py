@@ -1,0 +1,70 @@
+"""The tax department's view of the platforms' quarterly tax reports as an API (``/api/v1/hub/tax/...``,
+officers by session, each seeing the platforms of their jurisdiction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.security import SessionAuth
+
+from sharecity.apierrors import VALIDATION, ErrorOut
+from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
+from sharecity.hub.tax import selectors
+from sharecity.kernel.errors import Forbidden, NotFound
+from sharecity.kernel.timeutil import CITY_TZ
+
+ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+router = Router(auth=SessionAuth(), tags=["hub"])
+
+
+def _officer(request) -> Jurisdiction:
+    jurisdiction = jurisdiction_for(request.auth)
+    if jurisdiction is None:
+        raise Forbidden(_("Only regulator staff and hub operators may see this."), field=None,
+                        code="hub.regulators_only")
+    return jurisdiction
+
+
+class TaxReportFilter(Schema):
+    platform_id: str = Field("", max_length=64, pattern=r"^[A-Za-z0-9._:-]*$",
+                             description="one platform of the jurisdiction (404 for any other)")
+    year: int | None = Field(None, ge=2000, le=2100)
+    quarter: int | None = Field(None, ge=1, le=4)
+    status: str = Field("", max_length=10, pattern=r"^(|on_time|late|overdue|pending)$",
+                        description="on_time, late (filed after the deadline), overdue (not filed, deadline past), "
+                                    "pending (not filed, deadline to come)")
+
+
+class TaxQuarterStatusOut(Schema):
+    platform_id: str
+    platform_name: str
+    year: int
+    quarter: int
+    due: dt.date
+    filed_on: dt.date | None
+    status: str
+    report_id: str
+    provider_count: int
+    gross_fen: int
+    source: str
+
+
+def statuses(jurisdiction: Jurisdiction, *, year: int | None, quarter: int | None, status: str,
+             platform_id: str = ""):
+    if platform_id and platform_id not in jurisdiction.platform_names():
+        raise NotFound(_("No such platform in your jurisdiction."), field="platform_id", code="tax.platform_not_found")
+    today = timezone.now().astimezone(CITY_TZ).date()
+    rows = selectors.quarter_statuses(jurisdiction=jurisdiction, today=today, year=year, quarter=quarter)
+    return [r for r in rows if (not status or r.status == status) and (not platform_id or r.platform_id == platform_id)]
+
+
+@router.get("/hub/tax/reports", response={200: list[TaxQuarterStatusOut], **ERRORS})
+def hub_tax_reports(request, filters: Query[TaxReportFilter]):
+    """Each platform of the officer's jurisdiction and each quarter it owed a tax report for (国务院令第810号
+    第四条第一款: within the month after the quarter), with the deadline, the day it was filed and whether late."""
+    return statuses(_officer(request), year=filters.year, quarter=filters.quarter, status=filters.status,
+                    platform_id=filters.platform_id)

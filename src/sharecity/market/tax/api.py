@@ -1,0 +1,132 @@
+"""The platform's Decree 810 reports in the market API (mounted by ``market.api``): the quarters with their
+deadlines and filings, the quarter's files (identity and income forms, CSV or XLSX; the OECD DPI XML), and filing
+the quarter on the exchange. For the platform's operator staff and its machine key only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from pydantic import StrictInt
+
+from sharecity.kernel.errors import Forbidden
+from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.market.apiauth import ERRORS, Caller
+from sharecity.market.tax import dpi, reports, selectors, services
+from sharecity.market.tax.decree810 import DECREE, platform_info_due, quarter_parse, quarters_due
+from sharecity.web.exports import XLSX_CONTENT_TYPE
+
+router = Router(tags=["tax"])
+
+
+class TaxFilingOut(Schema):
+    report_id: str
+    year: int
+    quarter: int
+    parts: int
+    provider_count: int
+    exempt_count: int
+    gross_fen: int
+    recipient_key_id: str
+    filed_at: dt.datetime
+
+
+class TaxQuarterOut(Schema):
+    year: int
+    quarter: int
+    first_day: dt.date
+    last_day: dt.date
+    due: dt.date
+    filed: bool
+    late: bool
+
+
+class TaxOverviewOut(Schema):
+    source: str
+    platform_info_due: dt.date
+    quarters: list[TaxQuarterOut]
+    filings: list[TaxFilingOut]
+
+
+class TaxFileIn(Schema):
+    year: StrictInt = Field(ge=2000, le=2100)
+    quarter: StrictInt = Field(ge=1, le=4)
+
+
+def _operator(request, platform: str) -> Caller:
+    caller = Caller(request, platform)
+    if not caller.sees_whole_platform:
+        raise Forbidden(_("Only the platform's operator staff may see and file its tax reports."), field="platform",
+                        code="tax.operator_only")
+    return caller
+
+
+def tax_overview(platform) -> dict:
+    today = timezone.now().astimezone(CITY_TZ).date()
+    filings = list(selectors.filings_of_platform(platform=platform)[:200])
+    filed = {(f.year, f.quarter): f.filed_at.astimezone(CITY_TZ).date() for f in reversed(filings)}
+    started = selectors.platform_started_on(platform=platform)
+    quarters = []
+    for q in reversed(quarters_due(first_day=started, today=today)):
+        on = filed.get((q.year, q.quarter))
+        quarters.append({"year": q.year, "quarter": q.quarter, "first_day": q.first_day, "last_day": q.last_day,
+                         "due": q.due, "filed": on is not None,
+                         "late": (on or today) > q.due})
+    return {"source": f"{DECREE} 第三条、第四条", "platform_info_due": platform_info_due(started_on=started),
+            "quarters": quarters, "filings": filings}
+
+
+@router.get("/p/{platform}/tax/reports", response={200: TaxOverviewOut, **ERRORS})
+def tax_reports(request, platform: str):
+    """The quarters whose report is due (第四条: within the month after the quarter), filed or not, and the
+    filings sent."""
+    return tax_overview(_operator(request, platform).platform)
+
+
+class TaxFileQuery(Schema):
+    year: int = Field(ge=2000, le=2100)
+    quarter: int = Field(ge=1, le=4)
+    form: Literal["identity", "income", "all"] = "all"
+    format: Literal["csv", "xlsx", "xml"] = "xlsx"
+
+
+@router.get("/p/{platform}/tax/reports/file", response={200: None, **ERRORS})
+def tax_report_file(request, platform: str, query: Query[TaxFileQuery]):
+    """The quarter's report as files in the forms' structure: the identity form or the income form as CSV, or
+    both as one XLSX workbook (``form=all``); ``format=xml`` is the same quarter as an OECD DPI XML message (for
+    reporting abroad), valid against the OECD DPI schema v1.0."""
+    caller = _operator(request, platform)
+    data = selectors.quarter_data(platform=caller.platform, quarter=quarter_parse(query.year, query.quarter))
+    return file_response(data, form=query.form, format=query.format)
+
+
+def file_response(data, *, form: str, format: str) -> HttpResponse:
+    if format == "csv" and form == "all":
+        form = "income"
+    if format == "xml":
+        message_ref = f"CN-{data.platform.credit_code}-{data.quarter.label}-{timezone.now():%Y%m%d%H%M%S}"
+        body, content_type = dpi.dpi_xml(data, message_ref=message_ref, now=timezone.now()), "application/xml"
+        form = "dpi"
+    elif format == "csv":
+        body, content_type = reports.csv_bytes(data, form=form), "text/csv; charset=utf-8"
+    else:
+        body, content_type, form = reports.workbook_bytes(data), XLSX_CONTENT_TYPE, "all"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, reports.file_name(data, form=form, ext=format))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post("/p/{platform}/tax/reports", response={201: TaxFilingOut, **ERRORS})
+def tax_report_send(request, platform: str, body: TaxFileIn):
+    """File an ended quarter's report on the exchange (``tax.quarterly_report`` v1, in parts, identities sealed
+    to the tax department's key). Filing a quarter again sends a correction."""
+    caller = _operator(request, platform)
+    actor = None if caller.machine else caller.user
+    return 201, services.quarterly_report_file(actor=actor, platform=caller.platform, year=body.year,
+                                               quarter=body.quarter)

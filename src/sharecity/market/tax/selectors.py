@@ -1,0 +1,156 @@
+"""Reads for the Decree 810 quarterly report: one platform's providers and their income in one quarter, from the
+ledger (``market.payments``), the orders and the providers' verified identities. Nothing here writes.
+
+Income is read from each provider's payable account, by the day (city time) the entry was booked:
+- 收入总额 (gross): releases of the price to the provider (escrow and milestone releases) and deposit deductions
+  paid to them, before commission, refunds and tax;
+- 退款金额 (refunds): refunds taken back from what had been released to the provider in the quarter
+  (a refund before release was never the provider's income);
+- 收入净额 (net) = gross − refunds; 佣金 (commission) and 已扣缴税额 (tax withheld) from their own entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sharecity.kernel.crypto import decrypt_text
+from sharecity.kernel.models import User
+from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.market.accounts.models import ProviderProfile
+from sharecity.market.accounts.selectors import party_key
+from sharecity.market.orders.models import Order
+from sharecity.market.payments.models import AccountKind, EntryKind, Posting
+from sharecity.market.platforms.models import Platform
+from sharecity.market.tax.decree810 import Quarter, exemption_at, income_exempt
+
+# market.accounts.services.IDENTITY_CONTEXT (a services module is not imported by selectors)
+_IDENTITY_CONTEXT = "provider.identity"
+_INCOME_KINDS = (EntryKind.ESCROW_RELEASE, EntryKind.MILESTONE_RELEASE, EntryKind.DEPOSIT_DEDUCTION)
+
+
+@dataclass
+class ProviderIncome:
+    user_id: int
+    public_id: str
+    provider_key: str
+    subject_kind: str  # person | business
+    legal_name: str
+    id_number: str
+    verified: bool
+    district: str = ""
+    sectors: set[str] = field(default_factory=set)
+    order_refs: set[str] = field(default_factory=set)
+    gross_fen: int = 0
+    refunds_fen: int = 0
+    commission_fen: int = 0
+    withheld_tax_fen: int = 0
+    income_exempt: bool = False
+
+    @property
+    def net_fen(self) -> int:
+        return self.gross_fen - self.refunds_fen
+
+    @property
+    def order_count(self) -> int:
+        return len(self.order_refs)
+
+
+@dataclass(frozen=True)
+class QuarterData:
+    platform: Platform
+    quarter: Quarter
+    providers: list[ProviderIncome]
+    exemption_source: str
+
+    @property
+    def reported(self) -> list[ProviderIncome]:
+        """Providers whose income is reported (第四条第二款 leaves out exempt workers' income, not their identity)."""
+        return [p for p in self.providers if not p.income_exempt]
+
+
+def _bounds(quarter: Quarter) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(quarter.first_day, dt.time(0), tzinfo=CITY_TZ)
+    end = dt.datetime.combine(quarter.last_day + dt.timedelta(days=1), dt.time(0), tzinfo=CITY_TZ)
+    return start, end
+
+
+def _identity(user: User, profile: ProviderProfile | None) -> tuple[str, str, str, bool]:
+    if profile is None:
+        return "person", user.get_full_name() if hasattr(user, "get_full_name") else "", "", False
+    return profile.kind, profile.legal_name, decrypt_text(profile.identity_encrypted, context=_IDENTITY_CONTEXT), True
+
+
+def quarter_data(*, platform: Platform, quarter: Quarter) -> QuarterData:
+    """Every provider with income or refunds booked on ``platform`` in ``quarter``, by provider id."""
+    start, end = _bounds(quarter)
+    postings = (Posting.objects.filter(account__platform=platform, account__kind=AccountKind.PROVIDER_PAYABLE,
+                                       entry__created_at__gte=start, entry__created_at__lt=end)
+                .values_list("account__owner_id", "entry__kind", "entry__order_ref", "amount_fen"))
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    refs: dict[int, set[str]] = defaultdict(set)
+    for owner_id, kind, order_ref, amount in postings:
+        sums[owner_id][kind] += int(amount)
+        if kind in _INCOME_KINDS and order_ref:
+            refs[owner_id].add(order_ref)
+    owners = sorted(owner for owner, kinds in sums.items()
+                    if any(kinds[k] for k in (*_INCOME_KINDS, EntryKind.REFUND)))
+    users = {u.pk: u for u in User.objects.filter(pk__in=owners)}
+    profiles = {p.user_id: p for p in ProviderProfile.objects.filter(user_id__in=owners)}
+    # Where each provider worked: the sector and district of the listings of the orders paid in the quarter.
+    all_refs = {ref for owner in owners for ref in refs[owner]}
+    places: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    orders = (Order.objects.filter(platform=platform, public_id__in=_uuids(all_refs))
+              .values_list("provider_id", "listing__category__sector", "listing__district_code"))
+    for provider_id, sector, district in orders:
+        places[provider_id].append((sector or "", district or ""))
+    rule = exemption_at(quarter.last_day)
+    result = []
+    for owner in owners:
+        kinds = sums[owner]
+        user = users[owner]
+        kind, name, number, verified = _identity(user, profiles.get(owner))
+        districts = [d for _, d in places[owner] if d]
+        row = ProviderIncome(
+            user_id=owner, public_id=str(user.public_id), provider_key=party_key(user), subject_kind=kind,
+            legal_name=name, id_number=number, verified=verified,
+            district=max(sorted(set(districts)), key=districts.count) if districts else platform.city_code,
+            sectors={s for s, _ in places[owner] if s}, order_refs=refs[owner],
+            gross_fen=sum(kinds[k] for k in _INCOME_KINDS), refunds_fen=-kinds[EntryKind.REFUND],
+            commission_fen=-kinds[EntryKind.COMMISSION], withheld_tax_fen=-kinds[EntryKind.TAX_WITHHOLDING],
+        )
+        row.income_exempt = income_exempt(rule=rule, subject_kind=kind, sectors=row.sectors,
+                                          income_fen=row.gross_fen, withheld_fen=row.withheld_tax_fen)
+        result.append(row)
+    return QuarterData(platform=platform, quarter=quarter, providers=result, exemption_source=rule.source)
+
+
+def _uuids(refs: set[str]) -> list[str]:
+    import uuid
+
+    out = []
+    for ref in refs:
+        try:
+            out.append(str(uuid.UUID(ref)))
+        except ValueError:
+            continue
+    return out
+
+
+def filings_of_platform(*, platform: Platform):
+    from sharecity.market.tax.models import QuarterlyFiling
+
+    return QuarterlyFiling.objects.filter(platform=platform).order_by("-year", "-quarter", "-filed_at", "-id")
+
+
+def platform_started_on(*, platform: Platform) -> dt.date:
+    """The day the platform started business (国务院令第810号 第三条 counts from it): its creation here, or its
+    first ledger entry if that is earlier (a platform that moved its books in)."""
+    from django.db.models import Min
+
+    from sharecity.market.payments.models import JournalEntry
+
+    first = JournalEntry.objects.filter(platform=platform).aggregate(first=Min("created_at"))["first"]
+    started = min(filter(None, (platform.created_at, first)))
+    return started.astimezone(CITY_TZ).date()

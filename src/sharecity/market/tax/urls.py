@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sharecity.market.tax import views
+
+app_name = "market_tax"
+urlpatterns = [
+    path("<slug:slug>/operator/tax/", views.report_list, name="list"),
+    path("<slug:slug>/operator/tax/<int:year>/<int:quarter>/file/", views.report_file, name="file"),
+    path("<slug:slug>/operator/tax/<int:year>/<int:quarter>/send/", views.report_send, name="send"),
+]

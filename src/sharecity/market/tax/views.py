@@ -1,0 +1,58 @@
+"""The operator's page of the platform's Decree 810 reports: quarters, deadlines, files, filing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sharecity.kernel.errors import InvalidInput, ShareCityError
+from sharecity.market.platforms.models import Platform
+from sharecity.market.platforms.web import operator_platform_or_403
+from sharecity.market.tax import selectors, services
+from sharecity.market.tax.api import file_response, tax_overview
+from sharecity.market.tax.decree810 import quarter_parse
+
+
+def _operator_platform(request, slug: str) -> Platform:
+    return operator_platform_or_403(
+        request, slug, refusal=_("Only the platform's operator staff may see and file its tax reports."))
+
+
+@login_required
+@require_GET
+def report_list(request, slug: str):
+    platform = _operator_platform(request, slug)
+    return render(request, "market_tax/list.html", {"platform": platform, **tax_overview(platform)})
+
+
+@login_required
+@require_GET
+def report_file(request, slug: str, year: int, quarter: int):
+    platform = _operator_platform(request, slug)
+    form = request.GET.get("form", "all")
+    fmt = request.GET.get("format", "xlsx")
+    if form not in ("identity", "income", "all") or fmt not in ("csv", "xlsx", "xml"):
+        raise Http404(_("No such file."))
+    try:
+        period = quarter_parse(year, quarter)
+    except InvalidInput as error:
+        raise Http404(str(error.message)) from None
+    return file_response(selectors.quarter_data(platform=platform, quarter=period), form=form, format=fmt)
+
+
+@login_required
+@require_POST
+def report_send(request, slug: str, year: int, quarter: int):
+    platform = _operator_platform(request, slug)
+    try:
+        filing = services.quarterly_report_file(actor=request.user, platform=platform, year=year, quarter=quarter)
+    except ShareCityError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The report for %(year)sQ%(quarter)s is on its way to the tax department.")
+                         % {"year": filing.year, "quarter": filing.quarter})
+    return redirect("market_tax:list", slug=platform.slug)
