@@ -897,6 +897,51 @@ class NoticeStateChangedV1(Payload):
 
 MESSAGE_TYPES[("notice.state_changed", 1)] = NoticeStateChangedV1
 
+# --- a platform's administrative licences (《中华人民共和国电子商务法》第十五条) ---------------------------
+
+LICENCES_MAX_ITEMS = 20  # licences one declaration may carry
+LicenceKindCode = Literal["value_added_telecom", "ride_hailing_operation", "other"]  # sharecity.kernel.licences
+LicenceDate = Annotated[dt.date, Field(description="ISO 8601 date",
+                                       json_schema_extra={"maxLength": limits.DATE_TEXT_MAX_LENGTH})]
+
+
+class DeclaredLicence(Payload):
+    """One administrative licence the platform holds, as its certificate reads."""
+
+    kind: LicenceKindCode = Field(description="the kind (sharecity.kernel.licences), other for one not listed")
+    name: str | None = Field(default=None, min_length=1, max_length=limits.NAME_MAX_LENGTH, pattern=LINE_PATTERN,
+                             description="the licence's title as issued; required for kind other")
+    number: str = _line(limits.IDENTIFIER_MAX_LENGTH, description="the licence number, e.g. 闽B2-20190001")
+    issued_by: Department
+    valid_from: PastDate
+    valid_until: LicenceDate | None = Field(default=None, description="absent for a licence without a term")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DeclaredLicence:
+        if self.kind == "other" and self.name is None:
+            raise FieldRule("name", "name the licence of kind other")
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise FieldRule("valid_until", "valid_until is before valid_from")
+        return self
+
+
+class PlatformLicencesDeclaredV1(Payload):
+    """The administrative licences the platform holds now, the whole set (an empty list: none), which replaces
+    the set it declared before. Its business licence is its unified social credit code (platform.registered)."""
+
+    declared_at: Timestamp
+    licences: list[DeclaredLicence] = Field(max_length=LICENCES_MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _once_each(self) -> PlatformLicencesDeclaredV1:
+        numbers = [(licence.kind, licence.number) for licence in self.licences]
+        if len(set(numbers)) != len(numbers):
+            raise FieldRule("licences", "a licence is declared twice")
+        return self
+
+
+MESSAGE_TYPES[("platform.licences_declared", 1)] = PlatformLicencesDeclaredV1
+
 DIRECTIVE_TYPES: tuple[str, ...] = get_args(DirectiveType)
 
 # Who sends each message type.
