@@ -121,6 +121,7 @@ VALID: dict[str, dict] = {
     "quota.assigned": {**DIRECTIVE, "allocation_id": "QA-2019-1", "city": "350200", "method": "rank-shares",
                        "zones": [{"zone": "island", "vehicles": 56250}, {"zone": "off-island", "vehicles": 18750}],
                        "total": 75000, "effective_from": AT, "score": "77.2"},
+    "complaint.withdrawn": {**DIRECTIVE, "referral_id": "5b1f0c1e-4f0b-4e63-9d6a-1c2b3d4e5f60", "withdrawn_at": AT},
     "platform.licences_declared": {"declared_at": AT, "licences": [
         LICENCE,
         {"kind": "other", "name": "道路运输经营许可证", "number": "闽交运管许可厦字350200001",
@@ -156,7 +157,7 @@ def test_every_model_is_frozen_documented_and_has_a_direction(message_type, mode
 def test_directions():
     assert {t for t, d in DIRECTIONS.items() if d == HUB_TO_PLATFORM} == set(DIRECTIVE_TYPES) == {
         "inspection.result", "recall.order", "credit_list.changed", "assistance.request", "emergency.order",
-        "complaint.referred", "quota.assigned"}
+        "complaint.referred", "quota.assigned", "complaint.withdrawn"}
     assert DIRECTIONS["directive.acknowledged"] == PLATFORM_TO_HUB
 
 

@@ -730,8 +730,16 @@ class ComplaintReferredV1(Directive):
     evidence_files: Count = Field(default=0, description="how many evidence files the association holds")
 
 
+class ComplaintWithdrawnV1(Directive):
+    """The complainant withdrew a complaint the city's third-party complaint platform had referred to the platform
+    (complaint.referred): the platform closes its side of the case as withdrawn and acknowledges."""
+
+    referral_id: Identifier = Field(description="the third-party platform's id of the complaint, as referred")
+    withdrawn_at: Timestamp
+
+
 DirectiveType = Literal["inspection.result", "recall.order", "credit_list.changed", "assistance.request",
-                        "emergency.order", "complaint.referred", "quota.assigned"]
+                        "emergency.order", "complaint.referred", "quota.assigned", "complaint.withdrawn"]
 
 # --- public-space quotas (bikes first): issue 15 ------------------------------------------------------
 
@@ -857,6 +865,7 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("odr.commitment", 1): OdrCommitmentV1,
     ("fleet.reported", 1): FleetReportedV1,
     ("quota.assigned", 1): QuotaAssignedV1,
+    ("complaint.withdrawn", 1): ComplaintWithdrawnV1,
 }
 
 # --- rights holders' notices (《中华人民共和国电子商务法》第四十二条至第四十五条) ----------------------------
