@@ -22,6 +22,7 @@ class Sector(models.TextChoices):
     CHILD_CARE = "child_care", _("Child care")
     CATERING = "catering", _("Catering and delivery")
     CULTURE_SPORTS = "culture_sports", _("Culture, tourism and sports venues")
+    BIKE_SHARING = "bike_sharing", _("Shared bikes")
 
 
 class Platform(models.Model):
