@@ -49,5 +49,6 @@ urlpatterns = [
     path("opendata/", include("sharecity.hub.opendata.urls")),
     path("p/", include("sharecity.market.notices.urls")),
     path("p/", include("sharecity.market.fleets.urls")),
+    path("p/", include("sharecity.market.platforms.urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -29,7 +29,8 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "exchange" / "schemas"
 # Times that may lie ahead: a deadline, an expiry, when a measure starts or ends, a booking's span.
 # Every other time says when something happened and may not be in the future.
 MAY_BE_AHEAD = {"starts_at", "ends_at", "deadline", "expires_at", "effective_at", "effective_from", "effective_until",
-                "restore_due_at"}  # notice.state_changed: the end of the measures (a deadline)
+                "restore_due_at",  # notice.state_changed: the end of the measures (a deadline)
+                "valid_until"}  # platform.licences_declared: when a licence expires
 CEILING = limits.AMOUNT_FEN_CEILING
 NOW = dt.datetime.now(dt.UTC)
 

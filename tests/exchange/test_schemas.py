@@ -45,6 +45,8 @@ def provider_row(**overrides) -> dict:
 
 
 # One valid payload for every message type the issue lists.
+LICENCE = {"kind": "value_added_telecom", "number": "闽B2-20190001", "issued_by": "福建省通信管理局",
+           "valid_from": "2019-03-01", "valid_until": "2029-03-01"}
 VALID: dict[str, dict] = {
     "platform.registered": {"name": "鹭岛共享停车", "credit_code": "91350200MA2YEXAMP7", "sectors": ["parking"],
                             "public_key": "94-AMX0AAsb0NldtSQgg-Ete3ZxLkks8OSworDRyWHs="},
@@ -119,6 +121,11 @@ VALID: dict[str, dict] = {
     "quota.assigned": {**DIRECTIVE, "allocation_id": "QA-2019-1", "city": "350200", "method": "rank-shares",
                        "zones": [{"zone": "island", "vehicles": 56250}, {"zone": "off-island", "vehicles": 18750}],
                        "total": 75000, "effective_from": AT, "score": "77.2"},
+    "complaint.withdrawn": {**DIRECTIVE, "referral_id": "5b1f0c1e-4f0b-4e63-9d6a-1c2b3d4e5f60", "withdrawn_at": AT},
+    "platform.licences_declared": {"declared_at": AT, "licences": [
+        LICENCE,
+        {"kind": "other", "name": "道路运输经营许可证", "number": "闽交运管许可厦字350200001",
+         "issued_by": "厦门市交通运输局", "valid_from": "2020-01-01"}]},
 }
 
 
@@ -150,7 +157,7 @@ def test_every_model_is_frozen_documented_and_has_a_direction(message_type, mode
 def test_directions():
     assert {t for t, d in DIRECTIONS.items() if d == HUB_TO_PLATFORM} == set(DIRECTIVE_TYPES) == {
         "inspection.result", "recall.order", "credit_list.changed", "assistance.request", "emergency.order",
-        "complaint.referred", "quota.assigned"}
+        "complaint.referred", "quota.assigned", "complaint.withdrawn"}
     assert DIRECTIONS["directive.acknowledged"] == PLATFORM_TO_HUB
 
 
@@ -206,6 +213,11 @@ def test_times_must_carry_an_offset(message_type, change, field):
         ("emergency.order", {"districts": []}, "payload.districts"),
         ("directive.acknowledged", {"directive_message_id": "not-a-uuid"}, "payload.directive_message_id"),
         ("directive.acknowledged", {"directive_type": "order.created"}, "payload.directive_type"),
+        ("platform.licences_declared", {"licences": [{**LICENCE, "valid_until": "2019-02-28"}]},
+         "payload.licences.0.valid_until"),
+        ("platform.licences_declared", {"licences": [{**LICENCE, "kind": "other"}]}, "payload.licences.0.name"),
+        ("platform.licences_declared", {"licences": [LICENCE, LICENCE]}, "payload.licences"),
+        ("platform.licences_declared", {"licences": [{**LICENCE, "kind": "fishing"}]}, "payload.licences.0.kind"),
     ],
 )
 def test_rules_name_the_field_at_fault(message_type, change, field):

@@ -44,7 +44,9 @@ def test_the_directory_lists_platforms_operating_in_each_city_with_credit_and_re
     assert [row["name"] for row in only_xiamen] == ["鹭岛单车"]
     assert only_xiamen[0]["cities"] == ["350200"] and only_xiamen[0]["registered_city"] == "350200"
     assert only_xiamen[0]["credit_grade"] is None  # the city keeps no credit file on it yet
-    assert only_xiamen[0]["licences"] == {"business_licence": xiamen.credit_code, "administrative_licences": None}
+    licences = only_xiamen[0]["licences"]
+    assert (licences["business_licence"], licences["administrative_licences"]) == (xiamen.credit_code, None)
+    assert [row["kind"] for row in licences["missing"]] == ["value_added_telecom"]  # never declared
     housekeeping = client.get(API, {"sector": "housekeeping"}).json()["results"]
     assert [row["platform_id"] for row in housekeeping] == ["tj-home"]
     assert housekeeping[0]["credit_grade"] in ("A", "B", "C", "D")

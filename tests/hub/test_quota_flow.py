@@ -95,6 +95,14 @@ def test_fleet_report_to_quota_directive_to_warning(city):
 
     services.allocation_publish(actor=city.officer, jurisdiction=jurisdiction, run_id=run.pk)
     assert Directive.objects.filter(directive_type="quota.assigned").count() == 2
+    # The new quota is below the fleets last reported on the island (700 > 450, 500 > 300): the re-check at
+    # publication warns about both, naming the allocation; off the island no fleet was reported.
+    rechecked = {w.platform_id: w for w in Warning.objects.filter(rule="fleet_over_quota")}
+    assert set(rechecked) == {city.bikes.exchange_id, city.other.exchange_id}
+    assert f"QA-{run.pk}" in rechecked[city.bikes.exchange_id].explanation["en"]
+    assert "450" in rechecked[city.bikes.exchange_id].explanation["en"]
+    assert "300" in rechecked[city.other.exchange_id].explanation["zh"]
+    Warning.objects.all().delete()  # what follows is about reports sent under the quota
     sent = Directive.objects.get(directive_type="quota.assigned", platform_id=city.bikes.exchange_id).payload
     assert "厦府办〔2019〕13号" in sent["legal_reference"] and sent["total"] == 600
     city.sync()
@@ -105,7 +113,7 @@ def test_fleet_report_to_quota_directive_to_warning(city):
     page = city.console.get("/p/ludao-bike/operator/fleets/")
     assert page.status_code == 200 and "450" in page.text
 
-    # 700 deployed on the island against 450: a warning for the city.
+    # 700 deployed on the island against 450 in a new report: a warning for the city.
     assert city.post(city.console, "ludao-bike", report(report_id="late-q3")).status_code == 201
     city.sync()
     warning = Warning.objects.get(rule="fleet_over_quota")
@@ -137,3 +145,34 @@ def test_another_citys_officer_and_a_district_officer_cannot_allocate(city):
             services.evaluation_compute(actor=officer, jurisdiction=jurisdiction_for(officer), city_code="350200",
                                         year=2025, quarter=3)
     assert not Evaluation.objects.exists() and not AllocationRun.objects.exists()
+
+
+def test_a_new_allocation_below_the_last_reported_fleet_raises_a_warning_once(city):
+    # Q3: 300 deployed on the island by each; the first allocation leaves both within quota.
+    assert city.post(city.console, "ludao-bike", report(vehicles_deployed=300, vehicles_good=290)).status_code == 201
+    assert city.post(city.other_console, "haixi-bike",
+                     report(vehicles_deployed=300, vehicles_good=200, parking_compliant=80)).status_code == 201
+    city.sync()
+    jurisdiction = jurisdiction_for(city.officer)
+    services.evaluation_compute(actor=city.officer, jurisdiction=jurisdiction, city_code="350200", year=2025,
+                                quarter=3)
+    generous = services.allocation_run(actor=city.officer, jurisdiction=jurisdiction, city_code="350200", year=2025,
+                                       quarter=3, method="rank-shares",
+                                       options={"total": "2000", "reserve_new": "0", "shares": "0.5,0.5",
+                                                "pass_mark": "0"})
+    services.allocation_publish(actor=city.officer, jurisdiction=jurisdiction, run_id=generous.pk)
+    assert not Warning.objects.exists()  # 750 each on the island: within
+
+    # A later allocation cuts the island quota to 300 for the first and 150 for the second: only the second's
+    # last reported fleet (300) is now above its quota.
+    smaller = services.allocation_run(actor=city.officer, jurisdiction=jurisdiction, city_code="350200", year=2025,
+                                      quarter=3, method="rank-shares",
+                                      options={"total": "600", "reserve_new": "0", "shares": "0.6667,0.3333",
+                                               "pass_mark": "0"})
+    island = {q.platform_id: q.vehicles for q in Quota.objects.filter(run=smaller, zone="island")}
+    assert island[city.bikes.exchange_id] >= 300 > island[city.other.exchange_id]
+    services.allocation_publish(actor=city.officer, jurisdiction=jurisdiction, run_id=smaller.pk)
+    [warning] = Warning.objects.filter(rule="fleet_over_quota")
+    assert warning.platform_id == city.other.exchange_id
+    assert f"QA-{smaller.pk}" in warning.explanation["en"] and f"{island[city.other.exchange_id]}" in \
+        warning.explanation["en"]

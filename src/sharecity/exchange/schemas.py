@@ -730,8 +730,16 @@ class ComplaintReferredV1(Directive):
     evidence_files: Count = Field(default=0, description="how many evidence files the association holds")
 
 
+class ComplaintWithdrawnV1(Directive):
+    """The complainant withdrew a complaint the city's third-party complaint platform had referred to the platform
+    (complaint.referred): the platform closes its side of the case as withdrawn and acknowledges."""
+
+    referral_id: Identifier = Field(description="the third-party platform's id of the complaint, as referred")
+    withdrawn_at: Timestamp
+
+
 DirectiveType = Literal["inspection.result", "recall.order", "credit_list.changed", "assistance.request",
-                        "emergency.order", "complaint.referred", "quota.assigned"]
+                        "emergency.order", "complaint.referred", "quota.assigned", "complaint.withdrawn"]
 
 # --- public-space quotas (bikes first): issue 15 ------------------------------------------------------
 
@@ -857,6 +865,7 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("odr.commitment", 1): OdrCommitmentV1,
     ("fleet.reported", 1): FleetReportedV1,
     ("quota.assigned", 1): QuotaAssignedV1,
+    ("complaint.withdrawn", 1): ComplaintWithdrawnV1,
 }
 
 # --- rights holders' notices (《中华人民共和国电子商务法》第四十二条至第四十五条) ----------------------------
@@ -896,6 +905,51 @@ class NoticeStateChangedV1(Payload):
 
 
 MESSAGE_TYPES[("notice.state_changed", 1)] = NoticeStateChangedV1
+
+# --- a platform's administrative licences (《中华人民共和国电子商务法》第十五条) ---------------------------
+
+LICENCES_MAX_ITEMS = 20  # licences one declaration may carry
+LicenceKindCode = Literal["value_added_telecom", "ride_hailing_operation", "other"]  # sharecity.kernel.licences
+LicenceDate = Annotated[dt.date, Field(description="ISO 8601 date",
+                                       json_schema_extra={"maxLength": limits.DATE_TEXT_MAX_LENGTH})]
+
+
+class DeclaredLicence(Payload):
+    """One administrative licence the platform holds, as its certificate reads."""
+
+    kind: LicenceKindCode = Field(description="the kind (sharecity.kernel.licences), other for one not listed")
+    name: str | None = Field(default=None, min_length=1, max_length=limits.NAME_MAX_LENGTH, pattern=LINE_PATTERN,
+                             description="the licence's title as issued; required for kind other")
+    number: str = _line(limits.IDENTIFIER_MAX_LENGTH, description="the licence number, e.g. 闽B2-20190001")
+    issued_by: Department
+    valid_from: PastDate
+    valid_until: LicenceDate | None = Field(default=None, description="absent for a licence without a term")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DeclaredLicence:
+        if self.kind == "other" and self.name is None:
+            raise FieldRule("name", "name the licence of kind other")
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise FieldRule("valid_until", "valid_until is before valid_from")
+        return self
+
+
+class PlatformLicencesDeclaredV1(Payload):
+    """The administrative licences the platform holds now, the whole set (an empty list: none), which replaces
+    the set it declared before. Its business licence is its unified social credit code (platform.registered)."""
+
+    declared_at: Timestamp
+    licences: list[DeclaredLicence] = Field(max_length=LICENCES_MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _once_each(self) -> PlatformLicencesDeclaredV1:
+        numbers = [(licence.kind, licence.number) for licence in self.licences]
+        if len(set(numbers)) != len(numbers):
+            raise FieldRule("licences", "a licence is declared twice")
+        return self
+
+
+MESSAGE_TYPES[("platform.licences_declared", 1)] = PlatformLicencesDeclaredV1
 
 DIRECTIVE_TYPES: tuple[str, ...] = get_args(DirectiveType)
 

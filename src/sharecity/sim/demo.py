@@ -314,6 +314,7 @@ def _demo_load() -> DemoReport:
         platform_members_from_activity(platform=platform)
     _publicity_demo(regulator=regulator, providers=providers)
     _enforcement_demo(officer=district_regulator, providers=providers)
+    _public_space_demo(admin=admin, regulator=regulator, operator=operator)
     return DemoReport(created=True, logins=LOGINS)
 
 
@@ -378,3 +379,84 @@ def _publicity_demo(*, regulator: User, providers: dict[str, User]) -> None:
         performance="罚款已于处罚决定次日缴清", correction="已在全部车位页面公示收费标准并退还多收费用",
         commitment="本人承诺今后严格执行明码标价，如有违反自愿接受惩戒并向社会公开",
     )
+
+
+BIKE_PLATFORMS = [
+    # (slug, name, first 17 characters of the credit code, licence number, island and off-island fleets)
+    ("ludao-bike", "鹭岛共享单车", "91350206MA2YLB004", "闽B2-20190412", (5200, 2100)),
+    ("haixi-bike", "海西共享单车", "91350211MA2YHX005", "闽B2-20200731", (4100, 2600)),
+]
+
+
+def _public_space_demo(*, admin: User, regulator: User, operator: User) -> None:
+    """Two shared-bike platforms in Xiamen with their licences, fleet reports by zone for the last quarter,
+    the city's quarterly evaluation and a published quota allocation (厦府办〔2019〕13号 rank shares), and a rights
+    holder's notice taken down and waiting to be forwarded: so the directory, the public quota table and the
+    notices show data. The hub is given the platforms' messages as intake would apply them (the worker relays
+    the same messages later; the hub keeps each once)."""
+    from types import SimpleNamespace
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sharecity.exchange.schemas import payload_validate
+    from sharecity.hub.quota.services import allocation_publish, allocation_run, evaluation_compute, fleet_reported
+    from sharecity.hub.registry.jurisdiction import jurisdiction_for
+    from sharecity.hub.registry.services import licences_declared, platform_register
+    from sharecity.kernel.models import OutboxMessage
+    from sharecity.market.fleets.services import fleet_report
+    from sharecity.market.listings.models import Listing, ListingStatus
+    from sharecity.market.notices.services import notice_file, notice_take_down
+    from sharecity.market.platforms.services import licences_declare
+
+    def apply_at_hub(platform: Platform, message_type: str, handler) -> None:
+        for message in OutboxMessage.objects.filter(platform_id=platform.exchange_id, message_type=message_type):
+            handler(envelope=SimpleNamespace(platform_id=platform.exchange_id, message_id=message.message_id,
+                                             sequence=0),
+                    payload=payload_validate(message_type, message.schema_version, message.payload))
+
+    def registered(*, envelope, payload) -> None:
+        platform_register(platform_id=envelope.platform_id, name=payload.name, credit_code=payload.credit_code,
+                          sectors=list(payload.sectors), public_key=payload.public_key,
+                          message_id=str(envelope.message_id))
+
+    today = timezone.now().astimezone(CITY_TZ).date()
+    # The last complete quarter.
+    this_quarter = (today.month - 1) // 3
+    year, quarter = (today.year, this_quarter) if this_quarter else (today.year - 1, 4)
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = (dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)) - dt.timedelta(days=1)
+    for index, (slug, name, serial, licence, fleets) in enumerate(BIKE_PLATFORMS):
+        bikes = platform_create(actor=admin, slug=slug, name=name, credit_code=credit_code_with_check_char(serial),
+                                sectors=["bike_sharing"], city_code="350200")
+        operator_add(actor=admin, platform=bikes, user=operator)
+        licences_declare(actor=operator, platform=bikes, licences=[
+            {"kind": "value_added_telecom", "number": licence, "issued_by": "福建省通信管理局",
+             "valid_from": dt.date(2019 + index, 4, 12), "valid_until": dt.date(2024 + index * 6, 4, 12)}])
+        for zone, deployed in zip(("island", "off-island"), fleets, strict=True):
+            fleet_report(actor=operator, platform=bikes, report_id=f"{year}Q{quarter}-{zone}", city="350200",
+                         zone=zone, period_start=start.isoformat(), period_end=end.isoformat(),
+                         vehicles_deployed=deployed, vehicles_good=deployed * (95 - 7 * index) // 100,
+                         parking_checked=600, parking_compliant=570 - 90 * index, dispatch_requests=40,
+                         dispatch_response_minutes=25 + 20 * index)
+        apply_at_hub(bikes, "platform.registered", registered)
+        apply_at_hub(bikes, "platform.licences_declared", licences_declared)
+        apply_at_hub(bikes, "fleet.reported", fleet_reported)
+    jurisdiction = jurisdiction_for(regulator)
+    evaluation_compute(actor=regulator, jurisdiction=jurisdiction, city_code="350200", year=year, quarter=quarter)
+    run = allocation_run(actor=regulator, jurisdiction=jurisdiction, city_code="350200", year=year, quarter=quarter,
+                         method="rank-shares", options={"total": "12000", "reserve_new": "1000",
+                                                        "shares": "0.6,0.4", "pass_mark": "60"})
+    allocation_publish(actor=regulator, jurisdiction=jurisdiction, run_id=run.pk)
+
+    # A trademark holder's notice against a listing of the general market, taken down, not yet forwarded.
+    listing = (Listing.objects.filter(platform__slug="ludao-share", status=ListingStatus.PUBLISHED)
+               .order_by("pk").first())
+    if listing is not None:
+        evidence = SimpleUploadedFile("registration.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+                                      content_type="image/png")
+        notice, _secret = notice_file(
+            platform=listing.platform, holder_name="厦门白鹭文创有限公司", holder_contact="0592-5550123",
+            right_kind="trademark", registration_numbers=["第12345678号"],
+            claim="该商品使用了我司注册商标“白鹭之光”的图样和文字，未经许可，请予删除。",
+            listing_ids=[str(listing.public_id)], evidence=[evidence])
+        notice_take_down(actor=operator, notice=notice, note="已核实商标注册证，先行下架")

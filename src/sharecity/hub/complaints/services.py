@@ -241,10 +241,31 @@ def complaint_withdraw(*, code, secret, now: dt.datetime | None = None) -> Third
     complaint = complaint_track(code=code, secret=secret)
     complaint = ThirdPartyComplaint.objects.select_for_update().get(pk=complaint.pk)
     _expect(complaint, Status.FILED, Status.WITH_PLATFORM, Status.MEDIATION)
+    with_platform = complaint.status == Status.WITH_PLATFORM
     _close(complaint, outcome=Outcome.WITHDRAWN, note="", now=now)
     _audit(complaint, actor=None, actor_label="complainant", action="withdrawn", now=now, detail={})
+    if with_platform:
+        _withdrawal_send(complaint, now=now)
     _tell(complaint, kind="withdrawn", now=now, zh="您已撤回投诉。", en="You withdrew the complaint.")
     return complaint
+
+
+def _withdrawal_send(complaint: ThirdPartyComplaint, *, now: dt.datetime) -> None:
+    """Tell the platform a complaint it holds under online dispute resolution was withdrawn (directive
+    ``complaint.withdrawn`` down the exchange, from the association that referred it), so it closes its side;
+    it acknowledges by the end of the next working day."""
+    from sharecity.hub.directives.models import Directive
+    from sharecity.hub.directives.services import directive_send_for
+
+    referral = Directive.objects.filter(message_id=complaint.referral_message_id).first()
+    department = referral.department if referral is not None else "共享经济第三方投诉平台"
+    directive = directive_send_for(
+        actor=None, department=department, platform_id=complaint.platform_id, directive_type="complaint.withdrawn",
+        now=now, city_code=complaint.city_code,
+        deadline=city_datetime(add_workdays(now.astimezone(CITY_TZ).date(), 1), END_OF_DAY),
+        legal_reference=ASSOCIATION_LEGAL_REFERENCE, referral_id=str(complaint.public_id), withdrawn_at=now)
+    _audit(complaint, actor=None, actor_label="complainant", action="withdrawal_sent_to_platform", now=now,
+           detail={"platform_id": complaint.platform_id, "message_id": str(directive.message_id)})
 
 
 def _close(complaint: ThirdPartyComplaint, *, outcome: str, note: str, now: dt.datetime) -> None:

@@ -67,8 +67,9 @@ def directive_issue(*, actor: User, platform_id: str, directive_type: str, deadl
     profile = regulator_profile_for(actor)
     if profile is None:
         raise Forbidden(_("Only regulator staff may issue directives."), field="actor")
-    # complaint.referred is sent by the third-party complaint platform (hub.complaints), not by an officer.
-    if directive_type not in DIRECTIVE_TYPES or directive_type == "complaint.referred":
+    # complaint.referred and complaint.withdrawn are sent by the third-party complaint platform (hub.complaints),
+    # not by an officer.
+    if directive_type not in DIRECTIVE_TYPES or directive_type in ("complaint.referred", "complaint.withdrawn"):
         raise InvalidInput(_("Choose a known type of directive."), field="directive_type")
     # An officer directs only the platforms active or registered in their own city or district. One
     # answer for an unknown platform and another city's, so the refusal tells nothing about the other city.

@@ -42,12 +42,40 @@ class CreditRecordOut(Schema):
     display_until: dt.date | None
 
 
+class DirectoryLicenceOut(Schema):
+    kind: str = Field(description="value_added_telecom, ride_hailing_operation, ... or other")
+    name: str = Field(description="the licence's title")
+    number: str
+    issued_by: str
+    valid_from: dt.date
+    valid_until: dt.date | None = Field(description="null for a licence without a term")
+    expired: bool = Field(description="valid_until is before today (city time)")
+    legal_basis: str = Field(description="the law requiring this kind; empty for one the city's table does not list")
+
+
+class DirectoryRequiredLicenceOut(Schema):
+    kind: str
+    name: str
+    legal_basis: str
+
+
 class LicencesOut(Schema):
     business_licence: str = Field(description="the unified social credit code is the business licence's number "
                                   "(GB 32100-2015)")
-    administrative_licences: list[str] | None = Field(
-        description="null: the city holds no register of them; the platform shows them on its home page "
-        "(E-Commerce Law, Article 15)")
+    administrative_licences: list[DirectoryLicenceOut] | None = Field(
+        description="the platform's current declaration through the exchange (E-Commerce Law, Article 15); null "
+        "when it never declared")
+    missing: list[DirectoryRequiredLicenceOut] = Field(
+        description="licences the platform's sectors require today that it did not declare valid")
+
+
+class DirectoryEvaluationOut(Schema):
+    city_code: str
+    year: int
+    quarter: int
+    score: str = Field(description="out of 100, two decimals")
+    rank: int = Field(description="1 the best of the city's evaluated operators that quarter")
+    ranked: int = Field(description="how many operators the city evaluated that quarter")
 
 
 class DirectoryEntryOut(Schema):
@@ -63,6 +91,9 @@ class DirectoryEntryOut(Schema):
     credit_grade: str | None = Field(description="grade today (A-D); null when the city keeps no file on it")
     credit_lists: list[str] = Field(description="red, serious_dishonesty")
     designations: list[DesignationOut]
+    evaluations: list[DirectoryEvaluationOut] = Field(
+        description="the latest quarterly operator evaluation (public-space quotas) in each city whose allocation "
+        "the city published")
 
 
 class DirectoryDetailOut(DirectoryEntryOut):
@@ -81,7 +112,16 @@ def _entry_out(entry: selectors.DirectoryEntry, *, records: bool = False) -> dic
         "platform_id": entry.platform_id, "name": entry.name, "credit_code": entry.credit_code,
         "sectors": entry.sectors, "registered_division": entry.registered_division,
         "registered_city": entry.registered_city, "cities": entry.cities, "registered_at": entry.registered_at,
-        "licences": {"business_licence": entry.credit_code, "administrative_licences": None},
+        "licences": {
+            "business_licence": entry.credit_code,
+            "administrative_licences": None if entry.licences is None else [
+                {"kind": row.kind, "name": row.name, "number": row.number, "issued_by": row.issued_by,
+                 "valid_from": row.valid_from, "valid_until": row.valid_until, "expired": row.expired,
+                 "legal_basis": row.legal_basis} for row in entry.licences],
+            "missing": [{"kind": row.kind, "name": row.name, "legal_basis": row.legal_basis}
+                        for row in entry.licences_missing]},
+        "evaluations": [{"city_code": row.city_code, "year": row.year, "quarter": row.quarter, "score": row.score,
+                         "rank": row.rank, "ranked": row.ranked} for row in entry.evaluations],
         "credit_grade": entry.credit_grade, "credit_lists": entry.credit_lists,
         "designations": [{"kind": d.kind, "city_code": d.city_code, "decision_reference": d.decision_reference,
                           "recognised_on": d.recognised_on} for d in entry.designations],

@@ -363,3 +363,12 @@ STORED_FIELDS["fleet.reported"] = {
     "dispatch_requests": (_FLEET + "dispatch_requests",),
     "dispatch_response_minutes": (_FLEET + "dispatch_response_minutes",),
 }
+
+# A platform's administrative licences (《中华人民共和国电子商务法》第十五条), for the public directory.
+from sharecity.hub.registry.services import licences_declared  # noqa: E402
+
+HANDLERS["platform.licences_declared"] = [licences_declared]
+STORED_FIELDS["platform.licences_declared"] = {
+    "declared_at": ("hub_registry.LicenceDeclaration.declared_at",),
+    "licences": ("hub_registry.LicenceDeclaration.licences",),
+}

@@ -33,8 +33,16 @@ def _cities_of(codes) -> tuple[str, ...]:
 def platform_directory(ctx: BuildContext) -> Built:
     from sharecity.hub.evaluation.selectors import designations, negative_enterprises, platforms_of_city
     from sharecity.hub.monitoring.rules import sector_label
-    from sharecity.hub.registry.selectors import credit_code_division
+    from sharecity.hub.quota.selectors import published_evaluations
+    from sharecity.hub.registry.models import RegisteredPlatform
+    from sharecity.hub.registry.selectors import credit_code_division, current_licences
+    from sharecity.kernel.licences import KINDS_BY_CODE, required_kinds
 
+    platform_ids = list(RegisteredPlatform.objects.values_list("platform_id", flat=True))
+    # Each platform's declared licences (《中华人民共和国电子商务法》第十五条) and its latest published quarterly
+    # evaluation per city (hub.quota), as the public directory shows them.
+    licences = current_licences(platform_ids=platform_ids)
+    evaluations = published_evaluations(platform_ids=platform_ids)
     rows = []
     for city_code in CITIES:
         negative = {row["platform_id"] for row in negative_enterprises(city_code=city_code, on=ctx.today)}
@@ -44,6 +52,11 @@ def platform_directory(ctx: BuildContext) -> Built:
                 recognised[d.platform_id].append(d.kind)
         for platform in platforms_of_city(city_code=city_code):
             sectors = list(platform.sectors or [])
+            held = licences.get(platform.platform_id)
+            expired = [row for row in held or [] if row.valid_until is not None and row.valid_until < ctx.today]
+            valid_kinds = {row.kind for row in held or [] if row not in expired and row.valid_from <= ctx.today}
+            evaluation = next((e for e in evaluations.get(platform.platform_id, []) if e["city_code"] == city_code),
+                              None)
             rows.append(
                 {
                     "city_code": city_code,
@@ -56,6 +69,17 @@ def platform_directory(ctx: BuildContext) -> Built:
                     "designations": ";".join(sorted(recognised.get(platform.platform_id, []))),
                     "negative_list": platform.platform_id in negative,
                     "registered_on": _iso(platform.registered_at.astimezone(CITY_TZ).date()),
+                    "licences_declared": held is not None,
+                    "licences": ";".join(
+                        f"{KINDS_BY_CODE[row.kind].name_zh if row.kind in KINDS_BY_CODE else row.name} {row.number}"
+                        f" ({row.issued_by}, {_iso(row.valid_from)}–{_iso(row.valid_until) or ''})"
+                        for row in held or []),
+                    "licences_expired": ";".join(row.number for row in expired),
+                    "licences_missing": ";".join(kind.code for kind in required_kinds(sectors, on=ctx.today)
+                                                 if kind.code not in valid_kinds),
+                    "evaluation_quarter": f"{evaluation['year']}Q{evaluation['quarter']}" if evaluation else None,
+                    "evaluation_score": f"{evaluation['score']:.2f}" if evaluation else None,
+                    "evaluation_rank": evaluation["rank"] if evaluation else None,
                 }
             )
     return Built(rows=rows, spatial=_cities_of(r["city_code"] for r in rows) or tuple(CITIES), temporal_end=ctx.today)
@@ -71,10 +95,13 @@ register(
         tags=("平台", "platforms", "名录"),
         frequency="daily",
         notes_zh="在本市登记(统一社会信用代码第3-8位为本市登记机关,GB 32100-2015 4.3)的平台企业:名称、代码、行业、"
-        "认定(总部、龙头)及是否列入不予支持的负面清单(天津实施意见 六(二))。",
+        "认定(总部、龙头)及是否列入不予支持的负面清单(天津实施意见 六(二)),平台申报的行政许可(电子商务法第十五条)"
+        "及最近公布的季度服务质量评价。",
         notes_en="Platform enterprises registered in the city (the registration authority in characters 3-8 of the "
         "credit "
-        "code, GB 32100-2015 4.3): name, code, sectors, recognitions and whether on the negative list.",
+        "code, GB 32100-2015 4.3): name, code, sectors, recognitions, whether on the negative list, the "
+        "administrative licences the platform declared (E-Commerce Law Art. 15) and its latest published quarterly "
+        "evaluation.",
         source=PLAN,
         primary_key=("city_code", "platform_id"),
         fields=(
@@ -88,6 +115,15 @@ register(
             Field("designations", "string", "认定", "Recognitions"),
             Field("negative_list", "boolean", "负面清单", "On the negative list"),
             Field("registered_on", "date", "登记日期", "Registered on"),
+            Field("licences_declared", "boolean", "是否申报行政许可", "Administrative licences declared"),
+            Field("licences", "string", "行政许可(名称 编号(发证机关,有效期))", "Administrative licences (title "
+                  "number (issued by, valid from–until))"),
+            Field("licences_expired", "string", "已过期许可证编号", "Numbers of expired licences"),
+            Field("licences_missing", "string", "行业所需但未申报有效的许可", "Licences the sectors require, not "
+                  "declared valid", "sharecity.kernel.licences kind codes"),
+            Field("evaluation_quarter", "string", "最近公布的季度评价", "Latest published quarterly evaluation"),
+            Field("evaluation_score", "string", "评价得分", "Evaluation score (out of 100)"),
+            Field("evaluation_rank", "integer", "评价排名", "Rank in the city that quarter (1 the best)"),
         ),
         build=platform_directory,
     )

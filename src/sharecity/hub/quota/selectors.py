@@ -163,3 +163,30 @@ def public_table(*, city_code: str, on: dt.date) -> dict:
             for platform, by_zone in by_platform.items()]
     rows.sort(key=lambda row: (-row["total"], row["platform"]))
     return {"city_code": city_code, "run": run, "zones": zones, "rows": rows}
+
+
+def published_evaluations(*, platform_ids: list[str]) -> dict[str, list[dict]]:
+    """For the public directory: each platform's latest quarterly evaluation in each city, among the quarters
+    whose allocation the city published (an evaluation is a draft the regulator may recompute until then),
+    with its rank in that city and quarter (1 the best; equal scores share a rank) and how many were ranked."""
+    published = set(AllocationRun.objects.filter(published_at__isnull=False)
+                    .values_list("city_code", "year", "quarter"))
+    if not published:
+        return {}
+    wanted = set(platform_ids)
+    quarters: dict[tuple[str, int, int], list[Evaluation]] = {}
+    for evaluation in Evaluation.objects.filter(city_code__in={city for city, _y, _q in published}):
+        key = (evaluation.city_code, evaluation.year, evaluation.quarter)
+        if key in published:
+            quarters.setdefault(key, []).append(evaluation)
+    found: dict[str, dict[str, dict]] = {}
+    for (city_code, year, quarter), evaluations in sorted(quarters.items(), key=lambda item: item[0]):
+        scores = [evaluation.score for evaluation in evaluations]
+        for evaluation in evaluations:
+            if evaluation.platform_id not in wanted:
+                continue
+            # Later quarters come later in the sort: the last one written per city is the latest.
+            found.setdefault(evaluation.platform_id, {})[city_code] = {
+                "city_code": city_code, "year": year, "quarter": quarter, "score": evaluation.score,
+                "rank": 1 + sum(1 for score in scores if score > evaluation.score), "ranked": len(scores)}
+    return {platform_id: [by_city[code] for code in sorted(by_city)] for platform_id, by_city in found.items()}

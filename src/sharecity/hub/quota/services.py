@@ -97,19 +97,40 @@ def fleet_check(*, report: FleetReport) -> None:
                                     on=report.period_end)
     if quota is None or report.vehicles_deployed <= quota:
         return
+    _over_quota_warn(report=report, quota=quota, dedupe_key=f"{WARNING_RULE}:{report.platform_id}:{report.report_id}")
+
+
+def _over_quota_warn(*, report: FleetReport, quota: int, dedupe_key: str, allocation: str = "") -> None:
     over = report.vehicles_deployed - quota
+    new_zh = f"新配额 {allocation} 下，" if allocation else ""
+    new_en = f"Under the new allocation {allocation}: " if allocation else ""
     warning_raise(
         city_code=report.city_code, rule=WARNING_RULE, severity="high" if over * 10 > quota else "medium",
         subject_kind="platform", subject_ref=report.platform_id, platform_id=report.platform_id, district_code="",
         explanation={
-            "zh": f"{report.zone} 区域投放 {report.vehicles_deployed} 辆，超出配额 {quota} 辆 {over} 辆"
+            "zh": f"{new_zh}{report.zone} 区域投放 {report.vehicles_deployed} 辆，超出配额 {quota} 辆 {over} 辆"
                   f"（报告 {report.report_id}，{report.period_start}至{report.period_end}）。",
-            "en": f"{report.vehicles_deployed} vehicles deployed in zone {report.zone}, {over} above the quota of "
-                  f"{quota} (report {report.report_id}, {report.period_start} to {report.period_end}).",
+            "en": f"{new_en}{report.vehicles_deployed} vehicles deployed in zone {report.zone}, {over} above the "
+                  f"quota of {quota} (report {report.report_id}, {report.period_start} to {report.period_end}).",
         },
         evidence=[{"kind": "fleet_report", "ref": f"{report.platform_id}:{report.report_id}",
                    "description": f"{report.vehicles_deployed} > {quota}"}],
-        dedupe_key=f"{WARNING_RULE}:{report.platform_id}:{report.report_id}")
+        dedupe_key=dedupe_key)
+
+
+def fleet_recheck(*, run: AllocationRun) -> None:
+    """A newly published allocation against each platform's latest fleet report in each of the city's zones: a
+    warning where the new quota (none is 0: a platform the rule gave nothing) is below the fleet last reported,
+    as a report above quota raises one. Once per allocation and report."""
+    quotas = {(quota.platform_id, quota.zone): quota.vehicles for quota in run.quotas.all()}
+    latest: dict[tuple[str, str], FleetReport] = {}
+    for report in FleetReport.objects.filter(city_code=run.city_code).order_by("period_end", "id"):
+        latest[(report.platform_id, report.zone)] = report
+    for key, report in sorted(latest.items()):
+        quota = quotas.get(key, 0)
+        if report.vehicles_deployed > quota:
+            _over_quota_warn(report=report, quota=quota, allocation=f"QA-{run.pk}",
+                             dedupe_key=f"{WARNING_RULE}:{report.platform_id}:{report.report_id}:QA-{run.pk}")
 
 
 # ---- weights and evaluations -------------------------------------------------------------------------------------
@@ -333,6 +354,7 @@ def allocation_publish(*, actor: User, jurisdiction: Jurisdiction, run_id: int, 
     audit_record(actor=actor, action="quota.allocation_publish", object_type="quota_allocation", object_id=run.pk,
                  city_code=run.city_code, detail={"platforms": sorted(run.result["allocations"])})
     run.refresh_from_db()
+    fleet_recheck(run=run)
     return run
 
 

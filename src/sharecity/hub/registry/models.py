@@ -105,3 +105,43 @@ class KeyRotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform_id}@{self.effective_sequence}: {self.old_fingerprint[:8]} -> {self.new_fingerprint[:8]}"
+
+
+class LicenceDeclaration(models.Model):
+    """A platform's whole set of administrative licences as one ``platform.licences_declared`` message
+    carried it (《中华人民共和国电子商务法》第十五条). The latest by ``declared_at`` is the current set;
+    the earlier ones stay as its history."""
+
+    platform_id = models.CharField(max_length=64, db_index=True)
+    message_id = models.UUIDField(unique=True)
+    declared_at = models.DateTimeField(_("declared at"))
+    licences = models.JSONField(default=list, help_text=_("The declared licences, as the message carried them."))
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["platform_id", "-declared_at", "-id"]
+        verbose_name = _("licence declaration")
+        verbose_name_plural = _("licence declarations")
+
+    def __str__(self) -> str:
+        return f"{self.platform_id} @ {self.declared_at:%Y-%m-%d}: {len(self.licences)}"
+
+
+class PlatformLicence(models.Model):
+    """One licence of a declaration."""
+
+    declaration = models.ForeignKey(LicenceDeclaration, on_delete=models.CASCADE, related_name="rows")
+    kind = models.CharField(_("kind"), max_length=40)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    number = models.CharField(_("number"), max_length=64)
+    issued_by = models.CharField(_("issued by"), max_length=120)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["declaration", "kind", "number"]
+        verbose_name = _("platform licence")
+        verbose_name_plural = _("platform licences")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from sharecity.hub.registry.models import KeyRotation, RegisteredPlatform, RegulatorProfile
+from sharecity.hub.registry.models import (
+    KeyRotation,
+    LicenceDeclaration,
+    PlatformLicence,
+    RegisteredPlatform,
+    RegulatorProfile,
+)
 
 
 def registered_platform_get(*, platform_id: str) -> RegisteredPlatform | None:
@@ -45,3 +51,24 @@ def platforms_registered_in(*, division_prefixes: list[str] | None) -> set[str]:
         return {platform_id for platform_id, _code in platforms}
     return {platform_id for platform_id, code in platforms
             if any(credit_code_division(code).startswith(prefix) for prefix in division_prefixes if prefix)}
+
+
+def current_licences(*, platform_ids: list[str]) -> dict[str, list[PlatformLicence]]:
+    """Each platform's current set of licences: those of its latest declaration (by declared_at). A platform
+    that never declared is absent; one whose latest declaration is empty maps to []."""
+    latest: dict[str, int] = {}
+    for declaration_id, platform_id in (LicenceDeclaration.objects.filter(platform_id__in=platform_ids)
+                                        .order_by("platform_id", "-declared_at", "-id")
+                                        .values_list("id", "platform_id")):
+        latest.setdefault(platform_id, declaration_id)
+    found: dict[str, list[PlatformLicence]] = {platform_id: [] for platform_id in latest}
+    by_declaration = {declaration_id: platform_id for platform_id, declaration_id in latest.items()}
+    for licence in PlatformLicence.objects.filter(declaration_id__in=list(by_declaration)).order_by(
+            "kind", "number", "id"):
+        found[by_declaration[licence.declaration_id]].append(licence)
+    return found
+
+
+def licence_declarations(*, platform_id: str):
+    """Every declaration of the platform, the latest first: the history of its licences."""
+    return LicenceDeclaration.objects.filter(platform_id=platform_id).order_by("-declared_at", "-id")

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from sharecity.exchange.relay import HUB_PRODUCER_ID
 from sharecity.hub.audit.services import audit_record
-from sharecity.hub.registry.models import Department, KeyRotation, RegisteredPlatform, RegulatorProfile
+from sharecity.hub.registry.models import (
+    Department,
+    KeyRotation,
+    LicenceDeclaration,
+    PlatformLicence,
+    RegisteredPlatform,
+    RegulatorProfile,
+)
 from sharecity.kernel.districts import CITIES, district_get
 from sharecity.kernel.errors import Conflict, InvalidInput
 from sharecity.kernel.ids import validate_credit_code
@@ -181,3 +188,27 @@ def platform_register_external(*, actor: User | None, platform_id: str, name: st
                  detail={"name": name, "credit_code": credit_code, "sectors": list(sectors),
                          "key_fingerprint": key_fingerprint(public_key)})
     return platform
+
+
+@transaction.atomic
+def licences_declared(*, envelope, payload) -> LicenceDeclaration:
+    """Intake handler for ``platform.licences_declared``: keep the platform's whole set of administrative
+    licences (《中华人民共和国电子商务法》第十五条). The latest declaration by ``declared_at`` is the current
+    set, which the directory shows; earlier ones stay as its history, so a declaration that arrives late
+    (older than the current one) is kept without replacing it. Once per message."""
+    message_id = str(envelope.message_id)
+    existing = LicenceDeclaration.objects.filter(message_id=message_id).first()
+    if existing is not None:
+        return existing
+    licences = [licence.model_dump(mode="json") for licence in payload.licences]
+    declaration = LicenceDeclaration.objects.create(platform_id=envelope.platform_id, message_id=message_id,
+                                                    declared_at=payload.declared_at, licences=licences)
+    PlatformLicence.objects.bulk_create([
+        PlatformLicence(declaration=declaration, kind=licence.kind, name=licence.name or "", number=licence.number,
+                        issued_by=licence.issued_by, valid_from=licence.valid_from, valid_until=licence.valid_until)
+        for licence in payload.licences])
+    audit_record(actor=None, actor_label=f"platform {envelope.platform_id}", action="platform.licences_declared",
+                 object_type="registered_platform", object_id=envelope.platform_id,
+                 detail={"message_id": message_id, "declared_at": payload.declared_at.isoformat(),
+                         "licences": [{"kind": licence["kind"], "number": licence["number"]} for licence in licences]})
+    return declaration

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,8 @@ from sharecity.market.parking.models import Booking
 from sharecity.market.parking.selectors import booking_party_role
 from sharecity.market.platforms.selectors import is_operator
 from sharecity.market.reviews.orderlink import district_of, party_role
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ANSWER_HOURS = 48
 
@@ -337,6 +340,22 @@ def complaint_from_referral(*, platform, message_id, payload) -> Complaint:
                  target_type="complaint", target_id=complaint.public_id, platform_id=platform.exchange_id,
                  data={"referral_id": payload.referral_id, "deadline": payload.deadline.isoformat()})
     return complaint
+
+
+def complaint_withdrawn_by_referral(*, platform, payload) -> Complaint | None:
+    """A ``complaint.withdrawn`` directive: the complainant withdrew a complaint the city's third-party
+    complaint platform had referred here. Its case closes as withdrawn (reported back as ``complaint.resolved``
+    naming the referral). Called inside the transaction that takes the directive; a complaint already
+    resolved, or a referral this platform never received, changes nothing (None for the latter)."""
+    complaint = (Complaint.objects.select_for_update()
+                 .filter(platform=platform, referral_id=payload.referral_id).order_by("-created_at").first())
+    if complaint is None:
+        logger.warning("withdrawal of unknown referral %s for %s ignored", payload.referral_id, platform.slug)
+        return None
+    if complaint.status == ComplaintStatus.RESOLVED:
+        return complaint
+    return _resolve(actor=None, complaint=complaint, outcome=Outcome.WITHDRAWN, now=payload.withdrawn_at,
+                    note=_("Withdrawn by the complainant on the city's third-party complaint platform."))
 
 
 @transaction.atomic

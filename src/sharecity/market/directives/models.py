@@ -17,6 +17,7 @@ class DirectiveType(models.TextChoices):
     EMERGENCY_ORDER = "emergency.order", _("Emergency order")
     COMPLAINT_REFERRED = "complaint.referred", _("Complaint referred for online dispute resolution")
     QUOTA_ASSIGNED = "quota.assigned", _("Quota assigned")
+    COMPLAINT_WITHDRAWN = "complaint.withdrawn", _("Referred complaint withdrawn")
 
 
 class ReceivedDirective(models.Model):

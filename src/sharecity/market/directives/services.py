@@ -24,7 +24,7 @@ from sharecity.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.market.accounts.services import credit_list_change_record
-from sharecity.market.complaints.services import complaint_from_referral
+from sharecity.market.complaints.services import complaint_from_referral, complaint_withdrawn_by_referral
 from sharecity.market.directives.models import ReceivedDirective
 from sharecity.market.directives.selectors import platform_for_exchange_id
 from sharecity.market.fleets.services import quota_assigned_record
@@ -85,6 +85,11 @@ def directives_receive(envelopes: list[Envelope]) -> list[ReceivedDirective]:
             complaint_from_referral(platform=platform, message_id=envelope.message_id, payload=payload)
         elif envelope.type == "quota.assigned":
             quota_assigned_record(platform=platform, message_id=envelope.message_id, payload=payload)
+        elif envelope.type == "complaint.withdrawn":
+            closed = complaint_withdrawn_by_referral(platform=platform, payload=payload)
+            _acknowledge_by_system(directive, action_taken=(
+                "投诉人已撤回投诉，平台已按撤回结案。" if closed is not None
+                else "本平台未收到该投诉的转交，无需处理。"))
         stored.append(directive)
     return stored
 
@@ -150,6 +155,22 @@ def recall_summary(directive: ReceivedDirective) -> str:
 
 
 @transaction.atomic
+def _acknowledge_by_system(directive: ReceivedDirective, *, action_taken: str) -> None:
+    """Acknowledge, as completed, a directive the platform carries out on receipt (a withdrawn complaint
+    closed): the same ``directive.acknowledged`` an operator would send, by no one."""
+    now = timezone.now()
+    directive.acknowledged_at, directive.action_taken = now, action_taken
+    directive.completed, directive.completed_at = True, now
+    directive.save(update_fields=["acknowledged_at", "action_taken", "completed", "completed_at"])
+    fact_record(
+        actor=None, action="directive.acknowledge", target_type="received_directive", target_id=directive.message_id,
+        platform_id=directive.platform.exchange_id, message_type="directive.acknowledged",
+        payload=payload_build("directive.acknowledged", directive_message_id=str(directive.message_id),
+                              directive_type=directive.directive_type, acknowledged_at=now,
+                              action_taken=action_taken, completed=True, completed_at=now),
+    )
+
+
 def directive_acknowledge(*, actor: User, directive: ReceivedDirective, action_taken: str, completed: bool,
                           now: dt.datetime | None = None) -> ReceivedDirective:
     """The platform tells the city what it did. Operator staff only; may be sent again until completed."""

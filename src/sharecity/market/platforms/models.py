@@ -124,3 +124,28 @@ class PlatformMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.platform}"
+
+
+class PlatformLicence(models.Model):
+    """An administrative licence the platform holds (《中华人民共和国电子商务法》第十五条: shown on its home page
+    with its business licence). The platform's current set; every change sends the whole set to the city
+    (``platform.licences_declared``), the audit trail keeps the earlier ones."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="licences")
+    kind = models.CharField(_("kind"), max_length=40)
+    name = models.CharField(_("title"), max_length=120, blank=True)
+    number = models.CharField(_("licence number"), max_length=64)
+    issued_by = models.CharField(_("issued by"), max_length=120)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "kind", "number"],
+                                               name="platform_licence_unique")]
+        ordering = ["kind", "number"]
+        verbose_name = _("platform licence")
+        verbose_name_plural = _("platform licences")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from sharecity.kernel.errors import NotFound
 from sharecity.kernel.models import User
 from sharecity.market.platforms.errors import PlatformNotFound
-from sharecity.market.platforms.models import ApiKey, Platform, PlatformMembership
+from sharecity.market.platforms.models import ApiKey, Platform, PlatformLicence, PlatformMembership
 
 
 def platform_list() -> QuerySet[Platform]:
@@ -54,3 +54,7 @@ def member_get(*, platform: Platform, public_id) -> User | None:
 def is_member(*, platform: Platform, user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and PlatformMembership.objects.filter(
         platform=platform, user=user).exists()
+
+
+def licences_of(*, platform: Platform) -> QuerySet[PlatformLicence]:
+    return PlatformLicence.objects.filter(platform=platform).order_by("kind", "number", "id")

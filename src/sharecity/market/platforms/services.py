@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sharecity.exchange.keys import producer_key_ensure
-from sharecity.exchange.schemas import payload_build
-from sharecity.kernel.errors import InvalidInput
+from sharecity.exchange.schemas import LICENCES_MAX_ITEMS, payload_build, payload_validate
+from sharecity.kernel.errors import Forbidden, InvalidInput
 from sharecity.kernel.ids import validate_credit_code
 from sharecity.kernel.models import AuditEvent, User
 from sharecity.kernel.services import audit_record, fact_record
@@ -20,9 +20,11 @@ from sharecity.market.platforms.models import (
     JoinedVia,
     OperatorMembership,
     Platform,
+    PlatformLicence,
     PlatformMembership,
     Sector,
 )
+from sharecity.market.platforms.selectors import is_operator
 
 API_KEY_PREFIX = "sck_"
 
@@ -130,3 +132,71 @@ def platform_members_from_activity(*, platform: Platform) -> int:
     rows = [PlatformMembership(platform=platform, user_id=user_id, joined_via=JoinedVia.AUDIT_TRAIL)
             for user_id in actors]
     return len(PlatformMembership.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+LICENCE_FIELDS = ("kind", "name", "number", "issued_by", "valid_from", "valid_until")
+
+
+def _licence_payload(licences: list[dict]) -> dict:
+    """The ``platform.licences_declared`` payload of ``licences``, or InvalidInput naming the field at fault
+    (``licences.<i>.<field>``, as the API's body names it)."""
+    if not isinstance(licences, list) or len(licences) > LICENCES_MAX_ITEMS:
+        raise InvalidInput(_("Declare at most %(count)s licences.") % {"count": LICENCES_MAX_ITEMS},
+                           field="licences", code="licences.too_many")
+    rows = []
+    for index, licence in enumerate(licences):
+        unknown = sorted(set(licence) - set(LICENCE_FIELDS))
+        if unknown:
+            raise InvalidInput(_("Unknown field."), field=f"licences.{index}.{unknown[0]}", code="licences.invalid")
+        rows.append({name: value for name, value in licence.items() if value not in (None, "")})
+    data = {"declared_at": timezone.now(), "licences": rows}
+    try:
+        payload_validate("platform.licences_declared", 1, data)
+    except InvalidInput as error:
+        raise InvalidInput(str(error.message).removeprefix("payload."),
+                           field=(error.field or "licences").removeprefix("payload."),
+                           code="licences.invalid") from None
+    return payload_build("platform.licences_declared", **data)
+
+
+@transaction.atomic
+def licences_declare(*, actor: User | None, platform: Platform, licences: list[dict],
+                     machine: bool = False) -> list[PlatformLicence]:
+    """Replace the platform's administrative licences with ``licences`` (each: kind, name for kind other,
+    number, issued_by, valid_from, valid_until) and send the whole set to the city
+    (《中华人民共和国电子商务法》第十五条). Its operators (or its API key) may."""
+    if not machine and not is_operator(user=actor, platform=platform):
+        raise Forbidden(_("Only the platform's operators may declare its licences."), field="actor",
+                        code="licences.not_operator")
+    payload = _licence_payload(licences)
+    Platform.objects.select_for_update().filter(pk=platform.pk).first()
+    PlatformLicence.objects.filter(platform=platform).delete()
+    PlatformLicence.objects.bulk_create([
+        PlatformLicence(platform=platform, kind=row["kind"], name=row.get("name") or "", number=row["number"],
+                        issued_by=row["issued_by"], valid_from=row["valid_from"], valid_until=row.get("valid_until"))
+        for row in payload["licences"]])
+    fact_record(actor=actor, action="platform.licences_declare", target_type="platform", target_id=platform.pk,
+                platform_id=platform.exchange_id, message_type="platform.licences_declared", payload=payload)
+    return list(PlatformLicence.objects.filter(platform=platform).order_by("kind", "number"))
+
+
+def licence_as_dict(licence: PlatformLicence) -> dict:
+    return {"kind": licence.kind, "name": licence.name or None, "number": licence.number,
+            "issued_by": licence.issued_by, "valid_from": licence.valid_from, "valid_until": licence.valid_until}
+
+
+@transaction.atomic
+def licence_add(*, actor: User | None, platform: Platform, licence: dict) -> list[PlatformLicence]:
+    """Add one licence to the platform's set (the console's form) and send the whole set."""
+    current = [licence_as_dict(row) for row in PlatformLicence.objects.filter(platform=platform)]
+    return licences_declare(actor=actor, platform=platform, licences=[*current, licence])
+
+
+@transaction.atomic
+def licence_remove(*, actor: User | None, platform: Platform, licence_id: int) -> list[PlatformLicence]:
+    """Remove one licence from the platform's set (surrendered, revoked) and send the whole set."""
+    current = list(PlatformLicence.objects.filter(platform=platform))
+    if not any(row.pk == licence_id for row in current):
+        raise InvalidInput(_("No such licence of this platform."), field="licence", code="licences.unknown")
+    return licences_declare(actor=actor, platform=platform,
+                            licences=[licence_as_dict(row) for row in current if row.pk != licence_id])
