@@ -60,7 +60,7 @@ def _category_name(category) -> str:
 @require_GET
 def search(request, slug: str):
     from sharecity.market.listings.search import listing_search
-    from sharecity.market.pricing.selectors import price_now
+    from sharecity.market.pricing.selectors import price_shown
 
     platform = platform_or_404(slug)
     categories = _categories(platform)
@@ -88,9 +88,9 @@ def search(request, slug: str):
             total = page.total
             now = timezone.now()
             for listing in page.items:
-                price, original = price_now(listing=listing, at=now)
-                results.append({"listing": listing, "price_fen": price, "original_fen": original,
-                                "category": _category_name(listing.category)})
+                shown = price_shown(listing=listing, at=now)
+                results.append({"listing": listing, "price_fen": shown.price_fen, "original_fen": shown.original_fen,
+                                "original_label": shown.label, "category": _category_name(listing.category)})
     query = request.GET.copy()
     query.pop("offset", None)
     return render(request, "orders/search.html", {
@@ -170,11 +170,12 @@ def _order_form(listing, data=None) -> OrderForm:
 
 def _listing_page(request, platform: Platform, listing, form: OrderForm, *, status: int = 200):
     from sharecity.market.payments.policies import policy_text
-    from sharecity.market.pricing.selectors import price_now
+    from sharecity.market.pricing.selectors import price_shown
     from sharecity.market.reviews.selectors import provider_rating
 
     process = services.process_of_listing(listing)
-    price, original = price_now(listing=listing, at=timezone.now())
+    displayed = price_shown(listing=listing, at=timezone.now())
+    price, original = displayed.price_fen, displayed.original_fen
     shown = form if form.is_bound else OrderForm(order_form_initial(listing.price_unit, timezone.now()),
                                                  unit=listing.price_unit, capacity=listing.capacity)
     rating = provider_rating(platform=platform, provider=listing.provider)
@@ -182,7 +183,8 @@ def _listing_page(request, platform: Platform, listing, form: OrderForm, *, stat
         "platform": platform, "listing": listing, "form": form, "process": process,
         "process_label": PROCESSES[process].label if process in PROCESSES else process,
         "button": ORDER_BUTTON.get(process), "price_fen": price, "original_fen": original,
-        "attributes": _attributes(listing), "category": _category_name(listing.category),
+        "original_label": displayed.label, "attributes": _attributes(listing),
+        "category": _category_name(listing.category),
         "provider_rating": rating,
         "policy": policy_text(listing.cancellation_policy, has_start=listing.price_unit != "item"),
         "time_based": listing.price_unit in ("hour", "day", "night"),
