@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sharecity.kernel.errors import NotFound, ShareCityError
+from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.orders import engine, selectors, services
 from sharecity.market.orders.forms import (
     BidForm,
@@ -162,13 +163,19 @@ def _lines(lines: list[dict]) -> list[dict]:
 
 
 def _order_form(listing, data=None) -> OrderForm:
+    from sharecity.market.orders.requirements import follow_up_rule
+
     process = services.process_of_listing(listing)
+    now = timezone.now()
     return OrderForm(data, unit=listing.price_unit, capacity=listing.capacity,
                      with_message=process == "request_to_book",
-                     initial=order_form_initial(listing.price_unit, timezone.now()))
+                     follow_up=follow_up_rule(listing=listing, at=now) is not None,
+                     today=now.astimezone(CITY_TZ).date(),
+                     initial=order_form_initial(listing.price_unit, now))
 
 
 def _listing_page(request, platform: Platform, listing, form: OrderForm, *, status: int = 200):
+    from sharecity.market.orders.requirements import follow_up_notice, follow_up_rule
     from sharecity.market.payments.policies import policy_text
     from sharecity.market.pricing.selectors import price_shown
     from sharecity.market.reviews.selectors import provider_rating
@@ -184,6 +191,7 @@ def _listing_page(request, platform: Platform, listing, form: OrderForm, *, stat
         "process_label": PROCESSES[process].label if process in PROCESSES else process,
         "button": ORDER_BUTTON.get(process), "price_fen": price, "original_fen": original,
         "original_label": displayed.label, "attributes": _attributes(listing),
+        "follow_up_notice": follow_up_notice() if follow_up_rule(listing=listing, at=timezone.now()) else "",
         "category": _category_name(listing.category),
         "provider_rating": rating,
         "policy": policy_text(listing.cancellation_policy, has_start=listing.price_unit != "item"),
@@ -223,7 +231,7 @@ def checkout(request, slug: str, listing_id):
     try:
         order = services.order_place(actor=request.user, platform=platform, listing=found, customer=request.user,
                                      starts_at=starts_at, ends_at=ends_at, quantity=form.cleaned_data["quantity"],
-                                     message=form.cleaned_data.get("message") or "")
+                                     message=form.cleaned_data.get("message") or "", **form.follow_up())
     except ShareCityError as error:
         field = error.field if error.field in form.fields else None
         form.add_error(field, str(error.message))
