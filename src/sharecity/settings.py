@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sharecity.market.disputes",
     "sharecity.market.messaging",
     "sharecity.market.fleets",
+    "sharecity.market.qualifications",
     "sharecity.exchange",
     "sharecity.hub.registry",
     "sharecity.hub.intake",

@@ -46,5 +46,6 @@ urlpatterns = [
     path("opendata/", include("sharecity.hub.opendata.urls")),
     path("p/", include("sharecity.market.notices.urls")),
     path("p/", include("sharecity.market.fleets.urls")),
+    path("p/", include("sharecity.market.qualifications.urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -160,12 +160,21 @@ def orders_transition(request, platform: str, order_id: uuid.UUID, data: Transit
     return _out(order, selectors.order_party_role(order=order, user=person))
 
 
+class RequiredQualificationOut(Schema):
+    code: str
+    label: str
+    legal_reference: str
+
+
 class BookingRequirementsOut(Schema):
     follow_up_only: bool = Field(description="online consultation: only a follow-up of a diagnosis made offline; "
                                              "booking needs follow_up_confirmed, prior_diagnosis_institution and "
                                              "prior_diagnosis_on")
     follow_up_rule: str = Field(description="the rule's source (document and article), empty when none applies")
     follow_up_notice: str = Field(description="what the listing page says, in the reader's language")
+    qualifications: list[RequiredQualificationOut] = Field(
+        description="qualifications the instrument's rules require: the customer needs each, recorded by the "
+                    "listing's owner and valid on every day of the booking")
 
 
 @router.get("/p/{platform}/booking-requirements/{listing_id}", response={200: BookingRequirementsOut, **ERRORS})
@@ -177,5 +186,8 @@ def booking_requirements(request, platform: str, listing_id: uuid.UUID):
     caller = Caller(request, platform)
     listing = listing_get(platform=caller.platform, public_id=listing_id)
     rule = requirements.follow_up_rule(listing=listing, at=timezone.now())
+    from sharecity.market.qualifications.selectors import requirements_of
+
     return {"follow_up_only": rule is not None, "follow_up_rule": rule.source if rule else "",
-            "follow_up_notice": requirements.follow_up_notice() if rule else ""}
+            "follow_up_notice": requirements.follow_up_notice() if rule else "",
+            "qualifications": requirements_of(listing=listing)}

@@ -446,6 +446,11 @@ def order_place(*, actor: User, platform: Platform, listing, customer: User, sta
     if rule is not None:
         prior = requirements.prior_diagnosis_clean(rule=rule, now=now, prior=requirements.PriorDiagnosis(
             confirmed=follow_up_confirmed, institution=prior_diagnosis_institution, diagnosed_on=prior_diagnosis_on))
+    # An instrument whose rules require a qualification: the customer holds a valid one from its owner for every
+    # day of the booking (国发〔2014〕70号, as the catalog's instrument_user_qualification rule cites it).
+    from sharecity.market.qualifications.selectors import booking_check
+
+    booking_check(listing=listing, customer=customer, starts_at=starts_at or now, ends_at=ends_at)
     public_id = uuid.uuid4()
     if process.hold_minutes:
         # Availability checks the times against the listing's calendar and rules, and normalises them

@@ -178,6 +178,7 @@ def _listing_page(request, platform: Platform, listing, form: OrderForm, *, stat
     from sharecity.market.orders.requirements import follow_up_notice, follow_up_rule
     from sharecity.market.payments.policies import policy_text
     from sharecity.market.pricing.selectors import price_shown
+    from sharecity.market.qualifications.selectors import requirements_of
     from sharecity.market.reviews.selectors import provider_rating
 
     process = services.process_of_listing(listing)
@@ -192,6 +193,7 @@ def _listing_page(request, platform: Platform, listing, form: OrderForm, *, stat
         "button": ORDER_BUTTON.get(process), "price_fen": price, "original_fen": original,
         "original_label": displayed.label, "attributes": _attributes(listing),
         "follow_up_notice": follow_up_notice() if follow_up_rule(listing=listing, at=timezone.now()) else "",
+        "qualifications": requirements_of(listing=listing),
         "category": _category_name(listing.category),
         "provider_rating": rating,
         "policy": policy_text(listing.cancellation_policy, has_start=listing.price_unit != "item"),
