@@ -47,5 +47,6 @@ urlpatterns = [
     path("p/", include("sharecity.market.notices.urls")),
     path("p/", include("sharecity.market.fleets.urls")),
     path("p/", include("sharecity.market.qualifications.urls")),
+    path("p/", include("sharecity.market.accounts.urls")),
     path("", include("sharecity.web.urls")),
 ]

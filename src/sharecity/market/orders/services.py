@@ -451,6 +451,11 @@ def order_place(*, actor: User, platform: Platform, listing, customer: User, sta
     from sharecity.market.qualifications.selectors import booking_check
 
     booking_check(listing=listing, customer=customer, starts_at=starts_at or now, ends_at=ends_at)
+    # A provider whose verification ran out in this vertical takes no new bookings until verified again.
+    from sharecity.market.accounts.selectors import identity_current_check
+
+    identity_current_check(user=listing.provider, sector=listing.category.sector, doing=_("take new bookings"),
+                           now=now)
     public_id = uuid.uuid4()
     if process.hold_minutes:
         # Availability checks the times against the listing's calendar and rules, and normalises them
