@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "sharecity.market.messaging",
     "sharecity.market.fleets",
     "sharecity.market.invoices",
+    "sharecity.market.qualifications",
     "sharecity.exchange",
     "sharecity.hub.registry",
     "sharecity.hub.intake",

@@ -50,5 +50,7 @@ urlpatterns = [
     path("p/", include("sharecity.market.notices.urls")),
     path("p/", include("sharecity.market.fleets.urls")),
     path("p/", include("sharecity.market.platforms.urls")),
+    path("p/", include("sharecity.market.qualifications.urls")),
+    path("p/", include("sharecity.market.accounts.urls")),
     path("", include("sharecity.web.urls")),
 ]

@@ -28,9 +28,10 @@ def waiting(path: str) -> list[DBTaskResult]:
 def test_every_periodic_market_task_has_exactly_one_run_waiting():
     paths = market_sweeps_ensure()
     market_sweeps_ensure()
-    # orders, reviews, payouts, promotions, the notices' timer (电子商务法第四十三条第二款) and red-letter invoices
-    assert PAYOUTS_PATH in paths and PROMOTIONS_PATH in paths and len(paths) == 6
-    assert [len(waiting(path)) for path in paths] == [1, 1, 1, 1, 1, 1]
+    # orders, reviews, payouts, promotions, the notices' timer (电子商务法第四十三条第二款), red-letter invoices and
+    # identity re-check reminders
+    assert PAYOUTS_PATH in paths and PROMOTIONS_PATH in paths and len(paths) == 7
+    assert [len(waiting(path)) for path in paths] == [1] * 7
 
 
 def test_the_daily_payout_pays_every_platform_once_and_waits_for_tomorrow(platform, provider, customer):

@@ -17,6 +17,7 @@ from ninja.security import SessionAuth
 from pydantic import AfterValidator, BeforeValidator
 
 from sharecity.kernel.errors import Forbidden, InvalidInput
+from sharecity.market.accounts import api as accounts_api
 from sharecity.market.accounts import services as account_services
 from sharecity.market.accounts.models import ProviderProfile, VerificationReview
 from sharecity.market.apiauth import ERRORS, Caller, PlatformKey
@@ -39,6 +40,7 @@ from sharecity.market.parking.windows import WeeklyWindow
 from sharecity.market.payments import api as payments_api
 from sharecity.market.platforms import api as platforms_api
 from sharecity.market.pricing import api as pricing_api
+from sharecity.market.qualifications import api as qualifications_api
 from sharecity.market.reviews import selectors as review_selectors
 from sharecity.market.reviews import services as review_services
 from sharecity.market.reviews.models import Review
@@ -48,7 +50,7 @@ router = Router(auth=[PlatformKey(), SessionAuth()])
 for _context_router in (listings_api.router, moderation_api.router, availability_api.router,
                         payments_api.router, pricing_api.router, orders_api.router, disputes_api.router,
                         messaging_api.router, notices_api.router, fleets_api.router, invoices_api.router,
-                        tax_api.router, platforms_api.router):
+                        tax_api.router, platforms_api.router, qualifications_api.router, accounts_api.router):
     router.add_router("", _context_router)
 
 

@@ -23,8 +23,10 @@ def market_sweeps_ensure() -> list[str]:
     from sharecity.market.notices import tasks as notices_tasks
 
     notices_tasks.sweep_ensure()
+    from sharecity.market.accounts import tasks as accounts_tasks
     from sharecity.market.invoices import tasks as invoices_tasks
 
     invoices_tasks.sweep_ensure()
+    accounts_tasks.sweep_ensure()
     return [orders_tasks.SWEEP_PATH, reviews_tasks.SWEEP_PATH, payments_tasks.PAYOUTS_PATH, pricing_tasks.SWEEP_PATH,
-            notices_tasks.SWEEP_PATH, invoices_tasks.SWEEP_PATH]
+            notices_tasks.SWEEP_PATH, invoices_tasks.SWEEP_PATH, accounts_tasks.SWEEP_PATH]

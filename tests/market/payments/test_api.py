@@ -35,6 +35,9 @@ def test_the_price_now_shows_the_struck_through_original(client, platform, provi
                      starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(days=1))
     headers = {"X-API-Key": factories.api_key(platform)}
     body = client.get(f"/api/v1/p/{platform.slug}/pricing/listings/{listing.public_id}", headers=headers).json()
-    assert body == {"price_fen": 7_500, "original_price_fen": 10_000, "price_unit": listing.price_unit}
+    assert body == {"price_fen": 7_500, "original_price_fen": 10_000, "original_price_basis": "lowest_7_days",
+                    "original_price_label": body["original_price_label"], "manufacturer": "",
+                    "price_unit": listing.price_unit}
+    assert body["original_price_label"] == "促销前七日内最低成交价"
     missing = client.get(f"/api/v1/p/{platform.slug}/pricing/listings/{uuid.uuid4()}", headers=headers)
     assert missing.status_code == 404 and missing.json()["code"] == "listing.not_found"

@@ -15,3 +15,9 @@ class NotVerifiedProvider(Forbidden):
 
 class CreditListed(Forbidden):
     code = "credit.listed"
+
+
+class IdentityRecheckDue(Forbidden):
+    """The provider's verification is past its re-check date in this vertical (``accounts.recheck``)."""
+
+    code = "provider.identity_recheck_due"

@@ -109,3 +109,23 @@ class CreditListChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credit_list} {'+' if self.added else '-'} {self.subject_key}"
+
+
+class IdentityRecheckReminder(models.Model):
+    """The platform told a provider (and its operators) that their verification in a vertical runs out: one row
+    per provider, vertical and expiry, so the reminder sweep tells each once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sector = models.CharField(_("sector"), max_length=40)
+    expires_at = models.DateTimeField(_("verification expires"))
+    reminded_at = models.DateTimeField(_("reminded at"))
+
+    class Meta:
+        ordering = ["expires_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "sector", "expires_at"],
+                                               name="identity_recheck_reminder_unique")]
+        verbose_name = _("identity re-check reminder")
+        verbose_name_plural = _("identity re-check reminders")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.sector} {self.expires_at:%Y-%m-%d}"

@@ -66,3 +66,54 @@ def credit_listed_check(*, platform, subject_keys: Iterable[str], doing: str,
                                   "reference": entry.legal_reference, "until": until, "doing": doing},
         field="provider",
     )
+
+
+def identity_expiry(*, user, sector: str, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When ``user``'s verification stops holding in ``sector`` (None: it does not expire there, or none)."""
+    from sharecity.market.accounts import recheck
+
+    now = now or timezone.now()
+    rule = recheck.rule_for(sector=sector, at=now)
+    profile = provider_profile_for(user)
+    if rule is None or profile is None:
+        return None
+    return recheck.expires_at(verified_at=profile.verified_at, rule=rule)
+
+
+def identity_current_check(*, user, sector: str, doing: str, now: dt.datetime | None = None) -> None:
+    """Refuse what a provider whose verification ran out in ``sector`` may not do until verified again."""
+    from sharecity.market.accounts.errors import IdentityRecheckDue
+
+    now = now or timezone.now()
+    expiry = identity_expiry(user=user, sector=sector, now=now)
+    if expiry is not None and expiry <= now:
+        raise IdentityRecheckDue(
+            _("The provider's real-name verification for this kind of service ran out on %(date)s (the platform "
+              "verifies it again every year here), so they cannot %(doing)s until verified again.")
+            % {"date": formats.date_format(timezone.localtime(expiry), "Y-m-d"), "doing": doing},
+            field="provider")
+
+
+def recheck_rows(*, platform, user=None, now: dt.datetime | None = None) -> list[dict]:
+    """Each (provider, vertical) of ``platform`` whose verification expires there, soonest first: ``{"user",
+    "sector", "expires_at", "expired", "reminded_at"}``. ``user``: only that provider's."""
+    from sharecity.market.accounts import recheck
+    from sharecity.market.accounts.models import IdentityRecheckReminder
+    from sharecity.market.listings.models import Listing
+
+    now = now or timezone.now()
+    listings = Listing.objects.filter(platform=platform, category__sector__in=recheck.sectors())
+    if user is not None:
+        listings = listings.filter(provider=user)
+    rows = []
+    for provider_id, sector in listings.values_list("provider_id", "category__sector").distinct():
+        profile = ProviderProfile.objects.select_related("user").filter(user_id=provider_id).first()
+        rule = recheck.rule_for(sector=sector, at=now)
+        if profile is None or rule is None:
+            continue
+        expiry = recheck.expires_at(verified_at=profile.verified_at, rule=rule)
+        reminder = IdentityRecheckReminder.objects.filter(user_id=provider_id, sector=sector,
+                                                          expires_at=expiry).first()
+        rows.append({"user": profile.user, "sector": sector, "expires_at": expiry, "expired": expiry <= now,
+                     "reminded_at": reminder.reminded_at if reminder else None, "source": rule.source})
+    return sorted(rows, key=lambda row: row["expires_at"])

@@ -160,3 +160,34 @@ def credit_list_change_record(*, platform: Platform, message_id: str, payload: d
                      data={"list": change.credit_list, "added": change.added,
                            "effective_at": str(payload["effective_at"]), "message_id": str(message_id)})
     return change
+
+
+@transaction.atomic
+def identity_recheck_remind(*, now=None) -> int:
+    """Tell each provider whose verification runs out within the reminder lead of a vertical they offer in (and
+    that platform's operators, who read the same rows), once per expiry. Returns how many were told."""
+    from sharecity.market.accounts import recheck
+    from sharecity.market.accounts.models import IdentityRecheckReminder
+    from sharecity.market.listings.models import Listing
+
+    now = now or timezone.now()
+    told = 0
+    offered = (Listing.objects.filter(status="published", category__sector__in=recheck.sectors())
+               .values_list("provider_id", "category__sector", "platform_id").distinct())
+    platforms = {p.pk: p for p in Platform.objects.filter(pk__in={row[2] for row in offered})}
+    for user_id, sector, platform_pk in offered:
+        rule = recheck.rule_for(sector=sector, at=now)
+        profile = ProviderProfile.objects.filter(user_id=user_id).first()
+        if rule is None or profile is None:
+            continue
+        expiry = recheck.expires_at(verified_at=profile.verified_at, rule=rule)
+        if not now >= expiry - rule.remind_before:
+            continue
+        _reminder, created = IdentityRecheckReminder.objects.get_or_create(
+            user_id=user_id, sector=sector, expires_at=expiry, defaults={"reminded_at": now})
+        if created:
+            told += 1
+            audit_record(actor=None, action="provider.identity_recheck_reminded", target_type="user",
+                         target_id=user_id, platform_id=platforms[platform_pk].exchange_id,
+                         data={"sector": sector, "expires_at": expiry.isoformat(), "source": rule.source})
+    return told

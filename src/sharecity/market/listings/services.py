@@ -372,6 +372,10 @@ def listing_submit(*, actor: User, listing: Listing) -> Listing:
     _require_provider(actor, listing)
     if listing.status not in (ListingStatus.DRAFT, ListingStatus.REJECTED):
         raise _wrong_state(listing, _("submitted"))
+    # A provider whose verification ran out in this vertical publishes nothing there until verified again.
+    from sharecity.market.accounts.selectors import identity_current_check
+
+    identity_current_check(user=listing.provider, sector=listing.category.sector, doing=_("publish"))
     _audit(actor, listing, "submit")
     _moderate(actor, listing)
     return listing

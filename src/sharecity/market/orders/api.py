@@ -28,6 +28,13 @@ class OrderIn(Schema):
     ends_at: dt.datetime | None = None
     quantity: int = 1
     message: str = ""
+    follow_up_confirmed: bool = Field(False, description="online consultation: the patient confirms this is a "
+                                                         "follow-up of a diagnosis made offline (国卫医发〔2018〕25号 "
+                                                         "Art. 16)")
+    prior_diagnosis_institution: str = Field("", max_length=100, description="online consultation: the hospital or "
+                                                                            "clinic that diagnosed the condition")
+    prior_diagnosis_on: dt.date | None = Field(None, description="online consultation: the date of that diagnosis, "
+                                                                 "not after today")
 
 
 class TransitionIn(Schema):
@@ -70,6 +77,8 @@ class OrderOut(Schema):
     deposit_fen: int
     refunded_fen: int
     tracking_no: str
+    prior_diagnosis_institution: str = Field(description="online consultation: where the condition was diagnosed")
+    prior_diagnosis_on: dt.date | None
     created_at: dt.datetime
     transitions: list[str] = Field(description="the steps the caller may take now")
     history: list[EventOut]
@@ -90,7 +99,8 @@ def _out(order, role: str | None) -> dict:
         "lines": [{"label_zh": str(line.get("label_zh", "")), "label_en": str(line.get("label_en", "")),
                    "fen": int(line.get("fen", 0))} for line in order.price_lines],
         "total_fen": order.total_fen, "deposit_fen": order.deposit_fen, "refunded_fen": order.refunded_fen,
-        "tracking_no": order.tracking_no, "created_at": order.created_at, "transitions": steps,
+        "tracking_no": order.tracking_no, "prior_diagnosis_institution": order.prior_diagnosis_institution,
+        "prior_diagnosis_on": order.prior_diagnosis_on, "created_at": order.created_at, "transitions": steps,
         "history": [{"transition": e.transition, "from_state": e.from_state, "to_state": e.to_state,
                      "actor_role": e.actor_role, "at": e.at} for e in selectors.order_history(order=order)],
     }
@@ -127,7 +137,9 @@ def orders_place(request, platform: str, data: OrderIn):
     listing = listing_get(platform=caller.platform, public_id=data.listing_id)
     order = services.order_place(actor=customer, platform=caller.platform, listing=listing, customer=customer,
                                  starts_at=data.starts_at, ends_at=data.ends_at, quantity=data.quantity,
-                                 message=data.message)
+                                 message=data.message, follow_up_confirmed=data.follow_up_confirmed,
+                                 prior_diagnosis_institution=data.prior_diagnosis_institution,
+                                 prior_diagnosis_on=data.prior_diagnosis_on)
     return Status(201, _out(order, "customer"))
 
 
@@ -146,3 +158,36 @@ def orders_transition(request, platform: str, order_id: uuid.UUID, data: Transit
     extra = {name: value for name, value in data.dict().items() if name != "transition" and value is not None}
     order = services.order_transition(actor=person, order=order, transition=data.transition, **extra)
     return _out(order, selectors.order_party_role(order=order, user=person))
+
+
+class RequiredQualificationOut(Schema):
+    code: str
+    label: str
+    legal_reference: str
+
+
+class BookingRequirementsOut(Schema):
+    follow_up_only: bool = Field(description="online consultation: only a follow-up of a diagnosis made offline; "
+                                             "booking needs follow_up_confirmed, prior_diagnosis_institution and "
+                                             "prior_diagnosis_on")
+    follow_up_rule: str = Field(description="the rule's source (document and article), empty when none applies")
+    follow_up_notice: str = Field(description="what the listing page says, in the reader's language")
+    qualifications: list[RequiredQualificationOut] = Field(
+        description="qualifications the instrument's rules require: the customer needs each, recorded by the "
+                    "listing's owner and valid on every day of the booking")
+
+
+@router.get("/p/{platform}/booking-requirements/{listing_id}", response={200: BookingRequirementsOut, **ERRORS})
+def booking_requirements(request, platform: str, listing_id: uuid.UUID):
+    """What booking this listing asks of the customer beyond the price, as its page says."""
+    from sharecity.market.listings.selectors import listing_get
+    from sharecity.market.orders import requirements
+
+    caller = Caller(request, platform)
+    listing = listing_get(platform=caller.platform, public_id=listing_id)
+    rule = requirements.follow_up_rule(listing=listing, at=timezone.now())
+    from sharecity.market.qualifications.selectors import requirements_of
+
+    return {"follow_up_only": rule is not None, "follow_up_rule": rule.source if rule else "",
+            "follow_up_notice": requirements.follow_up_notice() if rule else "",
+            "qualifications": requirements_of(listing=listing)}

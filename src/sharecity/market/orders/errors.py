@@ -61,3 +61,9 @@ class NotVerified(Forbidden):
 
 class TaskClosed(Conflict):
     code = "order.task_closed"
+
+
+class FollowUpRequired(InvalidInput):
+    """《互联网诊疗管理办法（试行）》第十六条: online consultation only follows a diagnosis made offline."""
+
+    code = "order.follow_up_required"

@@ -98,9 +98,22 @@ class OrderForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1000, initial=1)
     message = forms.CharField(label=_("Message to the provider"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+    # Online consultation only follows a diagnosis made offline (国卫医发〔2018〕25号 第十六条); the service checks.
+    follow_up_confirmed = forms.BooleanField(
+        label=_("This is a follow-up visit: a hospital or clinic diagnosed this condition before"), required=False)
+    prior_diagnosis_institution = forms.CharField(label=_("Diagnosed at (hospital or clinic)"), required=False,
+                                                  max_length=100)
+    prior_diagnosis_on = forms.DateField(label=_("Diagnosed on"), required=False, widget=_date_widget())
 
-    def __init__(self, *args, unit: str = "hour", capacity: int = 1, with_message: bool = False, **kwargs):
+    def __init__(self, *args, unit: str = "hour", capacity: int = 1, with_message: bool = False,
+                 follow_up: bool = False, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if follow_up:
+            if today is not None:
+                self.fields["prior_diagnosis_on"].widget.attrs["max"] = today.isoformat()
+        else:
+            del self.fields["follow_up_confirmed"], self.fields["prior_diagnosis_institution"]
+            del self.fields["prior_diagnosis_on"]
         self.unit = unit
         if unit in ("day", "night"):
             del self.fields["starts_at"], self.fields["ends_at"]
@@ -128,6 +141,15 @@ class OrderForm(forms.Form):
         if self.unit == "item":
             return None, None
         return _city(data["starts_at"]), _city(data["ends_at"])
+
+    def follow_up(self) -> dict:
+        """What the patient said of the prior offline diagnosis (empty for other listings)."""
+        if "follow_up_confirmed" not in self.fields:
+            return {}
+        data = self.cleaned_data
+        return {"follow_up_confirmed": bool(data.get("follow_up_confirmed")),
+                "prior_diagnosis_institution": data.get("prior_diagnosis_institution") or "",
+                "prior_diagnosis_on": data.get("prior_diagnosis_on")}
 
 
 def order_form_initial(unit: str, now: dt.datetime) -> dict:

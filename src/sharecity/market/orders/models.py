@@ -40,6 +40,10 @@ class Order(models.Model):
     deposit_due_at = models.DateTimeField(_("deposit refunded by"), null=True, blank=True)
     message = models.TextField(_("message to the provider"), blank=True)
     tracking_no = models.CharField(_("tracking number"), max_length=64, blank=True)
+    # Online consultation is for follow-up visits only (《互联网诊疗管理办法（试行）》国卫医发〔2018〕25号 第十六条):
+    # where and when the patient says the condition was diagnosed offline, as confirmed when booking.
+    prior_diagnosis_institution = models.CharField(_("diagnosed at"), max_length=100, blank=True)
+    prior_diagnosis_on = models.DateField(_("diagnosed on"), null=True, blank=True)
     # The priced lines shown before commit, kept as shown: [{"label_zh", "label_en", "fen"}].
     price_lines = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

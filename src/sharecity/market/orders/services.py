@@ -26,7 +26,7 @@ from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.kernel.timeutil import CITY_TZ, require_aware
 from sharecity.market.accounts.selectors import party_key, provider_profile_for
-from sharecity.market.orders import engine
+from sharecity.market.orders import engine, requirements
 from sharecity.market.orders.errors import (
     InvalidOrder,
     ListingNotOrderable,
@@ -417,9 +417,14 @@ def process_of_listing(listing) -> str:
 
 @transaction.atomic
 def order_place(*, actor: User, platform: Platform, listing, customer: User, starts_at: dt.datetime | None = None,
-                ends_at: dt.datetime | None = None, quantity: int = 1, message: str = "") -> Order:
+                ends_at: dt.datetime | None = None, quantity: int = 1, message: str = "",
+                follow_up_confirmed: bool = False, prior_diagnosis_institution: str = "",
+                prior_diagnosis_on: dt.date | None = None) -> Order:
     """Place an order on a published listing at the price shown (every fee included), hold the
-    reservation while it is paid (or while the provider decides) and report it to the hub."""
+    reservation while it is paid (or while the provider decides) and report it to the hub.
+
+    Online consultation (``requirements.FOLLOW_UP_RULES``) needs the prior offline diagnosis confirmed:
+    ``follow_up_confirmed``, ``prior_diagnosis_institution`` and ``prior_diagnosis_on`` (not after today)."""
     from sharecity.market.availability.services import reservation_hold
 
     if listing.platform_id != platform.pk or listing.status != "published":
@@ -436,6 +441,21 @@ def order_place(*, actor: User, platform: Platform, listing, customer: User, sta
     if listing.price_unit == "item":
         starts_at = ends_at = None
     now = timezone.now()
+    prior = requirements.PriorDiagnosis(confirmed=False, institution="", diagnosed_on=None)
+    rule = requirements.follow_up_rule(listing=listing, at=now)
+    if rule is not None:
+        prior = requirements.prior_diagnosis_clean(rule=rule, now=now, prior=requirements.PriorDiagnosis(
+            confirmed=follow_up_confirmed, institution=prior_diagnosis_institution, diagnosed_on=prior_diagnosis_on))
+    # An instrument whose rules require a qualification: the customer holds a valid one from its owner for every
+    # day of the booking (国发〔2014〕70号, as the catalog's instrument_user_qualification rule cites it).
+    from sharecity.market.qualifications.selectors import booking_check
+
+    booking_check(listing=listing, customer=customer, starts_at=starts_at or now, ends_at=ends_at)
+    # A provider whose verification ran out in this vertical takes no new bookings until verified again.
+    from sharecity.market.accounts.selectors import identity_current_check
+
+    identity_current_check(user=listing.provider, sector=listing.category.sector, doing=_("take new bookings"),
+                           now=now)
     public_id = uuid.uuid4()
     if process.hold_minutes:
         # Availability checks the times against the listing's calendar and rules, and normalises them
@@ -451,6 +471,7 @@ def order_place(*, actor: User, platform: Platform, listing, customer: User, sta
         unit_price_fen=quote.unit_price_fen, units=quote.units, subtotal_fen=quote.subtotal_fen,
         fees_fen=quote.fees_fen, total_fen=quote.total_fen, deposit_fen=quote.deposit_fen,
         price_lines=quote.lines, message=message.strip(), state_changed_at=now,
+        prior_diagnosis_institution=prior.institution, prior_diagnosis_on=prior.diagnosed_on,
     )
     _order_created(actor=actor, order=order, now=now)
     _timers_schedule(order=order, process=process, now=now)

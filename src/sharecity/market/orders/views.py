@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sharecity.kernel.errors import NotFound, ShareCityError
+from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.orders import engine, selectors, services
 from sharecity.market.orders.forms import (
     BidForm,
@@ -60,7 +61,7 @@ def _category_name(category) -> str:
 @require_GET
 def search(request, slug: str):
     from sharecity.market.listings.search import listing_search
-    from sharecity.market.pricing.selectors import price_now
+    from sharecity.market.pricing.selectors import price_shown
 
     platform = platform_or_404(slug)
     categories = _categories(platform)
@@ -88,9 +89,9 @@ def search(request, slug: str):
             total = page.total
             now = timezone.now()
             for listing in page.items:
-                price, original = price_now(listing=listing, at=now)
-                results.append({"listing": listing, "price_fen": price, "original_fen": original,
-                                "category": _category_name(listing.category)})
+                shown = price_shown(listing=listing, at=now)
+                results.append({"listing": listing, "price_fen": shown.price_fen, "original_fen": shown.original_fen,
+                                "original_label": shown.label, "category": _category_name(listing.category)})
     query = request.GET.copy()
     query.pop("offset", None)
     return render(request, "orders/search.html", {
@@ -162,19 +163,27 @@ def _lines(lines: list[dict]) -> list[dict]:
 
 
 def _order_form(listing, data=None) -> OrderForm:
+    from sharecity.market.orders.requirements import follow_up_rule
+
     process = services.process_of_listing(listing)
+    now = timezone.now()
     return OrderForm(data, unit=listing.price_unit, capacity=listing.capacity,
                      with_message=process == "request_to_book",
-                     initial=order_form_initial(listing.price_unit, timezone.now()))
+                     follow_up=follow_up_rule(listing=listing, at=now) is not None,
+                     today=now.astimezone(CITY_TZ).date(),
+                     initial=order_form_initial(listing.price_unit, now))
 
 
 def _listing_page(request, platform: Platform, listing, form: OrderForm, *, status: int = 200):
+    from sharecity.market.orders.requirements import follow_up_notice, follow_up_rule
     from sharecity.market.payments.policies import policy_text
-    from sharecity.market.pricing.selectors import price_now
+    from sharecity.market.pricing.selectors import price_shown
+    from sharecity.market.qualifications.selectors import requirements_of
     from sharecity.market.reviews.selectors import provider_rating
 
     process = services.process_of_listing(listing)
-    price, original = price_now(listing=listing, at=timezone.now())
+    displayed = price_shown(listing=listing, at=timezone.now())
+    price, original = displayed.price_fen, displayed.original_fen
     shown = form if form.is_bound else OrderForm(order_form_initial(listing.price_unit, timezone.now()),
                                                  unit=listing.price_unit, capacity=listing.capacity)
     rating = provider_rating(platform=platform, provider=listing.provider)
@@ -182,7 +191,10 @@ def _listing_page(request, platform: Platform, listing, form: OrderForm, *, stat
         "platform": platform, "listing": listing, "form": form, "process": process,
         "process_label": PROCESSES[process].label if process in PROCESSES else process,
         "button": ORDER_BUTTON.get(process), "price_fen": price, "original_fen": original,
-        "attributes": _attributes(listing), "category": _category_name(listing.category),
+        "original_label": displayed.label, "attributes": _attributes(listing),
+        "follow_up_notice": follow_up_notice() if follow_up_rule(listing=listing, at=timezone.now()) else "",
+        "qualifications": requirements_of(listing=listing),
+        "category": _category_name(listing.category),
         "provider_rating": rating,
         "policy": policy_text(listing.cancellation_policy, has_start=listing.price_unit != "item"),
         "time_based": listing.price_unit in ("hour", "day", "night"),
@@ -221,7 +233,7 @@ def checkout(request, slug: str, listing_id):
     try:
         order = services.order_place(actor=request.user, platform=platform, listing=found, customer=request.user,
                                      starts_at=starts_at, ends_at=ends_at, quantity=form.cleaned_data["quantity"],
-                                     message=form.cleaned_data.get("message") or "")
+                                     message=form.cleaned_data.get("message") or "", **form.follow_up())
     except ShareCityError as error:
         field = error.field if error.field in form.fields else None
         form.add_error(field, str(error.message))

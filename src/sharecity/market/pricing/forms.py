@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.money import parse_yuan
 from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.market.pricing.models import ComparisonBasis
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -29,6 +30,13 @@ class PromotionForm(forms.Form):
         label=_("Original price (¥)"), widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text=_("Shown struck through. It must be a price actually paid: at most the lowest price transacted "
                     "in the 7 days before the promotion starts (SAMR Order 56 Art. 16)."))
+    # SAMR Order 56 Art. 16: no stated basis (para. 2) or the manufacturer's suggested retail price (para. 3).
+    comparison_basis = forms.ChoiceField(label=_("What the original price is"), choices=ComparisonBasis.choices,
+                                         initial=ComparisonBasis.TRANSACTED, widget=forms.RadioSelect,
+                                         required=False)
+    basis_source = forms.CharField(
+        label=_("Manufacturer"), required=False, max_length=80,
+        help_text=_("Only for a manufacturer's suggested retail price: shown with it on the listing."))
     price = forms.CharField(label=_("Promotional price (¥)"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     starts_at = _when(_("Starts"))
     ends_at = _when(_("Ends"))
@@ -44,6 +52,7 @@ class PromotionForm(forms.Form):
         data = super().clean()
         data["original_price_fen"] = self._fen("original_price") if "original_price" in data else None
         data["price_fen"] = self._fen("price") if "price" in data else None
+        data["comparison_basis"] = data.get("comparison_basis") or ComparisonBasis.TRANSACTED
         for name in ("starts_at", "ends_at"):
             if data.get(name) is not None:
                 data[name] = _city(data[name])

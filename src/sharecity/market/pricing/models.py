@@ -29,6 +29,13 @@ class PromotionStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class ComparisonBasis(models.TextChoices):
+    """The stated basis of the struck-through price (SAMR Order 56 Art. 16: 第二款 and 第三款)."""
+
+    TRANSACTED = "transacted", _("Not stated: no higher than what customers paid (7-day rule)")
+    MSRP = "msrp", _("Manufacturer's suggested retail price")
+
+
 class Promotion(models.Model):
     """A reduced price for a time, shown beside the struck-through original price."""
 
@@ -38,6 +45,11 @@ class Promotion(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     status = models.CharField(_("status"), max_length=8, choices=PromotionStatus.choices)
+    # What the struck-through price is (SAMR Order 56 Art. 16): bounded by real transactions when no basis is
+    # stated (第二款), or the manufacturer's suggested retail price, labelled as such with who suggests it (第三款).
+    comparison_basis = models.CharField(_("basis of the original price"), max_length=12,
+                                        choices=ComparisonBasis.choices, default=ComparisonBasis.TRANSACTED)
+    basis_source = models.CharField(_("manufacturer"), max_length=80, blank=True)
     refusal_reason = models.TextField(_("why it was refused"), blank=True)
     # The highest original price the rule allowed when the promotion was checked, and which branch applied.
     reference_price_fen = models.PositiveIntegerField(null=True, blank=True)

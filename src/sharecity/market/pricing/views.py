@@ -23,7 +23,7 @@ from sharecity.market.pricing import selectors, services
 from sharecity.market.pricing.forms import PromotionForm
 
 FORM_FIELDS = {"original_price": "original_price", "price": "price", "starts_at": "starts_at",
-               "ends_at": "ends_at"}
+               "ends_at": "ends_at", "comparison_basis": "comparison_basis", "basis_source": "basis_source"}
 
 
 def _listing_of(request, slug: str, listing_id):
@@ -52,10 +52,10 @@ def _page(request, platform, listing, form: PromotionForm, *, status: int = 200)
         upcoming = promotion.status == "active" and promotion.starts_at > now
         over = promotion.status == "active" and promotion.ends_at <= now
         rows.append({"promotion": promotion, "running": running, "upcoming": upcoming, "over": over})
-    price, original = selectors.price_now(listing=listing, at=now)
+    shown = selectors.price_shown(listing=listing, at=now)
     return render(request, "pricing/promotion.html", {
         "platform": platform, "listing": listing, "form": form, "rows": rows,
-        "price_fen": price, "original_fen": original,
+        "price_fen": shown.price_fen, "original_fen": shown.original_fen, "original_label": shown.label,
     }, status=status)
 
 
@@ -70,7 +70,9 @@ def promotion(request, slug: str, listing_id):
     data = form.cleaned_data
     try:
         services.promotion_create(actor=request.user, listing=listing, original_price_fen=data["original_price_fen"],
-                                  price_fen=data["price_fen"], starts_at=data["starts_at"], ends_at=data["ends_at"])
+                                  price_fen=data["price_fen"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+                                  comparison_basis=data["comparison_basis"],
+                                  basis_source=data.get("basis_source") or "")
     except ShareCityError as error:
         form.add_error(FORM_FIELDS.get(error.field or ""), str(error.message))
         return _page(request, platform, listing, form, status=error.http_status)
