@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.translation import get_language
 
@@ -79,3 +81,28 @@ def public_links() -> list[dict]:
     from sharecity.web.public_pages import public_links as links
 
     return links()
+
+
+@register.filter
+def local_name(thing) -> str:
+    """An object with ``name_zh`` and ``name_en`` (a category, a zone, a violation) by the name of the
+    reader's language: a Chinese page never shows the English name."""
+    if thing is None:
+        return ""
+    english = not (get_language() or "zh-hans").startswith("zh")
+    chosen = getattr(thing, "name_en" if english else "name_zh", "") or getattr(thing, "name_zh", "")
+    return str(chosen or thing)
+
+
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?)\s*\((?P<en>[^\u4e00-\u9fff()]+)\)\s*$", re.S)
+
+
+@register.filter
+def reader_language(text) -> str:
+    """Data kept in both languages as ``中文 (English)`` (a source the city recorded, a seeded label) in
+    the reader's language: the Chinese part on a Chinese page, the English part on an English one."""
+    match = _BILINGUAL.match(str(text or ""))
+    if match is None:
+        return str(text or "")
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    return match.group("zh").strip() if chinese else match.group("en").strip()
