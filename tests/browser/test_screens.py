@@ -1,5 +1,6 @@
 """The demo's main screens in a real browser, in Chinese and in English: each page in the reader's
-language (category names, dates), no past day offered for a booking, and a screenshot of each.
+language (category names, dates, the console's tiles), no past day offered for a booking, and a
+screenshot of each.
 
 Screenshots go to SHARECITY_SCREENSHOTS (the README's are made with ``SHARECITY_SCREENSHOTS=docs/screenshots``)
 or, by default, to the artifacts directory."""
@@ -89,6 +90,10 @@ def test_main_screens_read_in_the_readers_language(live_server, settings):
             # The operator: the console and the category settings, names in the reader's language only.
             page = _page(browser, locale)
             _sign_in(page, base, "operator", "/p/ludao-share/operator/")
+            # The tiles: a figure, a sparkline and the two weeks in words, in the reader's language.
+            expect(page.locator("[data-testid=console-figures] svg.sparkline")).to_have_count(3)
+            expect(page.locator("[data-testid=trend-orders]")).to_contain_text(
+                "最近 7 天" if chinese else "in the last 7 days")
             page.screenshot(path=str(shots / f"operator-console-{language}.png"), full_page=False)
             page.goto(f"{base}/p/ludao-share/operator/categories/")
             row = page.locator(f"tr[data-category='{category.code}'] td").first

@@ -36,6 +36,7 @@ from sharecity.market.parking import services as parking_services
 from sharecity.market.parking.models import ParkingSpace
 from sharecity.market.parking.windows import WeeklyWindow
 from sharecity.market.payments import api as payments_api
+from sharecity.market.platforms import api as platforms_api
 from sharecity.market.pricing import api as pricing_api
 from sharecity.market.reviews import selectors as review_selectors
 from sharecity.market.reviews import services as review_services
@@ -44,7 +45,7 @@ from sharecity.market.reviews.models import Review
 router = Router(auth=[PlatformKey(), SessionAuth()])
 for _context_router in (listings_api.router, moderation_api.router, availability_api.router,
                         payments_api.router, pricing_api.router, orders_api.router, disputes_api.router,
-                        messaging_api.router, notices_api.router, fleets_api.router):
+                        messaging_api.router, notices_api.router, fleets_api.router, platforms_api.router):
     router.add_router("", _context_router)
 
 

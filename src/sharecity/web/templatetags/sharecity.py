@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from sharecity.kernel.districts import district_name
@@ -106,3 +107,23 @@ def reader_language(text) -> str:
         return str(text or "")
     chinese = (get_language() or "zh-hans").startswith("zh")
     return match.group("zh").strip() if chinese else match.group("en").strip()
+
+
+@register.filter
+def sparkline(values) -> str:
+    """Daily counts as a small line (inline SVG, no script): ``figure.daily|sparkline``. Decorative: the
+    tile states the figures in words beside it."""
+    counts = [int(value) for value in values or []]
+    if len(counts) < 2:
+        return ""
+    width, height = 112, 28
+    top = max(counts) or 1
+    step = width / (len(counts) - 1)
+    points = " ".join(f"{index * step:.1f},{height - 2 - count / top * (height - 4):.1f}"
+                      for index, count in enumerate(counts))
+    middle = width / 2
+    return format_html(
+        '<svg class="sparkline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-hidden="true" focusable="false">'
+        '<line x1="{m}" y1="0" x2="{m}" y2="{h}" stroke="currentColor" stroke-opacity=".2"/>'
+        '<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{p}"/></svg>',
+        w=width, h=height, m=f"{middle:.1f}", p=points)
