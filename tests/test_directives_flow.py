@@ -87,7 +87,7 @@ def test_a_request_for_assistance_goes_down_and_the_acknowledgement_comes_back(p
     listing = parties.console.get(reverse("market_directives:list", args=[parties.platform.slug]))
     assert listing.status_code == 200
     assert "Request for assistance with an investigation" in listing.text
-    assert f"{due:%Y-%m-%d} 23:59" in listing.text
+    assert f"{due.day} {due:%b %Y}, 23:59" in listing.text  # the English page's date format
     # Issued in 2025 and not answered: overdue, in red, on both sides.
     assert f'data-message-id="{directive.message_id}" class="overdue"' in listing.text
     hub_page = parties.hub.get(reverse("hub_directives:list"))

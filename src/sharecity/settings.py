@@ -206,6 +206,8 @@ LOGOUT_REDIRECT_URL = "web:home"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates shown as DATE_FORMAT / DATETIME_FORMAT: Django's zh_Hans formats, and ours for English.
+FORMAT_MODULE_PATH = ["sharecity.web.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

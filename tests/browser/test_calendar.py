@@ -45,7 +45,8 @@ def test_provider_closes_a_day_and_sees_the_capacity_drop(live_server):
         # Next week, without reloading the page (htmx swaps the grid only).
         page.evaluate("window.__calendarMarker = 'kept'")
         page.click("[data-action=next-week]")
-        expect(page.locator("[data-testid=week-start]")).to_have_text(f"{next_monday:%Y-%m-%d}")
+        expect(page.locator("[data-testid=week-start]")).to_have_text(
+            f"{next_monday.year}年{next_monday.month}月{next_monday.day}日")
         assert page.evaluate("window.__calendarMarker") == "kept"
         # The forms under the grid now come back to the week shown.
         expect(page.locator("#week-rule")).to_have_value(f"{next_monday:%Y-%m-%d}")
@@ -63,7 +64,8 @@ def test_provider_closes_a_day_and_sees_the_capacity_drop(live_server):
 
         page.wait_for_url(f"{base}{calendar_path}?start={wednesday:%Y-%m-%d}")
         expect(page.locator(".message.success")).to_be_visible()
-        expect(page.locator("[data-testid=week-start]")).to_have_text(f"{next_monday:%Y-%m-%d}")
+        expect(page.locator("[data-testid=week-start]")).to_have_text(
+            f"{next_monday.year}年{next_monday.month}月{next_monday.day}日")
         wednesday_ten = page.locator(f"[data-testid=slot][data-start='{ten.isoformat()}']")
         expect(wednesday_ten).to_have_attribute("data-remaining", "0")
         expect(wednesday_ten).to_have_class("slot closed")

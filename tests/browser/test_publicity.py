@@ -14,6 +14,11 @@ from sharecity.kernel.timeutil import CITY_TZ
 from tests import factories
 from tests.browser.support import PASSWORD, artifacts, chromium_browser, login, person_page
 
+
+def _zh_date(day: dt.date) -> str:
+    """A date as a Chinese page shows it: 2026年12月7日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
 KEY = "id-" + "k" * 26
 
 
@@ -45,8 +50,8 @@ def test_penalty_notice_public_window_decision_and_result(live_server):
         page.wait_for_url(f"{base}/hub/publicity/penalties/{penalty.public_id}/")
         notice = page.locator("[data-testid=repair-notice]")
         expect(notice).to_contain_text("信用修复告知书")
-        expect(notice.locator("[data-testid=repair-from]")).to_have_text(penalty.repair_from.isoformat())
-        expect(notice.locator("[data-testid=display-until]")).to_have_text(penalty.display_until.isoformat())
+        expect(notice.locator("[data-testid=repair-from]")).to_have_text(_zh_date(penalty.repair_from))
+        expect(notice.locator("[data-testid=display-until]")).to_have_text(_zh_date(penalty.display_until))
         page.screenshot(path=str(artifacts() / "publicity-notice.png"), full_page=True)
 
         # --- the subject applies at the public window, without logging in ------------------------------
@@ -62,12 +67,12 @@ def test_penalty_notice_public_window_decision_and_result(live_server):
         secret = public.locator("[data-testid=secret]").inner_text()
         application = RepairApplication.objects.get()
         assert code == application.tracking_code
-        expect(public.locator("[data-testid=result-due]")).to_have_text(application.result_due.isoformat())
+        expect(public.locator("[data-testid=result-due]")).to_have_text(_zh_date(application.result_due))
 
         # --- the deciding department sees it in its queue with the deadline, and decides ---------------
         page.goto(f"{base}/hub/publicity/repairs/")
         row = page.locator(f"tr[data-code='{code}']")
-        expect(row.locator("[data-testid=decision-due]")).to_have_text(application.decision_due.isoformat())
+        expect(row.locator("[data-testid=decision-due]")).to_have_text(_zh_date(application.decision_due))
         row.locator("a").click()
         page.select_option("select[name=decision]", "approve")
         page.fill("textarea[name=reasons]", "已履行处罚、纠正行为并作出公开承诺，准予修复")

@@ -46,7 +46,8 @@ def test_provider_sees_the_week_and_the_forms(client, listing, provider):
     assert 'data-testid="week-grid"' in html
     assert 'data-testid="rule-form"' in html and 'data-testid="exception-form"' in html
     assert 'data-testid="plan-form"' in html
-    assert f'data-testid="week-start">{week_start():%Y-%m-%d}' in html
+    monday = week_start()
+    assert f'data-testid="week-start">{monday.year}年{monday.month}月{monday.day}日' in html
     assert html.count('data-testid="slot"') == 7 * 24  # open any time, hourly
 
 
@@ -82,7 +83,7 @@ def test_htmx_week_navigation_returns_only_the_grid(client, listing, provider):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and 'data-testid="rule-form"' not in html
-    assert f'data-testid="week-start">{next_week:%Y-%m-%d}' in html
+    assert f'data-testid="week-start">{next_week.year}年{next_week.month}月{next_week.day}日' in html
     # The week the provider's forms return to follows the grid (out-of-band swap).
     assert f'id="week-exception" value="{next_week:%Y-%m-%d}" hx-swap-oob="true"' in html
 

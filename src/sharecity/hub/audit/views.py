@@ -6,12 +6,30 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from sharecity.hub.audit import selectors
 from sharecity.hub.registry.jurisdiction import jurisdiction_required
 
 PAGE_SIZE = 50
+# What an entry's object is, for the reader; the stored type stays the code the API and export carry.
+OBJECT_TYPES = {
+    "credit_record": gettext_lazy("Credit record"), "credit_scorecard": gettext_lazy("Credit scorecard"),
+    "dataset": gettext_lazy("Open dataset"), "enforcement_case": gettext_lazy("Enforcement case"),
+    "evaluation_designation": gettext_lazy("Designation"), "evaluation_run": gettext_lazy("Evaluation run"),
+    "evaluation_scheme": gettext_lazy("Indicator scheme"), "evaluation_target": gettext_lazy("Policy target"),
+    "hub_directive": gettext_lazy("Directive"), "ingest_key": gettext_lazy("Ingest key"),
+    "inspection_plan": gettext_lazy("Inspection plan"), "inspection_task": gettext_lazy("Inspection task"),
+    "inspector": gettext_lazy("Inspector"), "leniency_entry": gettext_lazy("Leniency list entry"),
+    "list_entry": gettext_lazy("Credit list entry"), "lodging_licence": gettext_lazy("Lodging licence"),
+    "penalty_decision": gettext_lazy("Penalty decision"), "quota_allocation": gettext_lazy("Quota allocation"),
+    "quota_evaluation": gettext_lazy("Quota evaluation"), "quota_weights": gettext_lazy("Quota weights"),
+    "registered_platform": gettext_lazy("Registered platform"),
+    "repair_application": gettext_lazy("Credit repair application"),
+    "tpc_complaint": gettext_lazy("Third-party complaint"), "tpc_odr": gettext_lazy("ODR commitment"),
+    "tpc_staff": gettext_lazy("Complaint staff"), "user": gettext_lazy("User"), "warning": gettext_lazy("Risk warning"),
+}
 
 
 @require_GET
@@ -28,6 +46,7 @@ def audit_log(request):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/log.html", {
         "page": page,
+        "object_types": OBJECT_TYPES,
         "action": action,
         "actions": selectors.audit_actions(jurisdiction=scope),
         "verdict": selectors.audit_verify(),

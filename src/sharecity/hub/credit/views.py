@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sharecity.hub.credit import selectors, services
 from sharecity.hub.credit.forms import CommitmentForm, FulfilmentForm, HonourForm
-from sharecity.hub.credit.models import SubjectKind
+from sharecity.hub.credit.models import RecordKind, SubjectKind
 from sharecity.hub.credit.scoring import GRADES
 from sharecity.hub.registry.jurisdiction import jurisdiction_required
 from sharecity.kernel.districts import DISTRICTS, district_name
@@ -215,7 +215,7 @@ def scorecard_edit(request):
         "versions": selectors.scorecard_versions(city_code=city_code)[:50],
         "may_edit": jurisdiction.is_city_level or jurisdiction.is_operator,
         "jurisdiction_label": jurisdiction.label(language=language),
-        "zh": language.startswith("zh"),
+        "zh": language.startswith("zh"), "record_kinds": dict(RecordKind.choices),
     }, status=400 if error else 200)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sharecity.kernel.districts import district_choices
 from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.web.forms import NoPastDateTimeInput
 
 
 def _datetime_widget() -> forms.DateTimeInput:
@@ -57,7 +58,7 @@ class DirectiveForm(forms.Form):
         help_text=_("The law, regulation and article relied on, e.g. 《电子商务法》第二十九条"),
     )
     deadline = forms.DateTimeField(
-        label=_("Deadline"), required=False, widget=_datetime_widget(),
+        label=_("Deadline"), required=False, widget=NoPastDateTimeInput(),
         help_text=_("Leave as proposed or change it; empty means the default for this type."),
     )
 
@@ -141,7 +142,7 @@ class CreditListChangedForm(DirectiveForm):
                                                            ("removed", _("Taken off the list"))])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
     effective_at = forms.DateTimeField(label=_("Effective from"), widget=_datetime_widget(), initial=_now_local)
-    expires_at = forms.DateTimeField(label=_("Expires"), required=False, widget=_datetime_widget())
+    expires_at = forms.DateTimeField(label=_("Expires"), required=False, widget=NoPastDateTimeInput())
     measures = forms.CharField(label=_("Measures the platform is to apply"), required=False, widget=forms.Textarea,
                                help_text=_("One per line."))
 

@@ -149,6 +149,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     for field, label in (("organization", _("Publisher")), ("groups", _("Theme")), ("tags", _("Tag")),
                          ("res_format", _("Format"))):
         items = found["search_facets"].get(field, {}).get("items", [])
+        if field == "tags":
+            items = [item for item in items if _tag_in_reader_language(item["name"])]
         facets.append({"field": field, "label": label, "items": [
             {**item, "selected": (field, item["name"]) in chosen,
              "query": _query_with(request, field, item["name"])} for item in items]})
@@ -156,6 +158,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "opendata/catalogue.html", {
         "q": params["q"], "found": found, "facets": facets, "chosen": chosen, "error": error,
         "clear": [{"field": f, "value": v, "query": _query_with(request, f, "")} for f, v in chosen]}, status=status)
+
+
+def _tag_in_reader_language(tag: str) -> bool:
+    """Datasets carry their keywords in both languages (统计, statistics); a page shows the reader's."""
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    return (not tag.isascii()) == chinese
 
 
 def _query_with(request: HttpRequest, field: str, value: str) -> str:
@@ -183,6 +191,7 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
         preview = [[row.get(c["name"]) for c in columns] for row in latest.rows[:PREVIEW_ROWS]]
     return render(request, "opendata/dataset.html", {
         "package": package, "spec": spec, "latest": latest, "columns": columns, "preview": preview,
+        "tags": [t["name"] for t in package["tags"] if _tag_in_reader_language(t["name"])],
         "versions": list(selectors.versions_of(name)), "privacy": package["privacy"],
         "frequency": _frequency_label(spec.frequency), "preview_rows": PREVIEW_ROWS,
         "spatial": package["spatial_coverage"], "temporal": package["temporal_coverage"]})

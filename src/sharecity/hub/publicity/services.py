@@ -16,8 +16,9 @@ import hmac
 import re
 import secrets
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sharecity.hub.audit.services import audit_record
@@ -160,8 +161,11 @@ def penalty_record(*, actor: User, subject_kind: str, subject_identifier: str, d
         display_until=periods.display_until, rule_source=periods.source, notice_served_on=_today(now),
         created_by=actor,
     )
+    # The record's title is stored once and read by everyone: in the city's language, not the writer's.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Administrative penalty %(number)s") % {"number": decision_number}
     record, _created = credit_record_add(
-        subject=subject, kind="penalty", title=_("Administrative penalty %(number)s") % {"number": decision_number},
+        subject=subject, kind="penalty", title=title,
         decided_on=decided_on, source_type="hub_publicity.penalty", source_id=str(penalty.public_id),
         polarity=-1, severity=severity, legal_basis=legal_basis[:300], decided_by=profile.department,
         district_code=district_code, public=public,

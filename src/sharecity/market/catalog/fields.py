@@ -36,6 +36,17 @@ def choice_values(definition: dict) -> list[str]:
     return [str(c["value"]) if isinstance(c, dict) else str(c) for c in definition.get("choices") or []]
 
 
+def choice_label(definition: dict, value: Any) -> str:
+    """A stored choice value (``badminton``) as its label in the active language (羽毛球); a value the
+    field does not list, or a choice without labels, shows as it is."""
+    english = (get_language() or "zh-hans").startswith("en")
+    for choice in definition.get("choices") or []:
+        if isinstance(choice, dict) and str(choice.get("value")) == str(value):
+            return str((choice.get("label_en") if english else choice.get("label_zh")) or choice.get("label_zh")
+                       or choice.get("label_en") or value)
+    return str(value)
+
+
 def _fail(definition: dict, message: str) -> InvalidAttribute:
     return InvalidAttribute(message, field=f"attributes.{definition['name']}")
 

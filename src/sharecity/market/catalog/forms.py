@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from sharecity.market.catalog.fields import FIELD_TYPES
+
+
+def _name_help_text() -> SafeString:
+    return format_html("{} <code>max_load_kg</code>", _("lower-case letters, digits and underscores, e.g."))
+
+
+# Built when shown, in the reader's language; the example is a code, shown as one.
+_name_help = lazy(_name_help_text, SafeString)
 
 TYPE_LABELS = {
     "int": _("Whole number"), "decimal": _("Decimal number"), "text": _("Text"), "choice": _("One choice"),
@@ -20,7 +31,7 @@ PROCESS_LABELS = {
 
 class FieldForm(forms.Form):
     name = forms.SlugField(label=_("Field name"), max_length=40,
-                           help_text=_("lower-case letters, digits and underscores, e.g. max_load_kg"))
+                           help_text=_name_help())
     label_zh = forms.CharField(label=_("Label (Chinese)"), max_length=40)
     label_en = forms.CharField(label=_("Label (English)"), max_length=60, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=[(t, TYPE_LABELS[t]) for t in FIELD_TYPES])

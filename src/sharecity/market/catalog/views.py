@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.market.catalog import selectors, services
-from sharecity.market.catalog.fields import choice_values
+from sharecity.market.catalog.fields import choice_label, choice_values
 from sharecity.market.catalog.forms import PROCESS_LABELS, TYPE_LABELS, FieldForm, ProcessForm
 from sharecity.market.catalog.models import Category
 from sharecity.market.platforms.models import Platform
@@ -66,7 +66,7 @@ def _category_page(request, platform: Platform, category: Category, *, field_for
     fields = selectors.attribute_fields(category=category, platform=platform)
     for definition in fields:
         definition["type_label"] = TYPE_LABELS.get(definition.get("type"), definition.get("type"))
-        definition["choice_list"] = ", ".join(choice_values(definition))
+        definition["choice_list"] = "、".join(choice_label(definition, value) for value in choice_values(definition))
     current = (selectors.platform_settings(platform=platform).get(category.pk))
     return render(request, "catalog/category.html", {
         "platform": platform, "category": category, "fields": fields,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sharecity.kernel.errors import NotFound, ShareCityError
 from sharecity.market.directives import selectors, services
 from sharecity.market.directives.forms import AcknowledgeForm
+from sharecity.market.directives.presentation import payload_fields
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.web import operator_platform_or_403
 
@@ -63,6 +64,6 @@ def directive_detail(request, slug: str, message_id):
         "platform": platform,
         "directive": directive,
         "overdue": directive.is_overdue(),
-        "payload": sorted(directive.payload.items()),
+        "payload": payload_fields(directive.payload),
         "form": form,
     }, status=status)

@@ -10,6 +10,7 @@ from sharecity.kernel.districts import district_choices
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.money import parse_yuan
 from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.web.forms import NoPastDateInput, NoPastDateTimeInput
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 SORT_CHOICES = [
@@ -24,12 +25,13 @@ def _language() -> str:
     return get_language() or "zh-hans"
 
 
+# Every date a customer picks here is a booking's, a search's or a task's deadline: none in the past.
 def _datetime_widget(step: int = 3600) -> forms.DateTimeInput:
-    return forms.DateTimeInput(attrs={"type": "datetime-local", "step": step}, format="%Y-%m-%dT%H:%M")
+    return NoPastDateTimeInput(attrs={"step": step})
 
 
 def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return NoPastDateInput()
 
 
 def _city(moment: dt.datetime | None) -> dt.datetime | None:

@@ -120,6 +120,7 @@ def _listing(platform: Platform, listing_id, user=None):
 
 def _attributes(listing) -> list[dict]:
     """The listing's attributes in the order of the category's fields, with labels and units."""
+    from sharecity.market.catalog.fields import choice_label
     from sharecity.market.catalog.selectors import attribute_fields
 
     rows = []
@@ -130,7 +131,9 @@ def _attributes(listing) -> list[dict]:
         if isinstance(value, bool):
             value = _("Yes") if value else _("No")
         elif isinstance(value, list):
-            value = "、".join(str(v) for v in value)
+            value = "、".join(choice_label(definition, v) for v in value)
+        elif definition.get("choices"):
+            value = choice_label(definition, value)
         rows.append({"label": definition.get("label_zh" if _zh() else "label_en") or definition["name"],
                      "value": value, "unit": definition.get("unit", "")})
     return rows

@@ -17,6 +17,7 @@ from sharecity.market.accounts.models import SubjectKind
 from sharecity.market.complaints.models import ComplaintCategory, Remedy
 from sharecity.market.parking.models import VehicleSize, Weekday
 from sharecity.market.parking.windows import WeeklyWindow
+from sharecity.web.forms import NoPastDateInput
 
 HALF_HOURS = [(f"{hour:02d}:{minute:02d}", f"{hour:02d}:{minute:02d}") for hour in range(24) for minute in (0, 30)]
 
@@ -37,7 +38,8 @@ def _language() -> str:
 
 
 def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    """A stay's or a search's day: no past day is offered."""
+    return NoPastDateInput()
 
 
 def stay_bounds(day: dt.date, start: str, end: str) -> tuple[dt.datetime, dt.datetime]:

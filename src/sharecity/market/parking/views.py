@@ -41,7 +41,7 @@ from sharecity.market.parking.forms import (
 from sharecity.market.parking.models import Booking, BookingState, ParkingSpace, Weekday
 from sharecity.market.parking.windows import window_covering
 from sharecity.market.platforms.models import Platform
-from sharecity.market.platforms.selectors import api_key_get, api_keys_of_platform
+from sharecity.market.platforms.selectors import api_key_get, api_keys_of_platform, console_figures
 from sharecity.market.platforms.services import api_key_issue, api_key_revoke
 from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
 from sharecity.market.reviews.selectors import reviews_of_booking, space_rating
@@ -343,6 +343,7 @@ def _console(request, platform: Platform, *, key_form: ApiKeyForm | None = None,
         "key_form": key_form or ApiKeyForm(),
         "raw_key": raw_key,
         "directive_counts": directive_counts(platform=platform),
+        "figures": console_figures(platform=platform),
     }, status=status)
 
 

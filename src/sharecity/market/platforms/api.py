@@ -1,5 +1,6 @@
-"""Licence routes of the market API (mounted by ``market.api``): the platform's administrative licences
-(《中华人民共和国电子商务法》第十五条), read and replaced as a whole set, which goes to the city."""
+"""Platform routes of the market API (mounted by ``market.api``): the platform's administrative licences
+(《中华人民共和国电子商务法》第十五条), read and replaced as a whole set, which goes to the city; and the operator
+console's figures, what the console's tiles show, for the platform's staff and its keys."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from sharecity.kernel import limits
 from sharecity.kernel.errors import Forbidden
 from sharecity.market.apiauth import ERRORS, Caller
 from sharecity.market.platforms import selectors, services
-from sharecity.market.platforms.selectors import is_operator
+from sharecity.market.platforms.selectors import console_figures, is_operator
 
-router = Router(tags=["licences"])
+router = Router(tags=["platforms"])
 
 
 class PlatformLicenceIn(Schema):
@@ -74,3 +75,25 @@ def licences_replace(request, platform: str, data: PlatformLicencesIn):
     licences = [row.dict() for row in data.licences]
     return _out(services.licences_declare(actor=caller.user, platform=caller.platform, licences=licences,
                                           machine=caller.machine))
+
+
+class ConsoleFigureOut(Schema):
+    code: str
+    label: str
+    now: int
+    daily_label: str
+    last_7: int
+    previous_7: int
+    daily: list[int]
+    first_day: dt.date
+
+
+@router.get("/p/{platform}/console/figures", response={200: list[ConsoleFigureOut], **ERRORS})
+def console_figures_get(request, platform: str):
+    """Orders, open complaints and listings waiting for moderation: the figure now, the last 7 days
+    against the 7 before, and the fortnight's daily counts (city days, oldest first)."""
+    caller = Caller(request, platform)
+    if not (caller.lists_whole_platform or is_operator(user=caller.user, platform=caller.platform)):
+        raise Forbidden(_("Only the platform's staff may see its console."), field="actor")
+    return [{**figure, "label": str(figure["label"]), "daily_label": str(figure["daily_label"])}
+            for figure in console_figures(platform=caller.platform)]

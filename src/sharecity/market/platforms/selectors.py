@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sharecity.kernel.errors import NotFound
 from sharecity.kernel.models import User
+from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.platforms.errors import PlatformNotFound
 from sharecity.market.platforms.models import ApiKey, Platform, PlatformLicence, PlatformMembership
 
@@ -58,3 +63,42 @@ def is_member(*, platform: Platform, user) -> bool:
 
 def licences_of(*, platform: Platform) -> QuerySet[PlatformLicence]:
     return PlatformLicence.objects.filter(platform=platform).order_by("kind", "number", "id")
+
+
+TREND_DAYS = 7
+
+
+def console_figures(*, platform: Platform, today: dt.date | None = None) -> list[dict]:
+    """The operator console's tiles: for orders, complaints and moderation, the figure now (orders of the
+    last 7 days, complaints still open, listings waiting for a moderator), the last 7 days against the
+    7 before (of what ``daily_label`` names), and the 14 days' daily counts (city days, oldest first)
+    for a sparkline."""
+    from sharecity.market.complaints.models import Complaint, ComplaintStatus
+    from sharecity.market.moderation.models import CaseStatus, ModerationCase
+    from sharecity.market.orders.models import Order
+
+    today = today or timezone.now().astimezone(CITY_TZ).date()
+    first = today - dt.timedelta(days=2 * TREND_DAYS - 1)
+    since = dt.datetime.combine(first, dt.time.min, tzinfo=CITY_TZ)
+
+    def daily(queryset, field: str) -> list[int]:
+        counts = dict(queryset.filter(**{f"{field}__gte": since})
+                      .annotate(day=TruncDate(field, tzinfo=CITY_TZ)).values("day")
+                      .annotate(n=Count("id")).values_list("day", "n"))
+        return [counts.get(first + dt.timedelta(days=offset), 0) for offset in range(2 * TREND_DAYS)]
+
+    orders = daily(Order.objects.filter(platform=platform), "created_at")
+    complaints = daily(Complaint.objects.filter(platform=platform), "created_at")
+    cases = daily(ModerationCase.objects.filter(platform=platform), "opened_at")
+    open_complaints = Complaint.objects.filter(
+        platform=platform, status__in=[ComplaintStatus.FILED, ComplaintStatus.ESCALATED]).count()
+    pending = ModerationCase.objects.filter(platform=platform, status=CaseStatus.OPEN).count()
+    figures = [
+        ("orders", _("Orders in the last 7 days"), sum(orders[TREND_DAYS:]), orders, _("Orders placed")),
+        ("complaints_open", _("Complaints open"), open_complaints, complaints, _("Complaints filed")),
+        ("moderation_pending", _("Listings waiting for moderation"), pending, cases, _("Moderation cases opened")),
+    ]
+    return [{"code": code, "label": label, "now": now, "daily_label": daily_label, "daily": series,
+             "last_7": sum(series[TREND_DAYS:]), "previous_7": sum(series[:TREND_DAYS]),
+             "first_day": first}
+            for code, label, now, series, daily_label in figures]

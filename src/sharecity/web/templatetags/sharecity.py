@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from sharecity.kernel.districts import district_name
@@ -79,3 +82,48 @@ def public_links() -> list[dict]:
     from sharecity.web.public_pages import public_links as links
 
     return links()
+
+
+@register.filter
+def local_name(thing) -> str:
+    """An object with ``name_zh`` and ``name_en`` (a category, a zone, a violation) by the name of the
+    reader's language: a Chinese page never shows the English name."""
+    if thing is None:
+        return ""
+    english = not (get_language() or "zh-hans").startswith("zh")
+    chosen = getattr(thing, "name_en" if english else "name_zh", "") or getattr(thing, "name_zh", "")
+    return str(chosen or thing)
+
+
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?)\s*\((?P<en>[^\u4e00-\u9fff()]+)\)\s*$", re.S)
+
+
+@register.filter
+def reader_language(text) -> str:
+    """Data kept in both languages as ``中文 (English)`` (a source the city recorded, a seeded label) in
+    the reader's language: the Chinese part on a Chinese page, the English part on an English one."""
+    match = _BILINGUAL.match(str(text or ""))
+    if match is None:
+        return str(text or "")
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    return match.group("zh").strip() if chinese else match.group("en").strip()
+
+
+@register.filter
+def sparkline(values) -> str:
+    """Daily counts as a small line (inline SVG, no script): ``figure.daily|sparkline``. Decorative: the
+    tile states the figures in words beside it."""
+    counts = [int(value) for value in values or []]
+    if len(counts) < 2:
+        return ""
+    width, height = 112, 28
+    top = max(counts) or 1
+    step = width / (len(counts) - 1)
+    points = " ".join(f"{index * step:.1f},{height - 2 - count / top * (height - 4):.1f}"
+                      for index, count in enumerate(counts))
+    middle = width / 2
+    return format_html(
+        '<svg class="sparkline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-hidden="true" focusable="false">'
+        '<line x1="{m}" y1="0" x2="{m}" y2="{h}" stroke="currentColor" stroke-opacity=".2"/>'
+        '<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{p}"/></svg>',
+        w=width, h=height, m=f"{middle:.1f}", p=points)
