@@ -291,6 +291,29 @@ def complaint_escalate(*, actor: User, complaint: Complaint, escalated_to: str =
     return complaint
 
 
+# An outcome that gives the complainant money back; a rejected or withdrawn complaint refunds nothing.
+REFUNDING_OUTCOMES = (Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.SETTLED)
+
+
+def _refund(*, actor, complaint: Complaint, outcome: str, refund_fen: int, note: str, now: dt.datetime) -> None:
+    """Move the refund of a complaint about an order through the ledger, to the order's customer (the
+    orders context refunds once per complaint and reports it as ``order.refunded``). A complaint the
+    city referred has no order here: its refund is settled with the complainant and only reported."""
+    if outcome not in REFUNDING_OUTCOMES:
+        raise InvalidInput(_("A refund goes with an upheld, partly upheld or settled complaint."),
+                           field="refund_fen", code="complaint.invalid")
+    if complaint.order_id is None:
+        return
+    order = complaint.order
+    if complaint.complainant_id is not None and complaint.complainant_id != order.customer_id:
+        raise InvalidInput(_("A refund goes back to the customer; this complaint was filed by the provider."),
+                           field="refund_fen", code="complaint.invalid")
+    from sharecity.market.orders.services import order_refund
+
+    order_refund(actor=actor, order=order, amount_fen=refund_fen, kind="complaint",
+                 source_id=str(complaint.public_id), note=(note or "").strip()[:300], field="refund_fen", now=now)
+
+
 @transaction.atomic
 def complaint_resolve(*, actor: User, complaint: Complaint, outcome: str, refund_fen: int = 0,
                       compensation_fen: int = 0, note: str = "", now: dt.datetime | None = None) -> Complaint:
@@ -306,6 +329,8 @@ def complaint_resolve(*, actor: User, complaint: Complaint, outcome: str, refund
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidInput(_("An amount is a whole, non-negative number of fen."), field=name,
                                code="complaint.invalid")
+    if refund_fen:
+        _refund(actor=actor, complaint=complaint, outcome=outcome, refund_fen=refund_fen, note=note, now=now)
     return _resolve(actor=actor, complaint=complaint, outcome=outcome, now=now, refund_fen=refund_fen,
                     compensation_fen=compensation_fen, note=(note or "").strip()[:2000])
 
