@@ -131,6 +131,7 @@ def test_a_repeated_resolution_or_retried_refund_never_refunds_twice(platform, p
     assert JournalEntry.objects.filter(kind="refund").count() == 1
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_operators_resolving_at_once_refund_once():
     platform = factories.make_platform()
@@ -143,7 +144,7 @@ def test_two_operators_resolving_at_once_refund_once():
         return complaint_resolve(actor=operator, complaint=complaint, outcome="upheld", refund_fen=7_000)
 
     done, errors = race(resolve, [1, 2])
-    assert len(done) == 1
+    assert len(done) == 1, errors
     assert [type(error) for error in errors] == [WrongStatus]
     order.refresh_from_db()
     assert order.refunded_fen == 7_000
@@ -174,3 +175,28 @@ def test_the_customer_sees_the_refund_on_the_order_page_and_in_the_api(platform,
         ("customer_funds", -4_550), ("customer_funds", 4_550), ("gateway_clearing", 4_550),
         ("provider_payable", -4_550)]
     assert refund["refunded_at"]
+
+
+@pytest.mark.django_db
+def test_the_operator_types_the_refund_in_yuan_on_the_queue(platform, provider, customer, settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.ROOT_URLCONF = "tests.market.reviews.trust_urls"
+    operator = make_operator(platform)
+    order = paid_order(platform, provider, customer)
+    complaint = complain(customer, order)
+    client = Client()
+    client.force_login(operator)
+    queue = client.get(reverse("complaints:queue", args=[platform.slug])).content.decode()
+    assert 'name="refund"' in queue and 'name="refund_fen"' not in queue
+    url = reverse("complaints:operator_action", args=[platform.slug, complaint.public_id, "resolve"])
+    refused = client.post(url, {"outcome": "upheld", "refund": "12.345"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    too_much = client.post(url, {"outcome": "upheld", "refund": "300.01"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert too_much.status_code == 400
+    assert "¥300.00" in too_much.content.decode()
+    assert client.post(url, {"outcome": "upheld", "refund": "123.45"}).status_code == 302
+    order.refresh_from_db()
+    assert order.refunded_fen == 12_345
+    assert Complaint.objects.get(pk=complaint.pk).refund_fen == 12_345
