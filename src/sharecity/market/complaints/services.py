@@ -30,6 +30,7 @@ from sharecity.market.complaints.models import (
 from sharecity.market.parking.errors import NotYourBooking
 from sharecity.market.parking.models import Booking
 from sharecity.market.parking.selectors import booking_party_role
+from sharecity.market.parking.services import booking_refund
 from sharecity.market.platforms.selectors import is_operator
 from sharecity.market.reviews.orderlink import district_of, party_role
 
@@ -296,12 +297,20 @@ REFUNDING_OUTCOMES = (Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.SETTLED)
 
 
 def _refund(*, actor, complaint: Complaint, outcome: str, refund_fen: int, note: str, now: dt.datetime) -> None:
-    """Move the refund of a complaint about an order through the ledger, to the order's customer (the
-    orders context refunds once per complaint and reports it as ``order.refunded``). A complaint the
-    city referred has no order here: its refund is settled with the complainant and only reported."""
+    """Move the refund of a complaint about an order or a parking booking through the ledger, to its customer
+    (the orders and parking contexts refund once per complaint and report it as ``order.refunded``). A
+    complaint the city referred has no order here: its refund is settled with the complainant and only
+    reported."""
     if outcome not in REFUNDING_OUTCOMES:
         raise InvalidInput(_("A refund goes with an upheld, partly upheld or settled complaint."),
                            field="refund_fen", code="complaint.invalid")
+    if complaint.booking_id is not None:
+        if complaint.complainant_id is not None and complaint.complainant_id != complaint.booking.customer_id:
+            raise InvalidInput(_("A refund goes back to the customer; this complaint was filed by the provider."),
+                               field="refund_fen", code="complaint.invalid")
+        booking_refund(actor=actor, booking=complaint.booking, amount_fen=refund_fen,
+                       complaint_id=str(complaint.public_id), now=now)
+        return
     if complaint.order_id is None:
         return
     order = complaint.order
