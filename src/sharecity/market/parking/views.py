@@ -163,7 +163,8 @@ def space_book(request, slug: str, space_id):
     except ShareCityError as error:
         add_service_error(form, error)
         return _space_page(request, platform, space, form, status=error.http_status)
-    messages.success(request, _("Booked %(title)s for %(when)s and paid %(total)s; the payment is held until the stay is over.") % {
+    messages.success(request, _(
+        "Booked %(title)s for %(when)s and paid %(total)s; the payment is held until the stay is over.") % {
         "title": space.title,
         "when": f"{booking.starts_at.astimezone(CITY_TZ):%Y-%m-%d %H:%M}–{booking.ends_at.astimezone(CITY_TZ):%H:%M}",
         "total": format_yuan(booking.amount_fen),
