@@ -140,7 +140,8 @@ def test_the_pages_open_decide_and_show_a_case_in_chinese_and_english(siming):
     case.refresh_from_db()
     assert case.amount_fen == 150050 and case.outcome == "penalty"
     detail = zh.get(reverse("hub_enforcement:case", args=[case.public_id]))
-    assert "罚款" in detail.text and "150050" in detail.text and "思市监罚〔2026〕9号" in detail.text
+    assert "罚款" in detail.text and "思市监罚〔2026〕9号" in detail.text
+    assert "¥1,500.50" in detail.text and "150050" not in detail.text  # money in yuan, never raw fen
     english = client_of(siming, language="en").get(reverse("hub_enforcement:case", args=[case.public_id]))
     assert "Enforcement case" in english.text and "Penalty" in english.text
     for name in ("cases", "catalogue", "late", "trace"):

@@ -340,7 +340,8 @@ def test_every_supervision_message_type_has_a_facts_handler():
                     if any(getattr(f, "apply_many", None) is services.facts_apply for f in functions)}
     assert handled_here == {"subject.registered", "subject.verified", "listing.published", "listing.changed",
                             "listing.removed", "complaint.filed", "complaint.answered", "complaint.escalated",
-                            "complaint.resolved", "moderation.decision", "review.hidden", "safety.incident"}
+                            "complaint.resolved", "moderation.decision", "review.hidden", "safety.incident",
+                            "order.refunded"}
 
 
 def test_poison_among_facts_is_quarantined_and_the_good_facts_are_kept(platform):

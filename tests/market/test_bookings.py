@@ -46,7 +46,7 @@ def rows() -> tuple[int, int, int]:
 def test_a_booking_costs_the_quoted_total_and_is_announced(daytime_space, customer):
     quote = quote_for(space=daytime_space, starts_at=at(9), ends_at=at(11, 30))
     assert (quote.minutes, quote.total_fen) == (150, 2000)
-    with new_facts("order.created", actions=("parking.booking_create",)) as facts:
+    with new_facts("order.created", actions=("payments.payment_collect", "parking.booking_create")) as facts:
         booking = book(daytime_space, customer, at(9), at(11, 30))
     assert booking.amount_fen == 2000
     assert booking.state == BookingState.CONFIRMED
@@ -83,7 +83,7 @@ def test_an_overlapping_booking_is_refused_and_touching_ones_are_fine(daytime_sp
 def test_a_cancelled_booking_frees_the_slot(daytime_space, customer):
     booking = book(daytime_space, customer, at(10), at(12))
     assert space_search(platform=daytime_space.platform, starts_at=at(10), ends_at=at(11)) == []
-    with new_facts("order.state_changed", actions=("parking.booking_cancel",)):
+    with new_facts("order.state_changed", actions=("payments.refund", "parking.booking_cancel")):
         booking_cancel(actor=customer, booking=booking)
     assert space_search(platform=daytime_space.platform, starts_at=at(10), ends_at=at(11)) == [daytime_space]
     assert book(daytime_space, factories.make_user(), at(10), at(12)).state == BookingState.CONFIRMED
@@ -161,7 +161,8 @@ def started_booking(space, customer):
 
 
 def test_either_party_completes_a_started_booking_once(started_booking, provider):
-    with new_facts("order.state_changed", actions=("parking.booking_complete",)) as facts:
+    with new_facts("order.state_changed",
+                   actions=("payments.escrow_release", "parking.booking_complete")) as facts:
         booking = booking_complete(actor=provider, booking=started_booking)
     assert booking.state == BookingState.COMPLETED
     assert booking.completed_at is not None

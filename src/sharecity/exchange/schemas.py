@@ -415,6 +415,41 @@ class OrderStateChangedV1(Payload):
         "when the change settled the deposit")
 
 
+class OrderRefundedV1(Payload):
+    """Money went back to the customer of an order outside a change of its state: a complaint or a dispute
+    decided with a refund (a refund a state change makes is carried by that order.state_changed's
+    refund_fen, never also here). Each refund is reported once, under its own refund_id."""
+
+    order_id: Identifier
+    refund_id: Identifier
+    category: Category
+    district: DistrictCode
+    amount_fen: Fen = Field(description="the amount refunded, more than 0")
+    refunded_at: Timestamp
+    reason: Literal["complaint", "dispute", "other"]
+    complaint_id: Identifier | None = Field(default=None, description="the complaint decided with this refund")
+    from_escrow_fen: Fen = Field(description="of the amount, what was still held in escrow")
+    from_provider_fen: Fen = Field(description="of the amount, what was taken back from the provider's balance")
+    receivable_fen: Fen = Field(
+        default=0, description="of from_provider_fen, what the provider's balance did not hold (they had been "
+        "paid out): the provider owes it to the platform")
+    refunded_total_fen: Fen = Field(description="everything refunded on the order so far, this refund included")
+
+    @model_validator(mode="after")
+    def _parts_add_up(self) -> OrderRefundedV1:
+        if self.amount_fen <= 0:
+            raise FieldRule("amount_fen", "amount_fen must be more than 0")
+        if self.from_escrow_fen + self.from_provider_fen != self.amount_fen:
+            raise FieldRule("from_provider_fen", "from_escrow_fen and from_provider_fen must add up to amount_fen")
+        if self.receivable_fen > self.from_provider_fen:
+            raise FieldRule("receivable_fen", "receivable_fen cannot exceed from_provider_fen")
+        if self.refunded_total_fen < self.amount_fen:
+            raise FieldRule("refunded_total_fen", "refunded_total_fen includes this refund's amount_fen")
+        if (self.reason == "complaint") != (self.complaint_id is not None):
+            raise FieldRule("complaint_id", "complaint_id is given exactly when the reason is complaint")
+        return self
+
+
 # --- reviews and complaints ----------------------------------------------------------------------
 
 
@@ -844,6 +879,7 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("listing.removed", 1): ListingRemovedV1,
     ("order.created", 1): OrderCreatedV1,
     ("order.state_changed", 1): OrderStateChangedV1,
+    ("order.refunded", 1): OrderRefundedV1,
     ("review.published", 1): ReviewPublishedV1,
     ("review.hidden", 1): ReviewHiddenV1,
     ("complaint.filed", 1): ComplaintFiledV1,

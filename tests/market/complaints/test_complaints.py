@@ -125,6 +125,10 @@ def test_unanswered_in_time_the_complainant_escalates_to_the_city(platform, orde
 
 
 def test_a_refused_answer_lets_the_complainant_escalate(order, customer, operator):
+    from sharecity.market.payments.services import payment_collect
+
+    payment_collect(platform=order.platform, order_ref=str(order.public_id), customer=customer,
+                    amount_fen=order.total_fen)
     complaint = _file(customer, order)
     with nothing_written(), pytest.raises(NotOperator):
         complaint_answer(actor=customer, complaint=complaint, answer="explanation", text="我们已核实")
@@ -142,10 +146,12 @@ def test_a_refused_answer_lets_the_complainant_escalate(order, customer, operato
         complaint_escalate(actor=customer, complaint=complaint, escalated_to="consumer_association")
     assert facts["outbox"][0].payload["reason"] == "complainant_not_satisfied"
     assert facts["outbox"][0].payload["escalated_to"] == "consumer_association"
-    with new_facts("complaint.resolved", actions=("complaint.resolve",)) as facts:
+    with new_facts("order.refunded", "complaint.resolved",
+                   actions=("payments.refund", "order.refund", "complaint.resolve")) as facts:
         complaint_resolve(actor=operator, complaint=complaint, outcome="partly_upheld", refund_fen=5_000,
                           note="消协调解：退一半押金")
-    payload = facts["outbox"][0].payload
+    assert facts["outbox"][0].payload["amount_fen"] == 5_000
+    payload = facts["outbox"][1].payload
     assert (payload["outcome"], payload["refund_fen"]) == ("partly_upheld", 5_000)
     with pytest.raises(WrongStatus):
         complaint_resolve(actor=operator, complaint=complaint, outcome="upheld")

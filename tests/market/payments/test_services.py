@@ -142,6 +142,59 @@ def test_refund_after_release_comes_from_the_provider_until_paid_out(platform, p
     assert total_of_all_accounts(platform) == 0
 
 
+def test_a_decided_refund_after_payout_leaves_the_provider_owing_it(platform, provider, customer, order_ref,
+                                                                     in_english):
+    _collect(platform, order_ref, customer, amount=10_000)
+    services.escrow_release(platform=platform, order_ref=order_ref, provider=provider, category_code="x",
+                            amount_fen=10_000)
+    services.payout_run(platform=platform)
+    entry = services.refund(platform=platform, order_ref=order_ref, customer=customer, amount_fen=3_000,
+                            reason="complaint upheld", idempotency_key="decided-1", allow_receivable=True)
+    split = selectors.refund_split(entry=entry)
+    assert (split.from_escrow_fen, split.from_provider_fen, split.receivable_fen) == (0, 3_000, 3_000)
+    [owed] = selectors.provider_receivables(platform=platform, provider=provider)
+    assert (owed.amount_fen, owed.order_ref) == (3_000, order_ref)
+    # The provider's balance is below zero by what they owe: their next income settles it, no payout meanwhile.
+    assert selectors.provider_summary(platform=platform, provider=provider).payable_fen == -3_000
+    assert services.payout_run(platform=platform) == []
+    other = str(uuid.uuid4())
+    _collect(platform, other, customer, amount=5_000)
+    services.escrow_release(platform=platform, order_ref=other, provider=provider, category_code="x",
+                            amount_fen=5_000)
+    [payout] = services.payout_run(platform=platform)
+    assert payout.amount_fen == 2_000
+    # Retried with its key, nothing moves again; never more than the price paid less what came back.
+    assert services.refund(platform=platform, order_ref=order_ref, customer=customer, amount_fen=3_000,
+                           reason="retry", idempotency_key="decided-1", allow_receivable=True) == entry
+    with pytest.raises(RefundRefused) as caught:
+        services.refund(platform=platform, order_ref=order_ref, customer=customer, amount_fen=7_001,
+                        reason="too much", allow_receivable=True)
+    assert caught.value.field == "amount_fen"
+    assert selectors.order_balance(order_ref=order_ref).refunded_fen == 3_000
+    assert total_of_all_accounts(platform) == 0
+
+
+def test_a_decided_refund_takes_what_the_balance_holds_and_records_the_rest(platform, provider, customer,
+                                                                            order_ref):
+    _collect(platform, order_ref, customer, amount=10_000)
+    services.escrow_release(platform=platform, order_ref=order_ref, provider=provider, category_code="x",
+                            amount_fen=6_000)
+    entry = services.refund(platform=platform, order_ref=order_ref, customer=customer, amount_fen=10_000,
+                            reason="complaint upheld", allow_receivable=True)
+    split = selectors.refund_split(entry=entry)
+    assert (split.from_escrow_fen, split.from_provider_fen, split.receivable_fen) == (4_000, 6_000, 0)
+    other = str(uuid.uuid4())
+    _collect(platform, other, customer, amount=10_000)
+    services.escrow_release(platform=platform, order_ref=other, provider=provider, category_code="x",
+                            amount_fen=10_000)
+    services.payout_run(platform=platform)
+    # Payout took the whole balance; this order's own payable is gone with it.
+    entry = services.refund(platform=platform, order_ref=other, customer=customer, amount_fen=2_500,
+                            reason="partly upheld", allow_receivable=True)
+    assert selectors.refund_split(entry=entry).receivable_fen == 2_500
+    assert total_of_all_accounts(platform) == 0
+
+
 def test_only_the_paying_customer_gets_a_refund(platform, customer, order_ref):
     _collect(platform, order_ref, customer)
     with pytest.raises(RefundRefused):

@@ -201,6 +201,40 @@ class ComplaintFact(Located):
         return f"{self.platform_id}/{self.complaint_id} {self.status}"
 
 
+class RefundReason(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint upheld")
+    DISPUTE = "dispute", _("Dispute decided")
+    OTHER = "other", _("Other")
+
+
+class RefundFact(Located):
+    """Money a platform gave back to an order's customer outside a change of the order's state
+    (``order.refunded``): a complaint or dispute decided with a refund, where the money came from,
+    and what of it the provider owes the platform."""
+
+    refund_id = models.CharField(_("refund id"), max_length=IDENT)
+    order_id = models.CharField(_("order id"), max_length=IDENT)
+    category = models.CharField(_("category"), max_length=limits.CATEGORY_CODE_MAX_LENGTH)
+    complaint_id = models.CharField(_("complaint id"), max_length=IDENT, blank=True, default="")
+    reason = models.CharField(_("why"), max_length=12, choices=RefundReason.choices)
+    amount_fen = models.BigIntegerField(_("refund"))
+    from_escrow_fen = models.BigIntegerField(_("from escrow"))
+    from_provider_fen = models.BigIntegerField(_("from the provider's balance"))
+    receivable_fen = models.BigIntegerField(_("owed by the provider"), default=0)
+    refunded_total_fen = models.BigIntegerField(_("refunded on the order in all"))
+    refunded_at = models.DateTimeField(_("refunded"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform_id", "refund_id"], name="facts_refund_unique")]
+        indexes = [models.Index(fields=["platform_id", "complaint_id"], name="facts_refund_complaint_idx")]
+        ordering = ["-refunded_at", "-id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}/{self.refund_id} {self.amount_fen}"
+
+
 class ModerationKind(models.TextChoices):
     DECISION = "decision", _("Moderation decision")
     REVIEW_HIDDEN = "review_hidden", _("Hidden review")

@@ -31,6 +31,7 @@ from sharecity.hub.facts.models import (
     ListingState,
     ModerationFact,
     ModerationKind,
+    RefundFact,
     SafetyIncident,
     Severity,
     SubjectFact,
@@ -296,7 +297,8 @@ def _label(choices, value: str) -> str:
 
 
 def complaint_timeline(complaint: ComplaintFact) -> list[dict]:
-    """What happened to a complaint, in time order: filing, answer, escalations, resolution, notes."""
+    """What happened to a complaint, in time order: filing, answer, escalations, resolution, the refunds
+    the platform reported for it (``order.refunded``), notes."""
     events: list[dict] = []
     if complaint.filed_at:
         events.append({"kind": "filed", "at": complaint.filed_at})
@@ -311,6 +313,10 @@ def complaint_timeline(complaint: ComplaintFact) -> list[dict]:
         events.append({"kind": "resolved", "at": complaint.resolved_at, "outcome": complaint.outcome,
                        "refund_fen": complaint.refund_fen, "compensation_fen": complaint.compensation_fen,
                        "satisfied": complaint.complainant_satisfied})
+    for refund in RefundFact.objects.filter(platform_id=complaint.platform_id, complaint_id=complaint.complaint_id):
+        events.append({"kind": "refunded", "at": refund.refunded_at, "amount_fen": refund.amount_fen,
+                       "from_escrow_fen": refund.from_escrow_fen, "from_provider_fen": refund.from_provider_fen,
+                       "receivable_fen": refund.receivable_fen, "refund_id": refund.refund_id})
     for note in notes_of(complaint):
         events.append({"kind": "note", "at": note.created_at, "text": note.text, "department": note.department,
                        "author": note.author.get_username() if note.author else ""})

@@ -37,6 +37,7 @@ from sharecity.hub.facts.models import (
     ListingState,
     ModerationFact,
     ModerationKind,
+    RefundFact,
     SafetyIncident,
     SubjectFact,
 )
@@ -261,6 +262,22 @@ def _apply_complaint_resolved(batch: _Batch, envelope, payload) -> None:
     _complaint_settle(row)
 
 
+# --- refunds -------------------------------------------------------------------------------------------
+
+
+def _apply_order_refunded(batch: _Batch, envelope, payload) -> None:
+    """A refund is reported once under its id; reported again, the row stays as it was."""
+    if batch.get(RefundFact, envelope.platform_id, payload.refund_id) is not None:
+        return
+    row = RefundFact(platform_id=envelope.platform_id, refund_id=payload.refund_id, order_id=payload.order_id,
+                     category=payload.category, complaint_id=payload.complaint_id or "", reason=payload.reason,
+                     amount_fen=payload.amount_fen, from_escrow_fen=payload.from_escrow_fen,
+                     from_provider_fen=payload.from_provider_fen, receivable_fen=payload.receivable_fen,
+                     refunded_total_fen=payload.refunded_total_fen, refunded_at=payload.refunded_at)
+    _locate(row, payload.district)
+    batch.add(RefundFact, envelope.platform_id, payload.refund_id, row)
+
+
 # --- moderation, hidden reviews -------------------------------------------------------------------------
 
 
@@ -383,6 +400,7 @@ review_hidden = _handler(_apply_review_hidden, ModerationFact,
 safety_incident = _handler(_apply_safety_incident, SafetyIncident, lambda payload: payload.incident_id)
 subject_registered = _handler(_apply_subject_registered, SubjectFact, lambda payload: payload.subject_key)
 subject_verified = _handler(_apply_subject_verified, SubjectFact, lambda payload: payload.subject_key)
+order_refunded = _handler(_apply_order_refunded, RefundFact, lambda payload: payload.refund_id)
 
 # How each model's rows are found: its key field(s) beside platform_id.
 _KEY_FIELDS: dict[type, tuple[str, ...]] = {
@@ -391,6 +409,7 @@ _KEY_FIELDS: dict[type, tuple[str, ...]] = {
     ModerationFact: ("kind", "decision_id"),
     SafetyIncident: ("incident_id",),
     SubjectFact: ("subject_key",),
+    RefundFact: ("refund_id",),
 }
 _UPDATED: dict[type, list[str]] = {
     model: [field.name for field in model._meta.concrete_fields
@@ -440,7 +459,7 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
 # Intake passes a delivery's calls of these handlers to ``facts_apply`` together.
 HANDLERS = (listing_published, listing_changed, listing_removed, complaint_filed, complaint_answered,
             complaint_escalated, complaint_resolved, moderation_decision, review_hidden, safety_incident,
-            subject_registered, subject_verified)
+            subject_registered, subject_verified, order_refunded)
 for _handler_function in HANDLERS:
     _handler_function.apply_many = facts_apply  # type: ignore[attr-defined]
 

@@ -26,7 +26,7 @@ from sharecity.hub.monitoring.rules import resolution_deadline, sector_of
 from sharecity.hub.monitoring.services import DAILY_COUNTERS, city_day
 
 FACT_TYPES = ("subject.registered", "subject.verified", "listing.published", "order.created", "order.state_changed",
-              "review.published", "complaint.filed", "complaint.resolved")
+              "order.refunded", "review.published", "complaint.filed", "complaint.resolved")
 FACT_SCHEMA: dict[str, pl.DataType] = {
     "platform_id": pl.String(), "sequence": pl.Int64(), "type": pl.String(), "day": pl.Date(),
     "district": pl.String(), "sector": pl.String(), "order_id": pl.String(), "complaint_id": pl.String(),
@@ -48,13 +48,16 @@ def fact_row(platform_id: str, sequence: int, message_type: str, envelope: dict)
         moment = payload.get("changed_at") or moment
     elif message_type == "complaint.resolved":
         moment = payload["resolved_at"]
+    elif message_type == "order.refunded":
+        moment = payload["refunded_at"]
     kind = payload.get("subject_kind")
     return {
         "platform_id": platform_id, "sequence": sequence, "type": message_type, "day": city_day(moment),
         "district": payload.get("district") or "", "sector": sector_of(payload.get("category")),
         "order_id": payload.get("order_id"), "complaint_id": payload.get("complaint_id"),
         "state": payload.get("state", "confirmed" if message_type == "order.created" else None),
-        "amount_fen": payload.get("amount_fen"), "refund_fen": payload.get("refund_fen"),
+        "amount_fen": payload.get("amount_fen"),
+        "refund_fen": payload.get("amount_fen") if message_type == "order.refunded" else payload.get("refund_fen"),
         "deposit_held_fen": payload.get("deposit_held_fen"),
         "deposit_returned_fen": payload.get("deposit_returned_fen"),
         "deposit_deducted_fen": payload.get("deposit_deducted_fen"), "customer_key": payload.get("customer_key"),
@@ -108,9 +111,11 @@ def daily_aggregate(facts: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, p
              .filter(pl.col("sequence") > pl.col("created_seq"), pl.col("state") != pl.col("previous")))
     completions = steps.filter(pl.col("state") == "completed")
     zero = pl.lit(0, dtype=pl.Int64)
-    money = changes.filter((pl.col("refund_fen").fill_null(0) + pl.col("deposit_held_fen").fill_null(0)
-                            + pl.col("deposit_returned_fen").fill_null(0)
-                            + pl.col("deposit_deducted_fen").fill_null(0)) != 0)
+    # A refund outside a state change (order.refunded) is money back as a state change's refund_fen is.
+    money = facts.filter(of.is_in(["order.state_changed", "order.refunded"]),
+                         (pl.col("refund_fen").fill_null(0) + pl.col("deposit_held_fen").fill_null(0)
+                          + pl.col("deposit_returned_fen").fill_null(0)
+                          + pl.col("deposit_deducted_fen").fill_null(0)) != 0)
     reviews = (facts.filter(of == "review.published", pl.col("author_role") == "customer")
                .join(orders, on=["platform_id", "order_id"], how="left")
                .with_columns(sector=pl.when(pl.col("created_seq") < pl.col("sequence"))

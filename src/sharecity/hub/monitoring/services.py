@@ -40,6 +40,10 @@ def order_state_changed(*, envelope, payload) -> None:
     facts_apply([(order_state_changed, envelope, payload)])
 
 
+def order_refunded(*, envelope, payload) -> None:
+    facts_apply([(order_refunded, envelope, payload)])
+
+
 def review_published(*, envelope, payload) -> None:
     facts_apply([(review_published, envelope, payload)])
 
@@ -87,7 +91,8 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
     the day of a fact is the platform's time of it in city time (``changed_at`` of a state change,
     ``resolved_at`` of a resolution, else the envelope's ``sent_at``); an order counts once when
     created, a completion or cancellation once per change into that state (an order the hub does
-    not know is not counted), refunds and deposits taken or settled by every state change that carries them
+    not know is not counted), refunds and deposits taken or settled by every state change that carries them,
+    and every refund outside a state change (``order.refunded``, on the day of its ``refunded_at``)
     (each is a distinct movement of money at the platform; a replayed message is dropped by intake
     by its id); a rating is a customer's review, in the sector of its order when the hub knows the
     order; a complaint counts once when filed and once when resolved, in the sector of its order,
@@ -159,6 +164,9 @@ def facts_apply(calls: list[tuple[Callable, Any, Any]]) -> None:
                             income_fen=payload.amount_fen)
             elif payload.state == "cancelled":
                 daily.add(day, platform_id, payload.district, sector, cancelled=1)
+        elif handler is order_refunded:
+            daily.add(city_day(payload.refunded_at), platform_id, payload.district, sector_of(payload.category),
+                      refunds_fen=payload.amount_fen)
         elif handler is review_published:
             bumps[(platform_id, payload.district)]["reviews"] += 1
             if payload.author_role == "customer":
@@ -254,7 +262,7 @@ def _counters_add(bumps: dict[tuple[str, str], Counter[str]]) -> None:
 _BY_ORDER = (order_created, order_state_changed, review_published)
 # Intake groups the calls of these handlers per delivery and passes them to ``facts_apply``.
 for _handler in (subject_registered, subject_verified, listing_published, order_created, order_state_changed,
-                 review_published, complaint_filed, complaint_resolved):
+                 order_refunded, review_published, complaint_filed, complaint_resolved):
     _handler.apply_many = facts_apply  # type: ignore[attr-defined]
 
 

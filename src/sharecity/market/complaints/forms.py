@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sharecity.market.complaints.models import Answer, ComplaintCategory, EscalatedTo, Outcome, Remedy
+from sharecity.market.payments.forms import YuanField
 
 EVIDENCE_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
@@ -30,8 +31,8 @@ class AnswerForm(forms.Form):
 
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    refund_fen = forms.IntegerField(label=_("Refund (fen)"), min_value=0, initial=0, required=False)
-    compensation_fen = forms.IntegerField(label=_("Compensation (fen)"), min_value=0, initial=0, required=False)
+    refund = YuanField(label=_("Refund (¥)"), help_text=_("Paid back to the customer through the platform."))
+    compensation = YuanField(label=_("Compensation (¥)"))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 

@@ -31,6 +31,7 @@ from sharecity.market.complaints.models import (
 from sharecity.market.parking.errors import NotYourBooking
 from sharecity.market.parking.models import Booking
 from sharecity.market.parking.selectors import booking_party_role
+from sharecity.market.parking.services import booking_refund
 from sharecity.market.platforms.selectors import is_operator
 from sharecity.market.reviews.orderlink import district_of, party_role
 
@@ -294,6 +295,37 @@ def complaint_escalate(*, actor: User, complaint: Complaint, escalated_to: str =
     return complaint
 
 
+# An outcome that gives the complainant money back; a rejected or withdrawn complaint refunds nothing.
+REFUNDING_OUTCOMES = (Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.SETTLED)
+
+
+def _refund(*, actor, complaint: Complaint, outcome: str, refund_fen: int, note: str, now: dt.datetime) -> None:
+    """Move the refund of a complaint about an order or a parking booking through the ledger, to its customer
+    (the orders and parking contexts refund once per complaint and report it as ``order.refunded``). A
+    complaint the city referred has no order here: its refund is settled with the complainant and only
+    reported."""
+    if outcome not in REFUNDING_OUTCOMES:
+        raise InvalidInput(_("A refund goes with an upheld, partly upheld or settled complaint."),
+                           field="refund_fen", code="complaint.invalid")
+    if complaint.booking_id is not None:
+        if complaint.complainant_id is not None and complaint.complainant_id != complaint.booking.customer_id:
+            raise InvalidInput(_("A refund goes back to the customer; this complaint was filed by the provider."),
+                               field="refund_fen", code="complaint.invalid")
+        booking_refund(actor=actor, booking=complaint.booking, amount_fen=refund_fen,
+                       complaint_id=str(complaint.public_id), now=now)
+        return
+    if complaint.order_id is None:
+        return
+    order = complaint.order
+    if complaint.complainant_id is not None and complaint.complainant_id != order.customer_id:
+        raise InvalidInput(_("A refund goes back to the customer; this complaint was filed by the provider."),
+                           field="refund_fen", code="complaint.invalid")
+    from sharecity.market.orders.services import order_refund
+
+    order_refund(actor=actor, order=order, amount_fen=refund_fen, kind="complaint",
+                 source_id=str(complaint.public_id), note=(note or "").strip()[:300], field="refund_fen", now=now)
+
+
 @transaction.atomic
 def complaint_resolve(*, actor: User, complaint: Complaint, outcome: str, refund_fen: int = 0,
                       compensation_fen: int = 0, note: str = "", now: dt.datetime | None = None) -> Complaint:
@@ -309,6 +341,8 @@ def complaint_resolve(*, actor: User, complaint: Complaint, outcome: str, refund
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidInput(_("An amount is a whole, non-negative number of fen."), field=name,
                                code="complaint.invalid")
+    if refund_fen:
+        _refund(actor=actor, complaint=complaint, outcome=outcome, refund_fen=refund_fen, note=note, now=now)
     return _resolve(actor=actor, complaint=complaint, outcome=outcome, now=now, refund_fen=refund_fen,
                     compensation_fen=compensation_fen, note=(note or "").strip()[:2000])
 

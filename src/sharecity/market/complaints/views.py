@@ -23,8 +23,13 @@ COMPLAINANT_ACTIONS = ("accept", "refuse", "escalate")
 
 
 
+# The services name amounts in fen; the forms take them in yuan.
+FORM_FIELDS = {"refund_fen": "refund", "compensation_fen": "compensation"}
+
+
 def _add_error(form, error: ShareCityError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+    field = FORM_FIELDS.get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, str(error.message))
 
 
 def _order_page(request, platform, order, form=None, *, status: int = 200):
@@ -172,8 +177,8 @@ def operator_action(request, slug: str, complaint_id, action: str):
             messages.success(request, _("The answer is sent to the complainant."))
         else:
             services.complaint_resolve(actor=request.user, complaint=complaint, outcome=data["outcome"],
-                                       refund_fen=data.get("refund_fen") or 0,
-                                       compensation_fen=data.get("compensation_fen") or 0, note=data.get("note", ""))
+                                       refund_fen=data.get("refund") or 0,
+                                       compensation_fen=data.get("compensation") or 0, note=data.get("note", ""))
             messages.success(request, _("The complaint is resolved."))
     except ShareCityError as error:
         _add_error(form, error)

@@ -3,8 +3,8 @@
 The order is moved to its "in dispute" state through the orders context's transition
 ``dispute``; a decision to refund takes ``resolve_refund`` (which refunds through the
 ledger), a rejection ``resolve_release``. Should the order's process have no such
-transition, the dispute still stands on its own and a refund goes straight to
-``payments.services.refund``.
+transition, the dispute still stands on its own and a refund goes through
+``orders.services.order_refund`` (the ledger, the order's refunds, ``order.refunded`` to the hub).
 """
 
 from __future__ import annotations
@@ -115,10 +115,10 @@ def dispute_resolve(*, actor: User, dispute: Dispute, decision: str, decision_te
                                             refund_fen=amount, note=decision_text[:200]) is not None:
             pass
         else:
-            from sharecity.market.payments.services import refund
+            from sharecity.market.orders.services import order_refund
 
-            refund(platform=order.platform, order_ref=str(order.public_id), customer=order.customer,
-                   amount_fen=amount, reason=f"dispute {dispute.public_id}")
+            order_refund(actor=actor, order=order, amount_fen=amount, kind="dispute",
+                         source_id=str(dispute.public_id), note=decision_text[:300], field="refund_fen", now=now)
     elif in_dispute_state:
         _transition(actor=actor, order=order, transition="resolve_release", note=decision_text[:200])
     dispute.status = DisputeStatus.REFUNDED if amount else DisputeStatus.REJECTED

@@ -59,6 +59,25 @@ class EventOut(Schema):
     at: dt.datetime
 
 
+class PostingOut(Schema):
+    account: str = Field(description="the ledger account's kind (escrow, provider_payable, customer_funds, ...)")
+    amount_fen: int = Field(description="positive: money arrived in the account; negative: it left")
+
+
+class RefundOut(Schema):
+    id: uuid.UUID
+    amount_fen: int
+    refunded_at: dt.datetime
+    kind: str = Field(description="order_step (cancellation, decline, dispute step), complaint or dispute")
+    reason: str = Field(description="the kind, in words")
+    note: str
+    from_escrow_fen: int
+    from_provider_fen: int
+    receivable_fen: int = Field(description="of from_provider_fen, what the provider owes (paid out before)")
+    ledger_entry: str = Field(description="the ledger entry's idempotency key")
+    postings: list[PostingOut]
+
+
 class OrderOut(Schema):
     id: uuid.UUID
     listing_id: uuid.UUID | None
@@ -76,12 +95,22 @@ class OrderOut(Schema):
     total_fen: int
     deposit_fen: int
     refunded_fen: int
+    refunds: list[RefundOut] = Field(description="every refund of the order, through the ledger, oldest first")
     tracking_no: str
     prior_diagnosis_institution: str = Field(description="online consultation: where the condition was diagnosed")
     prior_diagnosis_on: dt.date | None
     created_at: dt.datetime
     transitions: list[str] = Field(description="the steps the caller may take now")
     history: list[EventOut]
+
+
+def _refund_out(refund) -> dict:
+    return {"id": refund.public_id, "amount_fen": refund.amount_fen, "refunded_at": refund.created_at,
+            "kind": refund.kind, "reason": str(refund.get_kind_display()), "note": refund.note,
+            "from_escrow_fen": refund.from_escrow_fen, "from_provider_fen": refund.from_provider_fen,
+            "receivable_fen": refund.receivable_fen, "ledger_entry": refund.entry.idempotency_key,
+            "postings": [{"account": posting.account.kind, "amount_fen": posting.amount_fen}
+                         for posting in refund.entry.postings.all()]}
 
 
 def _out(order, role: str | None) -> dict:
@@ -99,6 +128,7 @@ def _out(order, role: str | None) -> dict:
         "lines": [{"label_zh": str(line.get("label_zh", "")), "label_en": str(line.get("label_en", "")),
                    "fen": int(line.get("fen", 0))} for line in order.price_lines],
         "total_fen": order.total_fen, "deposit_fen": order.deposit_fen, "refunded_fen": order.refunded_fen,
+        "refunds": [_refund_out(refund) for refund in selectors.order_refunds(order=order)],
         "tracking_no": order.tracking_no, "prior_diagnosis_institution": order.prior_diagnosis_institution,
         "prior_diagnosis_on": order.prior_diagnosis_on, "created_at": order.created_at, "transitions": steps,
         "history": [{"transition": e.transition, "from_state": e.from_state, "to_state": e.to_state,

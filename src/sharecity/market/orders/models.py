@@ -81,6 +81,42 @@ class OrderEvent(models.Model):
         return f"{self.transition}: {self.from_state} -> {self.to_state}"
 
 
+class RefundKind(models.TextChoices):
+    ORDER_STEP = "order_step", _("With a step of the order (cancellation, decline, dispute)")
+    COMPLAINT = "complaint", _("Complaint upheld")
+    DISPUTE = "dispute", _("Dispute decided")
+
+
+class OrderRefund(models.Model):
+    """Money given back to the order's customer through the ledger: how much, when, why, and where it
+    came from (escrow, or the provider's balance, of which ``receivable_fen`` the provider owes)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    kind = models.CharField(_("why"), max_length=12, choices=RefundKind.choices)
+    # The complaint or dispute decided with this refund (its public id), blank for a step of the order.
+    source_id = models.CharField(max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    from_escrow_fen = models.PositiveIntegerField(default=0)
+    from_provider_fen = models.PositiveIntegerField(default=0)
+    receivable_fen = models.PositiveIntegerField(default=0)
+    # One refund per complaint or dispute (or per ledger entry of a step): a retry finds it.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    entry = models.OneToOneField("market_payments.JournalEntry", on_delete=models.PROTECT, related_name="order_refund")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.amount_fen}"
+
+
 class ScheduledTransition(models.Model):
     """A timed transition waiting for its moment. The sweeper (``tasks.timers_fire``) takes the due
     ones, so a restart of the workers loses nothing; ``done_at`` makes running one twice harmless."""

@@ -6,7 +6,15 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sharecity.market.orders.errors import BidNotFound, OrderNotFound, TaskNotFound
-from sharecity.market.orders.models import Bid, Order, OrderEvent, ScheduledTransition, TaskRequest, TaskStatus
+from sharecity.market.orders.models import (
+    Bid,
+    Order,
+    OrderEvent,
+    OrderRefund,
+    ScheduledTransition,
+    TaskRequest,
+    TaskStatus,
+)
 from sharecity.market.orders.processes import PROCESSES
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.selectors import is_operator
@@ -59,6 +67,12 @@ def order_party_role(*, order: Order, user) -> str | None:
 
 def order_history(*, order: Order) -> QuerySet[OrderEvent]:
     return OrderEvent.objects.filter(order=order).select_related("actor")
+
+
+def order_refunds(*, order: Order) -> QuerySet[OrderRefund]:
+    """The refunds of the order, oldest first, with their ledger entries and postings."""
+    return (OrderRefund.objects.filter(order=order).select_related("entry")
+            .prefetch_related("entry__postings__account").order_by("created_at", "id"))
 
 
 def order_timers_pending(*, order: Order) -> QuerySet[ScheduledTransition]:

@@ -42,6 +42,8 @@ from sharecity.market.orders.models import (
     MilestoneStatus,
     Order,
     OrderEvent,
+    OrderRefund,
+    RefundKind,
     ScheduledTransition,
     TaskRequest,
     TaskStatus,
@@ -191,11 +193,78 @@ def _refund(ctx: EffectContext, amount_fen: int, *, beyond_escrow: bool = False)
     amount_fen = min(amount_fen, held + (order.released_fen if beyond_escrow else 0))
     if amount_fen <= 0:
         return
-    refund(platform=order.platform, order_ref=str(order.public_id), customer=order.customer, amount_fen=amount_fen,
-           reason=ctx.transition)
+    entry = refund(platform=order.platform, order_ref=str(order.public_id), customer=order.customer,
+                   amount_fen=amount_fen, reason=ctx.transition, allow_receivable=beyond_escrow)
     order.released_fen -= max(amount_fen - held, 0)
     order.refunded_fen += amount_fen
     ctx.refund_fen += amount_fen
+    _refund_row(order=order, entry=entry, amount_fen=amount_fen, actor=ctx.actor, now=ctx.now,
+                kind=RefundKind.DISPUTE if beyond_escrow else RefundKind.ORDER_STEP, source_id="",
+                note=str(ctx.data.get("note") or ctx.data.get("reason") or ctx.transition),
+                key=f"order-refund:step:{entry.idempotency_key}")
+
+
+def _refund_row(*, order: Order, entry, amount_fen: int, actor: User | None, now: dt.datetime, kind: str,
+                source_id: str, note: str, key: str) -> OrderRefund:
+    from sharecity.market.payments.selectors import refund_split
+
+    split = refund_split(entry=entry)
+    return OrderRefund.objects.create(
+        order=order, kind=kind, source_id=source_id, note=note[:300], amount_fen=amount_fen,
+        from_escrow_fen=split.from_escrow_fen, from_provider_fen=split.from_provider_fen,
+        receivable_fen=split.receivable_fen, idempotency_key=key, entry=entry, actor=actor, created_at=now)
+
+
+@transaction.atomic
+def order_refund(*, actor: User | None, order: Order, amount_fen: int, kind: str, source_id: str, note: str = "",
+                 field: str = "refund_fen", now: dt.datetime | None = None) -> OrderRefund:
+    """Refund ``amount_fen`` to the order's customer for a decided complaint or dispute (``kind``, its
+    public id ``source_id``), whatever the order's state, and report it (``order.refunded``).
+
+    The money comes from escrow while it is held there, else from the provider's balance; what that
+    balance does not hold is recorded as owed by the provider (``payments.services.refund``). Never more
+    than the customer paid less what was already refunded (refused naming ``field``). Once per
+    complaint or dispute: a retry, or a second decision racing the first, returns the refund made."""
+    from sharecity.kernel.money import format_yuan
+    from sharecity.market.payments.services import refund
+
+    now = now or timezone.now()
+    if kind not in (RefundKind.COMPLAINT, RefundKind.DISPUTE) or not source_id:
+        raise ValueError("order_refund is for a complaint or a dispute, named by its id")
+    order = _locked(order)
+    key = f"order-refund:{order.public_id}:{kind}:{source_id}"
+    existing = OrderRefund.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    refundable = max(order.total_fen - order.refunded_fen, 0)
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise InvalidOrder(_("A refund is more than ¥0."), field=field)
+    if amount_fen > refundable:
+        raise InvalidOrder(
+            _("At most %(left)s can be refunded: what the customer paid for this order less what was already "
+              "refunded.") % {"left": format_yuan(refundable)}, field=field)
+    entry = refund(platform=order.platform, order_ref=str(order.public_id), customer=order.customer,
+                   amount_fen=amount_fen, reason=f"{kind} {source_id}"[:300], idempotency_key=key,
+                   allow_receivable=True)
+    row = _refund_row(order=order, entry=entry, amount_fen=amount_fen, actor=actor, now=now, kind=kind,
+                      source_id=source_id, note=note, key=key)
+    order.refunded_fen += amount_fen
+    order.released_fen = max(order.released_fen - row.from_provider_fen, 0)
+    order.save(update_fields=["refunded_fen", "released_fen", "updated_at"])
+    fact_record(
+        actor=actor, action="order.refund", target_type="order", target_id=order.public_id,
+        platform_id=order.platform.exchange_id, message_type="order.refunded",
+        payload=payload_build(
+            "order.refunded", order_id=str(order.public_id), refund_id=str(row.public_id),
+            category=order_category_code(order), district=order_district(order), amount_fen=amount_fen,
+            refunded_at=now, reason=kind, complaint_id=source_id if kind == RefundKind.COMPLAINT else None,
+            from_escrow_fen=row.from_escrow_fen, from_provider_fen=row.from_provider_fen,
+            receivable_fen=row.receivable_fen, refunded_total_fen=order.refunded_fen),
+        audit_data={"amount_fen": amount_fen, "kind": kind, "source_id": source_id, "note": note,
+                    "from_escrow_fen": row.from_escrow_fen, "from_provider_fen": row.from_provider_fen,
+                    "receivable_fen": row.receivable_fen},
+    )
+    return row
 
 
 def _fx_refund_full(ctx: EffectContext) -> None:

@@ -365,6 +365,7 @@ def _order_page(request, platform: Platform, order, role: str, *, error: str | N
         "platform": platform, "order": order, "role": role, "actions": actions, "error": error,
         "state_label": _state_label(order), "public_state": _public_state(order), "title": _title(order),
         "lines": _lines(order.price_lines), "events": selectors.order_history(order=order),
+        "refunds": selectors.order_refunds(order=order),
         "timers": selectors.order_timers_pending(order=order), "milestones": milestones,
         "links": _links(platform, order), "process_label": process.label,
         "sections": _trust_sections(platform, order, role, can_dispute=can_dispute),

@@ -10,6 +10,7 @@ from sharecity.exchange.schemas import payload_build
 from sharecity.kernel.districts import district_get
 from sharecity.kernel.errors import Forbidden, InvalidInput
 from sharecity.kernel.models import User
+from sharecity.kernel.money import format_yuan
 from sharecity.kernel.services import fact_record
 from sharecity.kernel.timeutil import CITY_TZ, require_aware
 from sharecity.market.accounts.errors import NotVerifiedProvider
@@ -31,6 +32,9 @@ from sharecity.market.parking.selectors import (
     space_windows,
 )
 from sharecity.market.parking.windows import WeeklyWindow, window_covering, windows_overlap
+from sharecity.market.payments.models import JournalEntry
+from sharecity.market.payments.selectors import entry_by_key, order_balance, refund_split
+from sharecity.market.payments.services import escrow_release, payment_collect, refund
 from sharecity.market.platforms.models import Platform
 
 CATEGORY = "parking"
@@ -112,8 +116,8 @@ def booking_times_check(*, starts_at: dt.datetime, ends_at: dt.datetime, now: dt
 @transaction.atomic
 def booking_create(*, actor: User, platform: Platform, space_id, customer: User, starts_at: dt.datetime,
                    ends_at: dt.datetime) -> Booking:
-    """Book a space for a stay. The space row is locked while checking, so two requests for
-    the same slot are serialised and only the first one wins."""
+    """Book and pay for a stay: confirmed once the payment is in escrow. The space row is locked while
+    checking, so two requests for the same slot are serialised and only the first one wins."""
     starts_at, ends_at = booking_times_check(starts_at=starts_at, ends_at=ends_at)
     space = space_get(platform=platform, public_id=space_id)
     space = type(space).objects.select_for_update().get(pk=space.pk)
@@ -128,6 +132,10 @@ def booking_create(*, actor: User, platform: Platform, space_id, customer: User,
     quote = quote_for(space=space, starts_at=starts_at, ends_at=ends_at)
     booking = Booking.objects.create(platform=platform, space=space, customer=customer, starts_at=starts_at,
                                      ends_at=ends_at, amount_fen=quote.total_fen)
+    # Paid before it is confirmed, as a marketplace order is: the customer is charged through the gateway and
+    # the money held in escrow until the stay is over (the same ledger entries). A refused charge books nothing.
+    payment_collect(platform=platform, order_ref=str(booking.public_id), customer=customer,
+                    amount_fen=booking.amount_fen)
     fact_record(
         actor=actor, action="parking.booking_create", target_type="parking_booking", target_id=booking.public_id,
         platform_id=platform.exchange_id, message_type="order.created",
@@ -147,7 +155,9 @@ def _schedule_autocomplete(booking: Booking) -> None:
     booking_autocomplete.using(run_after=booking.ends_at + AUTOCOMPLETE_AFTER).enqueue(booking.pk)
 
 
-def _booking_state_change(*, actor: User | None, booking: Booking, state: str, action: str) -> Booking:
+def _booking_state_change(*, actor: User | None, booking: Booking, state: str, action: str,
+                          refund_fen: int = 0) -> Booking:
+    previous = booking.state
     booking.state = state
     if state == BookingState.COMPLETED:
         booking.completed_at = timezone.now()
@@ -157,14 +167,60 @@ def _booking_state_change(*, actor: User | None, booking: Booking, state: str, a
         platform_id=booking.platform.exchange_id, message_type="order.state_changed",
         payload=payload_build(
             "order.state_changed", order_id=str(booking.public_id), category=CATEGORY,
-            district=booking.space.district_code, state=state, amount_fen=booking.amount_fen,
+            district=booking.space.district_code, state=state,
+            amount_fen=max(booking.amount_fen - refunded_fen(booking=booking), 0), previous_state=previous,
+            changed_at=timezone.now(), refund_fen=refund_fen or None,
         ),
     )
     return booking
 
 
+def _escrow_fen(booking: Booking) -> int:
+    return order_balance(order_ref=str(booking.public_id)).escrow_fen
+
+
+def refunded_fen(*, booking: Booking) -> int:
+    """What the customer has had back of the booking's price (0 for a booking made before payments)."""
+    return order_balance(order_ref=str(booking.public_id)).refunded_fen
+
+
 def _locked(booking: Booking) -> Booking:
     return Booking.objects.select_for_update().select_related("space", "platform").get(pk=booking.pk)
+
+
+@transaction.atomic
+def booking_refund(*, actor: User | None, booking: Booking, amount_fen: int, complaint_id: str,
+                   now: dt.datetime | None = None) -> JournalEntry:
+    """Refund ``amount_fen`` of a booking for an upheld complaint, through the ledger as an order's complaint
+    refund is (escrow while held, else the provider's balance, what it lacks owed by the provider) and report
+    it (``order.refunded``). Never more than paid less refunded (refused naming ``refund_fen``); once per
+    complaint: a retry returns the refund made."""
+    now = now or timezone.now()
+    booking = _locked(booking)
+    key = f"booking-refund:{booking.public_id}:complaint:{complaint_id}"
+    existing = entry_by_key(idempotency_key=key)
+    if existing is not None:
+        return existing
+    refundable = max(booking.amount_fen - refunded_fen(booking=booking), 0)
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not 0 < amount_fen <= refundable:
+        raise InvalidInput(
+            _("At most %(left)s can be refunded: what the customer paid for this order less what was already "
+              "refunded.") % {"left": format_yuan(refundable)}, field="refund_fen", code="parking.invalid_refund")
+    entry = refund(platform=booking.platform, order_ref=str(booking.public_id), customer=booking.customer,
+                   amount_fen=amount_fen, reason=f"complaint {complaint_id}", idempotency_key=key,
+                   allow_receivable=True)
+    split = refund_split(entry=entry)
+    fact_record(
+        actor=actor, action="parking.booking_refund", target_type="parking_booking", target_id=booking.public_id,
+        platform_id=booking.platform.exchange_id, message_type="order.refunded",
+        payload=payload_build(
+            "order.refunded", order_id=str(booking.public_id), refund_id=f"{complaint_id}-refund",
+            category=CATEGORY, district=booking.space.district_code, amount_fen=amount_fen, refunded_at=now,
+            reason="complaint", complaint_id=complaint_id, from_escrow_fen=split.from_escrow_fen,
+            from_provider_fen=split.from_provider_fen, receivable_fen=split.receivable_fen,
+            refunded_total_fen=refunded_fen(booking=booking)),
+    )
+    return entry
 
 
 @transaction.atomic
@@ -177,20 +233,32 @@ def booking_complete(*, actor: User | None, booking: Booking) -> Booking:
         raise WrongState(_("Only a confirmed booking can be completed."), field="booking_id")
     if timezone.now() < booking.starts_at:
         raise WrongState(_("A booking can be completed once it has started."), field="booking_id")
+    held = _escrow_fen(booking)
+    if held > 0:
+        # The stay is over: what is held goes to the provider, less the platform's commission (as an order's
+        # escrow release).
+        escrow_release(platform=booking.platform, order_ref=str(booking.public_id), provider=booking.space.provider,
+                       category_code=CATEGORY, amount_fen=held)
     return _booking_state_change(actor=actor, booking=booking, state=BookingState.COMPLETED,
                                  action="parking.booking_complete")
 
 
 @transaction.atomic
 def booking_cancel(*, actor: User, booking: Booking) -> Booking:
-    """The customer cancels before the stay begins; the slot is free again."""
+    """The customer cancels before the stay begins: the slot is free again and the payment comes back."""
     booking = _locked(booking)
     if booking_party_role(booking=booking, user=actor) != "customer":
         raise NotYourBooking(_("Only the customer can cancel a booking."), field="booking_id")
     if booking.state != BookingState.CONFIRMED or timezone.now() >= booking.starts_at:
         raise WrongState(_("Only a confirmed booking that has not started can be cancelled."), field="booking_id")
+    # Cancelled before the stay begins: everything paid comes back from escrow, as for an order cancelled
+    # before it starts (the marketplace's "Cancel (full refund)").
+    held = _escrow_fen(booking)
+    if held > 0:
+        refund(platform=booking.platform, order_ref=str(booking.public_id), customer=booking.customer,
+               amount_fen=held, reason="cancel")
     return _booking_state_change(actor=actor, booking=booking, state=BookingState.CANCELLED,
-                                 action="parking.booking_cancel")
+                                 action="parking.booking_cancel", refund_fen=held if held > 0 else 0)
 
 
 @transaction.atomic

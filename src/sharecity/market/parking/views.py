@@ -40,6 +40,7 @@ from sharecity.market.parking.forms import (
 )
 from sharecity.market.parking.models import Booking, BookingState, ParkingSpace, Weekday
 from sharecity.market.parking.windows import window_covering
+from sharecity.market.payments.selectors import order_balance
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.selectors import api_key_get, api_keys_of_platform, console_figures
 from sharecity.market.platforms.services import api_key_issue, api_key_revoke
@@ -162,7 +163,8 @@ def space_book(request, slug: str, space_id):
     except ShareCityError as error:
         add_service_error(form, error)
         return _space_page(request, platform, space, form, status=error.http_status)
-    messages.success(request, _("Booked %(title)s for %(when)s. Total: %(total)s.") % {
+    messages.success(request, _(
+        "Booked %(title)s for %(when)s and paid %(total)s; the payment is held until the stay is over.") % {
         "title": space.title,
         "when": f"{booking.starts_at.astimezone(CITY_TZ):%Y-%m-%d %H:%M}–{booking.ends_at.astimezone(CITY_TZ):%H:%M}",
         "total": format_yuan(booking.amount_fen),
@@ -252,6 +254,7 @@ def _booking_entry(booking: Booking, user, complaints: dict, now: dt.datetime, f
         "review_form": ReviewForm(auto_id=auto_id),
         "complaint_form": ComplaintForm(auto_id=auto_id),
         "open": None,
+        "money": order_balance(order_ref=str(booking.public_id)),
     }
     if failed.get("booking") == booking.pk:
         entry[f"{failed['kind']}_form"] = failed["form"]

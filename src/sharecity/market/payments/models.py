@@ -170,3 +170,25 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.amount_fen} {self.status}"
+
+
+class Receivable(models.Model):
+    """What a provider owes the platform: the part of a refund taken back from their payable balance
+    beyond what was there (they had been paid out, or the balance was short). Their payable balance
+    goes below zero by it in the ledger, and later income settles it before any payout (a payout
+    only ever pays a positive balance), so the money is recorded, never silently lost."""
+
+    platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="receivables")
+    provider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="receivables")
+    order_ref = models.CharField(_("order"), max_length=64, db_index=True)
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="receivable")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("receivable from a provider")
+        verbose_name_plural = _("receivables from providers")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.amount_fen}"

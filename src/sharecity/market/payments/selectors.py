@@ -20,6 +20,7 @@ from sharecity.market.payments.models import (
     Payout,
     PayoutStatus,
     Posting,
+    Receivable,
 )
 from sharecity.market.platforms.models import Platform
 
@@ -234,3 +235,25 @@ def unbalanced_entries(*, platform: Platform) -> QuerySet[JournalEntry]:
     """Entries whose postings do not sum to zero (there should never be any)."""
     return (JournalEntry.objects.filter(platform=platform).annotate(total=Sum("postings__amount_fen"))
             .filter(~Q(total=0)))
+
+
+@dataclass(frozen=True)
+class RefundSplit:
+    """Where one refund entry took its money from: escrow, the provider's payable balance, and of
+    that the part beyond the balance, which the provider owes (a ``Receivable``)."""
+
+    from_escrow_fen: int
+    from_provider_fen: int
+    receivable_fen: int
+
+
+def refund_split(*, entry: JournalEntry) -> RefundSplit:
+    postings = Posting.objects.filter(entry=entry)
+    receivable = Receivable.objects.filter(entry=entry).values_list("amount_fen", flat=True).first() or 0
+    return RefundSplit(from_escrow_fen=-_sum(postings.filter(account__kind=ledger.ESCROW)),
+                       from_provider_fen=-_sum(postings.filter(account__kind=ledger.PROVIDER_PAYABLE)),
+                       receivable_fen=int(receivable))
+
+
+def provider_receivables(*, platform: Platform, provider) -> QuerySet[Receivable]:
+    return Receivable.objects.filter(platform=platform, provider=provider).order_by("-created_at", "-id")

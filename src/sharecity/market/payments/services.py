@@ -50,6 +50,7 @@ from sharecity.market.payments.models import (
     Payout,
     PayoutStatus,
     Posting,
+    Receivable,
 )
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.selectors import is_operator
@@ -186,13 +187,17 @@ def milestone_release(*, platform: Platform, order_ref: str, provider: User, cat
 
 @transaction.atomic
 def refund(*, platform: Platform, order_ref: str, customer: User, amount_fen: int, reason: str,
-           idempotency_key: str = "") -> JournalEntry:
+           idempotency_key: str = "", allow_receivable: bool = False) -> JournalEntry:
     """Give ``amount_fen`` back to the customer through the gateway (partial refunds allowed).
 
     The money comes from what remains in escrow for the order. Once the order was released, the
     rest comes back from the provider's payable balance for this order as long as it has not been
-    paid out; after a payout the refund is refused (the platform settles it another way). A
-    refund never exceeds what the customer paid for the order and has not had back."""
+    paid out; after a payout (or beyond what the balance holds) the refund is refused, unless
+    ``allow_receivable`` (a decided complaint or dispute: the customer is owed the money whatever
+    the provider was paid), when the shortfall is taken from the provider's payable balance all
+    the same, which goes below zero by it, and recorded as a ``Receivable`` the provider's next
+    income settles. A refund never exceeds what the customer paid for the order (the price, not
+    the deposit) and has not had back."""
     order_ref = str(order_ref)
     ledger.positive_amount(amount_fen)
     _lock(platform)
@@ -208,6 +213,7 @@ def refund(*, platform: Platform, order_ref: str, customer: User, amount_fen: in
     from_escrow = min(amount_fen, balance.escrow_fen)
     rest = amount_fen - from_escrow
     provider_id = None
+    receivable = 0
     if rest:
         if not balance.provider_ids:
             raise NotEnoughInEscrow(
@@ -222,24 +228,32 @@ def refund(*, platform: Platform, order_ref: str, customer: User, amount_fen: in
                 field="amount_fen")
         provider_id = balance.provider_ids[0]
         provider = User.objects.get(pk=provider_id)
-        if selectors.paid_out_since_release(platform=platform, order_ref=order_ref, provider=provider):
+        paid_out = selectors.paid_out_since_release(platform=platform, order_ref=order_ref, provider=provider)
+        if paid_out and not allow_receivable:
             raise RefundRefused(
                 _("The provider has already been paid out for this order; at most %(left)s (still in escrow) "
                   "can be refunded here.") % {"left": format_yuan(balance.escrow_fen)}, field="amount_fen")
-        payable = min(selectors.order_payable_fen(order_ref=order_ref, provider=provider),
-                      selectors.account_balance(platform=platform, kind=ledger.PROVIDER_PAYABLE, owner=provider))
+        payable = 0 if paid_out else min(
+            selectors.order_payable_fen(order_ref=order_ref, provider=provider),
+            selectors.account_balance(platform=platform, kind=ledger.PROVIDER_PAYABLE, owner=provider))
+        payable = max(payable, 0)
         if rest > payable:
-            raise RefundRefused(
-                _("At most %(most)s can be refunded: what remains in escrow and what the provider has not yet "
-                  "been paid for this order.") % {"most": format_yuan(balance.escrow_fen + max(payable, 0))},
-                field="amount_fen")
+            if not allow_receivable:
+                raise RefundRefused(
+                    _("At most %(most)s can be refunded: what remains in escrow and what the provider has not "
+                      "yet been paid for this order.") % {"most": format_yuan(balance.escrow_fen + payable)},
+                    field="amount_fen")
+            receivable = rest - payable
     result = gateway_get().refund(reference=key, amount_fen=amount_fen, payee=str(customer.pk))
     entry = _persist(platform, [ledger.refund_entry(
         order_ref=order_ref, key=key, customer_id=customer.pk, from_escrow_fen=from_escrow, from_payable_fen=rest,
         provider_id=provider_id, memo=reason, gateway_reference=result.reference)])[0]
+    if receivable:
+        Receivable.objects.create(platform=platform, provider_id=provider_id, order_ref=order_ref,
+                                  amount_fen=receivable, entry=entry)
     _audit(actor=None, action="payments.refund", platform=platform, order_ref=order_ref,
            data={"amount_fen": amount_fen, "from_escrow_fen": from_escrow, "from_provider_fen": rest,
-                 "reason": reason, "gateway_reference": result.reference})
+                 "receivable_fen": receivable, "reason": reason, "gateway_reference": result.reference})
     return entry
 
 
