@@ -81,7 +81,13 @@ def public_world() -> dict[str, str]:
         inspection_support.provider("350203", risk_class)
     plan = inspection_support.drawn_plan(siming)
     task = InspectionTask.objects.filter(plan=plan).order_by("rank").first()
-    inspection.task_result_record(actor=siming, task_id=task.pk, inspected_on=inspection_support.TODAY,
+    # Inspected today in city time: the plan was drawn today, and an inspection cannot come before its draw.
+    from django.utils import timezone
+
+    from sharecity.kernel.timeutil import CITY_TZ
+
+    inspected_on = timezone.now().astimezone(CITY_TZ).date()
+    inspection.task_result_record(actor=siming, task_id=task.pk, inspected_on=inspected_on,
                                   items_checked=task.item_codes, findings="未在经营页面公示营业执照",
                                   violation_found=True)
     inspection.task_publish(actor=siming, task_id=task.pk)
