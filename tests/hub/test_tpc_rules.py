@@ -27,7 +27,8 @@ def test_the_limits_in_force_are_data_with_their_sources():
     mediation = limit_in_force("mediation", on=dt.date(2026, 9, 30))
     odr = limit_in_force("odr_settlement", on=dt.date(2026, 9, 30))
     assert (acceptance.workdays, mediation.workdays, odr.workdays) == (7, 45, 10)
-    assert "国家市场监督管理总局令第20号" in acceptance.source and "四十五个工作日" in mediation.source
+    assert "国家市场监督管理总局令第20号" in acceptance.source and "第十四条" in acceptance.source
+    assert "四十五个工作日" in mediation.source and "第二十一条" in mediation.source
     assert "第六十三条" in odr.source
     # Before the 12315 rules took effect (2020-01-01) there was no acceptance limit of theirs.
     with pytest.raises(RuntimeError):
