@@ -65,18 +65,17 @@ def test_release_charges_the_category_commission_and_withholds_tax(platform, pro
     category("homestay")
     _rule(platform, category_code="", percent_bp=1_000)
     _rule(platform, category_code="homestay", percent_bp=500, fixed_fen=100)
-    operator = factories.make_user()
-    operator_add(actor=None, platform=platform, user=operator)
-    services.tax_withholding_set(actor=operator, platform=platform, rate_bp=100)   # 1 %
-    _collect(platform, order_ref, customer, amount=20_000)
+    _collect(platform, order_ref, customer, amount=1_000_000)
     commission = services.escrow_release(platform=platform, order_ref=order_ref, provider=provider,
-                                         category_code="homestay", amount_fen=20_000)
-    assert commission == 1_100                       # 5 % of ¥200 + ¥1 (the homestay rule wins)
-    tax = 189                                        # 1 % of ¥189.00, what is left after commission
+                                         category_code="homestay", amount_fen=1_000_000)
+    assert commission == 50_100                      # 5 % of ¥10,000 + ¥1 (the homestay rule wins)
+    # The worker's first income this year, ¥9,499 after commission, by the cumulative method of
+    # 国家税务总局公告2025年第16号: (9,499 − 20 % − 5,000) × 3 % = 77.976, withheld ¥77.98.
+    tax = 7_798
     summary = selectors.provider_summary(platform=platform, provider=provider)
-    assert summary.payable_fen == 20_000 - 1_100 - tax
-    assert (summary.commission_fen, summary.tax_fen, summary.earned_fen) == (1_100, tax, 20_000)
-    assert summary.weeks[-1].income_fen == 20_000
+    assert summary.payable_fen == 1_000_000 - 50_100 - tax
+    assert (summary.commission_fen, summary.tax_fen, summary.earned_fen) == (50_100, tax, 1_000_000)
+    assert summary.weeks[-1].income_fen == 1_000_000
     assert selectors.order_balance(order_ref=order_ref).escrow_fen == 0
     assert total_of_all_accounts(platform) == 0
 

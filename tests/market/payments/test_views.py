@@ -75,11 +75,13 @@ def test_operator_adds_and_edits_a_rule_and_errors_name_the_field(client, platfo
     assert set(response.context["form"].errors) == {"percent", "fixed"}
 
 
-def test_operator_sets_the_tax_rate(client, platform, operator):
+def test_the_commission_page_says_tax_is_withheld_by_law_and_offers_no_rate(client, platform, operator):
     client.force_login(operator)
-    response = client.post(reverse("payments:commission_tax", args=[platform.slug]), {"rate": "1.5"})
-    assert response.status_code == 302
-    assert selectors.tax_withholding_bp(platform=platform) == 150
+    response = client.get(reverse("payments:commission", args=[platform.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="withholding-rule"' in html and "2025 No. 16" in html
+    assert 'data-action="save-tax"' not in html
 
 
 def test_others_may_not_open_operator_pages(client, platform, provider):

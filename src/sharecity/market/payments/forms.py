@@ -13,7 +13,7 @@ from sharecity.market.payments.models import CommissionRule
 
 # The services name these fields; the forms show the message beside the field the operator typed.
 SERVICE_FIELDS = {"category_code": "category_code", "percent_bp": "percent", "fixed_fen": "fixed",
-                  "minimum_fen": "minimum", "cap_fen": "cap", "tax_withholding": "rate"}
+                  "minimum_fen": "minimum", "cap_fen": "cap"}
 
 
 def add_service_error(form: forms.Form, error: ShareCityError) -> None:
@@ -98,8 +98,3 @@ class CommissionRuleForm(forms.Form):
                             "cap": yuan(rule.cap_fen)}, **kwargs)
 
 
-class TaxRateForm(forms.Form):
-    rate = forms.DecimalField(label=_("Tax withheld from providers' income (%)"), max_digits=5, decimal_places=2,
-                              min_value=0, max_value=100,
-                              error_messages={"max_value": _("Enter a percentage between 0 and 100."),
-                                              "min_value": _("Enter a percentage between 0 and 100.")})

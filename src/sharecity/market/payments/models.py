@@ -108,17 +108,6 @@ class CommissionRule(models.Model):
         return self.category_code or "*"
 
 
-class PaymentSettings(models.Model):
-    """Per-platform payment settings."""
-
-    platform = models.OneToOneField("market_platforms.Platform", on_delete=models.CASCADE,
-                                    related_name="payment_settings")
-    tax_withholding_bp = models.PositiveIntegerField(_("tax withholding rate (basis points)"), default=0)
-
-    def __str__(self) -> str:
-        return str(self.platform)
-
-
 class DepositObligation(models.Model):
     """A deposit the platform holds for an order and must return by ``due_at`` (E-commerce Law
     Art. 21: deposits are refunded promptly, by the deadline the listing states)."""

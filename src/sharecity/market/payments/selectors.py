@@ -16,7 +16,6 @@ from sharecity.market.payments.models import (
     DepositObligation,
     EntryKind,
     JournalEntry,
-    PaymentSettings,
     Payout,
     PayoutStatus,
     Posting,
@@ -146,11 +145,6 @@ def commission_for(*, platform: Platform, category_code: str, amount_fen: int) -
     """The commission the platform charges on ``amount_fen`` of income in the category."""
     return ledger.commission_compute(
         amount_fen, commission_terms(commission_rule_for(platform=platform, category_code=category_code)))
-
-
-def tax_withholding_bp(*, platform: Platform) -> int:
-    settings = PaymentSettings.objects.filter(platform=platform).first()
-    return settings.tax_withholding_bp if settings else 0
 
 
 # --- deposits --------------------------------------------------------------------------------------

@@ -46,7 +46,6 @@ from sharecity.market.payments.models import (
     DepositObligation,
     EntryKind,
     JournalEntry,
-    PaymentSettings,
     Payout,
     PayoutStatus,
     Posting,
@@ -54,6 +53,7 @@ from sharecity.market.payments.models import (
 )
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.selectors import is_operator
+from sharecity.market.tax.withholding import withholding_for_payment
 
 MAX_BASIS_POINTS = ledger.BASIS_POINTS
 
@@ -149,7 +149,9 @@ def _release(*, kind: str, platform: Platform, order_ref: str, provider: User, c
             _("Only %(left)s of this order is still in escrow; %(asked)s cannot be released.")
             % {"left": format_yuan(in_escrow), "asked": format_yuan(amount_fen)}, field="amount_fen")
     commission = selectors.commission_for(platform=platform, category_code=category_code, amount_fen=amount_fen)
-    tax = ledger.rate_of(amount_fen - commission, selectors.tax_withholding_bp(platform=platform))
+    # Income tax by law (market.tax.withholding): the cumulative method for a worker, nothing for a business.
+    tax = withholding_for_payment(platform=platform, provider=provider, income_fen=amount_fen - commission,
+                                  entry_key=key, order_ref=order_ref, at=timezone.now()).withheld_fen
     _persist(platform, ledger.release_entries(kind=kind, order_ref=order_ref, key=key, provider_id=provider.pk,
                                               amount_fen=amount_fen, commission_fen=commission, tax_fen=tax, memo=memo))
     _audit(actor=None, action=f"payments.{kind}", platform=platform, order_ref=order_ref,
@@ -411,17 +413,3 @@ def commission_rule_delete(*, actor: User | None, rule: CommissionRule) -> None:
     audit_record(actor=actor, action="payments.commission_rule_delete", target_type="commission_rule",
                  target_id=rule.pk, platform_id=rule.platform.exchange_id, data={"category": rule.category_code})
     rule.delete()
-
-
-@transaction.atomic
-def tax_withholding_set(*, actor: User | None, platform: Platform, rate_bp: int) -> PaymentSettings:
-    """The share of a provider's income (after commission) the platform withholds for tax."""
-    _require_operator(actor, platform)
-    if isinstance(rate_bp, bool) or not isinstance(rate_bp, int) or not 0 <= rate_bp <= MAX_BASIS_POINTS:
-        raise InvalidAmount(_("The withholding rate is between 0% and 100%."), field="tax_withholding")
-    settings, _created = PaymentSettings.objects.get_or_create(platform=platform)
-    settings.tax_withholding_bp = rate_bp
-    settings.save(update_fields=["tax_withholding_bp"])
-    audit_record(actor=actor, action="payments.tax_withholding_set", target_type="platform",
-                 target_id=platform.public_id, platform_id=platform.exchange_id, data={"rate_bp": rate_bp})
-    return settings

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sharecity.kernel.errors import ShareCityError
 from sharecity.market.payments import selectors, services
 from sharecity.market.payments.chart import weekly_income_chart
-from sharecity.market.payments.forms import CommissionRuleForm, TaxRateForm, add_service_error, percent_to_bp
+from sharecity.market.payments.forms import CommissionRuleForm, add_service_error
 from sharecity.market.payments.models import CommissionRule
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.web import operator_platform_or_403, platform_or_404
@@ -54,13 +54,10 @@ def _rule_rows(platform: Platform) -> list[dict]:
 
 
 def _commission_page(request, platform: Platform, *, form: CommissionRuleForm | None = None,
-                     tax_form: TaxRateForm | None = None, editing: CommissionRule | None = None,
-                     status: int = 200) -> HttpResponse:
-    rate_bp = selectors.tax_withholding_bp(platform=platform)
+                     editing: CommissionRule | None = None, status: int = 200) -> HttpResponse:
     return render(request, "payments/commission.html", {
         "platform": platform, "rows": _rule_rows(platform), "editing": editing,
         "form": form or (CommissionRuleForm.for_rule(editing) if editing else CommissionRuleForm()),
-        "tax_form": tax_form or TaxRateForm(initial={"rate": rate_bp / 100}), "tax_rate": _percent(rate_bp),
     }, status=status)
 
 
@@ -109,23 +106,6 @@ def commission_delete(request, slug: str, rule_id: int):
     platform = _operator_platform(request, slug)
     services.commission_rule_delete(actor=request.user, rule=_rule(platform, rule_id))
     messages.success(request, _("The commission rule is removed."))
-    return redirect("payments:commission", slug=platform.slug)
-
-
-@login_required
-@require_POST
-def tax_rate(request, slug: str):
-    platform = _operator_platform(request, slug)
-    form = TaxRateForm(request.POST)
-    if not form.is_valid():
-        return _commission_page(request, platform, tax_form=form, status=400)
-    try:
-        services.tax_withholding_set(actor=request.user, platform=platform,
-                                     rate_bp=percent_to_bp(form.cleaned_data["rate"]))
-    except ShareCityError as error:
-        add_service_error(form, error)
-        return _commission_page(request, platform, tax_form=form, status=error.http_status)
-    messages.success(request, _("The tax withholding rate is saved."))
     return redirect("payments:commission", slug=platform.slug)
 
 

@@ -130,3 +130,57 @@ def tax_report_send(request, platform: str, body: TaxFileIn):
     actor = None if caller.machine else caller.user
     return 201, services.quarterly_report_file(actor=actor, platform=caller.platform, year=body.year,
                                                quarter=body.quarter)
+
+
+class TaxWithholdingWorkingOut(Schema):
+    method: str
+    cumulative_income_fen: int
+    cumulative_expenses_fen: int
+    months_counted: int
+    cumulative_deduction_fen: int
+    taxable_fen: int
+    rate_bp: int
+    quick_deduction_fen: int
+    cumulative_tax_fen: int
+    withheld_before_fen: int
+    source: str
+
+
+class TaxStatementMonthOut(Schema):
+    month: dt.date
+    payments: int
+    gross_fen: int
+    commission_fen: int
+    income_fen: int
+    withheld_fen: int
+    net_fen: int
+    working: TaxWithholdingWorkingOut | None = Field(description="the cumulative working as of the month's last payment")
+
+
+class TaxStatementOut(Schema):
+    year: int
+    months: list[TaxStatementMonthOut]
+    totals: dict[str, int]
+
+
+class TaxStatementQuery(Schema):
+    year: int | None = Field(None, ge=2019, le=2100, description="the tax year (default: this year, city time)")
+
+
+@router.get("/p/{platform}/tax/statement", response={200: TaxStatementOut, **ERRORS})
+def tax_statement(request, platform: str, query: Query[TaxStatementQuery]):
+    """The caller's own income and tax statement from this platform for a year (a provider signed in, or the
+    platform's key acting for one): per month gross, commission, income, tax withheld with its working, net."""
+    from sharecity.market.tax.statement import statement_year, worker_statement
+
+    caller = Caller(request, platform)
+    if caller.user is None:
+        raise Forbidden(_("A statement is a person's own: sign in, or act for the provider."), field="actor",
+                        code="tax.statement_own_only")
+    statement = worker_statement(platform=caller.platform, provider=caller.user, year=statement_year(query.year))
+    return {"year": statement.year, "totals": statement.totals(), "months": [{
+        "month": m.month, "payments": m.payments, "gross_fen": m.gross_fen, "commission_fen": m.commission_fen,
+        "income_fen": m.income_fen, "withheld_fen": m.withheld_fen, "net_fen": m.net_fen,
+        "working": None if m.working is None else {
+            name: getattr(m.working, name) for name in TaxWithholdingWorkingOut.model_fields},
+    } for m in statement.months]}

@@ -35,3 +35,48 @@ class QuarterlyFiling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} {self.year}Q{self.quarter}"
+
+
+class WithholdingMethod(models.TextChoices):
+    CUMULATIVE = "cumulative", _("Cumulative method (platform worker)")
+    NOT_WITHHELD = "not_withheld", _("Not withheld: a business files its own tax")
+
+
+class Withholding(models.Model):
+    """The income tax withheld from one payment to a provider (the withholding register, 扣缴明细): the payment's
+    income, the cumulative working of the method in force, and what was withheld. Written once, with the ledger
+    entries of the payment (``entry_key``), and never edited: a later change in law is a new parameter version."""
+
+    platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="withholdings")
+    provider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withholdings")
+    entry_key = models.CharField(_("ledger entry"), max_length=200, unique=True)
+    order_ref = models.CharField(_("order"), max_length=64, blank=True)
+    method = models.CharField(_("method"), max_length=16, choices=WithholdingMethod.choices)
+    month = models.DateField(_("month"))  # its first day, city time
+    income_fen = models.BigIntegerField(_("income (fen)"))  # paid to the provider: after the platform's commission
+    cumulative_income_fen = models.BigIntegerField(_("income this year (fen)"))
+    cumulative_expenses_fen = models.BigIntegerField(_("expenses this year (fen)"))
+    months_counted = models.PositiveSmallIntegerField(_("months of basic deduction"))
+    cumulative_deduction_fen = models.BigIntegerField(_("basic deduction this year (fen)"))
+    taxable_fen = models.BigIntegerField(_("taxable income this year (fen)"))
+    rate_bp = models.PositiveIntegerField(_("rate (basis points)"))
+    quick_deduction_fen = models.BigIntegerField(_("quick deduction (fen)"))
+    cumulative_tax_fen = models.BigIntegerField(_("tax this year (fen)"))
+    withheld_before_fen = models.BigIntegerField(_("withheld before this payment this year (fen)"))
+    withheld_fen = models.BigIntegerField(_("withheld (fen)"))
+    gap_rule = models.CharField(_("month count rule"), max_length=24, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["platform", "provider", "month"])]
+        verbose_name = _("tax withholding")
+        verbose_name_plural = _("tax withholdings")
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.month:%Y-%m} {self.withheld_fen}"
+
+    @property
+    def rate_percent(self) -> str:
+        return f"{self.rate_bp / 100:g}%"

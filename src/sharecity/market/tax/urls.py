@@ -7,4 +7,6 @@ urlpatterns = [
     path("<slug:slug>/operator/tax/", views.report_list, name="list"),
     path("<slug:slug>/operator/tax/<int:year>/<int:quarter>/file/", views.report_file, name="file"),
     path("<slug:slug>/operator/tax/<int:year>/<int:quarter>/send/", views.report_send, name="send"),
+    path("<slug:slug>/tax/statement/", views.statement_page, name="statement"),
+    path("<slug:slug>/tax/statement/<int:year>.pdf", views.statement_pdf, name="statement_pdf"),
 ]

@@ -56,3 +56,39 @@ def report_send(request, slug: str, year: int, quarter: int):
         messages.success(request, _("The report for %(year)sQ%(quarter)s is on its way to the tax department.")
                          % {"year": filing.year, "quarter": filing.quarter})
     return redirect("market_tax:list", slug=platform.slug)
+
+
+def _statement_context(request, slug: str):
+    from sharecity.market.platforms.web import platform_or_404
+    from sharecity.market.tax.statement import statement_year, worker_statement
+
+    platform = platform_or_404(slug)
+    try:
+        year = statement_year(request.GET.get("year") if "year" in request.GET else None)
+    except InvalidInput as error:
+        raise Http404(str(error.message)) from None
+    return {"platform": platform, "statement": worker_statement(platform=platform, provider=request.user, year=year)}
+
+
+@login_required
+@require_GET
+def statement_page(request, slug: str):
+    """The signed-in provider's own income and tax statement from this platform for a year."""
+    return render(request, "market_tax/statement.html", _statement_context(request, slug))
+
+
+@login_required
+@require_GET
+def statement_pdf(request, slug: str, year: int):
+    """The annual income statement as a PDF (WeasyPrint, with the Chinese fonts installed)."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    request.GET = request.GET.copy()
+    request.GET["year"] = str(year)
+    context = {**_statement_context(request, slug), "printing": True}
+    page = render_to_string("market_tax/statement.html", context, request=request)
+    response = HttpResponse(HTML(string=page).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="income-statement-{context["platform"].slug}-{year}.pdf"'
+    return response
