@@ -154,7 +154,8 @@ class TaxStatementMonthOut(Schema):
     income_fen: int
     withheld_fen: int
     net_fen: int
-    working: TaxWithholdingWorkingOut | None = Field(description="the cumulative working as of the month's last payment")
+    working: TaxWithholdingWorkingOut | None = Field(
+        description="the cumulative working as of the month's last payment")
 
 
 class TaxStatementOut(Schema):
