@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +13,8 @@ from django.forms import MultipleChoiceField
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -86,9 +92,38 @@ def directive_detail(request, message_id):
     names = registered_platform_names()
     return render(request, "hub_directives/detail.html", {
         **_row(directive, names, timezone.now()),
-        "payload": sorted(directive.payload.items()),
+        "payload": [(key, payload_shown(value)) for key, value in sorted(directive.payload.items())],
         "acknowledgement": sorted(directive.acknowledgement.items()),
     })
+
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def payload_shown(value):
+    """A value of a directive's payload as an officer reads it: times in city time in the page's format, nothing as
+    a dash, yes or no, and codes and structures as code (what the platform's system receives)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        try:
+            return date_format(dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(CITY_TZ),
+                               "DATETIME_FORMAT")
+        except ValueError:
+            pass
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            pass
+    if isinstance(value, list | dict):
+        return format_html("<code>{}</code>", json.dumps(value, ensure_ascii=False))
+    if isinstance(value, str) and value.isascii() and " " not in value:
+        return format_html("<code>{}</code>", value)
+    return value
 
 
 @login_required

@@ -16,7 +16,15 @@ from sharecity.hub.audit.services import audit_record
 from sharecity.hub.directives.services import directive_send_for
 from sharecity.hub.facts.selectors import Filters, complaints_list
 from sharecity.hub.quota import inputs, selectors
-from sharecity.hub.quota.models import AllocationRun, Evaluation, EvaluationWeights, FleetReport, Method, Quota
+from sharecity.hub.quota.models import (
+    AllocationRun,
+    Evaluation,
+    EvaluationWeights,
+    FleetReport,
+    Method,
+    Quota,
+    QuotaZone,
+)
 from sharecity.hub.quota.parameters import PENALTY_LADDER, RANK_SHARES
 from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.hub.registry.selectors import regulator_profile_for
@@ -104,13 +112,15 @@ def _over_quota_warn(*, report: FleetReport, quota: int, dedupe_key: str, alloca
     over = report.vehicles_deployed - quota
     new_zh = f"新配额 {allocation} 下，" if allocation else ""
     new_en = f"Under the new allocation {allocation}: " if allocation else ""
+    zone = QuotaZone.objects.filter(city_code=report.city_code, code=report.zone).first()
+    zone_zh, zone_en = (zone.name_zh, zone.name_en) if zone else (report.zone, report.zone)
     warning_raise(
         city_code=report.city_code, rule=WARNING_RULE, severity="high" if over * 10 > quota else "medium",
         subject_kind="platform", subject_ref=report.platform_id, platform_id=report.platform_id, district_code="",
         explanation={
-            "zh": f"{new_zh}{report.zone} 区域投放 {report.vehicles_deployed} 辆，超出配额 {quota} 辆 {over} 辆"
+            "zh": f"{new_zh}{zone_zh}投放 {report.vehicles_deployed} 辆，配额 {quota} 辆，超出 {over} 辆"
                   f"（报告 {report.report_id}，{report.period_start}至{report.period_end}）。",
-            "en": f"{new_en}{report.vehicles_deployed} vehicles deployed in zone {report.zone}, {over} above the "
+            "en": f"{new_en}{report.vehicles_deployed} vehicles deployed in {zone_en}, {over} above the "
                   f"quota of {quota} (report {report.report_id}, {report.period_start} to {report.period_end}).",
         },
         evidence=[{"kind": "fleet_report", "ref": f"{report.platform_id}:{report.report_id}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -121,13 +123,36 @@ def _run(request, run_id: int):
     return jurisdiction, run
 
 
+_NOTES = (
+    (re.compile(r"^below_pass_mark$"), lambda m: _("Below the pass mark")),
+    (re.compile(r"^beyond_ranked_shares$"), lambda m: _("Passed, beyond the ranks with a share")),
+    (re.compile(r"^new_entrant_reserve$"), lambda m: _("New entrants' reserve")),
+    (re.compile(r"^rank (\d+)$"), lambda m: _("Rank %(rank)s") % {"rank": m[1]}),
+    (re.compile(r"^ranks (\d+)-(\d+)$"), lambda m: _("Ranks %(first)s to %(last)s") % {"first": m[1], "last": m[2]}),
+    (re.compile(r"^suspended after (\d+) failures in a row$"),
+     lambda m: _("Suspended after %(count)s failures in a row") % {"count": m[1]}),
+    (re.compile(r"^failure (\d+) in a row: cut (\d+)%$"),
+     lambda m: _("Failure %(count)s in a row: quota cut by %(percent)s%%") % {"count": m[1], "percent": m[2]}),
+    (re.compile(r"^receives (\d+) freed$"), lambda m: _("Receives %(vehicles)s freed vehicles") % {"vehicles": m[1]}),
+)
+
+
+def note_label(note: str) -> str:
+    """The allocation rule's note on a platform (plain data from ``rules``) in the reader's language."""
+    for pattern, label in _NOTES:
+        found = pattern.match(note)
+        if found:
+            return label(found)
+    return note
+
+
 @login_required
 @require_GET
 def run_detail(request, run_id: int):
     jurisdiction, run = _run(request, run_id)
     zones = selectors.zones_of(city_code=run.city_code)
     rows = [{"platform": platform, "zones": [allocation.get(zone.code, 0) for zone in zones],
-             "total": allocation["total"], "note": run.result.get("notes", {}).get(platform, "")}
+             "total": allocation["total"], "note": note_label(run.result.get("notes", {}).get(platform, ""))}
             for platform, allocation in run.result["allocations"].items()]
     return render(request, "hub_quota/run.html", {
         "run": run, "zones": zones, "rows": rows, "may_write": jurisdiction.district_code is None,
