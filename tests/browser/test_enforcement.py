@@ -73,7 +73,7 @@ def test_open_decide_with_leniency_then_a_repeat_and_hand_over(live_server):
         page.click("[data-testid=decision-submit]")
         page.wait_for_url(f"{base}/hub/enforcement/{repeat.public_id}/")
         expect(page.locator("[data-testid=outcome]")).to_have_text("行政处罚")
-        expect(page.locator("[data-testid=amount]")).to_have_text("200000")
+        expect(page.locator("[data-testid=amount]")).to_have_text("¥2,000.00")
 
         # --- a third case goes to Huli's bureau, which then holds it --------------------------------------
         third = open_case(page, base, "经营场所实际位于湖里区", "C-2026-0003")

@@ -9,6 +9,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from sharecity.hub.audit.models import AuditEntry
 from sharecity.hub.credit.models import CreditRecord
@@ -84,11 +86,16 @@ def test_a_penalty_goes_into_the_credit_file_and_its_notice_states_the_dates(sev
     client.force_login(actor)
     page = client.get(reverse("publicity:penalty", args=[decision.public_id]))
     assert page.status_code == 200
-    assert f'data-testid="repair-from">{repair_from}<' in page.text
-    assert f'data-testid="display-until">{display_until}<' in page.text
+    with translation.override("en"):  # the page's date format, in the reader's language
+        shown_repair_from, shown_display_until = (date_format(D(day), "DATE_FORMAT")
+                                                  for day in (repair_from, display_until))
+    assert f'data-testid="repair-from">{shown_repair_from}<' in page.text
+    assert f'data-testid="display-until">{shown_display_until}<' in page.text
     anonymous = Client(headers={"accept-language": "zh-hans"}).get(
         reverse("credit_repair:notice", args=[decision.public_id]))
-    assert anonymous.status_code == 200 and "信用修复告知书" in anonymous.text and repair_from in anonymous.text
+    with translation.override("zh-hans"):
+        shown_in_chinese = date_format(D(repair_from), "DATE_FORMAT")
+    assert anonymous.status_code == 200 and "信用修复告知书" in anonymous.text and shown_in_chinese in anonymous.text
 
 
 def test_a_decision_number_is_recorded_once_per_city_and_not_dated_ahead():

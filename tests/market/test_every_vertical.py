@@ -82,8 +82,12 @@ def _complete(listing: Listing, customer: User):
                                      milestone_id=milestone.pk)
         return _fire_until_done(order, after=timezone.now())
     starts_at, ends_at = _slot(listing)
+    # An online consultation is a follow-up of a diagnosis made offline (国卫医发〔2018〕25号); other listings
+    # ignore these answers.
     order = order_place(actor=customer, platform=listing.platform, listing=listing, customer=customer,
-                        starts_at=starts_at, ends_at=ends_at)
+                        starts_at=starts_at, ends_at=ends_at, follow_up_confirmed=True,
+                        prior_diagnosis_institution="厦门大学附属第一医院",
+                        prior_diagnosis_on=timezone.now().date() - dt.timedelta(days=30))
     order = order_transition(actor=customer, order=order, transition="pay")
     if listing.process == "request_to_book":
         order = order_transition(actor=provider, order=order, transition="accept")

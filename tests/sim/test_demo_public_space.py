@@ -29,9 +29,9 @@ def test_the_demo_shows_bike_quotas_evaluations_licences_and_a_notice():
     entry = Client().get(f"/api/v1/public/platforms/{bikes.exchange_id}").json()
     assert entry["evaluations"][0]["rank"] in (1, 2) and entry["evaluations"][0]["ranked"] == 2
     assert entry["licences"]["administrative_licences"][0]["kind"] == "value_added_telecom"
-    notice = Notice.objects.get(platform__slug="ludao-share")
+    notice = Notice.objects.get(platform__slug="jinmen-life")
     assert notice.status == "taken_down"  # in progress: taken down, to be forwarded to the provider
     from sharecity.market.notices.selectors import notices_published
 
     assert list(notices_published(platform=notice.platform)) == [notice]  # the public register shows it
-    assert Client().get("/p/ludao-share/notices/").status_code == 200
+    assert Client().get("/p/jinmen-life/notices/").status_code == 200

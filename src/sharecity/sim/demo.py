@@ -448,8 +448,9 @@ def _public_space_demo(*, admin: User, regulator: User, operator: User) -> None:
                                                         "shares": "0.6,0.4", "pass_mark": "60"})
     allocation_publish(actor=regulator, jurisdiction=jurisdiction, run_id=run.pk)
 
-    # A trademark holder's notice against a listing of the general market, taken down, not yet forwarded.
-    listing = (Listing.objects.filter(platform__slug="ludao-share", status=ListingStatus.PUBLISHED)
+    # A trademark holder's notice against a listing of Tianjin's general market, taken down, not yet forwarded
+    # (ludao-share keeps every listing published: it is the demo's one-listing-per-category showcase).
+    listing = (Listing.objects.filter(platform__slug="jinmen-life", status=ListingStatus.PUBLISHED)
                .order_by("pk").first())
     if listing is not None:
         evidence = SimpleUploadedFile("registration.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
