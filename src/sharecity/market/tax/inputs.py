@@ -14,7 +14,13 @@ from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.money import parse_yuan
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.tax.parameters import per_payment_parameters_at
-from sharecity.market.tax.rules import GapRule, MonthIncome, cumulative_withholding, per_payment_withholding
+from sharecity.market.tax.rules import (
+    GapRule,
+    MonthIncome,
+    cumulative_withholding,
+    next_month,
+    per_payment_withholding,
+)
 
 MAX_TEXT = 2000
 
@@ -81,7 +87,7 @@ def withhold_cumulative(*, monthly: str | None, start: str | None = None, gap_ru
     month = first
     for income, other in zip(incomes, others, strict=True):
         months.append(MonthIncome(month=month, income_fen=income, other_deductions_fen=other))
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month = next_month(month)
     rule = _gap_rule(gap_rule)
     results = cumulative_withholding(months, gap_rule=rule)
     return {

@@ -53,6 +53,11 @@ class GapRule(StrEnum):
     SINCE_FIRST = "since_first"
 
 
+def next_month(month: dt.date) -> dt.date:
+    """The first day of the month after ``month``'s."""
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
 def _fen(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -138,8 +143,7 @@ def cumulative_withholding(months: Sequence[MonthIncome], *, gap_rule: GapRule =
     each month."""
     _check_months(months)
     for previous, month in pairwise(months):
-        following = (previous.month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        if month.month != following:
+        if month.month != next_month(previous.month):
             raise InvalidInput("give every month in order, with 0 for a month without income", field="monthly",
                                code="tax.months_consecutive")
     results: list[MonthWithholding] = []

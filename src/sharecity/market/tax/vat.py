@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from sharecity.kernel.errors import InvalidInput
 from sharecity.market.tax.parameters import small_scale_vat_parameters_at
-from sharecity.market.tax.rules import MAX_MONTHLY_FEN
+from sharecity.market.tax.rules import MAX_MONTHLY_FEN, next_month
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,6 @@ def _fen(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
 
 def monthly_vat(months: Sequence[MonthSales]) -> list[MonthVat]:
     """The VAT return of one worker for each month given (consecutive months in order; earlier months may be
@@ -54,7 +51,7 @@ def monthly_vat(months: Sequence[MonthSales]) -> list[MonthVat]:
     if not months:
         raise InvalidInput("give at least one month", field="months", code="tax.no_months")
     for previous, month in pairwise(months):
-        if month.month != _next_month(previous.month):
+        if month.month != next_month(previous.month):
             raise InvalidInput("give every month in order, with 0 for a month without income", field="months",
                                code="tax.months_consecutive")
     results = []

@@ -20,11 +20,7 @@ from sharecity.kernel.models import User
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.tax.models import Withholding, WithholdingMethod
 from sharecity.market.tax.parameters import CUMULATIVE_VERSIONS
-from sharecity.market.tax.rules import GapRule, MonthIncome, withholding_due
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+from sharecity.market.tax.rules import GapRule, MonthIncome, next_month, withholding_due
 
 
 def _is_business(provider: User) -> bool:
@@ -46,7 +42,7 @@ def year_months(*, platform, provider: User, month: dt.date, income_fen: int) ->
     while current <= month:
         paid = (totals.get(current) or 0) + (income_fen if current == month else 0)
         months.append(MonthIncome(month=current, income_fen=paid))
-        current = _next_month(current)
+        current = next_month(current)
     return months
 
 
