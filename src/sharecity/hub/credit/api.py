@@ -18,7 +18,7 @@ from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.credit import selectors, services
 from sharecity.hub.credit.models import CreditRecord, CreditSubject, SubjectKind
 from sharecity.hub.credit.scoring import GRADES
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
+from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
 from sharecity.kernel.errors import Forbidden, InvalidInput, NotFound
 from sharecity.kernel.timeutil import CITY_TZ
 
@@ -31,11 +31,7 @@ def _today() -> dt.date:
 
 
 def _officer(request) -> Jurisdiction:
-    jurisdiction = jurisdiction_for(request.auth)
-    if jurisdiction is None:
-        raise Forbidden(_("Only regulator staff and hub operators may see credit files."), field=None,
-                        code="hub.regulators_only")
-    return jurisdiction
+    return officer_jurisdiction(request, message=_("Only regulator staff and hub operators may see credit files."))
 
 
 class SubjectFilters(Schema):

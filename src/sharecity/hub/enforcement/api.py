@@ -14,20 +14,12 @@ from ninja.security import SessionAuth
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.enforcement import selectors, services
 from sharecity.hub.enforcement.models import CaseStatus, SourceKind
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
+from sharecity.hub.registry.jurisdiction import officer_jurisdiction
 from sharecity.kernel import limits
 from sharecity.kernel.errors import Forbidden, InvalidInput
 
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 IDENT = limits.IDENTIFIER_MAX_LENGTH
-
-
-def _jurisdiction(request) -> Jurisdiction:
-    jurisdiction = jurisdiction_for(request.auth)
-    if jurisdiction is None:
-        raise Forbidden(_("Only regulator staff and hub operators may see this."), field=None,
-                        code="hub.regulators_only")
-    return jurisdiction
 
 
 class EnforcementCaseIn(Schema):
@@ -261,14 +253,14 @@ def enforcement_cases(request, filters: Query[EnforcementCaseFilters]):
     """Cases the officer's department holds in their jurisdiction, newest first (at most 500)."""
     status = filters.status if filters.status in CaseStatus.values else ""
     source = filters.source_kind if filters.source_kind in SourceKind.values else ""
-    return [_case(c) for c in selectors.cases_list(jurisdiction=_jurisdiction(request), status=status,
+    return [_case(c) for c in selectors.cases_list(jurisdiction=officer_jurisdiction(request), status=status,
                                                    source_kind=source)[:500]]
 
 
 @router.post("/hub/enforcement/cases", response={201: EnforcementCaseDetailOut, **ERRORS})
 def enforcement_case_open(request, body: EnforcementCaseIn):
     """Open a case in a district of the officer's jurisdiction, held by the officer's department."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = officer_jurisdiction(request)
     if jurisdiction.is_operator:
         raise Forbidden(_("Only regulator staff of a department may do this."), field=None,
                         code="hub.regulators_only")
@@ -279,13 +271,13 @@ def enforcement_case_open(request, body: EnforcementCaseIn):
 
 @router.get("/hub/enforcement/cases/{public_id}", response={200: EnforcementCaseDetailOut, **ERRORS})
 def enforcement_case(request, public_id: uuid.UUID):
-    return _detail(selectors.case_get(jurisdiction=_jurisdiction(request), public_id=public_id))
+    return _detail(selectors.case_get(jurisdiction=officer_jurisdiction(request), public_id=public_id))
 
 
 @router.post("/hub/enforcement/cases/{public_id}/handover", response={200: EnforcementCaseDetailOut, **ERRORS})
 def enforcement_case_hand_over(request, public_id: uuid.UUID, body: EnforcementHandoverIn):
     """移送: the holder passes the case to another department or district of the city."""
-    case = selectors.case_get(jurisdiction=_jurisdiction(request), public_id=public_id)
+    case = selectors.case_get(jurisdiction=officer_jurisdiction(request), public_id=public_id)
     services.case_hand_over(actor=request.auth, case_id=case.public_id, **body.model_dump())
     case.refresh_from_db()
     return _detail(case)
@@ -295,14 +287,14 @@ def enforcement_case_hand_over(request, public_id: uuid.UUID, body: EnforcementH
 def enforcement_case_decide(request, public_id: uuid.UUID, body: EnforcementDecisionIn):
     """Decide: education and no penalty when the leniency list applies (首违不罚), else a penalty in fen
     recorded in credit with its publicity period."""
-    case = selectors.case_get(jurisdiction=_jurisdiction(request), public_id=public_id)
+    case = selectors.case_get(jurisdiction=officer_jurisdiction(request), public_id=public_id)
     return _detail(services.case_decide(actor=request.auth, case_id=case.public_id, **body.model_dump()))
 
 
 @router.post("/hub/enforcement/cases/{public_id}/directives", response={201: EnforcementCaseDetailOut, **ERRORS})
 def enforcement_case_directive(request, public_id: uuid.UUID, body: EnforcementDirectiveIn):
     """Send the case's platform a recall order or a rectification order with a deadline."""
-    case = selectors.case_get(jurisdiction=_jurisdiction(request), public_id=public_id)
+    case = selectors.case_get(jurisdiction=officer_jurisdiction(request), public_id=public_id)
     services.case_directive_send(actor=request.auth, case_id=case.public_id, kind=body.kind,
                                  legal_reference=body.legal_reference, deadline=body.deadline,
                                  **(directive_fields(body) if body.kind in (services.RECALL, services.RECTIFY)
@@ -313,7 +305,7 @@ def enforcement_case_directive(request, public_id: uuid.UUID, body: EnforcementD
 @router.get("/hub/enforcement/catalogue", response={200: EnforcementCatalogueOut, **ERRORS})
 def enforcement_catalogue(request):
     """The violation catalogue with the legal basis of each, and the leniency list in the officer's city."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = officer_jurisdiction(request)
     violation_fields = list(EnforcementViolationOut.model_fields)
     entry_fields = [f for f in EnforcementLeniencyOut.model_fields if f != "violation_code"]
     return {"violations": [{f: getattr(v, f) for f in violation_fields} for v in selectors.violations()],
@@ -335,7 +327,7 @@ class EnforcementLeniencyIn(Schema):
 def enforcement_leniency_add(request, body: EnforcementLeniencyIn):
     """A city-level officer adds an entry to the city's leniency list (免罚清单, 《行政处罚法》第三十三条); a change
     is a new entry with its own dates, so decisions already made keep the entry they were measured by."""
-    _jurisdiction(request)
+    officer_jurisdiction(request)
     entry = services.leniency_entry_add(actor=request.auth, **body.model_dump())
     fields = [f for f in EnforcementLeniencyOut.model_fields if f != "violation_code"]
     return Status(201, {**{f: getattr(entry, f) for f in fields}, "violation_code": entry.violation.code})
@@ -344,7 +336,7 @@ def enforcement_leniency_add(request, body: EnforcementLeniencyIn):
 @router.get("/hub/enforcement/directives/late", response={200: list[EnforcementLateOut], **ERRORS})
 def enforcement_directives_late(request):
     """Directives of the jurisdiction not acknowledged by their deadline (or acknowledged after it)."""
-    rows = selectors.directives_acknowledged_late(jurisdiction=_jurisdiction(request))
+    rows = selectors.directives_acknowledged_late(jurisdiction=officer_jurisdiction(request))
     return [{**{f: getattr(r, f) for f in EnforcementLateOut.model_fields}} for r in rows[:500]]
 
 
@@ -352,7 +344,7 @@ def enforcement_directives_late(request):
             response={200: EnforcementTraceOut, **ERRORS})
 def enforcement_trace_listing(request, platform_id: str, listing_id: str):
     """源头追溯 from an inspected listing: provider, platform, related orders, other buyers (pseudonyms)."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = officer_jurisdiction(request)
     trace_query_check(platform_id, listing_id, "")
     return selectors.trace(jurisdiction=jurisdiction, platform_id=platform_id, listing_id=listing_id)
 
@@ -361,6 +353,6 @@ def enforcement_trace_listing(request, platform_id: str, listing_id: str):
             response={200: EnforcementTraceOut, **ERRORS})
 def enforcement_trace_complaint(request, platform_id: str, complaint_id: str):
     """源头追溯 from a complaint: its order, the provider, the listings, related orders, other buyers."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = officer_jurisdiction(request)
     trace_query_check(platform_id, "", complaint_id)
     return selectors.trace(jurisdiction=jurisdiction, platform_id=platform_id, complaint_id=complaint_id)

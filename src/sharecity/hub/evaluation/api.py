@@ -7,15 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.evaluation import selectors, services
 from sharecity.hub.evaluation.models import Designation, EvaluationRun, IndicatorScheme
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
-from sharecity.kernel.errors import Forbidden
+from sharecity.hub.registry.jurisdiction import officer_jurisdiction
 from sharecity.kernel.money import parse_yuan
 
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -23,14 +21,6 @@ TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
 TEXT_BLOCK = r"^[^\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
 router = Router(auth=SessionAuth(), tags=["hub"])
-
-
-def _officer(request) -> Jurisdiction:
-    jurisdiction = jurisdiction_for(request.auth)
-    if jurisdiction is None:
-        raise Forbidden(_("Only regulator staff and hub operators may see this."), field=None,
-                        code="hub.regulators_only")
-    return jurisdiction
 
 
 def _language() -> str:
@@ -233,14 +223,14 @@ def _scheme_out(scheme: IndicatorScheme, in_force: IndicatorScheme | None) -> di
 @router.get("/hub/evaluation/targets", response={200: EvaluationTargetsOut, **ERRORS})
 def evaluation_targets(request, filters: Query[CityFilter]):
     """The city's policy targets with their sources and progress today."""
-    city = selectors.city_of(_officer(request), filters.city)
+    city = selectors.city_of(officer_jurisdiction(request), filters.city)
     return {"city_code": city, "targets": selectors.target_progress(city_code=city, language=_language())}
 
 
 @router.post("/hub/evaluation/targets", response={201: EvaluationTargetOut, **ERRORS})
 def evaluation_target_add(request, body: EvaluationTargetIn):
     """A target of the officer's own city (city-level officers; audited)."""
-    _officer(request)
+    officer_jurisdiction(request)
     target = services.target_add(actor=request.auth, **body.dict())
     row = next(r for r in selectors.target_progress(city_code=target.city_code, language=_language())
                if r["id"] == target.pk)
@@ -258,7 +248,7 @@ def _designation_out(d: Designation, names: dict[str, str]) -> dict:
 def evaluation_designations(request, filters: Query[CityFilter]):
     """Platforms the city recognised as headquarters or national leaders, with the decision; withdrawn
     ones stay listed with the day and decision of the withdrawal."""
-    city = selectors.city_of(_officer(request), filters.city)
+    city = selectors.city_of(officer_jurisdiction(request), filters.city)
     names = selectors.registered_platform_names()
     return [_designation_out(d, names) for d in selectors.designations(city_code=city)]
 
@@ -266,7 +256,7 @@ def evaluation_designations(request, filters: Query[CityFilter]):
 @router.post("/hub/evaluation/designations", response={201: EvaluationDesignationOut, **ERRORS})
 def evaluation_designation_add(request, body: EvaluationDesignationIn):
     """Recognise a platform of the city (city-level officers; audited)."""
-    _officer(request)
+    officer_jurisdiction(request)
     d = services.designation_add(actor=request.auth, **body.dict())
     return Status(201, _designation_out(d, selectors.registered_platform_names()))
 
@@ -277,7 +267,7 @@ def evaluation_designation_withdraw(request, designation_id: int, body: Evaluati
     """Withdraw a designation of the city from a day, with the decision (city-level officers; audited).
     404 for another city's designation (field ``designation_id``), 409 if it was already withdrawn, 400
     for a day before it was recognised or after today (field ``withdrawn_on``)."""
-    _officer(request)
+    officer_jurisdiction(request)
     d = services.designation_withdraw(actor=request.auth, designation_id=designation_id, **body.dict())
     return _designation_out(d, selectors.registered_platform_names())
 
@@ -285,7 +275,7 @@ def evaluation_designation_withdraw(request, designation_id: int, body: Evaluati
 @router.get("/hub/evaluation/schemes", response={200: list[EvaluationSchemeOut], **ERRORS})
 def evaluation_schemes(request, filters: Query[CityFilter]):
     """Every version of the city's indicator scheme (and the default), newest first; one is in force."""
-    city = selectors.city_of(_officer(request), filters.city)
+    city = selectors.city_of(officer_jurisdiction(request), filters.city)
     in_force = selectors.scheme_in_force(city_code=city)
     return [_scheme_out(s, in_force) for s in selectors.schemes(city_code=city)]
 
@@ -293,7 +283,7 @@ def evaluation_schemes(request, filters: Query[CityFilter]):
 @router.post("/hub/evaluation/schemes", response={201: EvaluationSchemeOut, **ERRORS})
 def evaluation_scheme_add(request, body: EvaluationSchemeIn):
     """A new version of the city's scheme from ``effective_from`` (city-level officers; audited)."""
-    _officer(request)
+    officer_jurisdiction(request)
     scheme = services.scheme_add(actor=request.auth, indicators=[i.dict() for i in body.indicators],
                                  negative_threshold=str(round(body.negative_threshold, 2)),
                                  effective_from=body.effective_from, note=body.note)
@@ -303,14 +293,14 @@ def evaluation_scheme_add(request, body: EvaluationSchemeIn):
 @router.get("/hub/evaluation/runs", response={200: list[EvaluationRunSummaryOut], **ERRORS})
 def evaluation_runs(request):
     """The evaluation runs of the officer's city, newest quarter first; every version is kept."""
-    return [_summary(run) for run in selectors.runs(jurisdiction=_officer(request))[:200]]
+    return [_summary(run) for run in selectors.runs(jurisdiction=officer_jurisdiction(request))[:200]]
 
 
 @router.post("/hub/evaluation/runs", response={201: EvaluationRunOut, **ERRORS})
 def evaluation_run_create(request, body: EvaluationRunIn):
     """Evaluate the city's districts for a quarter and propose the fund's allocation (city-level
     officers; audited). A re-run is a new version."""
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     fund_fen = parse_yuan(body.fund, field="fund")
     run = services.evaluation_run(actor=request.auth, year=body.year, quarter=body.quarter, fund_fen=fund_fen,
                                   note=body.note)
@@ -330,7 +320,7 @@ def _run_out(run: EvaluationRun) -> dict:
 @router.get("/hub/evaluation/runs/{run_id}", response={200: EvaluationRunOut, **ERRORS})
 def evaluation_run_get(request, run_id: int):
     """One run: ranking, index, allocation and negative lists. 404 for another city's run."""
-    return _run_out(selectors.run_get(jurisdiction=_officer(request), run_id=run_id))
+    return _run_out(selectors.run_get(jurisdiction=officer_jurisdiction(request), run_id=run_id))
 
 
 @router.get("/hub/evaluation/runs/{run_id}/explanation", response={200: EvaluationExplanationOut, **ERRORS})
@@ -339,6 +329,6 @@ def evaluation_run_explanation(request, run_id: int):
     and contribution; for the fund share its arithmetic, in words."""
     from sharecity.hub.evaluation import method
 
-    run = selectors.run_get(jurisdiction=_officer(request), run_id=run_id)
+    run = selectors.run_get(jurisdiction=officer_jurisdiction(request), run_id=run_id)
     return {"run_id": run.pk, "method": method.__doc__ or "", "fund_fen": run.fund_fen,
             "districts": selectors.explanation(run, language=_language())}

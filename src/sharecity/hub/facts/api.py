@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from ninja.security import SessionAuth
@@ -18,9 +17,8 @@ from pydantic import Field
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.directives.selectors import directives_for_cases
 from sharecity.hub.facts import selectors, services
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
+from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
 from sharecity.kernel import limits
-from sharecity.kernel.errors import Forbidden
 
 router = Router(auth=SessionAuth(), tags=["hub facts"])
 
@@ -30,11 +28,8 @@ DETAIL_ERRORS = {**ERRORS, 404: ErrorOut}
 
 
 def _jurisdiction(request) -> Jurisdiction:
-    try:
-        return jurisdiction_required(request.auth)
-    except PermissionDenied:
-        raise Forbidden(_("Only regulator staff and hub operators may see the facts platforms reported."),
-                        field=None, code="hub.regulators_only") from None
+    return officer_jurisdiction(
+        request, message=_("Only regulator staff and hub operators may see the facts platforms reported."))
 
 
 class FactFilters(Schema):

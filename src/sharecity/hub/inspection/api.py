@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.inspection import selectors, services
 from sharecity.hub.inspection.models import InspectionPlan, InspectionTask, Inspector, PlanState
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
-from sharecity.kernel.errors import Forbidden
+from sharecity.hub.registry.jurisdiction import officer_jurisdiction
 
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 PUBLIC_ERRORS = {**VALIDATION, 404: ErrorOut}
@@ -25,14 +23,6 @@ ID = Field(ge=1, le=2**53)
 
 router = Router(auth=SessionAuth(), tags=["hub"])
 public_router = Router(tags=["public"])
-
-
-def _officer(request) -> Jurisdiction:
-    jurisdiction = jurisdiction_for(request.auth)
-    if jurisdiction is None:
-        raise Forbidden(_("Only regulator staff and hub operators may see this."), field=None,
-                        code="hub.regulators_only")
-    return jurisdiction
 
 
 # --- schemas -------------------------------------------------------------------------------------------
@@ -273,7 +263,7 @@ def _inspector_out(inspector: Inspector) -> dict:
 @router.get("/hub/inspection/rules", response={200: list[InspectionRatioRuleOut], **ERRORS})
 def inspection_rules(request):
     """The ratio rules by credit risk class (the city's and the default), with sources and effective dates."""
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     city = jurisdiction.city_code or ""
     in_force = {r.pk for r in selectors.rules_in_force(city_code=city, day=selectors.today()).values()}
     return [{**{f: getattr(r, f) for f in ("id", "city_code", "risk_class", "ratio_min_bp", "ratio_max_bp",
@@ -285,7 +275,7 @@ def inspection_rules(request):
 @router.get("/hub/inspection/items", response={200: list[InspectionItemOut], **ERRORS})
 def inspection_items(request):
     """The items the officer's city checks, by department: key items (no cap) and general items (capped)."""
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     rows = selectors.items_for(city_code=jurisdiction.city_code or "350200")
     return [{f: getattr(i, f) for f in ("code", "department_kind", "name_zh", "name_en", "kind", "cap_bp",
                                         "legal_basis")} for i in rows]
@@ -294,13 +284,13 @@ def inspection_items(request):
 @router.get("/hub/inspection/inspectors", response={200: list[InspectorPoolOut], **ERRORS})
 def inspection_inspectors(request):
     """The inspector pool of the officer's department (a district bureau: its own officers)."""
-    return [_inspector_out(i) for i in selectors.inspectors_for(jurisdiction=_officer(request))[:500]]
+    return [_inspector_out(i) for i in selectors.inspectors_for(jurisdiction=officer_jurisdiction(request))[:500]]
 
 
 @router.post("/hub/inspection/inspectors", response={201: InspectorPoolOut, **ERRORS})
 def inspection_inspector_add(request, body: InspectorPoolIn):
     """Add an officer of the caller's department to the pool (audited)."""
-    _officer(request)
+    officer_jurisdiction(request)
     return Status(201, _inspector_out(services.inspector_add(actor=request.auth, **body.dict())))
 
 
@@ -312,7 +302,7 @@ class InspectorActiveIn(Schema):
 @router.post("/hub/inspection/inspectors/{inspector_id}/active", response={200: InspectorPoolOut, **ERRORS})
 def inspection_inspector_active(request, inspector_id: int, body: InspectorActiveIn):
     """Take an inspector out of the pool or back in (audited); plans already committed keep their frozen pool."""
-    _officer(request)
+    officer_jurisdiction(request)
     return _inspector_out(services.inspector_active_set(actor=request.auth, inspector_id=inspector_id,
                                                         **body.dict()))
 
@@ -320,99 +310,99 @@ def inspection_inspector_active(request, inspector_id: int, body: InspectorActiv
 @router.post("/hub/inspection/inspectors/{inspector_id}/connections", response={201: InspectorPoolOut, **ERRORS})
 def inspection_connection_declare(request, inspector_id: int, body: InspectionConnectionIn):
     """Declare an inspector's connection to a credit subject: later draws recuse them from it (audited)."""
-    _officer(request)
+    officer_jurisdiction(request)
     services.inspector_connection_declare(actor=request.auth, inspector_id=inspector_id, **body.dict())
-    return Status(201, _inspector_out(selectors.inspector_get(jurisdiction=_officer(request),
+    return Status(201, _inspector_out(selectors.inspector_get(jurisdiction=officer_jurisdiction(request),
                                                               inspector_id=inspector_id)))
 
 
 @router.get("/hub/inspection/plans", response={200: list[InspectionPlanOut], **ERRORS})
 def inspection_plans(request, filters: Query[InspectionStateQuery]):
     """Plans of the officer's city and department (a district bureau: its own)."""
-    return [plan_out(p) for p in selectors.plans_for(jurisdiction=_officer(request), state=filters.state)]
+    return [plan_out(p) for p in selectors.plans_for(jurisdiction=officer_jurisdiction(request), state=filters.state)]
 
 
 @router.post("/hub/inspection/plans", response={201: InspectionPlanOut, **ERRORS})
 def inspection_plan_create(request, body: InspectionPlanIn):
     """A draft plan (audited). Ratios default to the rule in force on ``period_start``."""
-    _officer(request)
+    officer_jurisdiction(request)
     return Status(201, plan_out(services.plan_create(actor=request.auth, **body.dict())))
 
 
 @router.get("/hub/inspection/plans/{plan_id}", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_get(request, plan_id: int):
     """One plan; 404 for another city's, district's or department's."""
-    return plan_out(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id))
+    return plan_out(selectors.plan_get(jurisdiction=officer_jurisdiction(request), plan_id=plan_id))
 
 
 @router.post("/hub/inspection/plans/{plan_id}/pointers", response={201: InspectionPlanOut, **ERRORS})
 def inspection_plan_point(request, plan_id: int, body: InspectionPointerIn):
     """A subject a complaint, a data signal or a referral points to (the only way class A is drawn)."""
-    _officer(request)
+    officer_jurisdiction(request)
     services.plan_point(actor=request.auth, plan_id=plan_id, **body.dict())
-    return Status(201, plan_out(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id)))
+    return Status(201, plan_out(selectors.plan_get(jurisdiction=officer_jurisdiction(request), plan_id=plan_id)))
 
 
 @router.post("/hub/inspection/plans/{plan_id}/pointers/warnings", response={201: InspectionPlanOut, **ERRORS})
 def inspection_plan_point_warnings(request, plan_id: int):
     """Point the draft plan at the providers its districts' open risk warnings name (a data signal)."""
-    _officer(request)
+    officer_jurisdiction(request)
     services.plan_point_warnings(actor=request.auth, plan_id=plan_id)
-    return Status(201, plan_out(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id)))
+    return Status(201, plan_out(selectors.plan_get(jurisdiction=officer_jurisdiction(request), plan_id=plan_id)))
 
 
 @router.post("/hub/inspection/plans/{plan_id}/commit", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_commit(request, plan_id: int):
     """Commit sha256(seed) and freeze the pools (once)."""
-    _officer(request)
+    officer_jurisdiction(request)
     return plan_out(services.plan_commit(actor=request.auth, plan_id=plan_id))
 
 
 @router.post("/hub/inspection/plans/{plan_id}/draw", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_draw(request, plan_id: int):
     """Draw the tasks (once; a second draw is refused with 409)."""
-    _officer(request)
+    officer_jurisdiction(request)
     return plan_out(services.plan_draw(actor=request.auth, plan_id=plan_id))
 
 
 @router.post("/hub/inspection/plans/{plan_id}/reveal", response={200: InspectionPlanOut, **ERRORS})
 def inspection_plan_reveal(request, plan_id: int):
     """Publish the seed after the draw."""
-    _officer(request)
+    officer_jurisdiction(request)
     return plan_out(services.plan_reveal(actor=request.auth, plan_id=plan_id))
 
 
 @router.get("/hub/inspection/plans/{plan_id}/verification", response={200: InspectionVerificationOut, **ERRORS})
 def inspection_plan_verification(request, plan_id: int):
     """What ``sharecity inspection verify PLAN`` reports: the draw recomputed and compared."""
-    report = selectors.plan_verify(selectors.plan_get(jurisdiction=_officer(request), plan_id=plan_id))
+    report = selectors.plan_verify(selectors.plan_get(jurisdiction=officer_jurisdiction(request), plan_id=plan_id))
     return {"plan_id": report.plan_id, "ok": report.ok, "problems": report.problems, "checked": report.checked}
 
 
 @router.get("/hub/inspection/tasks", response={200: list[InspectionTaskOut], **ERRORS})
 def inspection_tasks(request, filters: Query[InspectionStateQuery]):
     """Tasks of the officer's plans, by deadline."""
-    tasks = selectors.tasks_for(jurisdiction=_officer(request), state=filters.state)
+    tasks = selectors.tasks_for(jurisdiction=officer_jurisdiction(request), state=filters.state)
     names = selectors.inspector_names(sorted({i for t in tasks for i in t.inspector_ids}))
     return [task_out(t, names) for t in tasks]
 
 
 @router.get("/hub/inspection/tasks/{task_id}", response={200: InspectionTaskOut, **ERRORS})
 def inspection_task_get(request, task_id: int):
-    return task_out(selectors.task_get(jurisdiction=_officer(request), task_id=task_id))
+    return task_out(selectors.task_get(jurisdiction=officer_jurisdiction(request), task_id=task_id))
 
 
 @router.post("/hub/inspection/tasks/{task_id}/result", response={200: InspectionTaskOut, **ERRORS})
 def inspection_task_result(request, task_id: int, body: InspectionResultIn):
     """Record what the visit found; it goes to the platform and the credit file (audited)."""
-    _officer(request)
+    officer_jurisdiction(request)
     return task_out(services.task_result_record(actor=request.auth, task_id=task_id, **body.dict()))
 
 
 @router.post("/hub/inspection/tasks/{task_id}/publish", response={200: InspectionTaskOut, **ERRORS})
 def inspection_task_publish(request, task_id: int):
     """Publish a recorded result (due within 20 working days of the inspection; later is flagged late)."""
-    _officer(request)
+    officer_jurisdiction(request)
     return task_out(services.task_publish(actor=request.auth, task_id=task_id))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -18,10 +17,10 @@ from pydantic import Field
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.monitoring import selectors
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
+from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
 from sharecity.kernel import limits
 from sharecity.kernel.districts import DISTRICTS
-from sharecity.kernel.errors import Forbidden, InvalidInput
+from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.timeutil import CITY_TZ
 
 router = Router(auth=SessionAuth(), tags=["hub monitoring"])
@@ -34,12 +33,9 @@ GROUPS = (*selectors.GROUPS, "none")
 
 
 def api_jurisdiction(request) -> Jurisdiction:
-    """The officer's jurisdiction, or 403 for anyone who is not regulator staff (the monitoring APIs)."""
-    try:
-        return jurisdiction_required(request.auth)
-    except PermissionDenied:
-        raise Forbidden(_("Only regulator staff and hub operators may see the monitoring statistics."),
-                        field=None, code="hub.regulators_only") from None
+    """The officer's jurisdiction, or 403 for anyone who is not regulator staff."""
+    return officer_jurisdiction(
+        request, message=_("Only regulator staff and hub operators may see the monitoring statistics."))
 
 
 class MonitoringStatisticsQuery(Schema):

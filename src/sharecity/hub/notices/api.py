@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -12,19 +11,15 @@ from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.notices import selectors
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
-from sharecity.kernel.errors import Forbidden
+from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
 
 router = Router(auth=SessionAuth(), tags=["hub notices"])
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut}
 
 
 def _jurisdiction(request) -> Jurisdiction:
-    try:
-        return jurisdiction_required(request.auth)
-    except PermissionDenied:
-        raise Forbidden(_("Only regulator staff and hub operators may see rights holders' notices."),
-                        field=None, code="hub.regulators_only") from None
+    return officer_jurisdiction(
+        request, message=_("Only regulator staff and hub operators may see rights holders' notices."))
 
 
 class HubNoticeStepOut(Schema):

@@ -7,25 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.publicity import selectors, services
 from sharecity.hub.publicity.models import CreditList, EntryStatus, RepairStatus
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
-from sharecity.kernel.errors import Forbidden
+from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
 
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-def _jurisdiction(request) -> Jurisdiction:
-    jurisdiction = jurisdiction_for(request.auth)
-    if jurisdiction is None:
-        raise Forbidden(_("Only regulator staff and hub operators may see this."), field=None,
-                        code="hub.regulators_only")
-    return jurisdiction
 
 
 class PenaltyIn(Schema):
@@ -172,20 +162,20 @@ router = Router(auth=SessionAuth(), tags=["hub publicity"])
 @router.get("/hub/publicity/penalties", response={200: list[PenaltyOut], **ERRORS})
 def penalties(request):
     """Penalty decisions of the officer's city, newest first (at most 500)."""
-    return [_penalty(p) for p in selectors.penalties(jurisdiction=_jurisdiction(request))[:500]]
+    return [_penalty(p) for p in selectors.penalties(jurisdiction=officer_jurisdiction(request))[:500]]
 
 
 @router.post("/hub/publicity/penalties", response={201: PenaltyOut, **ERRORS})
 def penalty_record(request, body: PenaltyIn):
     """Record a penalty decision; the repair notice is served with it (两书同达). Officers of a department only."""
-    _jurisdiction(request)
+    officer_jurisdiction(request)
     penalty = services.penalty_record(actor=request.auth, **body.model_dump())
     return Status(201, _penalty(penalty))
 
 
 @router.get("/hub/publicity/penalties/{public_id}", response={200: PenaltyOut, **ERRORS})
 def penalty_get(request, public_id: uuid.UUID):
-    return _penalty(selectors.penalty_get(jurisdiction=_jurisdiction(request), public_id=public_id))
+    return _penalty(selectors.penalty_get(jurisdiction=officer_jurisdiction(request), public_id=public_id))
 
 
 @router.get("/hub/publicity/lists", response={200: list[ListEntryOut], **ERRORS})
@@ -193,7 +183,7 @@ def lists(request, filters: Query[ListFilters]):
     """Red-list and serious-dishonesty-list entries of the city, with each platform's acknowledgement."""
     credit_list = filters.credit_list if filters.credit_list in CreditList.values else ""
     status = filters.status if filters.status in EntryStatus.values else ""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = officer_jurisdiction(request)
     rows = selectors.list_entries(jurisdiction=jurisdiction, credit_list=credit_list, status=status)
     return [_entry(e, jurisdiction) for e in rows[:500]]
 
@@ -201,21 +191,21 @@ def lists(request, filters: Query[ListFilters]):
 @router.post("/hub/publicity/lists", response={201: ListEntryOut, **ERRORS})
 def list_add(request, body: ListEntryIn):
     """Put a subject on a list; every platform active in the city gets a ``credit_list.changed`` directive."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = officer_jurisdiction(request)
     entry = services.list_entry_add(actor=request.auth, **body.model_dump())
     return Status(201, _entry(entry, jurisdiction))
 
 
 @router.get("/hub/publicity/lists/{public_id}", response={200: ListEntryOut, **ERRORS})
 def list_entry_get(request, public_id: uuid.UUID):
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = officer_jurisdiction(request)
     return _entry(selectors.list_entry_get(jurisdiction=jurisdiction, public_id=public_id), jurisdiction)
 
 
 @router.post("/hub/publicity/lists/{public_id}/removal", response={200: ListEntryOut, **ERRORS})
 def list_entry_remove(request, public_id: uuid.UUID, body: RemoveIn):
     """Take a subject off a list (the department kind that listed it); the platforms are told."""
-    jurisdiction = _jurisdiction(request)
+    jurisdiction = officer_jurisdiction(request)
     entry = selectors.list_entry_get(jurisdiction=jurisdiction, public_id=public_id)
     return _entry(services.list_entry_remove(actor=request.auth, entry=entry, reason=body.reason), jurisdiction)
 
@@ -224,20 +214,20 @@ def list_entry_remove(request, public_id: uuid.UUID, body: RemoveIn):
 def repairs(request, filters: Query[RepairFilters]):
     """Repair applications for records the officer's department decided, by decision deadline."""
     status = filters.status if filters.status in RepairStatus.values else ""
-    rows = selectors.repair_queue(jurisdiction=_jurisdiction(request), status=status)
+    rows = selectors.repair_queue(jurisdiction=officer_jurisdiction(request), status=status)
     return [_repair(a, officer=True) for a in rows[:500]]
 
 
 @router.get("/hub/publicity/repairs/{tracking_code}", response={200: RepairOfficerOut, **ERRORS})
 def repair_get(request, tracking_code: str):
-    application = selectors.repair_get(jurisdiction=_jurisdiction(request), tracking_code=tracking_code[:20])
+    application = selectors.repair_get(jurisdiction=officer_jurisdiction(request), tracking_code=tracking_code[:20])
     return _repair(application, officer=True)
 
 
 @router.post("/hub/publicity/repairs/{tracking_code}/decision", response={200: RepairOfficerOut, **ERRORS})
 def repair_decide(request, tracking_code: str, body: RepairDecisionIn):
     """The deciding department's reasoned decision (within 3 working days of receipt)."""
-    application = selectors.repair_get(jurisdiction=_jurisdiction(request), tracking_code=tracking_code[:20])
+    application = selectors.repair_get(jurisdiction=officer_jurisdiction(request), tracking_code=tracking_code[:20])
     application = services.repair_decide(actor=request.auth, application=application, approve=body.approve,
                                          reasons=body.reasons)
     return _repair(application, officer=True)

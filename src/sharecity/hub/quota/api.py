@@ -12,8 +12,8 @@ from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.quota import selectors, services
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
-from sharecity.kernel.errors import Forbidden, NotFound
+from sharecity.hub.registry.jurisdiction import officer_jurisdiction
+from sharecity.kernel.errors import NotFound
 
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
@@ -21,14 +21,6 @@ OPTION = Field(None, max_length=200, pattern=LINE)
 
 router = Router(auth=SessionAuth(), tags=["hub"])
 public_router = Router(tags=["public"])
-
-
-def _officer(request) -> Jurisdiction:
-    jurisdiction = jurisdiction_for(request.auth)
-    if jurisdiction is None:
-        raise Forbidden(_("Only regulator staff and hub operators may see this."), field=None,
-                        code="hub.regulators_only")
-    return jurisdiction
 
 
 class QuotaCityFilter(Schema):
@@ -144,14 +136,14 @@ def _run_out(run) -> dict:
 
 @router.get("/hub/quota/weights", response={200: list[WeightsOut], **ERRORS}, url_name="quota_weights")
 def weights_list(request, filters: Query[QuotaCityFilter]):
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     city = selectors.city_of(jurisdiction, filters.city)
     return [_weights_out(w) for w in selectors.weights_list(city_code=city)[:50]]
 
 
 @router.post("/hub/quota/weights", response={201: WeightsOut, **ERRORS}, url_name="quota_weights_add")
 def weights_add(request, data: WeightsIn, filters: Query[QuotaCityFilter]):
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     city = selectors.city_of(jurisdiction, filters.city)
     values = data.dict()
     effective_from, source = values.pop("effective_from"), values.pop("source")
@@ -162,7 +154,7 @@ def weights_add(request, data: WeightsIn, filters: Query[QuotaCityFilter]):
 
 @router.get("/hub/quota/evaluations", response={200: list[EvaluationOut], **ERRORS}, url_name="quota_evaluations")
 def evaluations_list(request, filters: Query[QuotaCityFilter]):
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     city = selectors.city_of(jurisdiction, filters.city)
     return [{"city_code": e.city_code, "year": e.year, "quarter": e.quarter, "platform_id": e.platform_id,
              "score": str(e.score), "components": e.components}
@@ -172,7 +164,7 @@ def evaluations_list(request, filters: Query[QuotaCityFilter]):
 @router.post("/hub/quota/evaluations", response={200: list[EvaluationOut], **ERRORS},
              url_name="quota_evaluation_compute")
 def evaluations_compute(request, data: QuarterIn, filters: Query[QuotaCityFilter]):
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     city = selectors.city_of(jurisdiction, filters.city)
     rows = services.evaluation_compute(actor=request.auth, jurisdiction=jurisdiction, city_code=city,
                                        year=data.year, quarter=data.quarter)
@@ -182,14 +174,14 @@ def evaluations_compute(request, data: QuarterIn, filters: Query[QuotaCityFilter
 
 @router.get("/hub/quota/runs", response={200: list[RunOut], **ERRORS}, url_name="quota_runs")
 def runs_list(request, filters: Query[QuotaCityFilter]):
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     city = selectors.city_of(jurisdiction, filters.city)
     return [_run_out(run) for run in selectors.runs_list(jurisdiction=jurisdiction, city_code=city)[:50]]
 
 
 @router.post("/hub/quota/runs", response={201: RunOut, **ERRORS}, url_name="quota_run_create")
 def run_create(request, data: RunIn, filters: Query[QuotaCityFilter]):
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     city = selectors.city_of(jurisdiction, filters.city)
     options = {k: v for k, v in data.dict().items()
                if k not in ("year", "quarter", "method", "effective_from") and v is not None}
@@ -200,7 +192,7 @@ def run_create(request, data: RunIn, filters: Query[QuotaCityFilter]):
 
 
 def _run(request, run_id: int):
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     run = selectors.run_get(jurisdiction=jurisdiction, run_id=run_id)
     if run is None:
         raise NotFound(_("No such allocation."), field="run_id", code="quota.not_found")
@@ -222,7 +214,7 @@ def run_publish(request, run_id: int):
 @router.get("/hub/quota/fleet", response={200: list[FleetRowOut], **ERRORS}, url_name="quota_fleet")
 def fleet(request, filters: Query[QuotaCityFilter]):
     """Each platform and zone: the latest fleet reported against the quota in force."""
-    jurisdiction = _officer(request)
+    jurisdiction = officer_jurisdiction(request)
     city = selectors.city_of(jurisdiction, filters.city)
     return selectors.fleet_vs_quota(jurisdiction=jurisdiction, city_code=city, on=services.today())
 

@@ -168,5 +168,16 @@ def jurisdiction_required(user, *, message: str | None = None) -> Jurisdiction:
     return jurisdiction
 
 
+def officer_jurisdiction(request, *, message: str | None = None) -> Jurisdiction:
+    """For the hub's APIs: the caller's jurisdiction; a coded 403 (``hub.regulators_only``) for anyone else."""
+    from sharecity.kernel.errors import Forbidden
+
+    jurisdiction = jurisdiction_for(request.auth)
+    if jurisdiction is None:
+        raise Forbidden(message or _("Only regulator staff and hub operators may see this."), field=None,
+                        code="hub.regulators_only")
+    return jurisdiction
+
+
 def cities_of(district_codes: Iterable[str]) -> set[str]:
     return {DISTRICTS[code].city_code for code in district_codes if code in DISTRICTS}

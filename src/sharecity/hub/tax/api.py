@@ -11,22 +11,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_for
+from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
 from sharecity.hub.tax import selectors
-from sharecity.kernel.errors import Forbidden, NotFound
+from sharecity.kernel.errors import NotFound
 from sharecity.kernel.timeutil import CITY_TZ
 
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 router = Router(auth=SessionAuth(), tags=["hub"])
-
-
-def _officer(request) -> Jurisdiction:
-    jurisdiction = jurisdiction_for(request.auth)
-    if jurisdiction is None:
-        raise Forbidden(_("Only regulator staff and hub operators may see this."), field=None,
-                        code="hub.regulators_only")
-    return jurisdiction
 
 
 class TaxReportFilter(Schema):
@@ -66,5 +58,5 @@ def statuses(jurisdiction: Jurisdiction, *, year: int | None, quarter: int | Non
 def hub_tax_reports(request, filters: Query[TaxReportFilter]):
     """Each platform of the officer's jurisdiction and each quarter it owed a tax report for (国务院令第810号
     第四条第一款: within the month after the quarter), with the deadline, the day it was filed and whether late."""
-    return statuses(_officer(request), year=filters.year, quarter=filters.quarter, status=filters.status,
+    return statuses(officer_jurisdiction(request), year=filters.year, quarter=filters.quarter, status=filters.status,
                     platform_id=filters.platform_id)

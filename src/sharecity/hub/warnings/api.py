@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
@@ -17,11 +16,11 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from sharecity.apierrors import VALIDATION, ErrorOut
-from sharecity.hub.registry.jurisdiction import Jurisdiction, jurisdiction_required
+from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
 from sharecity.hub.warnings import selectors, services
 from sharecity.hub.warnings.models import NOTES_MAX_LENGTH, Rule, Severity, Status
 from sharecity.kernel import limits
-from sharecity.kernel.errors import Forbidden, InvalidInput
+from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.timeutil import CITY_TZ
 
 router = Router(auth=SessionAuth(), tags=["hub warnings"])
@@ -34,11 +33,7 @@ _ID = Path(..., ge=1, le=limits.BIGINT_MAX, description="the warning's id as the
 
 
 def _jurisdiction(request) -> Jurisdiction:
-    try:
-        return jurisdiction_required(request.auth)
-    except PermissionDenied:
-        raise Forbidden(_("Only regulator staff and hub operators may see risk warnings."), field=None,
-                        code="hub.regulators_only") from None
+    return officer_jurisdiction(request, message=_("Only regulator staff and hub operators may see risk warnings."))
 
 
 class WarningQuery(Schema):
