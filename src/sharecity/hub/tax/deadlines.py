@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sharecity.kernel.timeutil import month_end
+
 SOURCE = "国务院令第810号《互联网平台企业涉税信息报送规定》第四条第一款"
 
 
@@ -34,12 +36,8 @@ def rule_at(on: dt.date) -> QuarterlyRule | None:
     return max(found, key=lambda r: r.effective_from) if found else None
 
 
-def _month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
 def quarter_end(year: int, quarter: int) -> dt.date:
-    return _month_end(dt.date(year, 3 * quarter, 1))
+    return month_end(dt.date(year, 3 * quarter, 1))
 
 
 def due_date(year: int, quarter: int) -> tuple[dt.date, str]:
@@ -48,7 +46,7 @@ def due_date(year: int, quarter: int) -> tuple[dt.date, str]:
     rule = rule_at(end) or RULES[0]
     due = end
     for _ in range(rule.months_after_quarter):
-        due = _month_end(due + dt.timedelta(days=1))
+        due = month_end(due + dt.timedelta(days=1))
     return due, rule.source
 
 

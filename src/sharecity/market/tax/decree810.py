@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.timeutil import month_end
 
 DECREE = "国务院令第810号《互联网平台企业涉税信息报送规定》"
 DECREE_IN_FORCE = dt.date(2025, 6, 20)
@@ -90,21 +91,17 @@ class Quarter:
 
     @property
     def last_day(self) -> dt.date:
-        return _month_end(dt.date(self.year, 3 * self.quarter, 1))
+        return month_end(dt.date(self.year, 3 * self.quarter, 1))
 
     @property
     def due(self) -> dt.date:
         """第四条第一款 "于季度终了的次月内": the last day of the month after the quarter ends. (The announcement
         moves a deadline that falls on a holiday as the tax calendar does; we keep the plain date.)"""
-        return _month_end(self.last_day + dt.timedelta(days=1))
+        return month_end(self.last_day + dt.timedelta(days=1))
 
     @property
     def label(self) -> str:
         return f"{self.year}Q{self.quarter}"
-
-
-def _month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 def quarter_parse(year: int, quarter: int) -> Quarter:

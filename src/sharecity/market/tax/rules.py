@@ -37,6 +37,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.timeutil import next_month
 from sharecity.market.tax.parameters import (
     Bracket,
     CumulativeParameters,
@@ -51,11 +52,6 @@ class GapRule(StrEnum):
     RESTART = "restart"
     MONTHS_WITH_INCOME = "months_with_income"
     SINCE_FIRST = "since_first"
-
-
-def next_month(month: dt.date) -> dt.date:
-    """The first day of the month after ``month``'s."""
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _fen(value: Decimal) -> int:
