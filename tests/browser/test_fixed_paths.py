@@ -25,7 +25,7 @@ from tests.market.complaints.test_refunds import complain, paid_order
 from tests.market.engine_factories import make_listing
 from tests.market.test_directives import directive_envelope
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_passwords")]
 
 
 @pytest.fixture
