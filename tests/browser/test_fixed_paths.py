@@ -161,6 +161,7 @@ def test_the_operator_reads_a_directive_as_labelled_fields(signed_in, said, plat
     directives_receive([envelope])
     page = signed_in("staff", f"/p/ludao/operator/directives/{envelope.message_id}/")
     payload = page.locator("[data-testid=payload]")
+    expect(payload.locator("dt").first).to_have_text(said("发布机关", "Issued by"))
     expect(payload).to_contain_text(said("措施", "Measures"))
     expect(payload.locator("dd[data-field=measures]")).to_have_text(said("通知购买者", "Notify the buyers"))
     expect(payload.locator("dd[data-field=recall_id]")).to_have_text("R-16")
