@@ -72,3 +72,18 @@ def test_the_api_gives_the_console_figures_to_staff_only(world):
     assert (moderation["now"], moderation["last_7"], moderation["previous_7"]) == (4, 3, 1)
     refused = client.get(f"/api/v1/p/{other.slug}/console/figures")
     assert refused.status_code == 403 and refused.json()["field"] == "actor"
+
+
+@pytest.mark.parametrize(("language", "rechecks", "qualifications"), [
+    ("zh-hans", "实名复核", "仪器上机资格"), ("en", "Identity re-checks", "Instrument qualifications"),
+])
+def test_the_console_links_to_identity_rechecks_and_instrument_qualifications(world, language, rechecks,
+                                                                              qualifications):
+    platform, _other, staff = world
+    client = Client(headers={"accept-language": language})
+    client.force_login(staff)
+    page = client.get(f"/p/{platform.slug}/operator/").text
+    for testid, label, url in (("tool-identity-rechecks", rechecks, f"/p/{platform.slug}/identity-rechecks/"),
+                               ("tool-qualifications", qualifications, f"/p/{platform.slug}/qualifications/")):
+        assert f'<a href="{url}" data-testid="{testid}">{label}</a>' in page
+        assert client.get(url).status_code == 200

@@ -51,6 +51,7 @@ BODIES = {
     # (and found or not) before the missing picture is named.
     ("POST", "/p/{platform}/listings/{listing_id}/photos"): lambda t: None,
     ("DELETE", "/p/{platform}/listings/{listing_id}/photos/{photo_id}"): lambda t: None,
+    ("POST", "/p/{platform}/listings/{listing_id}/photos/{photo_id}/replace"): lambda t: None,
 }
 
 NOT_FOUND_CODES = ("listing.not_found", "moderation.case_not_found", "listing.photo_not_found")
@@ -60,7 +61,7 @@ def SNAPSHOT(platform):
     return {
         "listings": list(Listing.objects.filter(platform=platform).order_by("pk").values()),
         "listing_photos": list(ListingPhoto.objects.filter(listing__platform=platform).order_by("pk")
-                               .values("pk", "public_id", "listing_id", "position", "sha256")),
+                               .values("pk", "public_id", "listing_id", "position", "sha256", "review")),
         "moderation_cases": list(ModerationCase.objects.filter(platform=platform).order_by("pk").values()),
         "statements": list(StatementOfReasons.objects.filter(platform=platform).order_by("pk").values()),
     }

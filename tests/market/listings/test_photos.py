@@ -45,6 +45,14 @@ def listing(platform, provider):
                         attributes={"services": ["cut"], "stylists": 2})
 
 
+def approved(photo):
+    """A moderator approves the photo, so the public sees it."""
+    from sharecity.market.listings.services import listing_photo_decide
+    from tests.market.moderation.helpers import make_operator
+
+    return listing_photo_decide(actor=make_operator(photo.listing.platform), photo=photo, approve=True)
+
+
 def photo_url(listing, photo, size="display") -> str:
     return f"/p/{listing.platform.slug}/listings/{listing.public_id}/photos/{photo.public_id}/{size}.jpg"
 
@@ -94,7 +102,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_decoded():
 
 def test_a_picture_with_a_file_appended_is_served_without_it(listing, provider):
     payload = b"PK\x03\x04<html><script>alert(document.cookie)</script>"
-    photo = listing_photo_add(actor=provider, listing=listing, data=picture("PNG") + payload, name="cat.png")
+    photo = approved(listing_photo_add(actor=provider, listing=listing, data=picture("PNG") + payload,
+                                       name="cat.png"))
     served = Client().get(photo_url(listing, photo))
     assert served.status_code == 200 and payload not in served.content and b"<script" not in served.content
 
@@ -123,7 +132,7 @@ def test_only_the_provider_adds_photos_and_at_most_nine(listing, provider, platf
 
 
 def test_a_published_listings_photo_is_public_cached_and_typed(listing, provider):
-    photo = listing_photo_add(actor=provider, listing=listing, data=picture(), name="a.jpg")
+    photo = approved(listing_photo_add(actor=provider, listing=listing, data=picture(), name="a.jpg"))
     response = Client().get(photo_url(listing, photo))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert "immutable" in response["Cache-Control"] and response["X-Content-Type-Options"] == "nosniff"
@@ -179,6 +188,9 @@ def test_the_provider_uploads_on_the_photos_page_and_the_listing_page_shows_them
     done = client.post(page, {"photo": SimpleUploadedFile("a.jpg", picture(), content_type="image/jpeg")})
     assert done.status_code == 302
     photo = ListingPhoto.objects.get(listing=listing)
+    held = Client().get(f"/p/{listing.platform.slug}/market/listings/{listing.public_id}/").content.decode()
+    assert photo_url(listing, photo, "thumbnail") not in held  # not before a moderator approves it
+    approved(photo)
     shown = Client().get(f"/p/{listing.platform.slug}/market/listings/{listing.public_id}/").content.decode()
     assert 'data-testid="listing-photos"' in shown and photo_url(listing, photo, "thumbnail") in shown
 
@@ -213,8 +225,9 @@ def test_the_api_adds_lists_and_removes_photos_and_the_public_listing_returns_th
     assert added.status_code == 201, added.content
     body = added.json()
     assert body["display_url"].endswith(f"/photos/{body['id']}/display.jpg") and body["width"] == 1280
-    assert [p["id"] for p in api("GET", f"/listings/{listing.public_id}/photos", user=provider).json()] == \
-        [body["id"]]
+    assert [(p["id"], p["review"]) for p in api("GET", f"/listings/{listing.public_id}/photos",
+                                                  user=provider).json()] == [(body["id"], "pending")]
+    approved(ListingPhoto.objects.get(public_id=body["id"]))
     public = Client().get(f"/api/v1/catalog/listings/{listing.public_id}", {"platform": listing.platform.slug}).json()
     assert [p["thumbnail_url"] for p in public["photos"]] == [body["thumbnail_url"]]
     assert Client().get(body["display_url"]).status_code == 200

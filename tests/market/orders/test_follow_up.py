@@ -132,6 +132,15 @@ def test_the_listing_page_says_follow_up_only_and_the_form_asks(english_client, 
 
 
 @pytestmark_db
+def test_the_diagnosis_date_input_offers_past_days_up_to_today(client, platform, consultation):
+    html = client.get(reverse("orders:listing", args=[platform.slug, consultation.public_id])).content.decode()
+    start = html.index('name="prior_diagnosis_on"')
+    tag = html[html.rindex("<input", 0, start):html.index(">", start)]
+    today = timezone.now().astimezone(CITY_TZ).date().isoformat()
+    assert f'max="{today}"' in tag and "min=" not in tag  # a diagnosis lies in the past, not in the future
+
+
+@pytestmark_db
 def test_the_api_says_so_and_refuses_naming_the_field(platform, consultation, customer, in_english):
     client = Client()
     key = factories.api_key(platform)

@@ -231,11 +231,12 @@ def _yuan_or_none(value: str | None, *, field: str) -> int | None:
 
 
 def _first_thumbnails(request, listings) -> dict[int, str]:
-    from sharecity.market.listings.models import ListingPhoto
+    from sharecity.market.listings.models import ListingPhoto, PhotoReview
 
     by_listing = {listing.pk: listing for listing in listings}
     found: dict[int, str] = {}
-    for photo in (ListingPhoto.objects.filter(listing_id__in=list(by_listing)).defer("display", "thumbnail")
+    approved = ListingPhoto.objects.filter(listing_id__in=list(by_listing), review=PhotoReview.APPROVED)
+    for photo in (approved.defer("display", "thumbnail")
                   .order_by("listing_id", "position", "id")):
         if photo.listing_id not in found:
             url = photo_urls(by_listing[photo.listing_id], photo)["thumbnail"]
@@ -348,7 +349,7 @@ class ListingPhotoOut(Schema):
 
 def _photos(request, listing) -> list[dict]:
     rows = []
-    for photo in listing_photos(listing):
+    for photo in listing_photos(listing, public=True):
         urls = photo_urls(listing, photo)
         rows.append({"id": str(photo.public_id), "width": photo.width, "height": photo.height,
                      "display_url": request.build_absolute_uri(urls["display"]),

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sharecity.kernel.districts import district_name
@@ -17,7 +17,8 @@ from sharecity.market.platforms.models import Sector
 
 # The payload's fields in the order a reader wants them; a field not listed comes after, by its key.
 LABELS = {
-    "issued_by": _("Issued by"), "issued_at": _("Issued"), "deadline": _("Deadline"),
+    # The authority that issued an order (发布机关), not the grantor of a licence that "Issued by" means elsewhere.
+    "issued_by": pgettext_lazy("directive", "Issued by"), "issued_at": _("Issued"), "deadline": _("Deadline"),
     "legal_reference": _("Legal basis"), "case_id": _("Case number"), "recall_id": _("Recall number"),
     "emergency_id": _("Emergency number"), "inspection_kind": _("Kind of inspection"),
     "subject_type": _("Inspected"), "subject_id": _("Subject inspected"), "inspected_at": _("Inspected at"),

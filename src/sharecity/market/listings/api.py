@@ -142,11 +142,15 @@ class PhotoOut(Schema):
     height: int
     display_url: str = Field(description="JPEG, at most 1280 pixels a side, without metadata")
     thumbnail_url: str = Field(description="JPEG, at most 400 pixels a side")
+    review: str = Field(description="pending (not shown to the public until a moderator approves it) | approved | "
+                                    "rejected")
+    review_reason: str = Field(description="the moderator's reason, for a rejected photo")
 
 
 def photo_out(request, listing, photo) -> dict:
     urls = selectors.photo_urls(listing, photo)
     return {"id": photo.public_id, "position": photo.position, "width": photo.width, "height": photo.height,
+            "review": photo.review, "review_reason": photo.review_reason,
             "display_url": request.build_absolute_uri(urls["display"]),
             "thumbnail_url": request.build_absolute_uri(urls["thumbnail"])}
 
@@ -162,17 +166,36 @@ def listings_photos(request, platform: str, listing_id: uuid.UUID):
 @router.post("/p/{platform}/listings/{listing_id}/photos", response={201: PhotoOut, **ERRORS})
 def listings_photo_add(request, platform: str, listing_id: uuid.UUID, photo: UploadedFile | None = NO_FILE):
     """Add a photo (multipart field ``photo``): JPEG, PNG or WebP by its first bytes, at most 8 MB, 200 to 8000
-    pixels a side, nine a listing. It is re-encoded as JPEG without its metadata; the upload itself is not kept."""
+    pixels a side, nine a listing. It is re-encoded as JPEG without its metadata; the upload itself is not kept.
+    It waits for a moderator (``review`` pending) before the public sees it."""
     caller = Caller(request, platform)
     listing = selectors.listing_get(platform=caller.platform, public_id=listing_id)
+    data, name = _upload_read(photo)
+    added = services.listing_photo_add(actor=caller.person(), listing=listing, data=data, name=name)
+    return Status(201, photo_out(request, listing, added))
+
+
+def _upload_read(photo: UploadedFile | None) -> tuple[bytes, str]:
     if photo is None:
         raise InvalidPhoto(_("Choose a picture to upload."), field="photo")
     name = (photo.name or "photo")[:80]
     if photo.size is None or photo.size > PHOTO_MAX_BYTES:  # not read into memory at all
         raise InvalidPhoto(_("%(name)s is larger than %(mb)s MB; upload a smaller picture.")
                            % {"name": name, "mb": PHOTO_MAX_BYTES // (1024 * 1024)}, field="photo")
-    added = services.listing_photo_add(actor=caller.person(), listing=listing, data=photo.read(), name=name)
-    return Status(201, photo_out(request, listing, added))
+    return photo.read(), name
+
+
+@router.post("/p/{platform}/listings/{listing_id}/photos/{photo_id}/replace", response={201: PhotoOut, **ERRORS})
+def listings_photo_replace(request, platform: str, listing_id: uuid.UUID, photo_id: uuid.UUID,
+                           photo: UploadedFile | None = NO_FILE):
+    """Put a new picture (multipart field ``photo``, the same rules as adding) in place of one photo. The new one
+    has a new id and waits for a moderator (``review`` pending); the old one is gone."""
+    caller = Caller(request, platform)
+    listing = selectors.listing_get(platform=caller.platform, public_id=listing_id)
+    data, name = _upload_read(photo)
+    replaced = services.listing_photo_replace(actor=caller.person(), listing=listing, photo_id=photo_id, data=data,
+                                              name=name)
+    return Status(201, photo_out(request, listing, replaced))
 
 
 @router.delete("/p/{platform}/listings/{listing_id}/photos/{photo_id}", response={204: None, **ERRORS})

@@ -79,6 +79,14 @@ class Listing(models.Model):
         return self.rating_sum / self.rating_count if self.rating_count else None
 
 
+class PhotoReview(models.TextChoices):
+    """Where a photo stands with the platform's moderators: a new or replacing photo is held until one approves it."""
+
+    PENDING = "pending", _("Awaiting moderation")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class SearchSynonym(models.Model):
     """A word people search with and the words listings are written with (车位 → 停车, 月嫂 → 育儿嫂): a query
     word finds what its synonyms find. Data, edited in the admin; the query reads it, so a change needs no
@@ -111,6 +119,10 @@ class ListingPhoto(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # Only an approved photo is shown to the public; the provider and the platform's staff see every one.
+    review = models.CharField(_("moderation"), max_length=10, choices=PhotoReview.choices,
+                              default=PhotoReview.PENDING, db_index=True)
+    review_reason = models.TextField(_("reason"), blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -127,11 +127,27 @@ def listing_disclosure(listing: Listing) -> Disclosure:
 PHOTO_SIZES = ("display", "thumbnail")
 
 
-def listing_photos(listing: Listing) -> list:
-    """The listing's photos in order, without their bytes."""
+def listing_photos(listing: Listing, *, public: bool = False) -> list:
+    """The listing's photos in order, without their bytes: every one (for its provider and the platform's staff),
+    or with ``public`` only those a moderator approved."""
+    from sharecity.market.listings.models import ListingPhoto, PhotoReview
+
+    rows = ListingPhoto.objects.filter(listing=listing).defer("display", "thumbnail")
+    if public:
+        rows = rows.filter(review=PhotoReview.APPROVED)
+    return list(rows.order_by("position", "id"))
+
+
+def photo_get(*, platform, public_id):
+    """One photo of one of the platform's listings (with its listing), for its moderators."""
+    from sharecity.market.listings.errors import PhotoNotFound
     from sharecity.market.listings.models import ListingPhoto
 
-    return list(ListingPhoto.objects.filter(listing=listing).defer("display", "thumbnail").order_by("position", "id"))
+    photo = (ListingPhoto.objects.select_related("listing", "listing__platform").defer("display", "thumbnail")
+             .filter(listing__platform=platform, public_id=public_id).first())
+    if photo is None:
+        raise PhotoNotFound(_("No such photo on this platform."), field="photo_id")
+    return photo
 
 
 def photo_urls(listing: Listing, photo) -> dict[str, str]:
@@ -141,9 +157,16 @@ def photo_urls(listing: Listing, photo) -> dict[str, str]:
             for size in PHOTO_SIZES}
 
 
+def photo_is_public(photo) -> bool:
+    from sharecity.market.listings.models import PhotoReview
+
+    return photo.listing.status == ListingStatus.PUBLISHED and photo.review == PhotoReview.APPROVED
+
+
 def listing_photo_for_viewer(*, platform, listing_id, photo_id, viewer):
-    """The photo as a viewer may see it: any photo of a published listing of this platform; of a listing that is
-    not published, only for its provider and the platform's operator staff. ``PhotoNotFound`` otherwise, the same
+    """The photo as a viewer may see it: an approved photo of a published listing of this platform; any other
+    (a listing not published, a photo awaiting moderation or rejected) only for its provider and the platform's
+    operator staff. ``PhotoNotFound`` otherwise, the same
     answer whether the photo is another platform's, hidden or does not exist."""
     from sharecity.market.listings.errors import PhotoNotFound
     from sharecity.market.listings.models import ListingPhoto
@@ -151,7 +174,7 @@ def listing_photo_for_viewer(*, platform, listing_id, photo_id, viewer):
 
     photo = (ListingPhoto.objects.select_related("listing").filter(
         listing__platform=platform, listing__public_id=listing_id, public_id=photo_id).first())
-    if photo is not None and photo.listing.status != ListingStatus.PUBLISHED:
+    if photo is not None and not photo_is_public(photo):
         signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
         if not (signed_in and (photo.listing.provider_id == viewer.pk or is_operator(user=viewer, platform=platform))):
             photo = None

@@ -604,10 +604,18 @@ def listing_restore_after_notice(*, actor: User | None, listing: Listing, facts:
 # --- photos --------------------------------------------------------------------------------------------------------
 
 
+def _photo_hold(actor: User, listing: Listing, photo) -> None:
+    """Put a new or replacing photo in the platform's review queue: it is not shown to the public until a
+    moderator approves it (the automatic checks of ``listings.photos`` only say it is a sound picture)."""
+    moderation.case_open(platform=listing.platform, subject_type=SubjectType.PHOTO, subject_id=str(photo.public_id),
+                         text=listing.title, findings=[], actor=actor)
+
+
 @transaction.atomic
 def listing_photo_add(*, actor: User, listing: Listing, data: bytes, name: str = "photo"):
     """Add a photo to the provider's listing (``listings.photos`` checks and re-encodes it); at most
-    ``PHOTOS_PER_LISTING``. Photos are the provider's own presentation, audited, not facts of the exchange."""
+    ``PHOTOS_PER_LISTING``. It waits for a moderator before the public sees it. Photos are the provider's own
+    presentation, audited, not facts of the exchange."""
     from sharecity.market.listings.models import ListingPhoto
     from sharecity.market.listings.photos import PHOTOS_PER_LISTING, photo_process
 
@@ -624,21 +632,95 @@ def listing_photo_add(*, actor: User, listing: Listing, data: bytes, name: str =
         listing=listing, position=count, display=processed.display, thumbnail=processed.thumbnail,
         width=processed.width, height=processed.height, sha256=processed.sha256, uploaded_by=actor)
     _audit(actor, listing, "photo_added", photo=str(photo.public_id), sha256=processed.sha256)
+    _photo_hold(actor, listing, photo)
+    return photo
+
+
+def _own_photo(listing: Listing, photo_id):
+    from sharecity.market.listings.errors import PhotoNotFound
+    from sharecity.market.listings.models import ListingPhoto
+
+    photo = ListingPhoto.objects.filter(listing=listing, public_id=photo_id).first()
+    if photo is None:
+        raise PhotoNotFound(_("No such photo of this listing."), field="photo_id")
     return photo
 
 
 @transaction.atomic
+def listing_photo_replace(*, actor: User, listing: Listing, photo_id, data: bytes, name: str = "photo"):
+    """Put a new picture in place of one of the listing's photos. The new one (a new id) takes the old one's
+    place and waits for a moderator like any new photo; the old one is gone."""
+    from sharecity.market.listings.models import ListingPhoto
+    from sharecity.market.listings.photos import photo_process
+
+    _require_provider(actor, listing)
+    listing = _locked(listing)
+    if listing.status == ListingStatus.REMOVED:
+        raise _wrong_state(listing, _("illustrated"))
+    old = _own_photo(listing, photo_id)
+    processed = photo_process(data, name=name)
+    position = old.position
+    _photo_forget(actor, listing, old)
+    photo = ListingPhoto.objects.create(
+        listing=listing, position=position, display=processed.display, thumbnail=processed.thumbnail,
+        width=processed.width, height=processed.height, sha256=processed.sha256, uploaded_by=actor)
+    _audit(actor, listing, "photo_replaced", photo=str(photo.public_id), replaced=str(photo_id),
+           sha256=processed.sha256)
+    _photo_hold(actor, listing, photo)
+    return photo
+
+
+def _photo_forget(actor: User, listing: Listing, photo) -> None:
+    """Delete a photo and withdraw its undecided review case (there is nothing left to decide)."""
+    moderation.case_withdraw(platform=listing.platform, subject_type=SubjectType.PHOTO,
+                             subject_id=str(photo.public_id), actor=actor)
+    photo.delete()
+
+
+@transaction.atomic
 def listing_photo_remove(*, actor: User, listing: Listing, photo_id) -> None:
-    from sharecity.market.listings.errors import PhotoNotFound
     from sharecity.market.listings.models import ListingPhoto
 
     _require_provider(actor, listing)
     listing = _locked(listing)
-    photo = ListingPhoto.objects.filter(listing=listing, public_id=photo_id).first()
-    if photo is None:
-        raise PhotoNotFound(_("No such photo of this listing."), field="photo_id")
-    photo.delete()
+    photo = _own_photo(listing, photo_id)
+    _photo_forget(actor, listing, photo)
     for position, remaining in enumerate(ListingPhoto.objects.filter(listing=listing).order_by("position", "id")):
         if remaining.position != position:
             ListingPhoto.objects.filter(pk=remaining.pk).update(position=position)
     _audit(actor, listing, "photo_removed", photo=str(photo_id))
+
+
+@transaction.atomic
+def listing_photo_decide(*, actor: User, photo, approve: bool, reason: str = ""):
+    """A moderator decides a photo waiting in the review queue: approved, it is shown with the listing;
+    rejected, it stays hidden and the provider reads the reason (a statement of reasons, kept by the platform:
+    the exchange's ``moderation.decision`` names listings, reviews and accounts, not photos, so the hub is not
+    told about a photo)."""
+    from sharecity.market.listings.errors import PhotoNotFound
+    from sharecity.market.listings.models import ListingPhoto, PhotoReview
+    from sharecity.market.moderation.selectors import open_case_for
+
+    listing = photo.listing
+    moderation.moderator_check(actor=actor, platform=listing.platform)
+    photo = ListingPhoto.objects.select_for_update().filter(pk=photo.pk).first()
+    if photo is None:
+        raise PhotoNotFound(_("No such photo of this listing."), field="photo_id")
+    if photo.review != PhotoReview.PENDING:
+        raise WrongState(_("This photo has already been decided."), field="photo")
+    case = open_case_for(platform=listing.platform, subject_type=SubjectType.PHOTO, subject_id=str(photo.public_id))
+    if case is None:
+        case = moderation.case_open(platform=listing.platform, subject_type=SubjectType.PHOTO,
+                                    subject_id=str(photo.public_id), text=listing.title, findings=[], actor=actor)
+    case = moderation.case_decide(actor=actor, case=case, approve=approve, reason=reason)
+    photo.review = PhotoReview.APPROVED if approve else PhotoReview.REJECTED
+    photo.review_reason = case.reason
+    photo.save(update_fields=["review", "review_reason"])
+    if not approve:
+        moderation.statement_issue(
+            actor=actor, platform=listing.platform, subject_type=SubjectType.PHOTO, subject_id=str(photo.public_id),
+            decision=Decision.REJECTED, ground=screening.TERMS_VIOLATION, legal_reference=PLATFORM_RULES,
+            facts=case.reason, automated_detection=False, automated_decision=False, case=case,
+            district=listing.district_code)
+    _audit(actor, listing, "photo_decided", photo=str(photo.public_id), review=photo.review)
+    return photo

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<slug:slug>/listings/<uuid:listing_id>/photos/", views.photos, name="photos"),
     path("<slug:slug>/listings/<uuid:listing_id>/photos/<uuid:photo_id>/remove/", views.photo_remove,
          name="photo_remove"),
+    path("<slug:slug>/listings/<uuid:listing_id>/photos/<uuid:photo_id>/replace/", views.photo_replace,
+         name="photo_replace"),
     path("<slug:slug>/listings/<uuid:listing_id>/photos/<uuid:photo_id>/<slug:size>.jpg", views.photo, name="photo"),
     path("<slug:slug>/listings/<uuid:listing_id>/<slug:action>/", views.action, name="action"),
 ]

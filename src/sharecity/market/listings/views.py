@@ -217,7 +217,7 @@ def photos(request, slug: str, listing_id):
             except ShareCityError as error:
                 form.add_error("photo", str(error.message))
             else:
-                messages.success(request, _("The photo was added."))
+                messages.success(request, _("The photo was added; it is shown once a moderator approves it."))
                 return redirect("listings:photos", slug=platform.slug, listing_id=listing.public_id)
         status = 400
     shown = [{"photo": photo, "urls": selectors.photo_urls(listing, photo)}
@@ -239,6 +239,29 @@ def photo_remove(request, slug: str, listing_id, photo_id):
     return redirect("listings:photos", slug=platform.slug, listing_id=listing.public_id)
 
 
+@login_required
+@require_POST
+def photo_replace(request, slug: str, listing_id, photo_id):
+    """Put a new picture in place of one photo; the new one waits for a moderator."""
+    platform = platform_or_404(slug)
+    listing = _own_listing(request, platform, listing_id)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("listings:photos", slug=platform.slug, listing_id=listing.public_id)
+    upload = form.cleaned_data["photo"]
+    try:
+        services.listing_photo_replace(actor=request.user, listing=listing, photo_id=photo_id, data=upload.read(),
+                                       name=upload.name)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    except ShareCityError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The photo was replaced; the new one is shown once a moderator approves it."))
+    return redirect("listings:photos", slug=platform.slug, listing_id=listing.public_id)
+
+
 @require_GET
 def photo(request, slug: str, listing_id, photo_id, size: str):
     """A photo's bytes (always the re-encoded JPEG), for whoever may see its listing. A published listing's
@@ -252,7 +275,7 @@ def photo(request, slug: str, listing_id, photo_id, size: str):
     except NotFound as error:
         raise Http404(str(error.message)) from None
     etag = f'"{found.sha256}-{size}"'
-    public = found.listing.status == ListingStatus.PUBLISHED
+    public = selectors.photo_is_public(found)
     cache = "public, max-age=31536000, immutable" if public else "private, no-store"
     if public and request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 class SubjectType(models.TextChoices):
     LISTING = "listing", _("Listing")
     REVIEW = "review", _("Review")
+    PHOTO = "photo", _("Listing photo")
     ACCOUNT = "account", _("Account")
 
 

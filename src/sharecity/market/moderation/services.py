@@ -38,6 +38,9 @@ REPORTED_AS = {
     Decision.RESTORED: "restored",
     Decision.WARNED: "warned",
 }
+# The subjects ``moderation.decision`` carries (ModerationDecisionV1.subject_type); a decision about anything else
+# (a listing's photo) is kept and shown to the provider but not reported.
+EXCHANGED_SUBJECTS = {SubjectType.LISTING, SubjectType.REVIEW, SubjectType.ACCOUNT}
 RESTRICTIONS = {Decision.REJECTED, Decision.VISIBILITY_RESTRICTED, Decision.REMOVED, Decision.SUSPENDED}
 
 
@@ -66,6 +69,21 @@ def case_open(*, platform: Platform, subject_type: str, subject_id: str, text: s
                  data={"subject_type": subject_type, "subject_id": str(subject_id),
                        "rules": sorted({f.get("rule", "") for f in findings})})
     return case
+
+
+@transaction.atomic
+def case_withdraw(*, platform: Platform, subject_type: str, subject_id: str, actor: User | None = None) -> bool:
+    """Take an undecided case out of the queue because its subject is gone (a photo removed or replaced)."""
+    case = (ModerationCase.objects.select_for_update()
+            .filter(platform=platform, subject_type=subject_type, subject_id=str(subject_id),
+                    status=CaseStatus.OPEN).first())
+    if case is None:
+        return False
+    audit_record(actor=actor, action="moderation.case_withdraw", target_type="moderation_case",
+                 target_id=case.public_id, platform_id=platform.exchange_id,
+                 data={"subject_type": subject_type, "subject_id": str(subject_id)})
+    case.delete()
+    return True
 
 
 @transaction.atomic
@@ -105,8 +123,9 @@ def statement_issue(*, actor: User | None, platform: Platform, subject_type: str
         raise InvalidDecision(_("Name the law or platform rule the decision rests on."), field="legal_reference")
     if not (facts or "").strip():
         raise ReasonRequired(_("State the facts the decision rests on."), field="facts")
-    reported_as = REPORTED_AS.get(decision)
-    if decision == Decision.APPROVED and StatementOfReasons.objects.filter(
+    reported_as = REPORTED_AS.get(decision) if subject_type in EXCHANGED_SUBJECTS else None
+    if subject_type in EXCHANGED_SUBJECTS and decision == Decision.APPROVED and \
+            StatementOfReasons.objects.filter(
             subject_type=subject_type, subject_id=str(subject_id), decision__in=list(RESTRICTIONS)).exists():
         reported_as = "restored"
     statement = StatementOfReasons.objects.create(

@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sharecity.kernel.errors import NotFound, ShareCityError
-from sharecity.market.listings import selectors as listing_selectors
-from sharecity.market.listings import services as listing_services
 from sharecity.market.moderation import selectors
 from sharecity.market.moderation.forms import DecideForm
 from sharecity.market.moderation.models import ModerationCase, SubjectType
+from sharecity.market.moderation.subjects import photo_urls_of, subject_decide, subject_of
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.web import operator_platform_or_403
 
@@ -26,16 +25,19 @@ def _operator_platform(request, slug: str) -> Platform:
 
 
 def _subject(platform: Platform, case: ModerationCase):
-    if case.subject_type != SubjectType.LISTING:
-        return None
-    try:
-        return listing_selectors.listing_get(platform=platform, public_id=case.subject_id)
-    except NotFound:
-        return None
+    return subject_of(platform=platform, case=case)
+
+
+def _title(case: ModerationCase, subject) -> str:
+    return subject.listing.title if case.subject_type == SubjectType.PHOTO else subject.title
 
 
 def _row(platform: Platform, case: ModerationCase, form: DecideForm | None = None) -> dict:
-    return {"case": case, "subject": _subject(platform, case), "form": form or DecideForm(),
+    subject = _subject(platform, case)
+    return {"case": case, "subject": subject, "form": form or DecideForm(),
+            "is_photo": case.subject_type == SubjectType.PHOTO,
+            "title": _title(case, subject) if subject is not None else "",
+            "photo_urls": photo_urls_of(case=case, subject=subject),
             "pieces": selectors.highlight(case.text, case.findings),
             "other_findings": [f for f in case.findings if f.get("start", -1) < 0]}
 
@@ -62,11 +64,10 @@ def decide(request, slug: str, case_id):
         approve = form.cleaned_data["decision"] == "approve"
         reason = form.cleaned_data["reason"]
         subject = _subject(platform, case)
+        if subject is None:
+            raise Http404(_("The content of this case no longer exists."))
         try:
-            if subject is None:
-                raise Http404(_("The content of this case no longer exists."))
-            listing_services.listing_review_decide(actor=request.user, listing=subject, approve=approve,
-                                                   reason=reason)
+            subject_decide(actor=request.user, platform=platform, case=case, approve=approve, reason=reason)
         except ShareCityError as error:
             form.add_error("reason" if error.field == "reason" else None, str(error.message))
             status = error.http_status
@@ -74,9 +75,10 @@ def decide(request, slug: str, case_id):
             case.refresh_from_db()
             if request.htmx:
                 return render(request, "moderation/_decided.html", {"platform": platform, "case": case,
-                                                                   "subject": subject})
+                                                                   "subject": subject,
+                                                                   "title": _title(case, subject)})
             messages.success(request, _("Decided: %(title)s — %(outcome)s.")
-                             % {"title": subject.title, "outcome": case.get_outcome_display()})
+                             % {"title": _title(case, subject), "outcome": case.get_outcome_display()})
             return redirect("moderation:queue", slug=platform.slug)
     if request.htmx:
         return render(request, "moderation/_case.html", {"platform": platform, "row": _row(platform, case, form)},

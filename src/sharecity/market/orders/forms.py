@@ -105,7 +105,9 @@ class OrderForm(forms.Form):
         label=_("This is a follow-up visit: a hospital or clinic diagnosed this condition before"), required=False)
     prior_diagnosis_institution = forms.CharField(label=_("Diagnosed at (hospital or clinic)"), required=False,
                                                   max_length=100)
-    prior_diagnosis_on = forms.DateField(label=_("Diagnosed on"), required=False, widget=_date_widget())
+    # A day in the past (at most today, set as ``max`` below): not the booking calendar's no-past-days input.
+    prior_diagnosis_on = forms.DateField(label=_("Diagnosed on"), required=False,
+                                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, unit: str = "hour", capacity: int = 1, with_message: bool = False,
                  follow_up: bool = False, today: dt.date | None = None, **kwargs):

@@ -25,4 +25,5 @@ def gallery(listing) -> dict:
     from sharecity.market.listings.selectors import listing_photos, photo_urls
 
     return {"listing": listing,
-            "photos": [{"photo": photo, "urls": photo_urls(listing, photo)} for photo in listing_photos(listing)]}
+            "photos": [{"photo": photo, "urls": photo_urls(listing, photo)}
+                       for photo in listing_photos(listing, public=True)]}
