@@ -200,7 +200,7 @@ def _listing_page(request, platform: Platform, listing, form: OrderForm, *, stat
         "category": _category_name(listing.category),
         "provider_rating": rating,
         "policy": policy_text(listing.cancellation_policy, has_start=listing.price_unit != "item"),
-        "time_based": listing.price_unit in ("hour", "day", "night"),
+        "time_based": listing.price_unit in ("hour", "day", "night", "month"),
         "is_own": request.user.is_authenticated and listing.provider_id == request.user.pk,
         **_quote(listing, shown),
     }, status=status)
