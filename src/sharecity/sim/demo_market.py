@@ -445,12 +445,12 @@ def market_demo_orders(demo: MarketDemo, *, consumer: User, tianjin_consumer: Us
     # A six-month lease of the serviced apartment from next week, paid with a month's rent as the deposit.
     order_transition(actor=consumer, order=place("rental_apartment", 7), transition="pay")
 
-    # A second-hand purchase, shipped, received and reviewed by both sides.
-    bicycle = order_transition(actor=consumer, order=place("second_hand"), transition="pay")
-    bicycle = order_transition(actor=bicycle.provider, order=bicycle, transition="ship", tracking_no="SF1402233851")
-    bicycle = order_transition(actor=consumer, order=bicycle, transition="confirm_receipt")
-    review_submit(actor=consumer, order=bicycle, rating=5, comment="车子和描述一致，卖家很耐心。")
-    review_submit(actor=bicycle.provider, order=bicycle, rating=5, comment="买家准时付款，沟通顺畅。")
+    # Household goods delivered, received and reviewed by both sides (the one-off second-hand items stay for sale).
+    goods = order_transition(actor=consumer, order=place("community_goods"), transition="pay")
+    goods = order_transition(actor=goods.provider, order=goods, transition="ship", tracking_no="SF1402233851")
+    goods = order_transition(actor=consumer, order=goods, transition="confirm_receipt")
+    review_submit(actor=consumer, order=goods, rating=5, comment="半小时就送到了，和页面描述一致。")
+    review_submit(actor=goods.provider, order=goods, rating=5, comment="买家准时付款，沟通顺畅。")
 
     # A meal delivery that arrived cold: shipped, then a complaint waiting for the platform's answer.
     meal = order_transition(actor=consumer, order=place("meal_delivery"), transition="pay")
@@ -492,7 +492,7 @@ def _tianjin_orders(demo: MarketDemo, *, consumer: User) -> None:
     laptop = order_transition(actor=consumer, order=place("second_hand_electronics"), transition="pay")
     laptop = order_transition(actor=laptop.provider, order=laptop, transition="ship", tracking_no="YT7528830194")
     laptop = order_transition(actor=consumer, order=laptop, transition="confirm_receipt")
-    review_submit(actor=consumer, order=laptop, rating=4, comment="电脑成色和描述一致，电池比预想的略差一点。")
+    review_submit(actor=consumer, order=laptop, rating=5, comment="电脑成色和描述一致，包装很仔细。")
     review_submit(actor=laptop.provider, order=laptop, rating=5, comment="买家收货及时，沟通爽快。")
     order_transition(actor=consumer, order=place("community_grocery"), transition="pay")
     order_transition(actor=consumer, order=place("rental_home", 10), transition="pay")
