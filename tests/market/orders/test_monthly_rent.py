@@ -105,3 +105,4 @@ def test_the_listing_page_shows_the_rent_per_month_and_the_total_for_the_lease(c
     assert page.status_code == 200
     assert "每月" in html and "每晚" not in html
     assert "¥42,000.00" in html  # twelve months at ¥3,500
+    assert "退租后 3 天内退还" in html  # the deposit comes back after moving out, not "when the item is returned"
