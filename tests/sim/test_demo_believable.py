@@ -22,14 +22,14 @@ CITY_NAMES = {"3502": "厦门市", "1201": "天津市"}
 
 # The most that one listing of each category can plausibly take at once (its capacity): one machine, room,
 # instrument, car, guide or parking space; courts, stylists, beds, places and class seats as a real one has;
-# stock of goods as a small shop or workshop keeps.
+# stock of goods as a small shop or workshop keeps, and a household's few of the same thing second-hand.
 CAPACITY_BOUNDS = {
     "cnc_machining": 2, "injection_moulding": 10_000, "printing_3d": 200, "sheet_metal": 1_000, "equipment_rental": 3,
     "lab_instruments": 1, "testing_services": 50, "skills_tasks": 1, "translation": 10, "part_time_experts": 1,
     "shared_employees": 50, "interest_courses": 15, "vocational_training": 50, "online_consultation": 50,
     "offpeak_parking": 1, "homestay": 1, "short_rental": 1, "house_cleaning": 5, "nanny": 1, "elderly_home_care": 5,
     "elderly_day_care": 100, "childcare_centre": 100, "babysitting": 1, "meal_delivery": 200, "shared_kitchen": 10,
-    "second_hand": 1, "second_hand_electronics": 1, "sports_venues": 10, "high_risk_sports": 12,
+    "second_hand": 3, "second_hand_electronics": 1, "sports_venues": 10, "high_risk_sports": 12,
     "culture_venues": 1, "tour_guides": 1, "ride_hailing_trip": 1, "bike_fleet_zone": 5_000, "hair_salon": 10,
     "beauty_salon": 10, "laundry_service": 100, "appliance_repair": 10, "home_repair": 10,
     "community_grocery": 500, "community_goods": 500, "rental_home": 1, "rental_apartment": 1,

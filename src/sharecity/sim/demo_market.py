@@ -104,8 +104,8 @@ LEAF_LISTINGS: dict[str, tuple[str, str, int, dict, int]] = {
     "meal_delivery": ("社区长者营养午餐 外送", "中央厨房制作，少油少盐，社区内配送。", 1800,
                       {"cuisine": "minnan", "delivery_km": "3"}, 60),
     "shared_kitchen": ("共享厨房 按小时租用", "持证共享厨房，适合烘焙工作室与小型餐饮试做。", 8000, {"stations": 4}, 4),
-    "second_hand": ("九成新儿童自行车", "孩子长大闲置，九成新，可当面验货。", 15000,
-                    {"condition": "like_new", "delivery": "pickup"}, 1),
+    "second_hand": ("九成新儿童自行车 两辆同款", "两个孩子长大闲置，两辆同款，九成新，可当面验货。", 15000,
+                    {"condition": "like_new", "delivery": "pickup"}, 2),
     "second_hand_electronics": ("二手笔记本电脑 16G内存", "个人自用笔记本，电池健康，附原装充电器，已恢复出厂设置。",
                                 320000, {"condition": "good", "delivery": "courier", "device": "laptop",
                                          "brand": "联想", "data_wiped": True}, 1),
@@ -445,12 +445,12 @@ def market_demo_orders(demo: MarketDemo, *, consumer: User, tianjin_consumer: Us
     # A six-month lease of the serviced apartment from next week, paid with a month's rent as the deposit.
     order_transition(actor=consumer, order=place("rental_apartment", 7), transition="pay")
 
-    # Household goods delivered, received and reviewed by both sides (the one-off second-hand items stay for sale).
-    goods = order_transition(actor=consumer, order=place("community_goods"), transition="pay")
-    goods = order_transition(actor=goods.provider, order=goods, transition="ship", tracking_no="SF1402233851")
-    goods = order_transition(actor=consumer, order=goods, transition="confirm_receipt")
-    review_submit(actor=consumer, order=goods, rating=5, comment="半小时就送到了，和页面描述一致。")
-    review_submit(actor=goods.provider, order=goods, rating=5, comment="买家准时付款，沟通顺畅。")
+    # One of the two second-hand bicycles, shipped, received and reviewed by both sides.
+    bicycle = order_transition(actor=consumer, order=place("second_hand"), transition="pay")
+    bicycle = order_transition(actor=bicycle.provider, order=bicycle, transition="ship", tracking_no="SF1402233851")
+    bicycle = order_transition(actor=consumer, order=bicycle, transition="confirm_receipt")
+    review_submit(actor=consumer, order=bicycle, rating=5, comment="车子和描述一致，卖家很耐心。")
+    review_submit(actor=bicycle.provider, order=bicycle, rating=5, comment="买家准时付款，沟通顺畅。")
 
     # A meal delivery that arrived cold: shipped, then a complaint waiting for the platform's answer.
     meal = order_transition(actor=consumer, order=place("meal_delivery"), transition="pay")
