@@ -1,9 +1,10 @@
 """The demo's general marketplace: one platform per city with every vertical of the catalog.
 
 Each leaf category gets a listing, created and submitted through the listing services (so
-moderation runs and the hub hears of it), and a few orders are taken through their
-transaction processes to show every stage: paid, shipped and received, reviewed, complained
-about, a task with a bid and a paid milestone.
+moderation runs and the hub hears of it), at an address on a real road of its district, with a
+capacity that fits the place. A few orders are taken through their transaction processes to
+show every stage: paid, shipped and received, reviewed by both sides (on each platform),
+complained about, a task with a bid and a paid milestone, and leases paid by the month.
 """
 
 from __future__ import annotations

@@ -106,3 +106,24 @@ def test_the_listing_page_shows_the_rent_per_month_and_the_total_for_the_lease(c
     assert "每月" in html and "每晚" not in html
     assert "¥42,000.00" in html  # twelve months at ¥3,500
     assert "退租后 3 天内退还" in html  # the deposit comes back after moving out, not "when the item is returned"
+
+
+def test_the_api_refuses_part_of_a_month_and_a_short_lease_naming_the_field(platform, flat, customer):
+    from django.test import Client
+
+    from tests import factories
+
+    client = Client()
+    headers = {"X-API-Key": factories.api_key(platform), "X-Acting-User": str(customer.public_id)}
+    move_in = timezone.now().astimezone(CITY_TZ).date() + dt.timedelta(days=7)
+    for ends_on in (add_months(move_in, 7) + dt.timedelta(days=3), add_months(move_in, 2), add_months(move_in, 600)):
+        response = client.post(f"/api/v1/p/{platform.slug}/orders", {
+            "listing_id": str(flat.public_id), "starts_at": midnight(move_in).isoformat(),
+            "ends_at": midnight(ends_on).isoformat()}, content_type="application/json", headers=headers)
+        assert response.status_code in (400, 422), response.content
+        assert response.json()["field"] == "ends_at"
+    response = client.post(f"/api/v1/p/{platform.slug}/orders", {
+        "listing_id": str(flat.public_id), "starts_at": midnight(move_in).isoformat(),
+        "ends_at": midnight(add_months(move_in, 12)).isoformat()}, content_type="application/json", headers=headers)
+    assert response.status_code == 201, response.content
+    assert (response.json()["units"], response.json()["total_fen"]) == (12, 12 * 350_000)
