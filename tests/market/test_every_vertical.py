@@ -19,6 +19,7 @@ from sharecity.hub.intake.models import ReceivedMessage
 from sharecity.hub.intake.services import intake_pump
 from sharecity.kernel.models import OutboxMessage, User
 from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.market.availability.slots import add_months
 from sharecity.market.catalog.models import Category
 from sharecity.market.complaints.services import complaint_file_order
 from sharecity.market.listings.models import Listing, ListingStatus
@@ -51,6 +52,10 @@ def _slot(listing: Listing) -> tuple[dt.datetime | None, dt.datetime | None]:
     if listing.price_unit in ("day", "night"):
         start = dt.datetime.combine(day, dt.time(0), tzinfo=CITY_TZ)
         return start, start + dt.timedelta(days=1)
+    if listing.price_unit == "month":  # a lease of the listing's shortest term, a year on (after the demo's own)
+        months, move_in = listing.attributes.get("lease_months_min") or 1, add_months(day, 12)
+        return (dt.datetime.combine(move_in, dt.time(0), tzinfo=CITY_TZ),
+                dt.datetime.combine(add_months(move_in, months), dt.time(0), tzinfo=CITY_TZ))
     return None, None
 
 

@@ -311,7 +311,7 @@ class ListingPublishedV1(Payload):
     district: DistrictCode
     provider_key: PartyKey
     price_fen: Fen
-    price_unit: Literal["hour", "day", "night", "item"]
+    price_unit: Literal["hour", "day", "night", "month", "item"]
     title: Title
 
 
@@ -330,7 +330,7 @@ class ListingChangedV1(Payload):
     category: Category | None = Field(default=None, description="the category now, when it changed")
     district: DistrictCode | None = Field(default=None, description="the district now, when it changed")
     price_fen: Fen | None = Field(default=None, description="the price now, when it changed")
-    price_unit: Literal["hour", "day", "night", "item"] | None = None
+    price_unit: Literal["hour", "day", "night", "month", "item"] | None = None
     title: Title | None = Field(default=None, description="the title now, when it changed")
 
     @model_validator(mode="after")

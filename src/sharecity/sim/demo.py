@@ -61,9 +61,9 @@ SPACES = [
     (
         "ludao-parking",
         "provider2",
-        "软件园二期错峰车位 A-07",
+        "湖里大道写字楼错峰车位 A-07",
         "350206",
-        "厦门市湖里区观日路 24 号",
+        "厦门市湖里区湖里大道 45 号",
         "standard",
         400,
         NIGHTS,
@@ -72,20 +72,29 @@ SPACES = [
     (
         "ludao-parking",
         "provider3",
-        "海沧湾公园旁车位",
+        "海沧大道小区地面车位",
         "350205",
-        "厦门市海沧区滨湖北路 66 号",
+        "厦门市海沧区海沧大道 621 号",
         "standard",
         350,
         WEEKDAY_DAYTIME,
     ),
-    ("ludao-parking", "provider3", "同安影视城商场车位", "350212", "厦门市同安区环城南路 1 号", "large", 250, ALL_WEEK),
     (
         "ludao-parking",
         "provider3",
-        "翔安医院共享车位",
+        "同安环城南路商场车位",
+        "350212",
+        "厦门市同安区环城南路 1 号",
+        "large",
+        250,
+        ALL_WEEK,
+    ),
+    (
+        "ludao-parking",
+        "provider3",
+        "翔安南路小区共享车位",
         "350213",
-        "厦门市翔安区翔安西路 8000 号",
+        "厦门市翔安区翔安南路 218 号",
         "standard",
         300,
         NIGHTS,
@@ -113,9 +122,9 @@ SPACES = [
     (
         "jinmen-parking",
         "provider4",
-        "滨海新区于家堡车位",
+        "泰达第三大街写字楼车位",
         "120116",
-        "天津市滨海新区新华路 3 号",
+        "天津市滨海新区第三大街 51 号",
         "large",
         400,
         ALL_WEEK,
@@ -306,8 +315,12 @@ def _demo_load() -> DemoReport:
         starts_at=monday_nine,
         ends_at=monday_nine + dt.timedelta(hours=8),
     )
+    _parking_completed(platform=ludao, space=spaces[3], customer=consumer,
+                       comments=("车位好找，出入口有保安指引。", "准时离场，车停得很规范。"))
+    _parking_completed(platform=platforms["jinmen-parking"], space=spaces[9], customer=tianjin_guest,
+                       comments=("写字楼地库干净，导航直接到车位。", "车主守时，提前留言告知离场时间。"))
     market = market_demo_load(admin=admin, operator=operator, password=DEMO_PASSWORD)
-    market_demo_orders(market, consumer=consumer)
+    market_demo_orders(market, consumer=consumer, tianjin_consumer=tianjin_guest)
     _invoices_demo()
     # The demo's people used their platforms themselves: the platforms' keys may act for them.
     for platform in Platform.objects.all():
@@ -317,6 +330,21 @@ def _demo_load() -> DemoReport:
     _public_space_demo(admin=admin, regulator=regulator, operator=operator)
     return DemoReport(created=True, logins=LOGINS)
 
+
+
+def _parking_completed(*, platform: Platform, space, customer: User, comments: tuple[str, str]) -> None:
+    """A stay in the current half hour, completed by the customer and reviewed by both sides (the parking
+    slice publishes its reviews at once)."""
+    from sharecity.market.parking.services import booking_complete
+    from sharecity.market.reviews.services import review_create
+
+    now = timezone.now().astimezone(CITY_TZ)
+    starts_at = now.replace(minute=now.minute - now.minute % 30, second=0, microsecond=0)
+    booking = booking_create(actor=customer, platform=platform, space_id=space.public_id, customer=customer,
+                             starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=30))
+    booking = booking_complete(actor=customer, booking=booking)
+    review_create(actor=customer, booking=booking, rating=5, comment=comments[0])
+    review_create(actor=space.provider, booking=booking, rating=5, comment=comments[1])
 
 
 def _invoices_demo() -> None:

@@ -415,6 +415,11 @@ class City:
         if unit in ("day", "night"):
             start = dt.datetime.combine(day, dt.time(0), tzinfo=CITY_TZ)
             return start, start + units * DAY, units
+        if unit == "month":
+            from sharecity.market.availability.slots import add_months
+
+            start = dt.datetime.combine(day, dt.time(0), tzinfo=CITY_TZ)
+            return start, dt.datetime.combine(add_months(day, units), dt.time(0), tzinfo=CITY_TZ), units
         return None, None, 1
 
     def demand(self, hour_start: dt.datetime) -> None:

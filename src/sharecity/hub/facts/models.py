@@ -41,6 +41,7 @@ class PriceUnit(models.TextChoices):
     HOUR = "hour", _("per hour")
     DAY = "day", _("per day")
     NIGHT = "night", _("per night")
+    MONTH = "month", _("per month")
     ITEM = "item", _("per item")
 
 

@@ -38,7 +38,7 @@ class DayOut(Schema):
 
 
 class CalendarOut(Schema):
-    unit: str = Field(..., description="hour | day | night | item")
+    unit: str = Field(..., description="hour | day | night | month | item")
     capacity: int
     days: list[DayOut]
 

@@ -261,8 +261,8 @@ def _plan_locked(listing: Listing) -> AvailabilityPlan:
 
 
 def _check_plan(values: dict) -> None:
-    if values["unit"] not in (slots.HOUR, slots.DAY, slots.NIGHT, slots.ITEM):
-        raise InvalidPlan(_("Choose hour, day, night or item."), field="unit")
+    if values["unit"] not in (slots.HOUR, slots.DAY, slots.NIGHT, slots.MONTH, slots.ITEM):
+        raise InvalidPlan(_("Choose hour, day, night, month or item."), field="unit")
     if values["slot_minutes"] not in SLOT_CHOICES or 1440 % values["slot_minutes"]:
         raise InvalidPlan(_("A slot is 5, 10, 15, 20, 30, 60, 120, 180 or 240 minutes."), field="slot_minutes")
     for name in PLAN_FIELDS[2:]:

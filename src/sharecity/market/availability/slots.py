@@ -13,6 +13,8 @@ Units:
 - ``hour``: starts and ends on the plan's slot boundaries (city time);
 - ``day``: whole city days, from midnight to midnight;
 - ``night``: the check-in date to the check-out date (times of day are ignored), nights counted;
+- ``month``: a lease of whole calendar months, from a move-in date to the same day of a later month
+  (the month's last day when it is shorter: 31 January + 1 month = 28 or 29 February), months counted;
 - ``item``: stock sold by quantity, no times.
 Asia/Shanghai has had no daylight saving since 1991, so a city day is always 24 hours; the
 maths still works on aware datetimes and never assumes it.
@@ -38,8 +40,8 @@ from sharecity.market.availability.errors import (
     UserLimit,
 )
 
-HOUR, DAY, NIGHT, ITEM = "hour", "day", "night", "item"
-TIMED_UNITS = (HOUR, DAY, NIGHT)
+HOUR, DAY, NIGHT, MONTH, ITEM = "hour", "day", "night", "month", "item"
+TIMED_UNITS = (HOUR, DAY, NIGHT, MONTH)
 WEEK = dt.timedelta(days=7)
 
 
@@ -128,6 +130,25 @@ def day_span(first: dt.date, last: dt.date, tz: ZoneInfo = CITY_TZ) -> tuple[dt.
     return day_start(first, tz), day_start(last + dt.timedelta(days=1), tz)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later, or that month's last day when it has fewer days."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1),
+               following - dt.timedelta(days=1))
+
+
+def months_between(first: dt.date, last: dt.date) -> int | None:
+    """Whole months from ``first`` to ``last`` (``add_months(first, n) == last``), or ``None`` when ``last``
+    is not a whole number of months after ``first``."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if months >= 1 and add_months(first, months) == last:
+        return months
+    return None
+
+
 # --- times of one reservation -------------------------------------------------------------
 
 
@@ -151,6 +172,12 @@ def normalise_times(unit: str, starts_at, ends_at, *, slot_minutes: int = 60, tz
         if ends_at <= starts_at:
             raise InvalidTimes(_("The check-out date must be after the check-in date."), field="ends_at")
         return starts_at, ends_at
+    if unit == MONTH:
+        first, last = starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date()
+        if months_between(first, last) is None:
+            raise InvalidTimes(_("A lease runs whole months: it ends on the same day of a later month."),
+                               field="ends_at")
+        return day_start(first, tz), day_start(last, tz)
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
         local = moment.astimezone(tz)
         if unit == DAY:
@@ -166,7 +193,9 @@ def normalise_times(unit: str, starts_at, ends_at, *, slot_minutes: int = 60, tz
 
 
 def units_count(unit: str, starts_at: dt.datetime, ends_at: dt.datetime, tz: ZoneInfo = CITY_TZ) -> int:
-    """Hours (rounded up), days or nights in a normalised interval; 1 for items."""
+    """Hours (rounded up), days, nights or months in a normalised interval; 1 for items."""
+    if unit == MONTH:
+        return months_between(starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date()) or 0
     if unit == HOUR:
         return -(-int((ends_at - starts_at).total_seconds()) // 3600)
     if unit in (DAY, NIGHT):

@@ -24,6 +24,8 @@ class PriceUnit(models.TextChoices):
     HOUR = "hour", _("per hour")
     DAY = "day", _("per day")
     NIGHT = "night", _("per night")
+    # Long-term rental homes are let by the month (住房租赁条例 sets the rent per month in the contract).
+    MONTH = "month", _("per month")
     ITEM = "item", _("per item")
 
 

@@ -520,7 +520,7 @@ TREE: list[dict] = [
      ]},
     {"code": "long_term_rental", "sector": "long_term_rental", "name_zh": "长租房", "name_en": "Long-term rental homes",
      "children": [
-         leaf("rental_home", "个人房源长租", "Homes let by their owners", "rental_deposit", "day", [
+         leaf("rental_home", "个人房源长租", "Homes let by their owners", "rental_deposit", "month", [
              BEDROOMS, ADDRESS_AREA,
              field("rental_mode", "出租方式", "Let as", "choice", required=True, choices=choices(
                  ("entire", "整租", "whole home"), ("room", "合租单间", "room in a shared home"))),
@@ -531,7 +531,7 @@ TREE: list[dict] = [
                    min=0, max=3),
              field("deposit_deductions", "押金扣减情形", "What the deposit may be reduced for", "text",
                    required=True, max_length=200)]),
-         leaf("rental_apartment", "长租公寓", "Serviced rental apartments", "rental_deposit", "day", [
+         leaf("rental_apartment", "长租公寓", "Serviced rental apartments", "rental_deposit", "month", [
              BEDROOMS, ADDRESS_AREA,
              field("lease_months_min", "最短租期", "Shortest lease", "int", unit="月", required=True, min=1, max=60),
              field("deposit_months", "押金月数", "Deposit (months of rent)", "int", unit="月", required=True,

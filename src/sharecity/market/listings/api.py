@@ -41,7 +41,7 @@ class ListingIn(Schema):
     latitude: float | None = None
     longitude: float | None = None
     price_fen: int
-    price_unit: str = Field(..., description="hour | day | night | item")
+    price_unit: str = Field(..., description="hour | day | night | month | item")
     fees: list[FeeIn] = Field(default_factory=list)
     capacity: int = 1
     deposit_fen: int = 0

@@ -130,7 +130,7 @@ def _fields_clean(*, category: Category, platform: Platform, data: dict) -> dict
                        message=_("The price is between ¥0.01 and ¥1,000,000.00."))
     price_unit = data.get("price_unit") or category.default_unit
     if price_unit not in PriceUnit.values:
-        raise InvalidListing(_("The price is per hour, day, night or item."), field="price_unit")
+        raise InvalidListing(_("The price is per hour, day, night, month or item."), field="price_unit")
     capacity = _whole(data.get("capacity", 1), field="capacity", low=1, high=MAX_CAPACITY,
                       message=_("The capacity is a whole number from 1 to 10,000."))
     deposit_fen = _whole(data.get("deposit_fen", 0), field="deposit_fen", low=0, high=MAX_DEPOSIT_FEN,

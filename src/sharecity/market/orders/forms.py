@@ -10,6 +10,7 @@ from sharecity.kernel.districts import district_choices
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.money import parse_yuan
 from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.market.availability.slots import add_months
 from sharecity.web.forms import NoPastDateInput, NoPastDateTimeInput
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -97,6 +98,8 @@ class OrderForm(forms.Form):
                                   widget=_datetime_widget())
     start_date = forms.DateField(label=_("From"), required=False, widget=_date_widget())
     end_date = forms.DateField(label=_("Until"), required=False, widget=_date_widget())
+    # A lease (price per month) runs whole months from the move-in date.
+    months = forms.IntegerField(label=_("Months"), required=False, min_value=1, max_value=60, initial=12)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1000, initial=1)
     message = forms.CharField(label=_("Message to the provider"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
@@ -119,7 +122,13 @@ class OrderForm(forms.Form):
             del self.fields["follow_up_confirmed"], self.fields["prior_diagnosis_institution"]
             del self.fields["prior_diagnosis_on"]
         self.unit = unit
-        if unit in ("day", "night"):
+        if unit != "month":
+            del self.fields["months"]
+        if unit == "month":
+            del self.fields["starts_at"], self.fields["ends_at"], self.fields["end_date"]
+            self.fields["start_date"].required = self.fields["months"].required = True
+            self.fields["start_date"].label = _("Move-in date")
+        elif unit in ("day", "night"):
             del self.fields["starts_at"], self.fields["ends_at"]
             self.fields["start_date"].required = self.fields["end_date"].required = True
             if unit == "night":
@@ -139,6 +148,9 @@ class OrderForm(forms.Form):
 
     def times(self) -> tuple[dt.datetime | None, dt.datetime | None]:
         data = self.cleaned_data
+        if self.unit == "month":
+            return (dt.datetime.combine(data["start_date"], dt.time(0), tzinfo=CITY_TZ),
+                    dt.datetime.combine(add_months(data["start_date"], data["months"]), dt.time(0), tzinfo=CITY_TZ))
         if self.unit in ("day", "night"):
             return (dt.datetime.combine(data["start_date"], dt.time(0), tzinfo=CITY_TZ),
                     dt.datetime.combine(data["end_date"], dt.time(0), tzinfo=CITY_TZ))
@@ -158,6 +170,8 @@ class OrderForm(forms.Form):
 
 def order_form_initial(unit: str, now: dt.datetime) -> dict:
     local = now.astimezone(CITY_TZ)
+    if unit == "month":
+        return {"start_date": local.date() + dt.timedelta(days=7), "months": 12, "quantity": 1}
     if unit in ("day", "night"):
         day = local.date() + dt.timedelta(days=1)
         return {"start_date": day, "end_date": day + dt.timedelta(days=1), "quantity": 1}

@@ -26,6 +26,7 @@ from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, fact_record
 from sharecity.kernel.timeutil import CITY_TZ, require_aware
 from sharecity.market.accounts.selectors import party_key, provider_profile_for
+from sharecity.market.availability.slots import months_between
 from sharecity.market.orders import engine, requirements
 from sharecity.market.orders.errors import (
     InvalidOrder,
@@ -55,6 +56,9 @@ from sharecity.market.platforms.models import Platform
 # Keys an actor may send with a transition; anything else is refused rather than silently dropped.
 TRANSITION_DATA = {"tracking_no", "deduction_fen", "reason", "milestone_id", "refund_fen", "note"}
 MAX_TIMED_UNITS = 366
+# The longest lease booked in one order, as the catalog's longest "shortest lease" (catalog.seed, lease_months_min
+# max 60): a platform's own cap, not a legal one.
+MAX_LEASE_MONTHS = 60
 
 
 # --- plain data for the engine --------------------------------------------------------------------
@@ -404,13 +408,24 @@ EFFECTS: dict[str, Callable[[EffectContext], None]] = {
 # --- placing an order -----------------------------------------------------------------------------
 
 def units_for(*, price_unit: str, starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> int:
-    """How many hours, days or nights are charged (a started hour or day counts whole); 1 for an item."""
+    """How many hours, days, nights or months are charged (a started hour or day counts whole; a lease runs
+    whole calendar months, ``availability.slots.months_between``); 1 for an item."""
     if price_unit == "item":
         return 1
     if starts_at is None or ends_at is None:
         raise InvalidOrder(_("Choose when the booking starts and ends."), field="starts_at")
     if ends_at <= starts_at:
         raise InvalidOrder(_("The end must be after the start."), field="ends_at")
+    if price_unit == "month":
+        months = months_between(starts_at.astimezone(CITY_TZ).date(), ends_at.astimezone(CITY_TZ).date())
+        if months is None or starts_at.astimezone(CITY_TZ).time() != dt.time(0) \
+                or ends_at.astimezone(CITY_TZ).time() != dt.time(0):
+            raise InvalidOrder(_("A lease runs whole months: it ends on the same day of a later month."),
+                               field="ends_at")
+        if months > MAX_LEASE_MONTHS:
+            raise InvalidOrder(_("A lease booked here lasts at most %(months)d months.") % {"months": MAX_LEASE_MONTHS},
+                               field="ends_at")
+        return months
     seconds = (ends_at - starts_at).total_seconds()
     if price_unit == "hour":
         units = math.ceil(seconds / 3600)
@@ -467,6 +482,11 @@ def order_quote(*, listing, starts_at: dt.datetime | None = None, ends_at: dt.da
         raise InvalidOrder(_("The quantity is between 1 and %(n)s.") % {"n": max(listing.capacity, 1)},
                            field="quantity")
     units = units_for(price_unit=listing.price_unit, starts_at=starts_at, ends_at=ends_at)
+    shortest = (listing.attributes or {}).get("lease_months_min") if listing.price_unit == "month" else None
+    if isinstance(shortest, int) and units < shortest:
+        # The listing's own term (catalog.seed: long-term rental homes state their shortest lease).
+        raise InvalidOrder(_("This home is let for at least %(months)d months.") % {"months": shortest},
+                           field="ends_at")
     price_fen, original_fen = price_now(listing=listing, at=at)
     quote = quote_build(unit_price_fen=price_fen, units=units, quantity=quantity, fees=listing.fees)
     return OrderQuote(unit_price_fen=price_fen, original_price_fen=original_fen, units=units, quantity=quantity,

@@ -98,7 +98,15 @@ def search(request, slug: str):
         "platform": platform, "form": form, "results": results, "total": total, "error": error,
         "searched": form.is_bound, "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
         "query": query.urlencode(),
+        "parking": _is_parking(form.cleaned_data.get("category") if form.is_bound and form.is_valid() else None),
     })
+
+
+def _is_parking(code: str | None) -> bool:
+    """Parking's categories: their pages explain how they differ from the parking platforms."""
+    from sharecity.market.catalog.models import Category
+
+    return bool(code) and Category.objects.filter(code=code, sector="parking").exists()
 
 
 # --- a listing and its checkout --------------------------------------------------------------------
@@ -200,7 +208,8 @@ def _listing_page(request, platform: Platform, listing, form: OrderForm, *, stat
         "category": _category_name(listing.category),
         "provider_rating": rating,
         "policy": policy_text(listing.cancellation_policy, has_start=listing.price_unit != "item"),
-        "time_based": listing.price_unit in ("hour", "day", "night"),
+        "time_based": listing.price_unit in ("hour", "day", "night", "month"),
+        "parking": listing.category.sector == "parking",
         "is_own": request.user.is_authenticated and listing.provider_id == request.user.pk,
         **_quote(listing, shown),
     }, status=status)

@@ -95,6 +95,8 @@ def platform_home(request, slug: str):
                 "start": form.cleaned_data["start"], "end": form.cleaned_data["end"]}
     return render(request, "parking/platform.html", {
         "platform": platform, "form": form, "results": results, "stay": stay, "searched": form.is_bound,
+        # A shared-bike operator has a fleet, not spaces: its page says what it does instead.
+        "fleet_only": bool(platform.sectors) and set(platform.sectors) <= {"bike_sharing"},
     })
 
 
