@@ -216,7 +216,7 @@ def test_another_citys_platform_or_listing_is_refused(homestay, tianjin_platform
     assert response.status_code == 400 and "Platform: no platform in your jurisdiction matches" in response.text
     response = recall(client, platform_id=homestay.platform_id, listing_ids=["TJ-1"])
     assert response.status_code == 400
-    assert "Listings concerned: “TJ-1” is no listing in your jurisdiction on this platform" in response.text
+    assert "Listings concerned: “TJ-1” is no listing of this platform in your jurisdiction" in response.text
     assert not Directive.objects.exists()
 
 

@@ -206,10 +206,10 @@ class PickerFormMixin:
         } if picked.keys else {}
         unknown = [key for key in picked.keys if key not in found]
         if unknown:
-            raise ValidationError(
-                _("%(field)s: “%(value)s” is no %(kind)s in your jurisdiction%(on)s.") % {
-                    "field": form_field.label, "value": unknown[0][:64], "kind": noun,
-                    "on": _(" on this platform") if platform else ""}, code="unknown")
+            message = (_("%(field)s: “%(value)s” is no %(kind)s of this platform in your jurisdiction.") if platform
+                       else _("%(field)s: “%(value)s” is no %(kind)s in your jurisdiction."))
+            raise ValidationError(message % {"field": form_field.label, "value": unknown[0][:64], "kind": noun},
+                                  code="unknown")
         keys = list(dict.fromkeys(picked.keys))
         terms = [term.strip() for term in _SEPARATORS.split(picked.text) if term.strip()] if picked.text else []
         if picked.keys and not form_field.multiple:
