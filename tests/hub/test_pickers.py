@@ -259,3 +259,57 @@ def test_the_form_shows_an_accessible_combobox(homestay, xiamen):
     assert 'role="listbox" id="id_listing_ids_listbox"' in page
     assert 'name="listing_ids" value="L-2"' in page and "海景大床房" in page
     assert "hub_facts/picker.js" in page
+
+
+# --- enforcement: opening a case, ordering the platform of a case ------------------------------------------------
+
+CASE = {"district_code": "350206", "source_kind": "manual", "summary": "海景房存在安全隐患"}
+
+
+def test_a_case_about_a_listing_picked_by_title_takes_its_platform(homestay):
+    from sharecity.hub.enforcement.models import Case
+
+    client = english("huli-en", district_code="350206")
+    response = client.post(reverse("hub_enforcement:case_new"),
+                           {**CASE, "subject_kind": "listing", "subject_ref__q": "海景大床房"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    case = Case.objects.get()
+    assert (case.subject_ref, case.platform_id) == ("L-2", homestay.platform_id)
+
+
+def test_a_case_about_another_citys_listing_or_platform_is_refused(homestay, tianjin_platform):
+    from sharecity.hub.enforcement.models import Case
+
+    client = english("huli-en", district_code="350206")
+    response = client.post(reverse("hub_enforcement:case_new"),
+                           {**CASE, "subject_kind": "listing", "subject_ref__q": "海河景观房"})
+    assert response.status_code == 400
+    assert "Subject: no listing in your jurisdiction matches “海河景观房”" in response.text
+    response = client.post(reverse("hub_enforcement:case_new"),
+                           {**CASE, "subject_kind": "platform", "subject_ref": tianjin_platform.platform_id})
+    assert response.status_code == 400 and "is no platform in your jurisdiction" in response.text
+    # A provider's pseudonymous key the hub has not seen in a fact yet is taken as typed.
+    response = client.post(reverse("hub_enforcement:case_new"), {
+        **CASE, "platform_id": homestay.platform_id, "subject_kind": "person", "subject_ref__q": "pk-new-person-01"})
+    assert response.status_code == 302
+    assert Case.objects.get().subject_ref == "pk-new-person-01"
+
+
+def test_a_recall_on_a_case_picks_the_cases_platforms_listings_by_title(homestay, tianjin_platform):
+    from sharecity.hub.enforcement.models import CaseDirective
+    from sharecity.hub.enforcement.services import case_open
+
+    from sharecity.kernel.models import User
+
+    client = english("huli-en", district_code="350206")
+    case = case_open(actor=User.objects.get(username="huli-en"), city_code="350200", district_code="350206",
+                     department="market_supervision", source_kind="manual", source_ref="", subject_kind="platform",
+                     subject_ref=homestay.platform_id, platform_id=homestay.platform_id, summary="召回")
+    url = reverse("hub_enforcement:directive", args=[case.public_id])
+    body = {"kind": "recall", "legal_reference": LAW, "recall_id": "RC-9", "product": "电热水壶", "reason": "漏电"}
+    refused = client.post(url, {**body, "listing_ids": ["TJ-1"]})
+    assert refused.status_code == 400
+    assert "Listings concerned: “TJ-1” is no listing of this platform in your jurisdiction" in refused.text
+    assert client.post(url, {**body, "listing_ids__q": "大床房"}).status_code == 302
+    sent = Directive.objects.get(message_id=CaseDirective.objects.get().directive_message_id)
+    assert sent.payload["listing_ids"] == ["L-2"]

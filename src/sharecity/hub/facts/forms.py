@@ -108,14 +108,17 @@ class PickerField(forms.Field):
     """A platform, a listing or a subject (or several, ``multiple``) chosen by name. ``kind`` is one of
     ``selectors.LOOKUP_KINDS``; or ``kind_field`` names the form's field whose value chooses the kind through
     ``kinds`` (value -> kind). ``platform_field``: listings and subjects of the platform chosen there.
+    ``free_values``: values of ``kind_field`` for which a typed text that matches nothing is taken as it is (a
+    credit code; a pseudonymous key the hub has not seen in a fact yet); the list still offers what it knows.
     ``cleaned_data`` holds ``Picked`` until the form resolves it to a key (a list of keys if ``multiple``)."""
 
     widget = PickerWidget
 
     def __init__(self, *, kind: str = "", kinds: dict[str, str] | None = None, kind_field: str = "",
-                 multiple: bool = False, platform_field: str = "", **kwargs) -> None:
+                 multiple: bool = False, platform_field: str = "", free_values: frozenset[str] = frozenset(),
+                 **kwargs) -> None:
         self.kind, self.kinds, self.kind_field = kind, kinds or {}, kind_field
-        self.multiple, self.platform_field = multiple, platform_field
+        self.multiple, self.platform_field, self.free_values = multiple, platform_field, frozenset(free_values)
         kwargs.setdefault("widget", PickerWidget(kind=kind, kinds=kinds, kind_field=kind_field, multiple=multiple,
                                                  platform_field=platform_field))
         super().__init__(**kwargs)
@@ -147,9 +150,11 @@ class PickerFormMixin:
     ``pickers_resolve`` in ``clean``."""
 
     jurisdiction: Jurisdiction
+    # Listings and subjects of this platform, for a form that has no platform field (an order on a case).
+    picker_platform: str = ""
 
-    def pickers_setup(self, jurisdiction: Jurisdiction) -> None:
-        self.jurisdiction = jurisdiction
+    def pickers_setup(self, jurisdiction: Jurisdiction, *, platform_id: str = "") -> None:
+        self.jurisdiction, self.picker_platform = jurisdiction, platform_id
         for name, form_field in self.fields.items():
             if isinstance(form_field, PickerField):
                 form_field.widget.labels = self._labels_for(form_field)
@@ -164,8 +169,8 @@ class PickerFormMixin:
     def _labels_for(self, form_field: PickerField) -> Callable[[list[str]], dict[str, Choice]]:
         def labels(keys: list[str]) -> dict[str, Choice]:
             kind = form_field.kind or form_field.kinds.get(self._raw(form_field.kind_field))
-            platform = self._raw(form_field.platform_field) if form_field.platform_field else ""
-            if kind is None or (form_field.platform_field and not platform and kind != "platforms"):
+            platform = self._raw(form_field.platform_field) if form_field.platform_field else self.picker_platform
+            if kind is None:
                 return {}
             try:
                 found = selectors.lookup(kind, jurisdiction=self.jurisdiction, keys=keys, limit=PICKS_MAX,
@@ -183,23 +188,40 @@ class PickerFormMixin:
                 continue
             picked = self.cleaned_data[name]
             kind = form_field.kind_for(self.cleaned_data)
-            platform = ""
+            platform = self.picker_platform
             if form_field.platform_field:
-                platform = self.cleaned_data.get(form_field.platform_field) or ""
-                if not platform:  # the platform is refused already; its listings cannot be checked
-                    self.cleaned_data.pop(name)
+                if form_field.platform_field in self.errors or form_field.platform_field not in self.cleaned_data:
+                    self.cleaned_data.pop(name)  # the platform is refused already; its listings cannot be checked
                     continue
+                platform = self.cleaned_data.get(form_field.platform_field) or ""
             if kind is None:
-                self.cleaned_data.pop(name)
+                if self.cleaned_data.get(form_field.kind_field) in form_field.free_values:
+                    self.cleaned_data[name] = (picked.text.strip() or (picked.keys or [""])[0])
+                else:
+                    self.cleaned_data.pop(name)
                 continue
+            free = self.cleaned_data.get(form_field.kind_field) in form_field.free_values if form_field.kind_field else False
             try:
-                keys = self._resolve(form_field, kind, picked, "" if kind == "platforms" else platform)
+                keys = self._resolve(form_field, kind, picked, "" if kind == "platforms" else platform, free=free)
             except ValidationError as error:
                 self.add_error(name, error)
                 continue
             self.cleaned_data[name] = keys if form_field.multiple else (keys[0] if keys else "")
+            if form_field.platform_field and not platform and kind != "platforms" and keys:
+                self._platform_from_choice(name, form_field, kind, keys)
 
-    def _resolve(self, form_field: PickerField, kind: str, picked: Picked, platform: str) -> list[str]:
+    def _platform_from_choice(self, name: str, form_field: PickerField, kind: str, keys: list[str]) -> None:
+        """No platform given: the platform of the listings or subjects chosen, when that is one."""
+        platforms = {choice.platform_id for choice in selectors.lookup(kind, jurisdiction=self.jurisdiction,
+                                                                       keys=keys, limit=PICKS_MAX)}
+        if len(platforms) == 1:
+            self.cleaned_data[form_field.platform_field] = platforms.pop()
+        elif platforms:  # none: a key typed as it is (``free_values``), on no platform the hub knows
+            self.add_error(form_field.platform_field, _("%(field)s: choose the platform of %(what)s.") % {
+                "field": self.fields[form_field.platform_field].label, "what": form_field.label})
+
+    def _resolve(self, form_field: PickerField, kind: str, picked: Picked, platform: str, *,
+                 free: bool = False) -> list[str]:
         noun = KIND_NOUNS[kind]
         found = {choice.key: choice for choice in selectors.lookup(
             kind, jurisdiction=self.jurisdiction, keys=picked.keys, limit=PICKS_MAX, platform_id=platform)
@@ -218,7 +240,12 @@ class PickerFormMixin:
             raise ValidationError(_("%(field)s: choose one %(kind)s.") % {"field": form_field.label, "kind": noun},
                                   code="several")
         for term in terms:
-            keys.append(self._resolve_term(form_field, kind, term, platform, noun))
+            try:
+                keys.append(self._resolve_term(form_field, kind, term, platform, noun))
+            except ValidationError as error:
+                if not (free and error.code == "unknown"):
+                    raise
+                keys.append(term[:limits.IDENTIFIER_MAX_LENGTH])
         if form_field.required and not keys:
             raise ValidationError(form_field.error_messages["required"], code="required")
         return list(dict.fromkeys(keys))
