@@ -124,10 +124,19 @@ class DirectiveForm(PickerFormMixin, forms.Form):
                 "findings": [{"code": violation_code or "RECTIFY", "description": data["finding"]}]}
 
 
-class TraceForm(forms.Form):
-    platform_id = forms.CharField(label=_("Platform"), max_length=limits.PLATFORM_ID_MAX_LENGTH)
-    listing_id = forms.CharField(label=_("Listing id"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH)
+class TraceForm(PickerFormMixin, forms.Form):
+    platform_id = PickerField(label=_("Platform"), kind="platforms")
+    listing_id = PickerField(label=_("Listing"), required=False, kind="listings", platform_field="platform_id")
     complaint_id = forms.CharField(label=_("Complaint id"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH)
+
+    def __init__(self, *args, jurisdiction, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pickers_setup(jurisdiction)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.pickers_resolve()
+        return cleaned
 
 
 class LeniencyForm(forms.Form):

@@ -199,7 +199,7 @@ def directives_late(request):
 @require_GET
 def trace(request):
     jurisdiction = jurisdiction_required(request.user)
-    form = TraceForm(request.GET or None)
+    form = TraceForm(request.GET or None, jurisdiction=jurisdiction)
     found, status = None, 200
     if request.GET:
         status = 400

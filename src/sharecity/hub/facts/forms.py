@@ -227,7 +227,7 @@ class PickerFormMixin:
             kind, jurisdiction=self.jurisdiction, keys=picked.keys, limit=PICKS_MAX, platform_id=platform)
         } if picked.keys else {}
         unknown = [key for key in picked.keys if key not in found]
-        if unknown:
+        if unknown and not free:
             message = (_("%(field)s: “%(value)s” is no %(kind)s of this platform in your jurisdiction.") if platform
                        else _("%(field)s: “%(value)s” is no %(kind)s in your jurisdiction."))
             raise ValidationError(message % {"field": form_field.label, "value": unknown[0][:64], "kind": noun},
