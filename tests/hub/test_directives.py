@@ -198,7 +198,8 @@ def test_the_form_shows_the_rule_at_fault(client, registered, regulator):
     client.force_login(regulator)
     response = client.post(reverse("hub_directives:new", args=["inspection.result"]), {
         "platform_id": registered.exchange_id, "legal_reference": LAW, "case_id": "C-9",
-        "inspection_kind": "targeted", "subject_type": "platform", "subject_id": registered.exchange_id, "result": "fail",
+        "inspection_kind": "targeted", "subject_type": "platform", "subject_id": registered.exchange_id,
+        "result": "fail",
         "findings": "", "inspected_at": "2026-01-05T10:00",
     })
     assert response.status_code == 400
@@ -243,6 +244,7 @@ def test_an_emergency_order_can_name_the_life_service_sectors():
     from sharecity.hub.directives.forms import EmergencyOrderForm
 
     with override("zh-hans"):
-        choices = {value: str(label) for value, label in EmergencyOrderForm(jurisdiction=Jurisdiction(city_code="350200")).fields["sectors"].choices}
+        form = EmergencyOrderForm(jurisdiction=Jurisdiction(city_code="350200"))
+        choices = {value: str(label) for value, label in form.fields["sectors"].choices}
     assert choices["ride_hailing"] == "网约车" and choices["bike_sharing"] == "共享单车"
     assert {"beauty", "laundry", "repair", "community_retail", "long_term_rental"} <= set(choices)

@@ -211,7 +211,7 @@ def test_another_citys_platform_or_listing_is_refused(homestay, tianjin_platform
     client = english("xm-en", city_code="350200")
     response = recall(client, platform_id=tianjin_platform.platform_id)
     assert response.status_code == 400
-    assert f"Platform: “{tianjin_platform.platform_id}” is no platform in your jurisdiction" in response.content.decode()
+    assert f"Platform: “{tianjin_platform.platform_id}” is no platform in your jurisdiction" in response.text
     response = recall(client, platform_id__q="津门民宿")
     assert response.status_code == 400 and "Platform: no platform in your jurisdiction matches" in response.text
     response = recall(client, platform_id=homestay.platform_id, listing_ids=["TJ-1"])
@@ -239,7 +239,8 @@ def test_subjects_and_listings_of_a_request_for_assistance_are_picked(homestay):
 
 def test_the_inspected_one_follows_what_was_inspected(homestay):
     client = english("huli-en", district_code="350206")
-    body = {"platform_id": homestay.platform_id, "legal_reference": LAW, "case_id": "C-9", "inspection_kind": "targeted",
+    body = {"platform_id": homestay.platform_id, "legal_reference": LAW, "case_id": "C-9",
+            "inspection_kind": "targeted",
             "result": "pass", "findings": "", "inspected_at": "2026-01-05T10:00", "deadline": ""}
     url = reverse("hub_directives:new", args=["inspection.result"])
     response = client.post(url, {**body, "subject_type": "listing", "subject_id__q": "海景大床房"})
@@ -255,7 +256,8 @@ def test_the_form_shows_an_accessible_combobox(homestay, xiamen):
                       {"platform": homestay.platform_id, "listing_ids": "L-2"}).content.decode()
     assert '<label for="id_platform_id">' in page
     assert 'id="id_platform_id" name="platform_id__q" value="鹭岛民宿"' in page
-    assert 'role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="id_platform_id_listbox"' in page
+    assert ('role="combobox" aria-autocomplete="list" aria-expanded="false" '
+            'aria-controls="id_platform_id_listbox"') in page
     assert 'role="listbox" id="id_listing_ids_listbox"' in page
     assert 'name="listing_ids" value="L-2"' in page and "海景大床房" in page
     assert "hub_facts/picker.js" in page
@@ -298,7 +300,6 @@ def test_a_case_about_another_citys_listing_or_platform_is_refused(homestay, tia
 def test_a_recall_on_a_case_picks_the_cases_platforms_listings_by_title(homestay, tianjin_platform):
     from sharecity.hub.enforcement.models import CaseDirective
     from sharecity.hub.enforcement.services import case_open
-
     from sharecity.kernel.models import User
 
     client = english("huli-en", district_code="350206")

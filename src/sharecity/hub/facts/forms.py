@@ -155,7 +155,7 @@ class PickerFormMixin:
 
     def pickers_setup(self, jurisdiction: Jurisdiction, *, platform_id: str = "") -> None:
         self.jurisdiction, self.picker_platform = jurisdiction, platform_id
-        for name, form_field in self.fields.items():
+        for form_field in self.fields.values():
             if isinstance(form_field, PickerField):
                 form_field.widget.labels = self._labels_for(form_field)
 
@@ -169,7 +169,10 @@ class PickerFormMixin:
     def _labels_for(self, form_field: PickerField) -> Callable[[list[str]], dict[str, Choice]]:
         def labels(keys: list[str]) -> dict[str, Choice]:
             kind = form_field.kind or form_field.kinds.get(self._raw(form_field.kind_field))
-            platform = self._raw(form_field.platform_field) if form_field.platform_field else self.picker_platform
+            platform = self.picker_platform
+            if form_field.platform_field:
+                resolved = getattr(self, "cleaned_data", {}).get(form_field.platform_field)
+                platform = resolved if isinstance(resolved, str) else self._raw(form_field.platform_field)
             if kind is None:
                 return {}
             try:
@@ -200,7 +203,8 @@ class PickerFormMixin:
                 else:
                     self.cleaned_data.pop(name)
                 continue
-            free = self.cleaned_data.get(form_field.kind_field) in form_field.free_values if form_field.kind_field else False
+            free = bool(form_field.kind_field) and (
+                self.cleaned_data.get(form_field.kind_field) in form_field.free_values)
             try:
                 keys = self._resolve(form_field, kind, picked, "" if kind == "platforms" else platform, free=free)
             except ValidationError as error:

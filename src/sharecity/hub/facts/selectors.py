@@ -444,7 +444,8 @@ def lookup(kind: str, *, jurisdiction: Jurisdiction, q: str = "", platform_id: s
            keys: list[str] | None = None, limit: int = LOOKUP_LIMIT) -> list[Choice]:
     """``lookup_platforms``, ``lookup_listings`` or ``lookup_subjects`` by ``kind``. A ``platform_id``
     outside the jurisdiction is not found (whether it exists elsewhere is not told)."""
-    if platform_id and (platform_id not in registered_platform_names() or not jurisdiction.covers_platform(platform_id)):
+    if platform_id and (platform_id not in registered_platform_names()
+                        or not jurisdiction.covers_platform(platform_id)):
         raise NotFound(_("No such platform in your jurisdiction."), field="platform")
     if kind == "platforms":
         return lookup_platforms(jurisdiction=jurisdiction, q=q, keys=keys, limit=limit)
