@@ -390,6 +390,7 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:lookup_platforms": Route(),
     "api-v1:lookup_listings": Route(),
     "api-v1:lookup_subjects": Route(),
+    "api-v1:lookup_credit_subjects": Route(),
     # hub/credit: the pages
     "hub_credit:list": Route(),
     "hub_credit:scorecard": Route(),

@@ -314,3 +314,34 @@ def test_a_recall_on_a_case_picks_the_cases_platforms_listings_by_title(homestay
     assert client.post(url, {**body, "listing_ids__q": "大床房"}).status_code == 302
     sent = Directive.objects.get(message_id=CaseDirective.objects.get().directive_message_id)
     assert sent.payload["listing_ids"] == ["L-2"]
+
+
+# --- inspection: a credit subject by name, not by its file's number ---------------------------------------------
+
+
+def test_an_inspectors_connection_names_the_credit_subject_by_name(homestay, tianjin_platform):
+    from sharecity.hub.credit.services import credit_subject_ensure
+    from sharecity.hub.inspection.models import InspectorConnection
+    from sharecity.hub.inspection.services import inspector_add
+    from sharecity.kernel.models import User
+
+    xiamen_firm = credit_subject_ensure(kind="enterprise", identifier=factories.credit_code(), name="鹭岛民宿有限公司",
+                                        platform_id=homestay.platform_id)
+    tianjin_firm = credit_subject_ensure(kind="enterprise", identifier=factories.credit_code(division="120101"),
+                                         name="津门民宿有限公司", platform_id=tianjin_platform.platform_id)
+    client = english("huli-en", district_code="350206")
+    [item] = found(client, "credit_subjects", q="民宿有限")
+    assert (item["key"], item["label"]) == (str(xiamen_firm.pk), "鹭岛民宿有限公司")
+    inspector = inspector_add(actor=User.objects.get(username="huli-en"), name="检查员甲", badge="HL-001")
+    url = reverse("hub_inspection:inspectors")
+    page = client.get(url).content.decode()
+    assert 'name="subject_id__q"' in page and 'role="combobox"' in page
+    body = {"inspector_id": inspector.pk, "reason": "亲属在该公司任职"}
+    assert client.post(url, {**body, "subject_id__q": "鹭岛民宿有限"}).status_code == 302
+    assert InspectorConnection.objects.get().subject_id == xiamen_firm.pk
+    # Tianjin's file by its number: not found (its existence is not told); by name: no match; malformed: 400.
+    assert client.post(url, {**body, "subject_id": str(tianjin_firm.pk)}).status_code == 404
+    response = client.post(url, {**body, "subject_id__q": "津门民宿"})
+    assert response.status_code == 404 and "Credit subject: no credit subject in your jurisdiction" in response.text
+    assert client.post(url, {**body, "subject_id": "abc"}).status_code == 400
+    assert InspectorConnection.objects.count() == 1

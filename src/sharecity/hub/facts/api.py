@@ -392,7 +392,7 @@ class LookupOut(Schema):
 def _lookup(kind: str, request, query: LookupQuery) -> dict:
     jurisdiction = _jurisdiction(request)
     found = selectors.lookup(kind, jurisdiction=jurisdiction, q=query.q,
-                             platform_id="" if kind == "platforms" else query.platform,
+                             platform_id="" if kind in ("platforms", "credit_subjects") else query.platform,
                              limit=query.limit)
     return {"items": [choice.__dict__ for choice in found]}
 
@@ -409,6 +409,14 @@ def lookup_listings(request, query: Query[LookupQuery]):
     """Listings of the caller's jurisdiction whose title contains ``q`` (live ones first, at most 20). A
     ``platform`` outside the jurisdiction answers 404."""
     return _lookup("listings", request, query)
+
+
+@router.get("/hub/lookup/credit-subjects", response={200: LookupOut, **ERRORS})
+def lookup_credit_subjects(request, query: Query[LookupQuery]):
+    """Credit files of the caller's jurisdiction: an enterprise by a part of its name or its credit code, a
+    person or business by the start of its key, shown masked (at most 20); ``key`` is the file's number, as
+    the inspection pages take it. ``platform`` is ignored."""
+    return _lookup("credit_subjects", request, query)
 
 
 @router.get("/hub/lookup/subjects", response={200: LookupOut, **DETAIL_ERRORS})

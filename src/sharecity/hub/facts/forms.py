@@ -37,6 +37,7 @@ KIND_NOUNS = {
     "platforms": gettext_lazy("platform"),
     "listings": gettext_lazy("listing"),
     "subjects": gettext_lazy("operator or provider"),
+    "credit_subjects": gettext_lazy("credit subject"),
 }
 
 

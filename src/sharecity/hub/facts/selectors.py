@@ -336,7 +336,7 @@ def subject_kinds(*, platform_id: str, subject_keys: set[str]) -> dict[str, str]
 # --- pickers: platforms, listings and subjects by name ------------------------------------------------
 
 LOOKUP_LIMIT = 20
-LOOKUP_KINDS = ("platforms", "listings", "subjects")
+LOOKUP_KINDS = ("platforms", "listings", "subjects", "credit_subjects")
 
 
 @dataclass(frozen=True)
@@ -440,6 +440,29 @@ def lookup_subjects(*, jurisdiction: Jurisdiction, q: str = "", platform_id: str
     return found
 
 
+def lookup_credit_subjects(*, jurisdiction: Jurisdiction, q: str = "", keys: list[str] | None = None,
+                           limit: int = LOOKUP_LIMIT) -> list[Choice]:
+    """Credit files of the jurisdiction (hub.credit): an enterprise by a part of its name or its credit code, a
+    person or business by its key (the start or all of it), shown masked as the credit pages show them. The key
+    is the file's number."""
+    from sharecity.hub.credit.selectors import subject_label, subjects_scoped, subjects_search
+
+    if keys is not None:
+        numbers = [int(key) for key in keys if key.isdigit() and len(key) <= 15]
+        rows = subjects_scoped(jurisdiction).filter(pk__in=numbers)
+    else:
+        rows = subjects_search(jurisdiction=jurisdiction, q=q.strip())
+    names = registered_platform_names()
+    found = []
+    for subject in rows.order_by("kind", "name", "identifier")[:limit]:
+        district = DISTRICTS.get(subject.district_code)
+        where = (district.name_zh if _language().startswith("zh") else district.name_en) if district else ""
+        secondary = [str(subject.get_kind_display()), where, names.get(subject.platform_id, "")]
+        found.append(Choice(key=str(subject.pk), label=subject_label(subject),
+                            secondary=" · ".join(part for part in secondary if part), platform_id=subject.platform_id))
+    return found
+
+
 def lookup(kind: str, *, jurisdiction: Jurisdiction, q: str = "", platform_id: str = "",
            keys: list[str] | None = None, limit: int = LOOKUP_LIMIT) -> list[Choice]:
     """``lookup_platforms``, ``lookup_listings`` or ``lookup_subjects`` by ``kind``. A ``platform_id``
@@ -449,5 +472,7 @@ def lookup(kind: str, *, jurisdiction: Jurisdiction, q: str = "", platform_id: s
         raise NotFound(_("No such platform in your jurisdiction."), field="platform")
     if kind == "platforms":
         return lookup_platforms(jurisdiction=jurisdiction, q=q, keys=keys, limit=limit)
+    if kind == "credit_subjects":
+        return lookup_credit_subjects(jurisdiction=jurisdiction, q=q, keys=keys, limit=limit)
     finder = lookup_listings if kind == "listings" else lookup_subjects
     return finder(jurisdiction=jurisdiction, q=q, platform_id=platform_id, keys=keys, limit=limit)
