@@ -151,7 +151,7 @@ def test_another_citys_platform_is_not_found_for_listings_and_subjects(homestay,
     ({"platform": "p" * 65}, 422, "platform"),
 ])
 def test_hostile_input_is_refused_naming_the_field(homestay, huli, params, status, field):
-    for kind in ("platforms", "listings", "subjects"):
+    for kind in ("platforms", "listings", "subjects", "credit_subjects"):
         response = huli.get(reverse(f"api-v1:lookup_{kind}"), params)
         assert response.status_code == status, (kind, response.content)
         if field is not None:
@@ -332,6 +332,7 @@ def test_an_inspectors_connection_names_the_credit_subject_by_name(homestay, tia
     client = english("huli-en", district_code="350206")
     [item] = found(client, "credit_subjects", q="民宿有限")
     assert (item["key"], item["label"]) == (str(xiamen_firm.pk), "鹭岛民宿有限公司")
+    assert found(officer("tj-credit", city_code="120100"), "credit_subjects", q="鹭岛") == []
     inspector = inspector_add(actor=User.objects.get(username="huli-en"), name="检查员甲", badge="HL-001")
     url = reverse("hub_inspection:inspectors")
     page = client.get(url).content.decode()
