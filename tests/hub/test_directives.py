@@ -18,6 +18,7 @@ from sharecity.hub.directives.models import Directive, DirectiveStatus
 from sharecity.hub.directives.selectors import directive_counts, directives_open, directives_overdue
 from sharecity.hub.directives.services import directive_acknowledged, directive_issue
 from sharecity.hub.intake.services import intake_pump
+from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.hub.registry.services import regulator_profile_set
 from sharecity.kernel.errors import Forbidden, InvalidInput
 from sharecity.kernel.models import AuditEvent, OutboxMessage
@@ -176,7 +177,7 @@ def test_regulator_issues_from_the_form_and_sees_it_in_the_list(client, register
     client.force_login(regulator)
     page = client.get(reverse("hub_directives:new", args=["assistance.request"]))
     assert page.status_code == 200
-    assert "鹭岛共享停车" in page.text and "5 working days" in page.text
+    assert 'name="platform_id__q"' in page.text and 'role="combobox"' in page.text and "5 working days" in page.text
     response = client.post(reverse("hub_directives:new", args=["assistance.request"]), {
         "platform_id": registered.exchange_id, "legal_reference": LAW, "case_id": "XM-1",
         "request": "提供订单记录", "order_ids": "o-1\no-2", "confidential": "on", "deadline": "",
@@ -197,7 +198,8 @@ def test_the_form_shows_the_rule_at_fault(client, registered, regulator):
     client.force_login(regulator)
     response = client.post(reverse("hub_directives:new", args=["inspection.result"]), {
         "platform_id": registered.exchange_id, "legal_reference": LAW, "case_id": "C-9",
-        "inspection_kind": "targeted", "subject_type": "platform", "subject_id": "p", "result": "fail",
+        "inspection_kind": "targeted", "subject_type": "platform", "subject_id": registered.exchange_id,
+        "result": "fail",
         "findings": "", "inspected_at": "2026-01-05T10:00",
     })
     assert response.status_code == 400
@@ -242,6 +244,7 @@ def test_an_emergency_order_can_name_the_life_service_sectors():
     from sharecity.hub.directives.forms import EmergencyOrderForm
 
     with override("zh-hans"):
-        choices = {value: str(label) for value, label in EmergencyOrderForm(platforms={}).fields["sectors"].choices}
+        form = EmergencyOrderForm(jurisdiction=Jurisdiction(city_code="350200"))
+        choices = {value: str(label) for value, label in form.fields["sectors"].choices}
     assert choices["ride_hailing"] == "网约车" and choices["bike_sharing"] == "共享单车"
     assert {"beauty", "laundry", "repair", "community_retail", "long_term_rental"} <= set(choices)

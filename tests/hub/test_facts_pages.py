@@ -234,7 +234,9 @@ def test_directives_are_prefilled_from_a_fact(platform, huli):
     assert "recall.order" in page and "listing_ids=L-1" in page
     form = huli.get(reverse("hub_directives:new", args=["recall.order"]),
                     {"platform": platform.platform_id, "listing_ids": "L-1", "product": "海景房"}).content.decode()
-    assert "L-1</textarea>" in form and 'value="海景房"' in form
+    # The listing and its platform come chosen, shown by name, their keys in hidden inputs.
+    assert 'name="listing_ids" value="L-1"' in form and 'value="海景房"' in form
+    assert f'name="platform_id" value="{platform.platform_id}"' in form
     incident = SafetyIncident.objects.get()
     page = huli.get(reverse("hub_facts:detail", args=["incidents", incident.pk])).content.decode()
     assert "assistance.request" in page and "case_id=SI-I-1" in page

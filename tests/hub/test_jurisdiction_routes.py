@@ -386,6 +386,11 @@ ROUTE_PARAMS: dict[str, Route] = {
     "api-v1:incident_note": Route(object_kwargs=_fact("incidents"), get=False, write=NOTE_JSON),
     "api-v1:subjects": Route(),
     "api-v1:subject": Route(object_kwargs=_fact("subjects")),
+    # the forms' pickers (search-as-you-type): only the jurisdiction's platforms, listings and subjects
+    "api-v1:lookup_platforms": Route(),
+    "api-v1:lookup_listings": Route(),
+    "api-v1:lookup_subjects": Route(),
+    "api-v1:lookup_credit_subjects": Route(),
     # hub/credit: the pages
     "hub_credit:list": Route(),
     "hub_credit:scorecard": Route(),

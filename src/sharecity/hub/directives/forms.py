@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sharecity.hub.facts.forms import PickerField, PickerFormMixin
+from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.kernel.districts import district_choices
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.web.forms import NoPastDateTimeInput
@@ -49,10 +51,11 @@ SECTOR_CHOICES = [
 ]
 
 
-class DirectiveForm(forms.Form):
-    """What every directive has: the platform, the law relied on and the deadline."""
+class DirectiveForm(PickerFormMixin, forms.Form):
+    """What every directive has: the platform, the law relied on and the deadline. Platforms, listings and
+    subjects are picked by name among those of the officer's jurisdiction (``PickerField``)."""
 
-    platform_id = forms.ChoiceField(label=_("Platform"))
+    platform_id = PickerField(kind="platforms", label=_("Platform"))
     legal_reference = forms.CharField(
         label=_("Legal basis"), max_length=500,
         help_text=_("The law, regulation and article relied on, e.g. 《电子商务法》第二十九条"),
@@ -62,10 +65,14 @@ class DirectiveForm(forms.Form):
         help_text=_("Leave as proposed or change it; empty means the default for this type."),
     )
 
-    def __init__(self, *args, platforms: dict[str, str], **kwargs) -> None:
+    def __init__(self, *args, jurisdiction: Jurisdiction, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["platform_id"].choices = sorted(((pid, name) for pid, name in platforms.items()),
-                                                    key=lambda choice: choice[1])
+        self.pickers_setup(jurisdiction)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.pickers_resolve()
+        return cleaned
 
     def directive_fields(self) -> dict:
         """The type's own fields, as ``directive_issue`` takes them."""
@@ -85,8 +92,8 @@ class InspectionResultForm(DirectiveForm):
     subject_type = forms.ChoiceField(label=_("What was inspected"), choices=[
         ("platform", _("The platform")), ("listing", _("A listing")), ("subject", _("An operator or provider")),
     ])
-    subject_id = forms.CharField(label=_("Id of what was inspected"), max_length=64,
-                                 help_text=_("The platform id, a listing id, or a subject's party key."))
+    subject_id = PickerField(label=_("The one inspected"), kind_field="subject_type", platform_field="platform_id",
+                             kinds={"platform": "platforms", "listing": "listings", "subject": "subjects"})
     result = forms.ChoiceField(label=_("Result"), choices=[("pass", _("Passed")), ("fail", _("Failed"))])
     findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea,
                                help_text=_("One per line: checklist item, a colon, what was found."))
@@ -116,8 +123,8 @@ RECALL_MEASURES = [
 class RecallOrderForm(DirectiveForm):
     recall_id = forms.CharField(label=_("Recall number"), max_length=64)
     product = forms.CharField(label=_("Product, model and batch"), max_length=200)
-    listing_ids = forms.CharField(label=_("Listings concerned"), required=False, widget=forms.Textarea,
-                                  help_text=_("The platform's listing ids, one per line."))
+    listing_ids = PickerField(label=_("Listings concerned"), required=False, kind="listings", multiple=True,
+                              platform_field="platform_id")
     product_ids = forms.CharField(label=_("Product identifiers"), required=False,
                                   help_text=_("GTINs or other identifiers, separated by commas."))
     reason = forms.CharField(label=_("Defect and danger"), widget=forms.Textarea)
@@ -126,13 +133,13 @@ class RecallOrderForm(DirectiveForm):
 
     def directive_fields(self) -> dict:
         data = super().directive_fields()
-        data["listing_ids"] = _lines(data.get("listing_ids", ""))
+        data["listing_ids"] = list(data.get("listing_ids") or [])
         data["product_ids"] = _lines(data.get("product_ids", ""))
         return data
 
 
 class CreditListChangedForm(DirectiveForm):
-    subject_key = forms.CharField(label=_("Subject's party key"), max_length=64)
+    subject_key = PickerField(label=_("Operator or provider"), kind="subjects", platform_field="platform_id")
     subject_kind = forms.ChoiceField(label=_("Person or business"),
                                      choices=[("person", _("Person")), ("business", _("Business"))])
     credit_list = forms.ChoiceField(label=_("Credit list"), choices=[
@@ -155,19 +162,20 @@ class CreditListChangedForm(DirectiveForm):
 class AssistanceRequestForm(DirectiveForm):
     case_id = forms.CharField(label=_("Case number"), max_length=64)
     request = forms.CharField(label=_("What the platform is to provide"), widget=forms.Textarea)
-    subject_keys = forms.CharField(label=_("Subjects' party keys"), required=False, widget=forms.Textarea,
-                                   help_text=_("One per line."))
+    subject_keys = PickerField(label=_("Operators and providers concerned"), required=False, kind="subjects",
+                               multiple=True, platform_field="platform_id")
     order_ids = forms.CharField(label=_("Order ids"), required=False, widget=forms.Textarea,
                                 help_text=_("One per line."))
-    listing_ids = forms.CharField(label=_("Listing ids"), required=False, widget=forms.Textarea,
-                                  help_text=_("One per line."))
+    listing_ids = PickerField(label=_("Listings concerned"), required=False, kind="listings", multiple=True,
+                              platform_field="platform_id")
     confidential = forms.BooleanField(label=_("Confidential: the platform must not tell the subjects"),
                                       required=False, initial=True)
 
     def directive_fields(self) -> dict:
         data = super().directive_fields()
-        for name in ("subject_keys", "order_ids", "listing_ids"):
-            data[name] = _lines(data.get(name, ""))
+        data["order_ids"] = _lines(data.get("order_ids", ""))
+        for name in ("subject_keys", "listing_ids"):
+            data[name] = list(data.get(name) or [])
         return data
 
 

@@ -146,7 +146,7 @@ def directive_new(request, directive_type: str):
         if name in request.GET and name not in ("platform_id", "deadline"):
             values = [value[:4000] for value in request.GET.getlist(name)]
             initial[name] = values if isinstance(field, MultipleChoiceField) else values[-1]
-    form = form_class(request.POST or None, platforms=names, initial=initial)
+    form = form_class(request.POST or None, jurisdiction=jurisdiction, initial=initial)
     if "districts" in form.fields:  # an emergency order covers districts of the officer's own jurisdiction
         covered = set(jurisdiction.district_codes())
         form.fields["districts"].choices = [c for c in form.fields["districts"].choices if c[0] in covered]

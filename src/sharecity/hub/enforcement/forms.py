@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sharecity.hub.enforcement.models import CaseSubjectKind, SourceKind
+from sharecity.hub.facts.forms import PickerField, PickerFormMixin
 from sharecity.hub.registry.models import Department
 from sharecity.kernel import limits
 from sharecity.kernel.districts import DISTRICTS
@@ -20,20 +21,31 @@ def district_choices(city_code: str | None, district_code: str | None) -> list[t
             if (city_code is None or d.city_code == city_code) and (not district_code or code == district_code)]
 
 
-class CaseForm(forms.Form):
+class CaseForm(PickerFormMixin, forms.Form):
     district_code = forms.ChoiceField(label=_("District"), choices=[])
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices, initial=SourceKind.MANUAL)
     source_ref = forms.CharField(label=_("Source reference"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH,
                                  help_text=_("The warning's, complaint's or inspection's id."))
+    # The platform before the subject: a listing or a subject is looked up on the platform chosen.
+    platform_id = PickerField(label=_("Platform"), required=False, kind="platforms")
     subject_kind = forms.ChoiceField(label=_("Subject kind"), choices=CaseSubjectKind.choices)
-    subject_ref = forms.CharField(label=_("Subject"), max_length=limits.IDENTIFIER_MAX_LENGTH,
-                                  help_text=_("A platform id, credit code, pseudonymous key or listing id."))
-    platform_id = forms.CharField(label=_("Platform"), required=False, max_length=limits.PLATFORM_ID_MAX_LENGTH)
+    subject_ref = PickerField(
+        label=_("Subject"), kind_field="subject_kind", platform_field="platform_id",
+        # A credit code is typed; a pseudonymous key may be one the hub has not seen in a fact yet.
+        free_values=frozenset({"enterprise", "business", "person"}),
+        kinds={"platform": "platforms", "business": "subjects", "person": "subjects", "listing": "listings"},
+        help_text=_("Pick by name; an enterprise by its unified social credit code."))
     summary = forms.CharField(label=_("Summary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, jurisdiction, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district_code"].choices = district_choices(jurisdiction.city_code, jurisdiction.district_code)
+        self.pickers_setup(jurisdiction)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.pickers_resolve()
+        return cleaned
 
 
 class HandoverForm(forms.Form):
@@ -81,33 +93,50 @@ class DecisionForm(forms.Form):
 DIRECTIVE_KINDS = [("recall", _("Recall order")), ("rectification", _("Rectification order"))]
 
 
-class DirectiveForm(forms.Form):
+class DirectiveForm(PickerFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Order"), choices=DIRECTIVE_KINDS)
     legal_reference = forms.CharField(label=_("Legal basis"), max_length=200)
     recall_id = forms.CharField(label=_("Recall number"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH)
     product = forms.CharField(label=_("Product, model and batch"), required=False, max_length=200)
-    listing_ids = forms.CharField(label=_("Listings concerned"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text=_("The platform's listing ids, one per line."))
+    listing_ids = PickerField(label=_("Listings concerned"), required=False, kind="listings", multiple=True)
     reason = forms.CharField(label=_("Defect and danger"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
     finding = forms.CharField(label=_("What is to be rectified"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, jurisdiction, platform_id: str, **kwargs) -> None:
+        """``platform_id``: the case's platform, whose listings are picked."""
+        super().__init__(*args, **kwargs)
+        self.pickers_setup(jurisdiction, platform_id=platform_id)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.pickers_resolve()
+        return cleaned
+
     def service_fields(self, violation_code: str) -> dict:
         data = self.cleaned_data
         if data["kind"] == "recall":
-            ids = [line.strip() for line in data["listing_ids"].splitlines() if line.strip()]
+            ids = list(data.get("listing_ids") or [])
             return {"recall_id": data["recall_id"], "product": data["product"], "listing_ids": ids,
                     "reason": data["reason"], "measures": ["remove_listings", "stop_sales", "notify_buyers"]}
         return {"subject_type": "platform",
                 "findings": [{"code": violation_code or "RECTIFY", "description": data["finding"]}]}
 
 
-class TraceForm(forms.Form):
-    platform_id = forms.CharField(label=_("Platform"), max_length=limits.PLATFORM_ID_MAX_LENGTH)
-    listing_id = forms.CharField(label=_("Listing id"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH)
+class TraceForm(PickerFormMixin, forms.Form):
+    platform_id = PickerField(label=_("Platform"), kind="platforms")
+    listing_id = PickerField(label=_("Listing"), required=False, kind="listings", platform_field="platform_id")
     complaint_id = forms.CharField(label=_("Complaint id"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH)
+
+    def __init__(self, *args, jurisdiction, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pickers_setup(jurisdiction)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.pickers_resolve()
+        return cleaned
 
 
 class LeniencyForm(forms.Form):

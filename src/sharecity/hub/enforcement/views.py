@@ -87,7 +87,7 @@ def _detail(request, jurisdiction, case, *, status: int = 200, handover=None, de
         "violation": next((v for v in violations if v.code == case.violation_code), None),
         "handover_form": handover or HandoverForm(city_code=case.city_code),
         "decision_form": decision or DecisionForm(violations=violations),
-        "directive_form": directive or DirectiveForm(),
+        "directive_form": directive or DirectiveForm(jurisdiction=jurisdiction, platform_id=case.platform_id),
         "is_open": case.status == CaseStatus.OPEN}, status=status)
 
 
@@ -139,7 +139,7 @@ def case_decide(request, public_id):
 def case_directive(request, public_id):
     jurisdiction = jurisdiction_required(request.user)
     case = _case_or_404(jurisdiction, public_id)
-    form = DirectiveForm(request.POST)
+    form = DirectiveForm(request.POST, jurisdiction=jurisdiction, platform_id=case.platform_id)
     status = 400
     if form.is_valid():
         try:
@@ -199,7 +199,7 @@ def directives_late(request):
 @require_GET
 def trace(request):
     jurisdiction = jurisdiction_required(request.user)
-    form = TraceForm(request.GET or None)
+    form = TraceForm(request.GET or None, jurisdiction=jurisdiction)
     found, status = None, 200
     if request.GET:
         status = 400

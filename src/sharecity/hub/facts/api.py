@@ -357,3 +357,66 @@ def subjects(request, filters: Query[FactFilters]):
 @router.get("/hub/facts/subjects/{fact_id}", response={200: SubjectFactOut, **DETAIL_ERRORS})
 def subject(request, fact_id: int = _ID):
     return selectors.fact_get("subjects", jurisdiction=_jurisdiction(request), fact_id=fact_id)
+
+
+# --- pickers: what the forms' search-as-you-type lists show --------------------------------------------
+
+
+class LookupQuery(Schema):
+    q: str = Field(default="", max_length=60, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$",
+                   description="a part of the name (platforms), of the title or the listing id (listings), of the "
+                               "pseudonymous key or of one of the subject's listing titles (subjects)")
+    platform: str = Field(default="", max_length=limits.PLATFORM_ID_MAX_LENGTH,
+                          pattern=rf"^$|{limits.PLATFORM_ID_PATTERN}",
+                          description="listings and subjects: only that platform's (a platform id)")
+    limit: int = Field(default=selectors.LOOKUP_LIMIT, ge=1, le=selectors.LOOKUP_LIMIT)
+
+
+class LookupItemOut(Schema):
+    key: str = Field(description="what the form sends: a platform id, the platform's listing id or a subject's "
+                                 "pseudonymous key")
+    label: str = Field(description="what the officer reads, in the request's language")
+    secondary: str = Field(description="what tells two alike apart (platform, district, state)")
+    platform_id: str
+
+
+class LookupOut(Schema):
+    items: list[LookupItemOut]
+
+
+def _lookup(kind: str, request, query: LookupQuery) -> dict:
+    jurisdiction = _jurisdiction(request)
+    found = selectors.lookup(kind, jurisdiction=jurisdiction, q=query.q,
+                             platform_id="" if kind in ("platforms", "credit_subjects") else query.platform,
+                             limit=query.limit)
+    return {"items": [choice.__dict__ for choice in found]}
+
+
+@router.get("/hub/lookup/platforms", response={200: LookupOut, **ERRORS})
+def lookup_platforms(request, query: Query[LookupQuery]):
+    """Platforms of the caller's jurisdiction whose name contains ``q``, by name (at most 20): what the
+    directive forms' platform picker lists. ``platform`` is ignored."""
+    return _lookup("platforms", request, query)
+
+
+@router.get("/hub/lookup/listings", response={200: LookupOut, **DETAIL_ERRORS})
+def lookup_listings(request, query: Query[LookupQuery]):
+    """Listings of the caller's jurisdiction whose title contains ``q`` (live ones first, at most 20). A
+    ``platform`` outside the jurisdiction answers 404."""
+    return _lookup("listings", request, query)
+
+
+@router.get("/hub/lookup/credit-subjects", response={200: LookupOut, **ERRORS})
+def lookup_credit_subjects(request, query: Query[LookupQuery]):
+    """Credit files of the caller's jurisdiction: an enterprise by a part of its name or its credit code, a
+    person or business by the start of its key, shown masked (at most 20); ``key`` is the file's number, as
+    the inspection pages take it. ``platform`` is ignored."""
+    return _lookup("credit_subjects", request, query)
+
+
+@router.get("/hub/lookup/subjects", response={200: LookupOut, **DETAIL_ERRORS})
+def lookup_subjects(request, query: Query[LookupQuery]):
+    """Operators and providers of the caller's jurisdiction by pseudonymous key, never by identity: ``q``
+    matches a part of the key or of the title of one of their listings (at most 20). A ``platform``
+    outside the jurisdiction answers 404."""
+    return _lookup("subjects", request, query)

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,7 +36,9 @@ from sharecity.hub.facts.models import (
     Severity,
     SubjectFact,
 )
+from sharecity.hub.monitoring.rules import sector_label
 from sharecity.hub.registry.jurisdiction import Jurisdiction
+from sharecity.hub.registry.selectors import registered_platform_names
 from sharecity.kernel import limits
 from sharecity.kernel.districts import DISTRICTS
 from sharecity.kernel.errors import InvalidInput, NotFound
@@ -329,3 +331,148 @@ def subject_kinds(*, platform_id: str, subject_keys: set[str]) -> dict[str, str]
         return {}
     return dict(SubjectFact.objects.filter(platform_id=platform_id, subject_key__in=sorted(subject_keys))
                 .values_list("subject_key", "subject_kind"))
+
+
+# --- pickers: platforms, listings and subjects by name ------------------------------------------------
+
+LOOKUP_LIMIT = 20
+LOOKUP_KINDS = ("platforms", "listings", "subjects", "credit_subjects")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Something an officer picks in a form: ``key`` goes into the directive (a platform id, the
+    platform's listing id, a subject's pseudonymous key); ``label`` and ``secondary`` are what the
+    officer reads. ``platform_id`` is the platform it belongs to (the platform itself for a platform)."""
+
+    key: str
+    label: str
+    secondary: str
+    platform_id: str
+
+
+def _language() -> str:
+    return translation.get_language() or "zh-hans"
+
+
+def _sectors_shown(sectors) -> str:
+    return "、".join(sector_label(code, language=_language()) for code in (sectors or [])[:3] if isinstance(code, str))
+
+
+def lookup_platforms(*, jurisdiction: Jurisdiction, q: str = "", keys: list[str] | None = None,
+                     limit: int = LOOKUP_LIMIT) -> list[Choice]:
+    """Registered platforms of the jurisdiction whose name contains ``q`` (or whose id is ``q``), by name;
+    with ``keys``, exactly those of them."""
+    from sharecity.hub.registry.models import RegisteredPlatform
+
+    names = jurisdiction.platform_names()
+    wanted = set(names) if keys is None else set(keys) & set(names)
+    needle = q.strip().casefold()
+    if needle and keys is None:
+        wanted = {pid for pid in wanted if needle in names[pid].casefold() or needle == pid.casefold()}
+    rows = (RegisteredPlatform.objects.filter(platform_id__in=sorted(wanted)).order_by("name", "platform_id")
+            .values_list("platform_id", "name", "credit_code", "sectors"))
+    return [Choice(key=pid, label=name, secondary=" · ".join(part for part in (code, _sectors_shown(sectors)) if part),
+                   platform_id=pid)
+            for pid, name, code, sectors in rows[:limit]]
+
+
+def _listing_choice(fact: ListingFact, names: dict[str, str]) -> Choice:
+    district = DISTRICTS.get(fact.district_code)
+    where = ""
+    if district is not None:
+        where = district.name_zh if _language().startswith("zh") else district.name_en
+    state = "" if fact.state == ListingState.LIVE else str(fact.get_state_display())
+    return Choice(key=fact.listing_id, label=fact.title or fact.listing_id,
+                  secondary=" · ".join(part for part in (names.get(fact.platform_id, fact.platform_id), where, state,
+                                                         fact.listing_id) if part),
+                  platform_id=fact.platform_id)
+
+
+def lookup_listings(*, jurisdiction: Jurisdiction, q: str = "", platform_id: str = "", keys: list[str] | None = None,
+                    limit: int = LOOKUP_LIMIT) -> list[Choice]:
+    """Listings of the jurisdiction (of ``platform_id`` when given) whose title contains ``q`` or whose
+    listing id is ``q``, those still live first; with ``keys``, the listings of those ids."""
+    rows = scoped(ListingFact.objects.all(), jurisdiction)
+    if platform_id:
+        rows = rows.filter(platform_id=platform_id)
+    if keys is not None:
+        rows = rows.filter(listing_id__in=keys)
+    elif q.strip():
+        rows = rows.filter(Q(title__icontains=q.strip()) | Q(listing_id=q.strip()))
+    rows = rows.annotate(not_live=Case(When(state=ListingState.LIVE, then=Value(0)), default=Value(1))).order_by(
+        "not_live", "-published_at", "-id")
+    names = registered_platform_names()
+    return [_listing_choice(fact, names) for fact in rows[:limit]]
+
+
+def lookup_subjects(*, jurisdiction: Jurisdiction, q: str = "", platform_id: str = "", keys: list[str] | None = None,
+                    limit: int = LOOKUP_LIMIT) -> list[Choice]:
+    """Subjects (operators and providers) of the jurisdiction as the hub knows them: by pseudonymous key
+    and platform, never by identity. ``q`` matches a part of the key or a word of the title of one of
+    their listings; with ``keys``, the subjects of those keys."""
+    rows = scoped(SubjectFact.objects.all(), jurisdiction)
+    listings = scoped(ListingFact.objects.exclude(provider_key=""), jurisdiction)
+    if platform_id:
+        rows = rows.filter(platform_id=platform_id)
+        listings = listings.filter(platform_id=platform_id)
+    if keys is not None:
+        rows = rows.filter(subject_key__in=keys)
+    elif q.strip():
+        providers = listings.filter(title__icontains=q.strip()).values_list("provider_key", flat=True)[:200]
+        rows = rows.filter(Q(subject_key__icontains=q.strip()) | Q(subject_key__in=list(providers)))
+    subjects = list(rows.order_by("-registered_at", "-id")[:limit])
+    titles: dict[tuple[str, str], list[str]] = {}
+    for pid, key, title in (listings.filter(provider_key__in=[s.subject_key for s in subjects])
+                            .exclude(title="").order_by("-published_at", "-id")
+                            .values_list("platform_id", "provider_key", "title")[:500]):
+        titles.setdefault((pid, key), []).append(title)
+    names = registered_platform_names()
+    found = []
+    for subject in subjects:
+        offered = titles.get((subject.platform_id, subject.subject_key), [])[:2]
+        secondary = [names.get(subject.platform_id, subject.platform_id)]
+        if offered:
+            secondary.append(_("offers: %(titles)s") % {"titles": "、".join(offered)})
+        found.append(Choice(key=subject.subject_key,
+                            label=f"{subject.get_subject_kind_display()} {subject.subject_key}",
+                            secondary=" · ".join(secondary), platform_id=subject.platform_id))
+    return found
+
+
+def lookup_credit_subjects(*, jurisdiction: Jurisdiction, q: str = "", keys: list[str] | None = None,
+                           limit: int = LOOKUP_LIMIT) -> list[Choice]:
+    """Credit files of the jurisdiction (hub.credit): an enterprise by a part of its name or its credit code, a
+    person or business by its key (the start or all of it), shown masked as the credit pages show them. The key
+    is the file's number."""
+    from sharecity.hub.credit.selectors import subject_label, subjects_scoped, subjects_search
+
+    if keys is not None:
+        numbers = [int(key) for key in keys if key.isdigit() and len(key) <= 15]
+        rows = subjects_scoped(jurisdiction).filter(pk__in=numbers)
+    else:
+        rows = subjects_search(jurisdiction=jurisdiction, q=q.strip())
+    names = registered_platform_names()
+    found = []
+    for subject in rows.order_by("kind", "name", "identifier")[:limit]:
+        district = DISTRICTS.get(subject.district_code)
+        where = (district.name_zh if _language().startswith("zh") else district.name_en) if district else ""
+        secondary = [str(subject.get_kind_display()), where, names.get(subject.platform_id, "")]
+        found.append(Choice(key=str(subject.pk), label=subject_label(subject),
+                            secondary=" · ".join(part for part in secondary if part), platform_id=subject.platform_id))
+    return found
+
+
+def lookup(kind: str, *, jurisdiction: Jurisdiction, q: str = "", platform_id: str = "",
+           keys: list[str] | None = None, limit: int = LOOKUP_LIMIT) -> list[Choice]:
+    """``lookup_platforms``, ``lookup_listings`` or ``lookup_subjects`` by ``kind``. A ``platform_id``
+    outside the jurisdiction is not found (whether it exists elsewhere is not told)."""
+    if platform_id and (platform_id not in registered_platform_names()
+                        or not jurisdiction.covers_platform(platform_id)):
+        raise NotFound(_("No such platform in your jurisdiction."), field="platform")
+    if kind == "platforms":
+        return lookup_platforms(jurisdiction=jurisdiction, q=q, keys=keys, limit=limit)
+    if kind == "credit_subjects":
+        return lookup_credit_subjects(jurisdiction=jurisdiction, q=q, keys=keys, limit=limit)
+    finder = lookup_listings if kind == "listings" else lookup_subjects
+    return finder(jurisdiction=jurisdiction, q=q, platform_id=platform_id, keys=keys, limit=limit)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django import forms as django_forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from sharecity.kernel.errors import InvalidInput
+from sharecity.hub.facts.forms import PickerField, PickerFormMixin
+from sharecity.kernel.errors import InvalidInput, NotFound
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^\d{1,12}$")
@@ -65,3 +68,35 @@ def ratios(data) -> dict[str, int] | None:
         if text(data, name, max_length=12).strip():
             given[risk_class] = integer(data, name, low=0, high=10_000)
     return given or None
+
+
+class SubjectPickForm(PickerFormMixin, django_forms.Form):
+    """A credit subject picked by name (an inspection plan's pointer, an inspector's declared connection):
+    ``subject_id`` is the chosen file's number; without JavaScript, the typed name or key is resolved."""
+
+    subject_id = PickerField(label=_lazy("Credit subject"), kind="credit_subjects")
+
+    def __init__(self, *args, jurisdiction, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pickers_setup(jurisdiction)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.pickers_resolve()
+        return cleaned
+
+
+def subject_picked(data, *, jurisdiction) -> int:
+    """The credit subject's number from a picker: 400 for a malformed value, 404 for a file outside the
+    jurisdiction or unknown (whether it exists elsewhere is not told)."""
+    keys = data.getlist("subject_id") if hasattr(data, "getlist") else [data.get("subject_id", "")]
+    if any(key and not _INT.fullmatch(key.strip()) for key in keys):
+        raise InvalidInput(_("Choose the credit subject from the list."), field="subject_id", code="inspection.number")
+    form = SubjectPickForm(data, jurisdiction=jurisdiction)
+    if form.is_valid():
+        return int(form.cleaned_data["subject_id"])
+    error = form.errors.as_data().get("subject_id", [None])[0]
+    message = " ".join(error.messages) if error is not None else _("Choose the credit subject from the list.")
+    if error is not None and error.code == "unknown":
+        raise NotFound(message, field="subject_id", code="inspection.subject")
+    raise InvalidInput(message, field="subject_id", code="inspection.subject")

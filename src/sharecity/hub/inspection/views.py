@@ -99,7 +99,8 @@ def _plan_context(plan, jurisdiction, **extra) -> dict:
             "tasks": [_row(t, names) for t in tasks], "ratios": (plan.ratios_bp or {}).get("ratios", {}),
             "sources": PlanPointer.Source.choices, "pool_subjects": plan.pool_subjects.count(),
             "pool_inspectors": plan.pool_inspectors.count(),
-            "verification": selectors.plan_verify(plan) if plan.state == PlanState.REVEALED else None, **extra}
+            "verification": selectors.plan_verify(plan) if plan.state == PlanState.REVEALED else None,
+            "subject_form": forms.SubjectPickForm(jurisdiction=jurisdiction), **extra}
 
 
 @login_required
@@ -124,7 +125,7 @@ def _plan_write(request, plan_id: int, action):
 @require_POST
 def plan_point(request, plan_id: int):
     def action(plan):
-        subject = forms.integer(request.POST, "subject_id", low=1, high=2**53)
+        subject = forms.subject_picked(request.POST, jurisdiction=jurisdiction_required(request.user))
         services.plan_point(actor=request.user, plan_id=plan.pk, subject_id=subject,
                             source=forms.text(request.POST, "source", max_length=20),
                             reason=forms.text(request.POST, "reason", max_length=400))
@@ -218,11 +219,11 @@ def inspectors(request):
                     inspector_id=forms.integer(request.POST, "inspector_id", low=1, high=2**53),
                     active=request.POST.get("active") == "1",
                     reason=forms.text(request.POST, "reason", max_length=400))
-            elif "subject_id" in request.POST:
+            elif "subject_id" in request.POST or "subject_id__q" in request.POST:
                 services.inspector_connection_declare(
                     actor=request.user,
                     inspector_id=forms.integer(request.POST, "inspector_id", low=1, high=2**53),
-                    subject_id=forms.integer(request.POST, "subject_id", low=1, high=2**53),
+                    subject_id=forms.subject_picked(request.POST, jurisdiction=jurisdiction),
                     reason=forms.text(request.POST, "reason", max_length=400))
             else:
                 services.inspector_add(actor=request.user, name=forms.text(request.POST, "name", max_length=100),
@@ -237,7 +238,8 @@ def inspectors(request):
         raise PermissionDenied(str(error.message))
     return render(request, "inspection/inspectors.html", {
         "inspectors": selectors.inspectors_for(jurisdiction=jurisdiction).prefetch_related("connections")[:500],
-        "districts": _districts(jurisdiction), "error": error, "data": request.POST}, status=status)
+        "districts": _districts(jurisdiction), "error": error, "data": request.POST,
+        "subject_form": forms.SubjectPickForm(jurisdiction=jurisdiction)}, status=status)
 
 
 # --- the public page -------------------------------------------------------------------------------------
