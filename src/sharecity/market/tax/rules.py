@@ -104,7 +104,12 @@ class MonthWithholding:
 
 def _months_counted(history: Sequence[MonthIncome], *, gap_rule: GapRule) -> int:
     """The month count of the basic deduction for the last month of ``history`` (months of one year, in order)."""
-    with_income = [m.income_fen > 0 for m in history]
+    return months_counted([m.income_fen > 0 for m in history], gap_rule=gap_rule)
+
+
+def months_counted(with_income: Sequence[bool], *, gap_rule: GapRule) -> int:
+    """The month count of the basic deduction (累计减除费用's 月份数) for the last of consecutive months of one year
+    from January (or the method's first month), given whether each had income from the platform."""
     if gap_rule is GapRule.MONTHS_WITH_INCOME:
         return sum(with_income)
     if gap_rule is GapRule.SINCE_FIRST:
@@ -149,24 +154,37 @@ def cumulative_withholding(months: Sequence[MonthIncome], *, gap_rule: GapRule =
     results: list[MonthWithholding] = []
     cumulative_income = cumulative_other = withheld_so_far = 0
     for index, month in enumerate(months):
-        in_force = parameters or cumulative_parameters_at(month.month)
         cumulative_income += month.income_fen
         cumulative_other += month.other_deductions_fen
-        counted = _months_counted(months[: index + 1], gap_rule=gap_rule)
-        expenses = _fen(Decimal(cumulative_income) * in_force.expense_ratio)
-        deduction = in_force.deduction_per_month_fen * counted
-        taxable = cumulative_income - expenses - deduction - cumulative_other
-        tax, bracket = tax_on(in_force.brackets, taxable)
-        # Nothing is paid in a month without income, so nothing is withheld in it.
-        due = max(tax - withheld_so_far, 0) if month.income_fen > 0 else 0
-        results.append(MonthWithholding(
+        result = month_withholding(
             month=month.month, income_fen=month.income_fen, cumulative_income_fen=cumulative_income,
-            cumulative_expenses_fen=expenses, months_counted=counted, cumulative_deduction_fen=deduction,
-            cumulative_other_deductions_fen=cumulative_other, taxable_fen=taxable, rate=bracket.rate,
-            quick_deduction_fen=bracket.quick_deduction_fen, cumulative_tax_fen=max(tax, 0),
-            withheld_before_fen=withheld_so_far, withheld_fen=due, source=in_force.source))
-        withheld_so_far += due
+            cumulative_other_deductions_fen=cumulative_other,
+            months_counted=_months_counted(months[: index + 1], gap_rule=gap_rule),
+            withheld_before_fen=withheld_so_far, parameters=parameters)
+        results.append(result)
+        withheld_so_far += result.withheld_fen
     return results
+
+
+def month_withholding(*, month: dt.date, income_fen: int, cumulative_income_fen: int,
+                      cumulative_other_deductions_fen: int, months_counted: int, withheld_before_fen: int,
+                      parameters: CumulativeParameters | None = None) -> MonthWithholding:
+    """One month's step of the cumulative method from the year's running totals up to and including the month:
+    the formula of 2025年第16号 第一条第(一)项 once. ``cumulative_withholding`` runs it month by month; the
+    month-end run (``month_end``) calls it directly with the totals it read."""
+    in_force = parameters or cumulative_parameters_at(month)
+    expenses = _fen(Decimal(cumulative_income_fen) * in_force.expense_ratio)
+    deduction = in_force.deduction_per_month_fen * months_counted
+    taxable = cumulative_income_fen - expenses - deduction - cumulative_other_deductions_fen
+    tax, bracket = tax_on(in_force.brackets, taxable)
+    # Nothing is paid in a month without income, so nothing is withheld in it.
+    due = max(tax - withheld_before_fen, 0) if income_fen > 0 else 0
+    return MonthWithholding(
+        month=month, income_fen=income_fen, cumulative_income_fen=cumulative_income_fen,
+        cumulative_expenses_fen=expenses, months_counted=months_counted, cumulative_deduction_fen=deduction,
+        cumulative_other_deductions_fen=cumulative_other_deductions_fen, taxable_fen=taxable, rate=bracket.rate,
+        quick_deduction_fen=bracket.quick_deduction_fen, cumulative_tax_fen=max(tax, 0),
+        withheld_before_fen=withheld_before_fen, withheld_fen=due, source=in_force.source)
 
 
 @dataclass(frozen=True)

@@ -56,18 +56,24 @@ def monthly_vat(months: Sequence[MonthSales]) -> list[MonthVat]:
                                code="tax.months_consecutive")
     results = []
     for index, month in enumerate(months):
-        if month.month.day != 1:
-            raise InvalidInput("a month is given by its first day", field="months", code="tax.month_first_day")
-        if not 0 <= month.income_fen <= MAX_MONTHLY_FEN:
-            raise InvalidInput(f"a month's income is between 0 and {MAX_MONTHLY_FEN // 100:,} yuan", field="months",
-                               code="tax.income_out_of_range")
-        in_force = small_scale_vat_parameters_at(month.month)
-        sales = _fen(Decimal(month.income_fen) / (1 + in_force.levy_rate))
-        exempt = sales <= in_force.monthly_exemption_fen
-        vat = 0 if exempt else month.income_fen - sales
         twelve = sum(m.income_fen for m in months[max(0, index - 11): index + 1])
-        results.append(MonthVat(month=month.month, income_fen=month.income_fen, sales_fen=sales, exempt=exempt,
-                                levy_rate=in_force.levy_rate, vat_fen=vat, twelve_months_fen=twelve,
-                                guide_to_register=twelve > in_force.general_registration_fen,
-                                source=in_force.source))
+        results.append(month_vat(month, twelve_months_fen=twelve))
     return results
+
+
+def month_vat(month: MonthSales, *, twelve_months_fen: int) -> MonthVat:
+    """One month's return, ``twelve_months_fen`` being the income of the month and the 11 before it (the
+    registration guidance). ``monthly_vat`` calls it for each month; the month-end run calls it directly."""
+    if month.month.day != 1:
+        raise InvalidInput("a month is given by its first day", field="months", code="tax.month_first_day")
+    if not 0 <= month.income_fen <= MAX_MONTHLY_FEN:
+        raise InvalidInput(f"a month's income is between 0 and {MAX_MONTHLY_FEN // 100:,} yuan", field="months",
+                           code="tax.income_out_of_range")
+    in_force = small_scale_vat_parameters_at(month.month)
+    sales = _fen(Decimal(month.income_fen) / (1 + in_force.levy_rate))
+    exempt = sales <= in_force.monthly_exemption_fen
+    vat = 0 if exempt else month.income_fen - sales
+    return MonthVat(month=month.month, income_fen=month.income_fen, sales_fen=sales, exempt=exempt,
+                    levy_rate=in_force.levy_rate, vat_fen=vat, twelve_months_fen=twelve_months_fen,
+                    guide_to_register=twelve_months_fen > in_force.general_registration_fen,
+                    source=in_force.source)
