@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sharecity.kernel.errors import InvalidInput
-from sharecity.market.tax.parameters import CUMULATIVE_VERSIONS
+from sharecity.market.tax.parameters import (
+    CUMULATIVE_VERSIONS,
+    CumulativeParameters,
+    SmallScaleVatParameters,
+    cumulative_parameters_at,
+    small_scale_vat_parameters_at,
+)
 from sharecity.market.tax.rules import GapRule, MonthWithholding, month_withholding, months_counted, next_month
 from sharecity.market.tax.vat import MonthSales, MonthVat, month_vat
 
@@ -137,20 +143,22 @@ def _counted(with_income: tuple[bool, ...], gap_rule: GapRule) -> int:
 
 
 def worker_withholding(*, month: dt.date, income_fen: int, state: EarlierState,
-                       gap_rule: GapRule = GapRule.RESTART) -> MonthWithholding:
+                       gap_rule: GapRule = GapRule.RESTART,
+                       parameters: CumulativeParameters | None = None) -> MonthWithholding:
     """The tax withheld in ``month`` from a worker paid ``income_fen`` in it: the cumulative tax of the year so far
     less what was withheld before (2025年第16号 第一条第(一)项; a negative result withholds nothing)."""
     return month_withholding(
         month=month, income_fen=income_fen, cumulative_income_fen=state.year_income_fen + income_fen,
         cumulative_other_deductions_fen=state.year_other_deductions_fen,
         months_counted=_counted((*state.year_months_with_income, income_fen > 0), gap_rule),
-        withheld_before_fen=state.year_withheld_fen)
+        withheld_before_fen=state.year_withheld_fen, parameters=parameters)
 
 
-def worker_vat(*, month: dt.date, sales_income_fen: int, state: EarlierState) -> MonthVat:
+def worker_vat(*, month: dt.date, sales_income_fen: int, state: EarlierState,
+               parameters: SmallScaleVatParameters | None = None) -> MonthVat:
     """The VAT return of ``month`` filed on the worker's behalf, the 12 months' income counting the 11 before."""
     return month_vat(MonthSales(month=month, income_fen=sales_income_fen),
-                     twelve_months_fen=state.eleven_months_sales_fen + sales_income_fen)
+                     twelve_months_fen=state.eleven_months_sales_fen + sales_income_fen, parameters=parameters)
 
 
 def worker_injury(orders_by_sector: Mapping[str, int], rates: Mapping[str, int]) -> tuple[int, int]:
@@ -188,13 +196,17 @@ class WorkerMonthEnd:
 
 
 def worker_month_end(*, worker: str, platform: str, month: dt.date, sums: WorkerMonthSums, state: EarlierState,
-                     injury_rates: Mapping[str, int], gap_rule: GapRule = GapRule.RESTART) -> WorkerMonthEnd:
+                     injury_rates: Mapping[str, int], gap_rule: GapRule = GapRule.RESTART,
+                     parameters: CumulativeParameters | None = None,
+                     vat_parameters: SmallScaleVatParameters | None = None) -> WorkerMonthEnd:
+    """One worker's month end; ``parameters`` and ``vat_parameters`` default to those in force on ``month``."""
     covered, contribution = worker_injury(sums.orders_by_sector, injury_rates)
     return WorkerMonthEnd(
         worker=worker, platform=platform, month=month, orders=sums.orders, gross_fen=sums.gross_fen,
         commission_fen=sums.commission_fen, income_fen=sums.income_fen,
-        withholding=worker_withholding(month=month, income_fen=sums.income_fen, state=state, gap_rule=gap_rule),
-        vat=worker_vat(month=month, sales_income_fen=sums.gross_fen, state=state),
+        withholding=worker_withholding(month=month, income_fen=sums.income_fen, state=state, gap_rule=gap_rule,
+                                       parameters=parameters),
+        vat=worker_vat(month=month, sales_income_fen=sums.gross_fen, state=state, parameters=vat_parameters),
         injury_orders=covered, injury_fen=contribution)
 
 
@@ -243,9 +255,10 @@ def month_end_from_sums(sums: Mapping[tuple[str, str], WorkerMonthSums], *, mont
     if month.day != 1:
         raise InvalidInput("a month is given by its first day", field="month", code="tax.month_first_day")
     nothing = EarlierState()
+    in_force, vat_in_force = cumulative_parameters_at(month), small_scale_vat_parameters_at(month)
     workers = [worker_month_end(worker=worker, platform=platform, month=month, sums=worker_sums,
                                 state=earlier.get((worker, platform), nothing), injury_rates=injury_rates,
-                                gap_rule=gap_rule)
+                                gap_rule=gap_rule, parameters=in_force, vat_parameters=vat_in_force)
                for (worker, platform), worker_sums in sorted(sums.items())]
     return MonthEndRun(month=month, workers=workers, totals=totals(workers))
 

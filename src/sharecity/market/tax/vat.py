@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 from sharecity.kernel.errors import InvalidInput
-from sharecity.market.tax.parameters import small_scale_vat_parameters_at
+from sharecity.market.tax.parameters import SmallScaleVatParameters, small_scale_vat_parameters_at
 from sharecity.market.tax.rules import MAX_MONTHLY_FEN, next_month
 
 
@@ -61,15 +61,17 @@ def monthly_vat(months: Sequence[MonthSales]) -> list[MonthVat]:
     return results
 
 
-def month_vat(month: MonthSales, *, twelve_months_fen: int) -> MonthVat:
+def month_vat(month: MonthSales, *, twelve_months_fen: int,
+              parameters: SmallScaleVatParameters | None = None) -> MonthVat:
     """One month's return, ``twelve_months_fen`` being the income of the month and the 11 before it (the
-    registration guidance). ``monthly_vat`` calls it for each month; the month-end run calls it directly."""
+    registration guidance). ``monthly_vat`` calls it for each month; the month-end run calls it directly, with
+    the parameters in force on the month looked up once for all its workers."""
     if month.month.day != 1:
         raise InvalidInput("a month is given by its first day", field="months", code="tax.month_first_day")
     if not 0 <= month.income_fen <= MAX_MONTHLY_FEN:
         raise InvalidInput(f"a month's income is between 0 and {MAX_MONTHLY_FEN // 100:,} yuan", field="months",
                            code="tax.income_out_of_range")
-    in_force = small_scale_vat_parameters_at(month.month)
+    in_force = parameters or small_scale_vat_parameters_at(month.month)
     sales = _fen(Decimal(month.income_fen) / (1 + in_force.levy_rate))
     exempt = sales <= in_force.monthly_exemption_fen
     vat = 0 if exempt else month.income_fen - sales
