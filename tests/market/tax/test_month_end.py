@@ -5,8 +5,11 @@ with 财政部 税务总局公告2023年第19号), the per-order injury contribu
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sharecity.kernel.errors import InvalidInput
 from sharecity.market.tax.month_end import (
@@ -16,7 +19,14 @@ from sharecity.market.tax.month_end import (
     earlier_states,
     month_end,
 )
-from sharecity.market.tax.rules import GapRule, MonthIncome, cumulative_withholding
+from sharecity.market.tax.rules import (
+    GapRule,
+    MonthIncome,
+    _fen,
+    cumulative_withholding,
+    fen_divided_by_one_plus,
+    fen_times,
+)
 
 NOV = dt.date(2026, 11, 1)
 RATES = {"catering": 4, "ride_hailing": 6}  # fen per order: made-up rates for the test, not the official table
@@ -47,7 +57,8 @@ def test_a_vat_month_at_exactly_the_threshold_is_exempt_and_above_it_is_taxed():
     # 2025年第16号 第二条第(一)项; 2023年第19号: sales up to 100,000 yuan a month (inclusive) exempt, 1% above.
     run = month_end(orders("at", 1, 101_000_00) + orders("above", 1, 101_010_00), month=NOV, earlier={},
                     injury_rates=RATES)
-    above, at = run.workers
+    by_worker = {w.worker: w for w in run.workers}
+    at, above = by_worker["at"], by_worker["above"]
     assert (at.vat.sales_fen, at.vat.exempt, at.vat.vat_fen) == (100_000_00, True, 0)
     assert (above.vat.exempt, above.vat.vat_fen) == (False, 1_000_10)
     assert run.totals["vat_exempt"] == 1 and run.totals["vat_fen"] == 1_000_10
@@ -103,3 +114,16 @@ def test_an_order_of_another_month_is_refused():
     with pytest.raises(InvalidInput) as refused:
         month_end(orders("w", 1, 100, month=dt.date(2026, 10, 1)), month=NOV, earlier={}, injury_rates=RATES)
     assert refused.value.field == "month"
+
+
+@given(amount=st.integers(-10**12, 10**12), rate=st.sampled_from(
+    [Decimal("0.03"), Decimal("0.10"), Decimal("0.20"), Decimal("0.25"), Decimal("0.45"), Decimal("0.0125"),
+     Decimal("0.005")]))
+def test_integer_rounding_is_the_decimal_rounding(amount, rate):
+    # The rules round a tax half up to the fen; the integer arithmetic must give what Decimal gives.
+    assert fen_times(amount, rate) == _fen(Decimal(amount) * rate)
+
+
+@given(amount=st.integers(0, 10**11), rate=st.sampled_from([Decimal("0.01"), Decimal("0.03"), Decimal("0.13")]))
+def test_integer_division_is_the_decimal_division(amount, rate):
+    assert fen_divided_by_one_plus(amount, rate) == _fen(Decimal(amount) / (1 + rate))

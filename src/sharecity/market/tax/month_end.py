@@ -251,7 +251,8 @@ def month_end(rows: Iterable[OrderRow], *, month: dt.date, earlier: Mapping[tupl
 def month_end_from_sums(sums: Mapping[tuple[str, str], WorkerMonthSums], *, month: dt.date,
                         earlier: Mapping[tuple[str, str], EarlierState], injury_rates: Mapping[str, int],
                         gap_rule: GapRule = GapRule.RESTART) -> MonthEndRun:
-    """``month_end`` from orders already summed per worker (by ``sum_orders`` or a query doing the same sums)."""
+    """``month_end`` from orders already summed per worker (by ``sum_orders`` or a query doing the same sums);
+    the workers come out in the order of ``sums``."""
     if month.day != 1:
         raise InvalidInput("a month is given by its first day", field="month", code="tax.month_first_day")
     nothing = EarlierState()
@@ -259,7 +260,7 @@ def month_end_from_sums(sums: Mapping[tuple[str, str], WorkerMonthSums], *, mont
     workers = [worker_month_end(worker=worker, platform=platform, month=month, sums=worker_sums,
                                 state=earlier.get((worker, platform), nothing), injury_rates=injury_rates,
                                 gap_rule=gap_rule, parameters=in_force, vat_parameters=vat_in_force)
-               for (worker, platform), worker_sums in sorted(sums.items())]
+               for (worker, platform), worker_sums in sums.items()]
     return MonthEndRun(month=month, workers=workers, totals=totals(workers))
 
 

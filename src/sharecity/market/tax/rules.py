@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 
 from sharecity.kernel.errors import InvalidInput
@@ -62,6 +63,35 @@ def _fen(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=256)
+def _ratio(rate: Decimal) -> tuple[int, int]:
+    return rate.as_integer_ratio()
+
+
+def fen_times(amount_fen: int, rate: Decimal) -> int:
+    """``amount_fen × rate`` rounded half up (a tie away from zero) to the fen: what
+    ``_fen(Decimal(amount_fen) * rate)`` gives, in exact integer arithmetic (the month-end run calls it for every
+    worker; a test checks the two agree)."""
+    numerator, denominator = _ratio(rate)
+    rounded = (abs(amount_fen) * numerator * 2 + denominator) // (2 * denominator)
+    return rounded if amount_fen >= 0 else -rounded
+
+
+@lru_cache(maxsize=64)
+def _one_plus_ratio(rate: Decimal) -> tuple[int, int]:
+    numerator, denominator = rate.as_integer_ratio()
+    return denominator + numerator, denominator
+
+
+def fen_divided_by_one_plus(amount_fen: int, rate: Decimal) -> int:
+    """``amount_fen ÷ (1 + rate)`` (a rate above −1) rounded half up to the fen, in exact integer arithmetic: what
+    ``_fen(Decimal(amount_fen) / (1 + rate))`` gives (the quotient's exact fraction is never within Decimal's
+    28 digits of a tie, so the two agree; a test checks it)."""
+    numerator, denominator = _one_plus_ratio(rate)
+    rounded = (abs(amount_fen) * denominator * 2 + numerator) // (2 * numerator)
+    return rounded if amount_fen >= 0 else -rounded
+
+
 def bracket_for(brackets: Sequence[Bracket], taxable_fen: int) -> Bracket:
     for bracket in brackets:
         if bracket.up_to_fen is None or taxable_fen <= bracket.up_to_fen:
@@ -74,7 +104,7 @@ def tax_on(brackets: Sequence[Bracket], taxable_fen: int) -> tuple[int, Bracket]
     bracket = bracket_for(brackets, max(taxable_fen, 0))
     if taxable_fen <= 0:
         return 0, bracket
-    return _fen(Decimal(taxable_fen) * bracket.rate) - bracket.quick_deduction_fen, bracket
+    return fen_times(taxable_fen, bracket.rate) - bracket.quick_deduction_fen, bracket
 
 
 @dataclass(frozen=True)
@@ -173,7 +203,7 @@ def month_withholding(*, month: dt.date, income_fen: int, cumulative_income_fen:
     the formula of 2025年第16号 第一条第(一)项 once. ``cumulative_withholding`` runs it month by month; the
     month-end run (``month_end``) calls it directly with the totals it read."""
     in_force = parameters or cumulative_parameters_at(month)
-    expenses = _fen(Decimal(cumulative_income_fen) * in_force.expense_ratio)
+    expenses = fen_times(cumulative_income_fen, in_force.expense_ratio)
     deduction = in_force.deduction_per_month_fen * months_counted
     taxable = cumulative_income_fen - expenses - deduction - cumulative_other_deductions_fen
     tax, bracket = tax_on(in_force.brackets, taxable)
@@ -206,7 +236,7 @@ def per_payment_withholding(amount_fen: int, *, parameters: PerPaymentParameters
     if amount_fen <= parameters.flat_deduction_up_to_fen:
         expenses = min(parameters.flat_deduction_fen, amount_fen)
     else:
-        expenses = _fen(Decimal(amount_fen) * parameters.expense_ratio)
+        expenses = fen_times(amount_fen, parameters.expense_ratio)
     taxable = amount_fen - expenses
     tax, bracket = tax_on(parameters.brackets, taxable)
     return PaymentWithholding(amount_fen=amount_fen, expenses_fen=expenses, taxable_fen=taxable, rate=bracket.rate,

@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import pairwise
 
 from sharecity.kernel.errors import InvalidInput
 from sharecity.market.tax.parameters import SmallScaleVatParameters, small_scale_vat_parameters_at
-from sharecity.market.tax.rules import MAX_MONTHLY_FEN, next_month
+from sharecity.market.tax.rules import MAX_MONTHLY_FEN, fen_divided_by_one_plus, next_month
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,6 @@ class MonthVat:
     guide_to_register: bool
     source: str
 
-
-def _fen(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 
@@ -72,7 +69,7 @@ def month_vat(month: MonthSales, *, twelve_months_fen: int,
         raise InvalidInput(f"a month's income is between 0 and {MAX_MONTHLY_FEN // 100:,} yuan", field="months",
                            code="tax.income_out_of_range")
     in_force = parameters or small_scale_vat_parameters_at(month.month)
-    sales = _fen(Decimal(month.income_fen) / (1 + in_force.levy_rate))
+    sales = fen_divided_by_one_plus(month.income_fen, in_force.levy_rate)
     exempt = sales <= in_force.monthly_exemption_fen
     vat = 0 if exempt else month.income_fen - sales
     return MonthVat(month=month.month, income_fen=month.income_fen, sales_fen=sales, exempt=exempt,
