@@ -25,6 +25,7 @@ counts mismatches. The injury rates are made-up bench figures (fen per order), n
 
     uv run python bench/month_end.py [--workers 100000] [--orders 3000000] [--runs 3] [--seed 17]
     uv run python bench/month_end.py --workers 10000 --orders 300000 --runs 3      # a quick look
+    uv run python bench/month_end.py --processes 2     # (a) split by worker over 2 processes
 """
 
 # The SQL here is built from the bench's own temporary paths and constants, never from input:
@@ -120,14 +121,19 @@ def generate(directory: Path, *, workers: int, orders: int, seed: int) -> tuple[
 PHASES: dict[str, list[float]] = {"sums": [], "rules": []}
 
 
-def project_run(orders_path: Path, earlier_path: Path):
+def project_run(orders_path: Path, earlier_path: Path, *, part: int = 0, parts: int = 1):
+    """The month end of the workers whose number is ``part`` modulo ``parts`` (all of them by default)."""
     started = time.perf_counter()
     covered = [pl.col("sector").eq(s).sum().alias(f"n_{s}") for s in INJURY_RATES]
-    sums = (pl.scan_parquet(orders_path)
+    orders, earlier_rows = pl.scan_parquet(orders_path), pl.scan_parquet(earlier_path)
+    if parts > 1:
+        orders = orders.filter(pl.col("worker") % parts == part)
+        earlier_rows = earlier_rows.filter(pl.col("worker") % parts == part)
+    sums = (orders
             .group_by("worker", "platform")
             .agg(pl.len().alias("orders"), pl.col("amount_fen").sum().alias("gross_fen"),
                  pl.col("commission_fen").sum().alias("commission_fen"), *covered)
-            .join(pl.scan_parquet(earlier_path), on=["worker", "platform"], how="left")
+            .join(earlier_rows, on=["worker", "platform"], how="left")
             .collect())
     flags_cache: dict[str | None, tuple[bool, ...]] = {}
     month_sums: dict[tuple, WorkerMonthSums] = {}
@@ -156,6 +162,28 @@ def project_run(orders_path: Path, earlier_path: Path):
     PHASES["sums"].append(computing - started)
     PHASES["rules"].append(time.perf_counter() - computing)
     return run
+
+
+def worker_rows(run) -> list[tuple]:
+    return [(r.worker, r.platform, r.withheld_fen, r.vat.vat_fen, r.vat.exempt, r.vat.guide_to_register,
+             r.injury_fen) for r in run.workers]
+
+
+def project_partition(orders_path: Path, earlier_path: Path, part: int, parts: int):
+    """In a worker process: one partition's totals and per-worker results, and its phase times."""
+    run = project_run(orders_path, earlier_path, part=part, parts=parts)
+    return run.totals, worker_rows(run), PHASES["sums"][-1], PHASES["rules"][-1]
+
+
+def project_parallel(pool, orders_path: Path, earlier_path: Path, parts: int):
+    """The same run split by worker over ``parts`` processes (each reads the Parquet files and keeps its share),
+    the totals added up."""
+    results = list(pool.map(project_partition, [orders_path] * parts, [earlier_path] * parts, range(parts),
+                            [parts] * parts))
+    totals = {name: sum(r[0][name] for r in results) for name in TOTAL_NAMES}
+    PHASES["sums"].append(max(r[2] for r in results))
+    PHASES["rules"].append(max(r[3] for r in results))
+    return totals, [row for r in results for row in r[1]]
 
 
 # --- (b) the hand-written DuckDB query ----------------------------------------------------------------------
@@ -233,6 +261,8 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=3_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="split (a) by worker over this many processes (DuckDB uses every core)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "last_run_month_end.txt"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sharecity-month-end-") as tmp:
@@ -240,36 +270,44 @@ def main() -> int:
         orders_path, earlier_path = generate(Path(tmp), workers=args.workers, orders=args.orders, seed=args.seed)
         log(f"generated {args.orders:,} orders of {args.workers:,} workers in {time.perf_counter() - started:.1f} s "
             f"({orders_path.stat().st_size / 1e6:.1f} MB + {earlier_path.stat().st_size / 1e6:.1f} MB Parquet)")
-        log("(a) project month-end run")
-        ours_median, ours_times, run = timed(lambda: project_run(orders_path, earlier_path), args.runs)
+        log(f"(a) project month-end run, {args.processes} process(es)")
+        if args.processes > 1:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            with ProcessPoolExecutor(args.processes, mp_context=get_context("spawn")) as pool:
+                list(pool.map(time.sleep, [0.1] * args.processes))  # processes started before the timing
+                ours_median, ours_times, (our_totals, ours) = timed(
+                    lambda: project_parallel(pool, orders_path, earlier_path, args.processes), args.runs)
+        else:
+            ours_median, ours_times, run = timed(lambda: project_run(orders_path, earlier_path), args.runs)
+            our_totals, ours = run.totals, worker_rows(run)
         con = duckdb.connect()
+        con_threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
         sql = duckdb_sql(orders_path, earlier_path)
         log("(b) hand-written DuckDB query")
         duck_median, duck_times, duck = timed(lambda: duckdb_totals(con, sql), args.runs)
         theirs = {(w, p): row for w, p, *row in con.execute(
             f"SELECT worker, platform, withheld, vat, exempt, guide, injury_fen FROM ({sql})").fetchall()}
         con.close()
-    mismatches = sum(
-        1 for r in run.workers
-        if theirs.get((r.worker, r.platform)) != [r.withheld_fen, r.vat.vat_fen, r.vat.exempt,
-                                                  r.vat.guide_to_register, r.injury_fen])
-    mismatches += abs(len(theirs) - len(run.workers))
-    differing = [name for name in TOTAL_NAMES if run.totals[name] != duck[name]]
+    mismatches = sum(1 for worker, platform, *row in ours if theirs.get((worker, platform)) != row)
+    mismatches += abs(len(theirs) - len(ours))
+    differing = [name for name in TOTAL_NAMES if our_totals[name] != duck[name]]
     ratio = ours_median / duck_median
     lines = [
         f"month_end bench  {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  "
         f"host: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         f"data: {args.workers:,} workers, {args.orders:,} orders of {MONTH:%Y-%m}, seed {args.seed}; "
-        f"{run.totals['workers']:,} workers with orders",
-        f"(a) project month_end (Polars sums + market.tax.month_end per worker): median {ours_median:.2f} s "
-        f"of {args.runs} ({', '.join(f'{t:.2f}' for t in ours_times)})",
+        f"{our_totals['workers']:,} workers with orders",
+        f"(a) project month_end (Polars sums + market.tax.month_end per worker, {args.processes} process(es)): "
+        f"median {ours_median:.2f} s of {args.runs} ({', '.join(f'{t:.2f}' for t in ours_times)})",
         f"    of which Polars sums, join and building the inputs: median {statistics.median(PHASES['sums']):.2f} s; "
         f"month_end_from_sums (the rules per worker, totals): median {statistics.median(PHASES['rules']):.2f} s",
-        f"(b) hand-written DuckDB SQL:                                          median {duck_median:.2f} s "
-        f"of {args.runs} ({', '.join(f'{t:.2f}' for t in duck_times)})",
+        f"(b) hand-written DuckDB SQL ({con_threads} threads): median {duck_median:.2f} s of {args.runs} "
+        f"({', '.join(f'{t:.2f}' for t in duck_times)})",
         f"ratio (a)/(b): {ratio:.2f}  (goal: within 2x)",
         "totals (project | DuckDB):",
-        *(f"  {name:<18} {run.totals[name]:>18,} | {duck[name]:>18,}{'  DIFFERENT' if name in differing else ''}"
+        *(f"  {name:<18} {our_totals[name]:>18,} | {duck[name]:>18,}{'  DIFFERENT' if name in differing else ''}"
           for name in TOTAL_NAMES),
         f"totals agree to the fen: {'yes' if not differing else 'NO: ' + ', '.join(differing)}",
         f"per-worker mismatches (withheld, VAT, exempt, guidance, contribution): {mismatches}",
