@@ -8,8 +8,8 @@ Parquet files in a temporary directory):
   8 platforms), month, amount paid by the customer (fen), the platform's 10% commission (fen), sector. A few
   workers take most orders (the worker of an order is ``N × u²``), so some months pass the VAT threshold;
 - ``earlier.parquet``: each worker's state before the month, as the withholding register holds it: income and
-  tax withheld January–October 2026, which of those months had income (a string of 0 and 1), and what
-  customers paid in the 11 months before November (December 2025–October 2026).
+  tax withheld January–October 2026 (about the year's tax so far), which of those months had income (a string
+  of 0 and 1), and what customers paid in the 11 months before November (December 2025–October 2026).
 
 Then, ``--runs`` times each (median reported):
 
@@ -90,6 +90,13 @@ def generate(directory: Path, *, workers: int, orders: int, seed: int) -> tuple[
                  amount_fen * 1000 // 10000 AS commission_fen, sector
           FROM priced ORDER BY worker
         ) TO '{orders_path}' (FORMAT PARQUET)""")
+    # What was withheld by October: roughly the year's tax so far (every month with income counted).
+    con.execute("""
+        CREATE MACRO annual_tax(t) AS CASE WHEN t <= 0 THEN 0
+          WHEN t <= 3600000 THEN t * 3 // 100 WHEN t <= 14400000 THEN t * 10 // 100 - 252000
+          WHEN t <= 30000000 THEN t * 20 // 100 - 1692000 WHEN t <= 42000000 THEN t * 25 // 100 - 3192000
+          WHEN t <= 66000000 THEN t * 30 // 100 - 5292000 WHEN t <= 96000000 THEN t * 35 // 100 - 8592000
+          ELSE t * 45 // 100 - 18192000 END""")
     con.execute(f"""
         COPY (
           WITH w AS (
@@ -104,9 +111,8 @@ def generate(directory: Path, *, workers: int, orders: int, seed: int) -> tuple[
             FROM w)
           SELECT worker, platform, flags,
                  level * (length(flags) - length(replace(flags, '1', ''))) AS year_income_fen,
-                 greatest(level * (length(flags) - length(replace(flags, '1', ''))) * 8 // 10
-                          - 500000 * (length(flags) - length(replace(flags, '1', ''))), 0) * 3 // 100
-                   AS year_withheld_fen,
+                 annual_tax(level * (length(flags) - length(replace(flags, '1', ''))) * 8 // 10
+                            - 500000 * (length(flags) - length(replace(flags, '1', '')))) AS year_withheld_fen,
                  level * (length(flags) - length(replace(flags, '1', ''))) * 11 // 9 + level
                    AS eleven_months_sales_fen
           FROM f
