@@ -117,6 +117,7 @@ def test_the_operator_prepares_lists_and_exports_the_month(world, operator):
     rows = list(csv.reader(io.StringIO(
         operator.get(f"/api/v1/p/{slug}/tax/vat-returns/file?month=2026-03&format=csv").content.decode("utf-8-sig"))))
     assert rows[0][0] == "序号" and len(rows) == 3 and "1000.10" in [cell for row in rows for cell in row]
+    assert {row[9] for row in rows[1:]} == {"1%"}  # the levy rate as people read it
     xlsx = operator.get(f"/p/{slug}/operator/tax/vat/2026-03/file/?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     prepared = operator.post(f"/p/{slug}/operator/tax/vat/prepare/", {"month": "2026-03"})

@@ -117,7 +117,4 @@ class VatReturn(models.Model):
 
     @property
     def levy_rate_percent(self) -> str:
-        return f"{self.levy_rate * 100:g}%"
-
-    FIGURES = ("payments", "income_fen", "sales_fen", "exempt", "levy_rate", "vat_fen", "twelve_months_fen",
-               "guide_to_register", "source")
+        return f"{(self.levy_rate * 100).normalize():f}%"

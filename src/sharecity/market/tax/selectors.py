@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sharecity.kernel.crypto import decrypt_text
+from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.models import User
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.accounts.models import ProviderProfile
@@ -163,8 +164,6 @@ def month_parse(text: str | None, *, today: dt.date | None = None) -> dt.date:
     """A month typed as ``YYYY-MM`` (its first day); empty: this month, city time. A month after this one is
     refused, as is one outside 2019–2100."""
     from django.utils import timezone
-
-    from sharecity.kernel.errors import InvalidInput
 
     this_month = (today or timezone.now().astimezone(CITY_TZ).date()).replace(day=1)
     if text in (None, ""):
