@@ -48,6 +48,7 @@ from sharecity.market.tax.month_end import (
     TOTAL_NAMES,
     EarlierState,
     WorkerMonthSums,
+    cyclic_gc_paused,
     month_end_from_sums,
 )
 from sharecity.market.tax.parameters import COMPREHENSIVE_2019, CUMULATIVE_VERSIONS, SMALL_SCALE_VAT_VERSIONS
@@ -128,7 +129,13 @@ PHASES: dict[str, list[float]] = {"sums": [], "rules": []}
 
 
 def project_run(orders_path: Path, earlier_path: Path, *, part: int = 0, parts: int = 1):
-    """The month end of the workers whose number is ``part`` modulo ``parts`` (all of them by default)."""
+    """The month end of the workers whose number is ``part`` modulo ``parts`` (all of them by default). The inputs
+    are built with the cyclic garbage collector paused, as ``month_end_from_sums`` runs (no cycles among them)."""
+    with cyclic_gc_paused():
+        return _project_run(orders_path, earlier_path, part=part, parts=parts)
+
+
+def _project_run(orders_path: Path, earlier_path: Path, *, part: int, parts: int):
     started = time.perf_counter()
     covered = [pl.col("sector").eq(s).sum().alias(f"n_{s}") for s in INJURY_RATES]
     orders, earlier_rows = pl.scan_parquet(orders_path), pl.scan_parquet(earlier_path)

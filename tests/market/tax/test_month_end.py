@@ -127,3 +127,11 @@ def test_integer_rounding_is_the_decimal_rounding(amount, rate):
 @given(amount=st.integers(0, 10**11), rate=st.sampled_from([Decimal("0.01"), Decimal("0.03"), Decimal("0.13")]))
 def test_integer_division_is_the_decimal_division(amount, rate):
     assert fen_divided_by_one_plus(amount, rate) == _fen(Decimal(amount) / (1 + rate))
+
+
+def test_the_run_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    month_end(orders("w", 1, 100), month=NOV, earlier={}, injury_rates=RATES)
+    assert gc.isenabled()

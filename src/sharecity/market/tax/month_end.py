@@ -22,7 +22,9 @@ Two incomes of a worker are kept apart:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -257,11 +259,26 @@ def month_end_from_sums(sums: Mapping[tuple[str, str], WorkerMonthSums], *, mont
         raise InvalidInput("a month is given by its first day", field="month", code="tax.month_first_day")
     nothing = EarlierState()
     in_force, vat_in_force = cumulative_parameters_at(month), small_scale_vat_parameters_at(month)
-    workers = [worker_month_end(worker=worker, platform=platform, month=month, sums=worker_sums,
-                                state=earlier.get((worker, platform), nothing), injury_rates=injury_rates,
-                                gap_rule=gap_rule, parameters=in_force, vat_parameters=vat_in_force)
-               for (worker, platform), worker_sums in sums.items()]
+    with cyclic_gc_paused():
+        workers = [worker_month_end(worker=worker, platform=platform, month=month, sums=worker_sums,
+                                    state=earlier.get((worker, platform), nothing), injury_rates=injury_rates,
+                                    gap_rule=gap_rule, parameters=in_force, vat_parameters=vat_in_force)
+                   for (worker, platform), worker_sums in sums.items()]
     return MonthEndRun(month=month, workers=workers, totals=totals(workers))
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a run makes its records: they hold no reference cycles (plain
+    values and frozen records), and with 100,000 of them alive each full collection walks them all again, for
+    nothing (the bench measured 40–50% of the run in it). Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def earlier_states(month: dt.date, earlier: Mapping[tuple[str, str], Sequence[EarlierMonth]]
