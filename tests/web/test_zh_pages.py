@@ -34,7 +34,8 @@ NOT_PAGES = {
     "hub_evaluation:targets_export", "hub_evaluation:designations_export", "hub_evaluation:schemes_export",
     "hub_evaluation:runs_export", "hub_evaluation:run_export", "hub_evaluation:run_report",
     # Files to download: an invoice, a listing's photo, a tax report's forms, an annual income statement.
-    "invoices:download", "listings:photo", "market_tax:file", "market_tax:statement_pdf",
+    "invoices:download", "listings:photo", "market_tax:file", "market_tax:statement_pdf", "market_tax:vat_file",
+    "market_tax:vat_prepare",
     # Evidence files a complainant or rights holder uploaded.
     "complaints:evidence", "hub_complaints:evidence", "notices:evidence", "tpc_public:evidence",
     # Fragments htmx swaps into a page (a price, free slots), not pages of their own.

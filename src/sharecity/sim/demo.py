@@ -322,6 +322,7 @@ def _demo_load() -> DemoReport:
     market = market_demo_load(admin=admin, operator=operator, password=DEMO_PASSWORD)
     market_demo_orders(market, consumer=consumer, tianjin_consumer=tianjin_guest)
     _invoices_demo()
+    _vat_returns_demo()
     # The demo's people used their platforms themselves: the platforms' keys may act for them.
     for platform in Platform.objects.all():
         platform_members_from_activity(platform=platform)
@@ -345,6 +346,19 @@ def _parking_completed(*, platform: Platform, space, customer: User, comments: t
     booking = booking_complete(actor=customer, booking=booking)
     review_create(actor=customer, booking=booking, rating=5, comment=comments[0])
     review_create(actor=space.provider, booking=booking, rating=5, comment=comments[1])
+
+
+def _vat_returns_demo() -> None:
+    """The VAT returns filed on the demo's workers' behalf for each month their payments were booked in."""
+    from sharecity.kernel.errors import ShareCityError
+    from sharecity.market.tax.models import Withholding
+    from sharecity.market.tax.services import prepare_vat_returns
+
+    for platform_id, month in Withholding.objects.values_list("platform_id", "month").distinct():
+        try:
+            prepare_vat_returns(platform=Platform.objects.get(pk=platform_id), month=month)
+        except ShareCityError:
+            continue  # a month outside the recorded VAT treatment: nothing to prepare
 
 
 def _invoices_demo() -> None:

@@ -28,3 +28,16 @@ def test_the_demo_platforms_current_quarter_report_lists_its_earning_providers()
     assert sum(p.gross_fen for p in data.reported) >= 280_000  # the task's first milestone
     assert len(reports.income_rows(data)) == len(data.reported)
     assert dpi_schema().validate(etree.fromstring(dpi_xml(data, message_ref="CN-DEMO", now=timezone.now())))
+
+
+def test_the_demo_platforms_workers_have_their_vat_returns_prepared():
+    from sharecity.market.tax.models import VatReturn, Withholding
+
+    demo_load()
+    platform = Platform.objects.get(slug="ludao-share")
+    month = timezone.now().astimezone(CITY_TZ).date().replace(day=1)
+    paid = set(Withholding.objects.filter(platform=platform, month=month, method="cumulative")
+               .values_list("provider_id", flat=True))
+    returns = VatReturn.objects.filter(platform=platform, month=month)
+    assert paid and set(returns.values_list("provider_id", flat=True)) == paid
+    assert all(r.exempt and r.vat_fen == 0 for r in returns)  # the demo's workers sell far below the threshold

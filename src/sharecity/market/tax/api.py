@@ -158,10 +158,22 @@ class TaxStatementMonthOut(Schema):
         description="the cumulative working as of the month's last payment")
 
 
+class TaxStatementVatOut(Schema):
+    month: dt.date
+    version: int
+    income_fen: int
+    sales_fen: int
+    exempt: bool
+    levy_rate: str
+    vat_fen: int
+    guide_to_register: bool
+
+
 class TaxStatementOut(Schema):
     year: int
     months: list[TaxStatementMonthOut]
     totals: dict[str, int]
+    vat_returns: list[TaxStatementVatOut] = Field(description="the VAT returns the platform filed for the worker")
 
 
 class TaxStatementQuery(Schema):
@@ -184,4 +196,108 @@ def tax_statement(request, platform: str, query: Query[TaxStatementQuery]):
         "income_fen": m.income_fen, "withheld_fen": m.withheld_fen, "net_fen": m.net_fen,
         "working": None if m.working is None else {
             name: getattr(m.working, name) for name in TaxWithholdingWorkingOut.model_fields},
-    } for m in statement.months]}
+    } for m in statement.months], "vat_returns": [{
+        "month": r.month, "version": r.version, "income_fen": r.income_fen, "sales_fen": r.sales_fen,
+        "exempt": r.exempt, "levy_rate": str(r.levy_rate), "vat_fen": r.vat_fen,
+        "guide_to_register": r.guide_to_register,
+    } for r in selectors.vat_returns_of_provider(platform=caller.platform, provider=caller.user,
+                                                 year=statement.year)]}
+
+
+# --- VAT returns filed on workers' behalf ------------------------------------------------------------------------
+
+
+class VatReturnOut(Schema):
+    provider_id: str = Field(description="the worker's public id")
+    name: str
+    month: dt.date
+    version: int
+    payments: int
+    income_fen: int = Field(description="what customers paid for the worker's services, VAT included")
+    sales_fen: int = Field(description="sales excluding VAT")
+    exempt: bool
+    levy_rate: str
+    vat_fen: int
+    twelve_months_fen: int
+    guide_to_register: bool
+    source: str
+    created_at: dt.datetime
+
+
+class VatMonthTotalsOut(Schema):
+    returns: int
+    exempt: int
+    guide_to_register: int
+    income_fen: int
+    sales_fen: int
+    vat_fen: int
+
+
+class VatMonthOut(Schema):
+    month: str
+    totals: VatMonthTotalsOut
+    returns: list[VatReturnOut]
+
+
+class VatMonthQuery(Schema):
+    month: str = Field("", max_length=7, description="YYYY-MM (default: this month, city time)")
+
+
+class VatFileQuery(VatMonthQuery):
+    format: Literal["csv", "xlsx"] = "xlsx"
+
+
+class VatPrepareIn(Schema):
+    month: str = Field(max_length=7, description="YYYY-MM")
+
+
+def vat_return_out(row, name: str) -> dict:
+    return {"provider_id": str(row.provider.public_id), "name": name, "month": row.month, "version": row.version,
+            "payments": row.payments, "income_fen": row.income_fen, "sales_fen": row.sales_fen,
+            "exempt": row.exempt, "levy_rate": str(row.levy_rate), "vat_fen": row.vat_fen,
+            "twelve_months_fen": row.twelve_months_fen, "guide_to_register": row.guide_to_register,
+            "source": row.source, "created_at": row.created_at}
+
+
+def vat_month_out(data: selectors.VatMonth) -> dict:
+    return {"month": f"{data.month:%Y-%m}", "totals": data.totals,
+            "returns": [vat_return_out(r, data.names[r.provider_id]) for r in data.returns]}
+
+
+@router.get("/p/{platform}/tax/vat-returns", response={200: VatMonthOut, **ERRORS})
+def tax_vat_returns(request, platform: str, query: Query[VatMonthQuery]):
+    """The month's VAT returns filed on the workers' behalf (国家税务总局公告2025年第16号 第二条第(一)项), the
+    version in force of each: totals, exempt count and the workers to guide to register as general taxpayers."""
+    caller = _operator(request, platform)
+    month = selectors.month_parse(query.month)
+    return vat_month_out(selectors.vat_month(platform=caller.platform, month=month))
+
+
+@router.get("/p/{platform}/tax/vat-returns/file", response={200: None, **ERRORS})
+def tax_vat_returns_file(request, platform: str, query: Query[VatFileQuery]):
+    """The month's VAT returns as CSV (UTF-8 with BOM) or XLSX."""
+    caller = _operator(request, platform)
+    data = selectors.vat_month(platform=caller.platform, month=selectors.month_parse(query.month))
+    return vat_file_response(data, format=query.format)
+
+
+@router.post("/p/{platform}/tax/vat-returns", response={200: VatMonthOut, **ERRORS})
+def tax_vat_returns_prepare(request, platform: str, body: VatPrepareIn):
+    """Prepare (again) the month's returns from the withholding register: unchanged returns stay as they are, a
+    worker whose month changed gets a new version."""
+    caller = _operator(request, platform)
+    month = selectors.month_parse(body.month)
+    services.prepare_vat_returns(platform=caller.platform, month=month, actor=None if caller.machine else caller.user)
+    return vat_month_out(selectors.vat_month(platform=caller.platform, month=month))
+
+
+def vat_file_response(data: selectors.VatMonth, *, format: str) -> HttpResponse:
+    if format == "csv":
+        body, content_type = reports.vat_csv_bytes(data), "text/csv; charset=utf-8"
+    else:
+        body, content_type = reports.vat_workbook_bytes(data), XLSX_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    name = f"{data.platform.slug}-{data.month:%Y-%m}-增值税代办申报.{format}"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

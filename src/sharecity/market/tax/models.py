@@ -80,3 +80,41 @@ class Withholding(models.Model):
     @property
     def rate_percent(self) -> str:
         return f"{self.rate_bp / 100:g}%"
+
+
+class VatReturn(models.Model):
+    """A worker's monthly VAT return that the platform files on the worker's behalf (代办申报, 国家税务总局公告
+    2025年第16号 第二条), computed from the withholding register by ``services.prepare_vat_returns``.
+
+    Never edited. Preparing a month again computes it again: when the figures are those of the latest version
+    nothing is written; when they differ (a payment booked to the month after it was prepared) a new version is
+    added, and the latest version is the return in force (the earlier ones stay, as what was computed then)."""
+
+    platform = models.ForeignKey("market_platforms.Platform", on_delete=models.PROTECT, related_name="vat_returns")
+    provider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vat_returns")
+    month = models.DateField(_("month"))  # its first day
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    payments = models.PositiveIntegerField(_("payments"))
+    income_fen = models.BigIntegerField(_("income including VAT (fen)"))  # what customers paid for the services
+    sales_fen = models.BigIntegerField(_("sales excluding VAT (fen)"))
+    exempt = models.BooleanField(_("exempt"))
+    levy_rate = models.DecimalField(_("levy rate"), max_digits=5, decimal_places=4)
+    vat_fen = models.BigIntegerField(_("VAT (fen)"))
+    twelve_months_fen = models.BigIntegerField(_("income in 12 months (fen)"))
+    guide_to_register = models.BooleanField(_("guide to register as a general taxpayer"))
+    source = models.CharField(_("source"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "provider_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["platform", "provider", "month", "version"],
+                                               name="tax_vat_return_version_unique")]
+        verbose_name = _("VAT return")
+        verbose_name_plural = _("VAT returns")
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.month:%Y-%m} v{self.version} {self.vat_fen}"
+
+    @property
+    def levy_rate_percent(self) -> str:
+        return f"{(self.levy_rate * 100).normalize():f}%"

@@ -109,3 +109,31 @@ def payload_parts(data: QuarterData, *, report_id: str, recipient_key_id: str,
     return [{"report_id": report_id, "year": data.quarter.year, "quarter": data.quarter.quarter, "part": n,
              "parts": len(chunks), "recipient_key_id": recipient_key_id, "totals": totals, "providers": chunk}
             for n, chunk in enumerate(chunks, start=1)]
+
+
+# --- the month's VAT returns filed on workers' behalf ------------------------------------------------------------
+
+VAT_HEADERS = ("序号", "平台内账号标识", "姓名", "所属期", "版本", "笔数", "含税收入", "不含税销售额", "是否免征",
+               "征收率", "应纳增值税额", "连续12个月累计收入", "是否引导登记为一般纳税人", "依据")
+_VAT_MONEY = frozenset({6, 7, 10, 11})
+
+
+def vat_rows(data) -> list[tuple]:
+    return [(n, str(r.provider.public_id), data.names[r.provider_id], f"{r.month:%Y-%m}", r.version, r.payments,
+             r.income_fen, r.sales_fen, "是" if r.exempt else "否", r.levy_rate_percent, r.vat_fen,
+             r.twelve_months_fen, "是" if r.guide_to_register else "否", r.source)
+            for n, r in enumerate(data.returns, start=1)]
+
+
+def vat_csv_bytes(data) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(VAT_HEADERS)
+    for row in vat_rows(data):
+        writer.writerow([_yuan(v) if i in _VAT_MONEY else _safe(v) for i, v in enumerate(row)])
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def vat_workbook_bytes(data) -> bytes:
+    return xlsx_bytes(sheets=[Sheet(title="增值税代办申报", headers=VAT_HEADERS, rows=vat_rows(data),
+                                    money_columns=_VAT_MONEY)])

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 
 from sharecity.kernel.errors import InvalidInput
@@ -58,6 +59,35 @@ def _fen(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=256)
+def _ratio(rate: Decimal) -> tuple[int, int]:
+    return rate.as_integer_ratio()
+
+
+def fen_times(amount_fen: int, rate: Decimal) -> int:
+    """``amount_fen × rate`` rounded half up (a tie away from zero) to the fen: what
+    ``_fen(Decimal(amount_fen) * rate)`` gives, in exact integer arithmetic (the month-end run calls it for every
+    worker; a test checks the two agree)."""
+    numerator, denominator = _ratio(rate)
+    rounded = (abs(amount_fen) * numerator * 2 + denominator) // (2 * denominator)
+    return rounded if amount_fen >= 0 else -rounded
+
+
+@lru_cache(maxsize=64)
+def _one_plus_ratio(rate: Decimal) -> tuple[int, int]:
+    numerator, denominator = rate.as_integer_ratio()
+    return denominator + numerator, denominator
+
+
+def fen_divided_by_one_plus(amount_fen: int, rate: Decimal) -> int:
+    """``amount_fen ÷ (1 + rate)`` (a rate above −1) rounded half up to the fen, in exact integer arithmetic: what
+    ``_fen(Decimal(amount_fen) / (1 + rate))`` gives (the quotient's exact fraction is never within Decimal's
+    28 digits of a tie, so the two agree; a test checks it)."""
+    numerator, denominator = _one_plus_ratio(rate)
+    rounded = (abs(amount_fen) * denominator * 2 + numerator) // (2 * numerator)
+    return rounded if amount_fen >= 0 else -rounded
+
+
 def bracket_for(brackets: Sequence[Bracket], taxable_fen: int) -> Bracket:
     for bracket in brackets:
         if bracket.up_to_fen is None or taxable_fen <= bracket.up_to_fen:
@@ -70,7 +100,7 @@ def tax_on(brackets: Sequence[Bracket], taxable_fen: int) -> tuple[int, Bracket]
     bracket = bracket_for(brackets, max(taxable_fen, 0))
     if taxable_fen <= 0:
         return 0, bracket
-    return _fen(Decimal(taxable_fen) * bracket.rate) - bracket.quick_deduction_fen, bracket
+    return fen_times(taxable_fen, bracket.rate) - bracket.quick_deduction_fen, bracket
 
 
 @dataclass(frozen=True)
@@ -100,7 +130,12 @@ class MonthWithholding:
 
 def _months_counted(history: Sequence[MonthIncome], *, gap_rule: GapRule) -> int:
     """The month count of the basic deduction for the last month of ``history`` (months of one year, in order)."""
-    with_income = [m.income_fen > 0 for m in history]
+    return months_counted([m.income_fen > 0 for m in history], gap_rule=gap_rule)
+
+
+def months_counted(with_income: Sequence[bool], *, gap_rule: GapRule) -> int:
+    """The month count of the basic deduction (累计减除费用's 月份数) for the last of consecutive months of one year
+    from January (or the method's first month), given whether each had income from the platform."""
     if gap_rule is GapRule.MONTHS_WITH_INCOME:
         return sum(with_income)
     if gap_rule is GapRule.SINCE_FIRST:
@@ -145,24 +180,37 @@ def cumulative_withholding(months: Sequence[MonthIncome], *, gap_rule: GapRule =
     results: list[MonthWithholding] = []
     cumulative_income = cumulative_other = withheld_so_far = 0
     for index, month in enumerate(months):
-        in_force = parameters or cumulative_parameters_at(month.month)
         cumulative_income += month.income_fen
         cumulative_other += month.other_deductions_fen
-        counted = _months_counted(months[: index + 1], gap_rule=gap_rule)
-        expenses = _fen(Decimal(cumulative_income) * in_force.expense_ratio)
-        deduction = in_force.deduction_per_month_fen * counted
-        taxable = cumulative_income - expenses - deduction - cumulative_other
-        tax, bracket = tax_on(in_force.brackets, taxable)
-        # Nothing is paid in a month without income, so nothing is withheld in it.
-        due = max(tax - withheld_so_far, 0) if month.income_fen > 0 else 0
-        results.append(MonthWithholding(
+        result = month_withholding(
             month=month.month, income_fen=month.income_fen, cumulative_income_fen=cumulative_income,
-            cumulative_expenses_fen=expenses, months_counted=counted, cumulative_deduction_fen=deduction,
-            cumulative_other_deductions_fen=cumulative_other, taxable_fen=taxable, rate=bracket.rate,
-            quick_deduction_fen=bracket.quick_deduction_fen, cumulative_tax_fen=max(tax, 0),
-            withheld_before_fen=withheld_so_far, withheld_fen=due, source=in_force.source))
-        withheld_so_far += due
+            cumulative_other_deductions_fen=cumulative_other,
+            months_counted=_months_counted(months[: index + 1], gap_rule=gap_rule),
+            withheld_before_fen=withheld_so_far, parameters=parameters)
+        results.append(result)
+        withheld_so_far += result.withheld_fen
     return results
+
+
+def month_withholding(*, month: dt.date, income_fen: int, cumulative_income_fen: int,
+                      cumulative_other_deductions_fen: int, months_counted: int, withheld_before_fen: int,
+                      parameters: CumulativeParameters | None = None) -> MonthWithholding:
+    """One month's step of the cumulative method from the year's running totals up to and including the month:
+    the formula of 2025年第16号 第一条第(一)项 once. ``cumulative_withholding`` runs it month by month; the
+    month-end run (``month_end``) calls it directly with the totals it read."""
+    in_force = parameters or cumulative_parameters_at(month)
+    expenses = fen_times(cumulative_income_fen, in_force.expense_ratio)
+    deduction = in_force.deduction_per_month_fen * months_counted
+    taxable = cumulative_income_fen - expenses - deduction - cumulative_other_deductions_fen
+    tax, bracket = tax_on(in_force.brackets, taxable)
+    # Nothing is paid in a month without income, so nothing is withheld in it.
+    due = max(tax - withheld_before_fen, 0) if income_fen > 0 else 0
+    return MonthWithholding(
+        month=month, income_fen=income_fen, cumulative_income_fen=cumulative_income_fen,
+        cumulative_expenses_fen=expenses, months_counted=months_counted, cumulative_deduction_fen=deduction,
+        cumulative_other_deductions_fen=cumulative_other_deductions_fen, taxable_fen=taxable, rate=bracket.rate,
+        quick_deduction_fen=bracket.quick_deduction_fen, cumulative_tax_fen=max(tax, 0),
+        withheld_before_fen=withheld_before_fen, withheld_fen=due, source=in_force.source)
 
 
 @dataclass(frozen=True)
@@ -184,7 +232,7 @@ def per_payment_withholding(amount_fen: int, *, parameters: PerPaymentParameters
     if amount_fen <= parameters.flat_deduction_up_to_fen:
         expenses = min(parameters.flat_deduction_fen, amount_fen)
     else:
-        expenses = _fen(Decimal(amount_fen) * parameters.expense_ratio)
+        expenses = fen_times(amount_fen, parameters.expense_ratio)
     taxable = amount_fen - expenses
     tax, bracket = tax_on(parameters.brackets, taxable)
     return PaymentWithholding(amount_fen=amount_fen, expenses_fen=expenses, taxable_fen=taxable, rate=bracket.rate,

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sharecity.kernel.crypto import decrypt_text
+from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.models import User
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.accounts.models import ProviderProfile
@@ -154,3 +155,105 @@ def platform_started_on(*, platform: Platform) -> dt.date:
     first = JournalEntry.objects.filter(platform=platform).aggregate(first=Min("created_at"))["first"]
     started = min(filter(None, (platform.created_at, first)))
     return started.astimezone(CITY_TZ).date()
+
+
+# --- VAT returns filed on workers' behalf ----------------------------------------------------------------------
+
+
+def month_parse(text: str | None, *, today: dt.date | None = None) -> dt.date:
+    """A month typed as ``YYYY-MM`` (its first day); empty: this month, city time. A month after this one is
+    refused, as is one outside 2019–2100."""
+    from django.utils import timezone
+
+    this_month = (today or timezone.now().astimezone(CITY_TZ).date()).replace(day=1)
+    if text in (None, ""):
+        return this_month
+    text = str(text)
+    if len(text) != 7 or text[4] != "-" or not (text[:4].isdigit() and text[5:].isdigit()):
+        raise InvalidInput("a month is written YYYY-MM, for example 2026-11", field="month", code="tax.invalid_month")
+    year, month = int(text[:4]), int(text[5:])
+    if not (2019 <= year <= 2100 and 1 <= month <= 12):
+        raise InvalidInput("a month is written YYYY-MM, for example 2026-11", field="month", code="tax.invalid_month")
+    parsed = dt.date(year, month, 1)
+    if parsed > this_month:
+        raise InvalidInput("a return is prepared for a month that has started, not a later one", field="month",
+                           code="tax.month_in_future")
+    return parsed
+
+
+def register_months(*, platform: Platform, first: dt.date, last: dt.date) -> dict[int, dict[dt.date, tuple]]:
+    """Per provider and month from ``first`` to ``last``, the withholding register's (payments, income after
+    commission, customers' payments, tax withheld) of the workers withheld by the cumulative method; a business
+    provider files its own tax and is left out. Customers' payments are the income plus the commission the
+    payment's ledger entries took (``{entry_key}:commission``, as the statement reads them)."""
+    from django.db.models import Sum
+
+    from sharecity.market.tax.models import Withholding, WithholdingMethod
+
+    rows = list(Withholding.objects.filter(platform=platform, method=WithholdingMethod.CUMULATIVE,
+                                           month__gte=first, month__lte=last)
+                .values_list("provider_id", "month", "entry_key", "income_fen", "withheld_fen"))
+    commission = dict(Posting.objects.filter(entry__platform=platform,
+                                             entry__idempotency_key__in=[f"{r[2]}:commission" for r in rows],
+                                             amount_fen__gt=0)
+                      .values("entry__idempotency_key").annotate(total=Sum("amount_fen"))
+                      .values_list("entry__idempotency_key", "total"))
+    out: dict[int, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    for provider_id, month, entry_key, income, withheld in rows:
+        sums = out[provider_id][month]
+        sums[0] += 1
+        sums[1] += income
+        sums[2] += income + int(commission.get(f"{entry_key}:commission", 0))
+        sums[3] += withheld
+    return {provider: {month: tuple(v) for month, v in months.items()} for provider, months in out.items()}
+
+
+def vat_returns_of_month(*, platform: Platform, month: dt.date) -> list:
+    """The returns in force for ``month``: each worker's latest version, by worker."""
+    from sharecity.market.tax.models import VatReturn
+
+    latest: dict[int, VatReturn] = {}
+    for row in (VatReturn.objects.filter(platform=platform, month=month).select_related("provider")
+                .order_by("provider_id", "-version")):
+        latest.setdefault(row.provider_id, row)
+    return list(latest.values())
+
+
+def vat_returns_of_provider(*, platform: Platform, provider: User, year: int) -> list:
+    """A worker's own returns in force for a year, by month."""
+    from sharecity.market.tax.models import VatReturn
+
+    latest: dict[dt.date, VatReturn] = {}
+    for row in (VatReturn.objects.filter(platform=platform, provider=provider, month__year=year)
+                .order_by("month", "-version")):
+        latest.setdefault(row.month, row)
+    return [latest[month] for month in sorted(latest)]
+
+
+@dataclass(frozen=True)
+class VatMonth:
+    platform: Platform
+    month: dt.date
+    returns: list
+    names: dict[int, str]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {"returns": len(self.returns), "exempt": sum(r.exempt for r in self.returns),
+                "guide_to_register": sum(r.guide_to_register for r in self.returns),
+                "income_fen": sum(r.income_fen for r in self.returns),
+                "sales_fen": sum(r.sales_fen for r in self.returns),
+                "vat_fen": sum(r.vat_fen for r in self.returns)}
+
+    @property
+    def to_guide(self) -> list:
+        return [r for r in self.returns if r.guide_to_register]
+
+
+def vat_month(*, platform: Platform, month: dt.date) -> VatMonth:
+    returns = vat_returns_of_month(platform=platform, month=month)
+    profiles = dict(ProviderProfile.objects.filter(user_id__in=[r.provider_id for r in returns])
+                    .values_list("user_id", "legal_name"))
+    names = {r.provider_id: profiles.get(r.provider_id) or str(r.provider)
+             for r in returns}
+    return VatMonth(platform=platform, month=month, returns=returns, names=names)

@@ -1,8 +1,10 @@
-"""Writes for the Decree 810 reports: filing a quarter's report on the exchange."""
+"""Writes of the tax duties: filing a quarter's Decree 810 report on the exchange; preparing the month's VAT
+returns filed on workers' behalf."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import uuid
 
@@ -13,14 +15,14 @@ from django.utils.translation import gettext as _
 
 from sharecity.exchange.schemas import payload_build
 from sharecity.exchange.sealing import department_public_key, key_id, seal, seal_context
-from sharecity.kernel.errors import Conflict
+from sharecity.kernel.errors import Conflict, InvalidInput
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, outbox_enqueue
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.market.platforms.models import Platform
-from sharecity.market.tax import reports
+from sharecity.market.tax import month_end, reports, selectors
 from sharecity.market.tax.decree810 import quarter_parse
-from sharecity.market.tax.models import QuarterlyFiling
+from sharecity.market.tax.models import QuarterlyFiling, VatReturn
 from sharecity.market.tax.selectors import quarter_data
 
 MESSAGE_TYPE = "tax.quarterly_report"
@@ -68,3 +70,45 @@ def quarterly_report_file(*, actor: User | None, platform: Platform, year: int, 
             outbox_enqueue(platform_id=platform.exchange_id, message_type=MESSAGE_TYPE,
                            payload=payload_build(MESSAGE_TYPE, **part))
     return filing
+
+
+def prepare_vat_returns(*, platform: Platform, month: dt.date, actor: User | None = None) -> list[VatReturn]:
+    """Prepare the month's VAT returns that the platform files on its workers' behalf (代办申报, 国家税务总局公告
+    2025年第16号 第二条第(一)项), one per worker paid in the month, from the withholding register: the same payments
+    and income the payouts withheld on (``selectors.register_months``), the VAT income being what customers paid.
+    Each return is computed by ``month_end.worker_vat`` with the 11 months before for the registration guidance.
+
+    Idempotent: a worker whose latest return has the same figures gets no new row; one whose figures changed
+    (a payment booked to the month since) gets a new version. Returns the returns in force."""
+    if month.day != 1:
+        raise InvalidInput(_("A month is given by its first day."), field="month", code="tax.month_first_day")
+    first = month
+    for _step in range(11):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    register = selectors.register_months(platform=platform, first=first, last=month)
+    created = 0
+    with transaction.atomic():
+        Platform.objects.select_for_update().filter(pk=platform.pk).first()  # one preparation at a time
+        latest = {r.provider_id: r for r in selectors.vat_returns_of_month(platform=platform, month=month)}
+        for provider_id in sorted(p for p, months in register.items() if month in months):
+            months = register[provider_id]
+            payments, _income, sales_income, _withheld = months[month]
+            state = month_end.earlier_state(month, [
+                month_end.EarlierMonth(m, income_fen=v[1], sales_income_fen=v[2], withheld_fen=v[3])
+                for m, v in months.items() if m < month])
+            result = month_end.worker_vat(month=month, sales_income_fen=sales_income, state=state)
+            figures = {"payments": payments, "income_fen": result.income_fen, "sales_fen": result.sales_fen,
+                       "exempt": result.exempt, "levy_rate": result.levy_rate, "vat_fen": result.vat_fen,
+                       "twelve_months_fen": result.twelve_months_fen, "guide_to_register": result.guide_to_register,
+                       "source": result.source[:500]}
+            before = latest.get(provider_id)
+            if before is not None and all(getattr(before, k) == v for k, v in figures.items()):
+                continue
+            VatReturn.objects.create(platform=platform, provider_id=provider_id, month=month,
+                                     version=(before.version + 1) if before else 1, **figures)
+            created += 1
+        if created:
+            audit_record(actor=actor, action="tax.vat_returns.prepare", target_type="tax_vat_month",
+                         target_id=f"{platform.slug}:{month:%Y-%m}", platform_id=platform.exchange_id,
+                         data={"month": f"{month:%Y-%m}", "written": created})
+    return selectors.vat_returns_of_month(platform=platform, month=month)

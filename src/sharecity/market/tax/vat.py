@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import pairwise
 
 from sharecity.kernel.errors import InvalidInput
-from sharecity.market.tax.parameters import small_scale_vat_parameters_at
-from sharecity.market.tax.rules import MAX_MONTHLY_FEN, next_month
+from sharecity.market.tax.parameters import SmallScaleVatParameters, small_scale_vat_parameters_at
+from sharecity.market.tax.rules import MAX_MONTHLY_FEN, fen_divided_by_one_plus, next_month
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,6 @@ class MonthVat:
     source: str
 
 
-def _fen(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
 
 
 def monthly_vat(months: Sequence[MonthSales]) -> list[MonthVat]:
@@ -56,18 +53,26 @@ def monthly_vat(months: Sequence[MonthSales]) -> list[MonthVat]:
                                code="tax.months_consecutive")
     results = []
     for index, month in enumerate(months):
-        if month.month.day != 1:
-            raise InvalidInput("a month is given by its first day", field="months", code="tax.month_first_day")
-        if not 0 <= month.income_fen <= MAX_MONTHLY_FEN:
-            raise InvalidInput(f"a month's income is between 0 and {MAX_MONTHLY_FEN // 100:,} yuan", field="months",
-                               code="tax.income_out_of_range")
-        in_force = small_scale_vat_parameters_at(month.month)
-        sales = _fen(Decimal(month.income_fen) / (1 + in_force.levy_rate))
-        exempt = sales <= in_force.monthly_exemption_fen
-        vat = 0 if exempt else month.income_fen - sales
         twelve = sum(m.income_fen for m in months[max(0, index - 11): index + 1])
-        results.append(MonthVat(month=month.month, income_fen=month.income_fen, sales_fen=sales, exempt=exempt,
-                                levy_rate=in_force.levy_rate, vat_fen=vat, twelve_months_fen=twelve,
-                                guide_to_register=twelve > in_force.general_registration_fen,
-                                source=in_force.source))
+        results.append(month_vat(month, twelve_months_fen=twelve))
     return results
+
+
+def month_vat(month: MonthSales, *, twelve_months_fen: int,
+              parameters: SmallScaleVatParameters | None = None) -> MonthVat:
+    """One month's return, ``twelve_months_fen`` being the income of the month and the 11 before it (the
+    registration guidance). ``monthly_vat`` calls it for each month; the month-end run calls it directly, with
+    the parameters in force on the month looked up once for all its workers."""
+    if month.month.day != 1:
+        raise InvalidInput("a month is given by its first day", field="months", code="tax.month_first_day")
+    if not 0 <= month.income_fen <= MAX_MONTHLY_FEN:
+        raise InvalidInput(f"a month's income is between 0 and {MAX_MONTHLY_FEN // 100:,} yuan", field="months",
+                           code="tax.income_out_of_range")
+    in_force = parameters or small_scale_vat_parameters_at(month.month)
+    sales = fen_divided_by_one_plus(month.income_fen, in_force.levy_rate)
+    exempt = sales <= in_force.monthly_exemption_fen
+    vat = 0 if exempt else month.income_fen - sales
+    return MonthVat(month=month.month, income_fen=month.income_fen, sales_fen=sales, exempt=exempt,
+                    levy_rate=in_force.levy_rate, vat_fen=vat, twelve_months_fen=twelve_months_fen,
+                    guide_to_register=twelve_months_fen > in_force.general_registration_fen,
+                    source=in_force.source)

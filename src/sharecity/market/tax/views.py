@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,7 +14,7 @@ from sharecity.kernel.errors import InvalidInput, ShareCityError
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.web import operator_platform_or_403
 from sharecity.market.tax import selectors, services
-from sharecity.market.tax.api import file_response, tax_overview
+from sharecity.market.tax.api import file_response, tax_overview, vat_file_response
 from sharecity.market.tax.decree810 import quarter_parse
 
 
@@ -25,8 +26,46 @@ def _operator_platform(request, slug: str) -> Platform:
 @login_required
 @require_GET
 def report_list(request, slug: str):
+    """The quarters' Decree 810 reports and the month's VAT returns filed on the workers' behalf (``?month=``)."""
     platform = _operator_platform(request, slug)
-    return render(request, "market_tax/list.html", {"platform": platform, **tax_overview(platform)})
+    context = {"platform": platform, **tax_overview(platform)}
+    try:
+        month = selectors.month_parse(request.GET.get("month"))
+    except InvalidInput as error:
+        messages.error(request, str(error.message))
+        month = selectors.month_parse(None)
+    context["vat"] = selectors.vat_month(platform=platform, month=month)
+    return render(request, "market_tax/list.html", context)
+
+
+@login_required
+@require_GET
+def vat_file(request, slug: str, month: str):
+    platform = _operator_platform(request, slug)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(_("No such file."))
+    try:
+        period = selectors.month_parse(month)
+    except InvalidInput as error:
+        raise Http404(str(error.message)) from None
+    return vat_file_response(selectors.vat_month(platform=platform, month=period), format=fmt)
+
+
+@login_required
+@require_POST
+def vat_prepare(request, slug: str):
+    platform = _operator_platform(request, slug)
+    month_text = request.POST.get("month", "")[:7]
+    try:
+        month = selectors.month_parse(month_text)
+        returns = services.prepare_vat_returns(platform=platform, month=month, actor=request.user)
+    except ShareCityError as error:
+        messages.error(request, str(error.message))
+        return redirect("market_tax:list", slug=platform.slug)
+    messages.success(request, _("%(count)s VAT returns for %(month)s are ready.")
+                     % {"count": len(returns), "month": f"{month:%Y-%m}"})
+    return redirect(f"{reverse('market_tax:list', kwargs={'slug': platform.slug})}?month={month:%Y-%m}")
 
 
 @login_required
@@ -67,7 +106,8 @@ def _statement_context(request, slug: str):
         year = statement_year(request.GET.get("year") if "year" in request.GET else None)
     except InvalidInput as error:
         raise Http404(str(error.message)) from None
-    return {"platform": platform, "statement": worker_statement(platform=platform, provider=request.user, year=year)}
+    return {"platform": platform, "statement": worker_statement(platform=platform, provider=request.user, year=year),
+            "vat_returns": selectors.vat_returns_of_provider(platform=platform, provider=request.user, year=year)}
 
 
 @login_required
