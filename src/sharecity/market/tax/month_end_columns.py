@@ -15,11 +15,12 @@ integer ratios from the dated parameters (``parameters.py``), rounding half up a
   rate); exempt up to the monthly exemption (inclusive), else the levy; guidance to register above the general
   taxpayer threshold over the 12 months.
 
-The input frame (``SUMS_SCHEMA``), one row per (worker, platform) with orders in the month:
+The input frame, one row per (worker, platform) with orders in the month:
 worker, platform, orders, gross_fen, commission_fen; the earlier state (null for a worker new this year):
 year_income_fen, year_other_deductions_fen, year_withheld_fen, eleven_months_sales_fen, and
 year_months_with_income as a string of "1" (a month with income) and "0", one character per month of the tax year
-before this one, from its first; and one column ``orders:<sector>`` per sector with the month's orders in it
+before this one, from its first (a missing column counts as 0 or no months, as ``EarlierState``'s defaults);
+and one column ``orders:<sector>`` per sector with the month's orders in it
 (a sector without a column has none).
 
 Polars is a runtime dependency of the project (``pyproject.toml``); this module is imported only by the code
@@ -112,8 +113,8 @@ def month_end_lazy(sums: pl.LazyFrame, *, month: dt.date, injury_rates: Mapping[
         raise InvalidInput("a month is given by its first day", field="month", code="tax.month_first_day")
     in_force = parameters or cumulative_parameters_at(month)
     vat_in_force = vat_parameters or small_scale_vat_parameters_at(month)
-    sector_columns = {name[len(SECTOR_PREFIX):]: name for name in sums.collect_schema().names()
-                      if name.startswith(SECTOR_PREFIX)}
+    names = sums.collect_schema().names()
+    sector_columns = {name[len(SECTOR_PREFIX):]: name for name in names if name.startswith(SECTOR_PREFIX)}
     covered = [(pl.col(sector_columns[s]).fill_null(0).cast(pl.Int64), rate)
                for s, rate in injury_rates.items() if s in sector_columns]
     injury_orders = pl.sum_horizontal(*(c for c, _ in covered)) if covered else pl.lit(0, dtype=pl.Int64)
@@ -127,8 +128,10 @@ def month_end_lazy(sums: pl.LazyFrame, *, month: dt.date, injury_rates: Mapping[
     sales = pl.col("sales_fen")
     return (
         sums.with_columns(
-            *(pl.col(c).fill_null(0).cast(pl.Int64) for c in EARLIER_INT_COLUMNS),
-            pl.col("year_months_with_income").fill_null(""),
+            *((pl.col(c).fill_null(0).cast(pl.Int64) if c in names else pl.lit(0, dtype=pl.Int64)).alias(c)
+              for c in EARLIER_INT_COLUMNS),
+            (pl.col("year_months_with_income").fill_null("") if "year_months_with_income" in names
+             else pl.lit("")).alias("year_months_with_income"),
             *(pl.col(c).cast(pl.Int64) for c in ("orders", "gross_fen", "commission_fen")),
             (gross.cast(pl.Int64) - pl.col("commission_fen").cast(pl.Int64)).alias("income_fen"),
             injury_orders.alias("injury_orders"), injury_fen.alias("injury_fen"))
