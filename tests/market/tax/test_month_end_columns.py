@@ -146,6 +146,10 @@ def test_the_columns_refuse_what_the_reference_refuses():
     with pytest.raises(InvalidInput) as raised:
         month_end_frame(frame_of([(too_much, None)]), month=NOV, injury_rates=RATES)
     assert raised.value.code == "tax.income_out_of_range"
+    with pytest.raises(InvalidInput) as raised:
+        month_end_frame(frame_of([(WorkerMonthSums(orders=1, gross_fen=100), EarlierState(year_income_fen=10**17))]),
+                        month=NOV, injury_rates=RATES)
+    assert raised.value.code == "tax.earlier_out_of_range"  # beyond it Int64 could overflow: refused, not wrapped
     with pytest.raises(InvalidInput):
         month_end_frame(frame_of([(WorkerMonthSums(orders=1, gross_fen=100), None)]), month=dt.date(2026, 11, 2),
                         injury_rates=RATES)

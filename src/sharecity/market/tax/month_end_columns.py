@@ -47,6 +47,9 @@ from sharecity.market.tax.parameters import (
 from sharecity.market.tax.rules import MAX_MONTHLY_FEN, GapRule
 
 SECTOR_PREFIX = "orders:"
+# The year's totals a run accepts: far above any worker (12 months at ``MAX_MONTHLY_FEN`` are 1.2 × 10^11 fen) and
+# far enough below Int64's 9.2 × 10^18 that no product in the rounding (at most ×200 here) overflows.
+EARLIER_CEILING_FEN = 10**15
 EARLIER_INT_COLUMNS = ("year_income_fen", "year_other_deductions_fen", "year_withheld_fen",
                        "eleven_months_sales_fen")
 RESULT_COLUMNS = ("worker", "platform", "orders", "gross_fen", "commission_fen", "income_fen",
@@ -183,16 +186,23 @@ def month_end_frame(sums: pl.DataFrame | pl.LazyFrame, *, month: dt.date, injury
                     gap_rule: GapRule = GapRule.RESTART) -> MonthEndFrame:
     """The month-end run of ``month_end.month_end_from_sums`` over a frame of sums (the workers in its order).
     A month's income outside what ``vat.month_vat`` accepts (0 to ``rules.MAX_MONTHLY_FEN``), or a commission
-    outside 0 to the amount, is refused as there; within those bounds Int64 holds every intermediate figure."""
+    outside 0 to the amount, is refused as there, and so are earlier totals outside 0 to ``EARLIER_CEILING_FEN``:
+    within those bounds Int64 holds every intermediate figure."""
     workers = month_end_lazy(sums.lazy(), month=month, injury_rates=injury_rates, gap_rule=gap_rule).collect()
     bad = workers.select(
         ((pl.col("gross_fen") < 0) | (pl.col("gross_fen") > MAX_MONTHLY_FEN)).any().alias("gross"),
         ((pl.col("commission_fen") < 0) | (pl.col("commission_fen") > pl.col("gross_fen"))).any()
-        .alias("commission")).row(0, named=True)
+        .alias("commission"),
+        pl.any_horizontal(*((pl.col(c) < 0) | (pl.col(c) > EARLIER_CEILING_FEN) for c in (
+            "cumulative_income_fen", "cumulative_other_deductions_fen", "withheld_before_fen",
+            "twelve_months_fen"))).any().alias("earlier")).row(0, named=True)
     if bad["gross"]:
         raise InvalidInput(f"a month's income is between 0 and {MAX_MONTHLY_FEN // 100:,} yuan", field="months",
                            code="tax.income_out_of_range")
     if bad["commission"]:
         raise InvalidInput("an order's amount and commission are at least 0, the commission at most the amount",
                            field="amount_fen", code="tax.order_amount")
+    if bad["earlier"]:
+        raise InvalidInput("the earlier months' totals are between 0 and 10,000 billion yuan", field="earlier",
+                           code="tax.earlier_out_of_range")
     return MonthEndFrame(month=month, workers=workers, totals=totals_of(workers))
