@@ -9,8 +9,9 @@ what the registers hold for each worker from earlier months, compute per worker 
   given as a plain mapping {sector: fen per order} (the dated rates table lives elsewhere),
 - the Decree 810 report totals (国务院令第810号 第四条: orders, gross income, commission, income, tax withheld),
 
-and the totals of the run. The VAT-return service (``services.prepare_vat_returns``) calls ``worker_vat`` and the
-bench (``bench/month_end.py``) calls ``month_end``, so production and bench run the same code.
+and the totals of the run. The VAT-return service (``services.prepare_vat_returns``) calls ``worker_vat``. These
+per-worker functions are the reference for ``month_end_columns``, which applies the same rules over a frame of all
+workers at once (tested equal to the fen); ``bench/month_end.py`` times that one and checks it against these.
 
 Two incomes of a worker are kept apart:
 - the income the tax is withheld on is what the platform pays the worker: the order's price less the platform's
