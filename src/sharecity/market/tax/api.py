@@ -158,10 +158,18 @@ class TaxStatementMonthOut(Schema):
         description="the cumulative working as of the month's last payment")
 
 
+class TaxStatementInjuryOut(Schema):
+    month: dt.date
+    orders_covered: int = Field(description="orders covered by the occupational-injury pilot, contribution paid")
+    orders_rate_not_loaded: int = Field(description="orders in the pilot whose contribution is not computed: the "
+                                                    "platform has not loaded the per-order rate")
+
+
 class TaxStatementOut(Schema):
     year: int
     months: list[TaxStatementMonthOut]
     totals: dict[str, int]
+    injury_cover: list[TaxStatementInjuryOut]
 
 
 class TaxStatementQuery(Schema):
@@ -184,4 +192,6 @@ def tax_statement(request, platform: str, query: Query[TaxStatementQuery]):
         "income_fen": m.income_fen, "withheld_fen": m.withheld_fen, "net_fen": m.net_fen,
         "working": None if m.working is None else {
             name: getattr(m.working, name) for name in TaxWithholdingWorkingOut.model_fields},
-    } for m in statement.months]}
+    } for m in statement.months], "injury_cover": [
+        {"month": c.month, "orders_covered": c.orders_covered, "orders_rate_not_loaded": c.orders_rate_not_loaded}
+        for c in statement.injury_months]}
