@@ -645,16 +645,17 @@ class InjuryWorkerRowV1(Payload):
     """One worker's covered orders in the month and the contributions paid on them."""
 
     worker_key: PartyKey
-    industry: InjuryIndustry = Field(description="the pilot's industry (人社部发〔2025〕24号 一): 出行 travel, 即时配送 "
-                                                 "instant_delivery, 同城货运 same_city_freight; takeaway before 2025-07")
+    industry: InjuryIndustry = Field(
+        description="the pilot's industry (人社部发〔2025〕24号 一): 出行 travel, 即时配送 instant_delivery, "
+                    "同城货运 same_city_freight; takeaway before 2025-07")
     orders_covered: Count
     contribution_fen: Fen
 
 
 class InjuryMonthlyReportV1(Payload):
-    """A platform's occupational-injury cover for one month (新就业形态人员职业伤害保障, 人社部发〔2025〕24号): the orders
-    the pilot covered, the per-order contributions paid on them, and each worker's share. Orders covered whose
-    per-order rate the platform has not loaded yet are counted apart, without a contribution."""
+    """A platform's occupational-injury cover for one month (新就业形态人员职业伤害保障, 人社部发〔2025〕24号): the
+    orders the pilot covered, the per-order contributions paid on them, and each worker's share. Orders covered
+    whose per-order rate the platform has not loaded yet are counted apart, without a contribution."""
 
     report_id: Identifier
     year: StrictInt = Field(ge=2022, le=2100)

@@ -37,7 +37,8 @@ class DueRule:
 
 
 DUE_RULE = DueRule(months_after=1, verified=False,
-                   source="人社厅函〔2025〕79号 第三章 (monthly declaration; the day is ShareCity's default, unverified)")
+                   source="人社厅函〔2025〕79号 第三章 (monthly declaration; the day is ShareCity's default, "
+                          "unverified)")
 
 
 def _sent_at(envelope) -> dt.datetime:

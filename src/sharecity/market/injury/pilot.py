@@ -8,9 +8,9 @@ Sources (each row names its own):
   and the start on 2022-07-01 are as reported by 中新网 on 2025-07-22 ("职业伤害保障试点于2022年7月1日在北京、
   上海、江苏、广东、海南、重庆、四川7个省份启动"); the notice's own list of provinces was not read.
 - 人社部发〔2025〕24号《人力资源社会保障部等九部门关于扩大新就业形态人员职业伤害保障试点的通知》一「分步扩大试点
-  范围」: from 2025-07-01 the 外卖 and 即时配送 industries are merged into a new 即时配送 industry, and 天津、河北、辽宁、
-  浙江、安徽、福建、山东、湖北、广西、宁夏 join; in 2026 the pilot is to reach every province (no day is given, so no
-  row is written for it: a province joins here only on a dated notice).
+  范围」: from 2025-07-01 the 外卖 and 即时配送 industries are merged into a new 即时配送 industry, and
+  天津、河北、辽宁、浙江、安徽、福建、山东、湖北、广西、宁夏 join; in 2026 the pilot is to reach every province (no
+  day is given, so no row is written for it: a province joins here only on a dated notice).
 - 天津: 津人社局发〔2025〕4号, the city's implementing notice, from 2025-07-01.
 
 The per-order contribution (按单缴费) is NOT here: its amounts were not found in any public source we could read
