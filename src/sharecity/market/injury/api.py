@@ -79,6 +79,7 @@ class InjuryRateOut(Schema):
 
 class InjurySectorOut(Schema):
     category_code: str
+    category_name: str
     industry: str
     province_code: str
     province_in_pilot_from: dt.date | None
@@ -124,9 +125,17 @@ def sector_message(sector) -> str:
 
 
 def overview_data(platform) -> dict:
+    from django.utils.translation import get_language
+
+    from sharecity.market.catalog.models import Category
+
     data = selectors.platform_overview(platform=platform, today=timezone.now().astimezone(CITY_TZ).date())
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    names = {c.code: (c.name_zh if chinese else c.name_en)
+             for c in Category.objects.filter(code__in=[s.category_code for s in data["sectors"]])}
     return {
-        "sectors": [{"category_code": s.category_code, "industry": s.industry, "province_code": s.province_code,
+        "sectors": [{"category_code": s.category_code, "category_name": names.get(s.category_code, s.category_code),
+                     "industry": s.industry, "province_code": s.province_code,
                      "province_in_pilot_from": s.province_in_pilot_from, "rate_loaded": s.rate_loaded,
                      "rate": None if s.rate is None else {
                          "effective_from": s.rate.effective_from, "fen_per_order": s.rate.fen_per_order,
