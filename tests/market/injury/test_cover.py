@@ -74,6 +74,17 @@ def test_tianjin_is_in_the_pilot_from_2025_07_01_not_the_day_before(ride):
     assert "人社部发〔2025〕24号" in on_the_day.source
 
 
+def test_a_business_provider_is_not_a_covered_worker(tianjin):
+    from sharecity.market.accounts.services import provider_verify
+
+    company = factories.make_user(platform=tianjin)
+    provider_verify(actor=company, user=company, kind="business", legal_name="津门汽车服务有限公司",
+                    id_number=factories.credit_code(), platform=tianjin)
+    listing = make_listing(tianjin, company, category_code="ride_hailing_trip", district_code="120101",
+                           price_unit="hour")
+    assert services.contribution_for_order(order=completed(listing, when=at(2025, 7, 2))) is None
+
+
 def test_the_day_is_the_citys_day_not_utc():
     # 2025-06-30 16:30 UTC is already 2025-07-01 00:30 in Tianjin.
     scope = pilot.scope_of(category_code="ride_hailing_trip", district="120101",

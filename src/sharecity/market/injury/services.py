@@ -44,6 +44,14 @@ def _apply_rate(contribution: Contribution, rate: ContributionRate, *, now: dt.d
         _book(contribution)
 
 
+def _natural_person(user) -> bool:
+    """The pilot covers people working through the platform (新就业形态人员), not businesses selling on it."""
+    from sharecity.market.accounts.selectors import provider_profile_for
+
+    profile = provider_profile_for(user)
+    return profile is not None and profile.kind == "person"
+
+
 def contribution_for_order(*, order) -> Contribution | None:
     """Record the cover of a completed order if the pilot covers it on the day it was completed (its category's
     industry, the province of its district, 人社部发〔2025〕24号 一): with its contribution when a rate is loaded for
@@ -58,7 +66,7 @@ def contribution_for_order(*, order) -> Contribution | None:
     on = order.completed_at.astimezone(CITY_TZ).date()
     district = order_district(order) or order.platform.city_code
     scope = pilot.scope_of(category_code=order_category_code(order), district=district, on=on)
-    if not scope.covered:
+    if not scope.covered or not _natural_person(order.provider):
         return None
     now = timezone.now()
     with transaction.atomic():
