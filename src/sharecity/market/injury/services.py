@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sharecity.exchange.schemas import payload_build
+from sharecity.kernel import limits
 from sharecity.kernel.errors import Conflict, InvalidInput
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, outbox_enqueue
@@ -58,15 +59,17 @@ def contribution_for_order(*, order) -> Contribution | None:
     that province, industry and day, else as ``rate_not_loaded``. Idempotent: an order has at most one row."""
     if order.completed_at is None:
         return None
-    existing = Contribution.objects.filter(order=order).first()
-    if existing is not None:
-        return existing
     from sharecity.market.orders.services import order_category_code, order_district
 
     on = order.completed_at.astimezone(CITY_TZ).date()
     district = order_district(order) or order.platform.city_code
     scope = pilot.scope_of(category_code=order_category_code(order), district=district, on=on)
-    if not scope.covered or not _natural_person(order.provider):
+    if not scope.covered:
+        return None
+    existing = Contribution.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    if not _natural_person(order.provider):
         return None
     now = timezone.now()
     with transaction.atomic():
@@ -189,6 +192,11 @@ def monthly_report_file(*, actor: User | None, platform: Platform, year: int, mo
     if today < selectors.month_end(first) + dt.timedelta(days=1):
         raise Conflict(_("The month has not ended yet."), field="month", code="injury.month_not_ended")
     summary = selectors.month_summary(platform=platform, month=first)
+    if len(summary.workers) > limits.INJURY_REPORT_WORKERS_MAX_ITEMS:
+        # Not split in parts yet (tax.quarterly_report is): a month of more workers cannot be sent.
+        raise Conflict(_("The month has %(n)s covered workers; one report carries at most %(max)s.")
+                       % {"n": len(summary.workers), "max": limits.INJURY_REPORT_WORKERS_MAX_ITEMS},
+                       field="month", code="injury.report_too_large")
     report_id = f"INJ-{first:%Y%m}-{uuid.uuid4().hex[:12]}"
     payload = payload_build(
         MESSAGE_TYPE, report_id=report_id, year=first.year, month=first.month,
