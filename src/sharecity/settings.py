@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "sharecity.hub.quota",
     # issue 17: Decree 810 tax-information reports (market) and the tax department's view of them (hub)
     "sharecity.market.tax",
+    "sharecity.market.injury",
     "sharecity.hub.tax",
     "sharecity.web",
     "sharecity.sim",

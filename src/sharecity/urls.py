@@ -32,6 +32,7 @@ urlpatterns = [
     path("p/", include("sharecity.market.parking.urls")),
     path("p/", include("sharecity.market.directives.urls")),
     path("p/", include("sharecity.market.tax.urls")),
+    path("p/", include("sharecity.market.injury.urls")),
     path("p/", include("sharecity.market.catalog.urls")),
     # Before listings: its catch-all listing action pattern would take calendar/, slots/ and promotion/.
     path("p/", include("sharecity.market.availability.urls")),

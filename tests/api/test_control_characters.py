@@ -111,7 +111,9 @@ def assert_refused(response, field: str, context) -> None:
 # Write bodies of numbers only (the quarter a quota evaluation is computed for: year and quarter).
 NUMBERS_ONLY = {("post", f"{PREFIX}/hub/quota/evaluations"),
                 # the year and quarter of a Decree 810 report to file (tests/market/tax/test_decree810_reports.py)
-                ("post", f"{PREFIX}/p/{{platform}}/tax/reports")}
+                ("post", f"{PREFIX}/p/{{platform}}/tax/reports"),
+                # the year and month of an occupational-injury report (tests/market/injury/test_cover.py)
+                ("post", f"{PREFIX}/p/{{platform}}/injury/reports")}
 
 
 def test_every_string_of_every_write_body_is_checked(document, caller):

@@ -480,6 +480,9 @@ ROUTE_PARAMS: dict[str, Route] = {
     # hub/tax: the platforms' quarterly tax reports (tests/hub/test_tax_reports.py)
     "hub_tax:index": Route(),
     "api-v1:hub_tax_reports": Route(),
+    # hub/tax: the platforms' occupational-injury monthly reports (tests/hub/test_injury_reports.py)
+    "hub_tax:injury": Route(),
+    "api-v1:hub_injury_reports": Route(),
     "hub_quota:weights_add": Route(get=False),
     "hub_quota:evaluation_compute": Route(get=False),
     "hub_quota:run_create": Route(get=False),

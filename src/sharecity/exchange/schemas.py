@@ -638,6 +638,45 @@ class WorkerIncomeV1(Payload):
         return self
 
 
+InjuryIndustry = Literal["travel", "takeaway", "instant_delivery", "same_city_freight"]
+
+
+class InjuryWorkerRowV1(Payload):
+    """One worker's covered orders in the month and the contributions paid on them."""
+
+    worker_key: PartyKey
+    industry: InjuryIndustry = Field(
+        description="the pilot's industry (人社部发〔2025〕24号 一): 出行 travel, 即时配送 instant_delivery, "
+                    "同城货运 same_city_freight; takeaway before 2025-07")
+    orders_covered: Count
+    contribution_fen: Fen
+
+
+class InjuryMonthlyReportV1(Payload):
+    """A platform's occupational-injury cover for one month (新就业形态人员职业伤害保障, 人社部发〔2025〕24号): the
+    orders the pilot covered, the per-order contributions paid on them, and each worker's share. Orders covered
+    whose per-order rate the platform has not loaded yet are counted apart, without a contribution."""
+
+    report_id: Identifier
+    year: StrictInt = Field(ge=2022, le=2100)
+    month: StrictInt = Field(ge=1, le=12)
+    orders_covered: Count
+    contribution_fen: Fen
+    orders_rate_not_loaded: Count = Field(description="covered orders without a contribution: no rate loaded")
+    workers: list[InjuryWorkerRowV1] = Field(max_length=limits.INJURY_REPORT_WORKERS_MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _totals_add_up(self) -> InjuryMonthlyReportV1:
+        keys = [(w.worker_key, w.industry) for w in self.workers]
+        if len(set(keys)) != len(keys):
+            raise FieldRule("workers", "a worker is listed twice for the same industry")
+        if sum(w.orders_covered for w in self.workers) != self.orders_covered:
+            raise FieldRule("orders_covered", "orders_covered is not the sum of the workers' orders")
+        if sum(w.contribution_fen for w in self.workers) != self.contribution_fen:
+            raise FieldRule("contribution_fen", "contribution_fen is not the sum of the workers' contributions")
+        return self
+
+
 # --- hub -> platform: directives --------------------------------------------------------------------
 
 
@@ -890,6 +929,7 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Payload]] = {
     ("safety.incident", 1): SafetyIncidentV1,
     ("tax.quarterly_report", 1): TaxQuarterlyReportV1,
     ("worker.income", 1): WorkerIncomeV1,
+    ("injury.monthly_report", 1): InjuryMonthlyReportV1,
     ("inspection.result", 1): InspectionResultV1,
     ("recall.order", 1): RecallOrderV1,
     ("credit_list.changed", 1): CreditListChangedV1,

@@ -79,6 +79,7 @@ REFERENCES_MAX_ITEMS: Final = 1000  # ids of listings, orders, products or subje
 FINDINGS_MAX_ITEMS: Final = 200
 MEASURES_MAX_ITEMS: Final = 50
 TAX_REPORT_ROWS_MAX_ITEMS: Final = 1000  # providers per part of a tax report
+INJURY_REPORT_WORKERS_MAX_ITEMS: Final = 2000  # workers in one occupational-injury monthly report
 
 # --- errors -------------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from sharecity.market.complaints import services as complaint_services
 from sharecity.market.complaints.models import Complaint
 from sharecity.market.disputes import api as disputes_api
 from sharecity.market.fleets import api as fleets_api
+from sharecity.market.injury import api as injury_api
 from sharecity.market.invoices import api as invoices_api
 from sharecity.market.listings import api as listings_api
 from sharecity.market.messaging import api as messaging_api
@@ -50,7 +51,8 @@ router = Router(auth=[PlatformKey(), SessionAuth()])
 for _context_router in (listings_api.router, moderation_api.router, availability_api.router,
                         payments_api.router, pricing_api.router, orders_api.router, disputes_api.router,
                         messaging_api.router, notices_api.router, fleets_api.router, invoices_api.router,
-                        tax_api.router, platforms_api.router, qualifications_api.router, accounts_api.router):
+                        tax_api.router, injury_api.router, platforms_api.router, qualifications_api.router,
+                        accounts_api.router):
     router.add_router("", _context_router)
 
 

@@ -23,7 +23,7 @@ from sharecity.market.parking.services import booking_create, space_create
 from sharecity.market.parking.windows import WeeklyWindow
 from sharecity.market.platforms.models import Platform
 from sharecity.market.platforms.services import operator_add, platform_create, platform_members_from_activity
-from sharecity.sim.demo_market import market_demo_load, market_demo_orders
+from sharecity.sim.demo_market import market_demo_load, market_demo_orders, market_demo_rides
 
 DEMO_PASSWORD = "sharecity-demo"  # noqa: S105 - published demo credentials
 
@@ -321,6 +321,7 @@ def _demo_load() -> DemoReport:
                        comments=("写字楼地库干净，导航直接到车位。", "车主守时，提前留言告知离场时间。"))
     market = market_demo_load(admin=admin, operator=operator, password=DEMO_PASSWORD)
     market_demo_orders(market, consumer=consumer, tianjin_consumer=tianjin_guest)
+    market_demo_rides(market, consumer=consumer)
     _invoices_demo()
     _vat_returns_demo()
     # The demo's people used their platforms themselves: the platforms' keys may act for them.

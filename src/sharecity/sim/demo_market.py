@@ -498,3 +498,34 @@ def _tianjin_orders(demo: MarketDemo, *, consumer: User) -> None:
     order_transition(actor=consumer, order=place("community_grocery"), transition="pay")
     order_transition(actor=consumer, order=place("rental_home", 10), transition="pay")
     order_transition(actor=consumer, order=place("homestay", 12), transition="pay")
+
+def market_demo_rides(demo: MarketDemo, *, consumer: User) -> list:
+    """A ride-hailing trip completed three days ago on each market platform, in Xiamen (Fujian) and Tianjin: both
+    provinces are in the occupational-injury pilot since 2025-07-01 (人社部发〔2025〕24号), so each completed ride
+    is recorded as covered. No per-order rate ships with ShareCity (none could be verified), so the demo shows the
+    honest state: in the pilot, rate not loaded, no contribution computed, until the operator loads the rate.
+
+    The rides run on a clock set three days back (as the simulation's history does), so every fact they send is
+    dated in the past."""
+    from unittest import mock
+
+    from sharecity.market.orders.services import order_place, order_transition, timers_fire
+
+    today = timezone.now().astimezone(CITY_TZ).date()
+    start = dt.datetime.combine(today - dt.timedelta(days=3), dt.time(10), tzinfo=CITY_TZ)
+    end = start + dt.timedelta(hours=2)
+    orders = []
+    with mock.patch("django.utils.timezone.now", return_value=start - dt.timedelta(hours=2)):
+        for slug in ("ludao-share", "jinmen-life"):
+            listing = demo.listings.get((slug, "ride_hailing_trip"))
+            if listing is None:
+                continue
+            order = order_place(actor=consumer, platform=listing.platform, listing=listing, customer=consumer,
+                                starts_at=start, ends_at=end)
+            order = order_transition(actor=consumer, order=order, transition="pay")
+            if order.state == "requested":
+                order = order_transition(actor=listing.provider, order=order, transition="accept")
+            orders.append(order)
+    with mock.patch("django.utils.timezone.now", return_value=end):
+        timers_fire(now=end)
+    return orders

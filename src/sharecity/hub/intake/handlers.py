@@ -11,6 +11,7 @@ from sharecity.hub.identity.services import review_requested
 from sharecity.hub.monitoring import services as monitoring
 from sharecity.hub.quota.services import fleet_reported
 from sharecity.hub.registry.services import platform_register
+from sharecity.hub.tax.injury import injury_report_received
 from sharecity.hub.tax.services import tax_report_received
 
 
@@ -48,6 +49,7 @@ HANDLERS: dict[str, list[Callable]] = {
     "identity.review_requested": [review_requested],
     "tax.quarterly_report": [credit.credit_tax_report, tax_report_received],
     "fleet.reported": [fleet_reported],
+    "injury.monthly_report": [injury_report_received],
 }
 
 
@@ -79,6 +81,7 @@ _RECORD_DETAIL = "hub_credit.CreditRecord.detail"
 _RECORD_SOURCE = "hub_credit.CreditRecord.source_id"
 _RECORD_DISTRICT = "hub_credit.CreditRecord.district_code"
 _TAX = "hub_tax.TaxReportPart."
+_INJURY = "hub_tax.InjuryReport."
 STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "platform.registered": {
         "name": ("hub_registry.RegisteredPlatform.name",),
@@ -313,6 +316,15 @@ _CREDIT_STORED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "recipient_key_id": (_TAX + "recipient_key_id",),
         "totals": (_TAX + "totals",),
         "providers": (),
+    },
+    "injury.monthly_report": {
+        "report_id": (_INJURY + "report_id",),
+        "year": (_INJURY + "year",),
+        "month": (_INJURY + "month",),
+        "orders_covered": (_INJURY + "orders_covered",),
+        "contribution_fen": (_INJURY + "contribution_fen",),
+        "orders_rate_not_loaded": (_INJURY + "orders_rate_not_loaded",),
+        "workers": (_INJURY + "workers",),
     },
 }
 

@@ -12,7 +12,7 @@ from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
 from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
-from sharecity.hub.tax import selectors
+from sharecity.hub.tax import injury, selectors
 from sharecity.kernel.errors import NotFound
 from sharecity.kernel.timeutil import CITY_TZ
 
@@ -60,3 +60,38 @@ def hub_tax_reports(request, filters: Query[TaxReportFilter]):
     第四条第一款: within the month after the quarter), with the deadline, the day it was filed and whether late."""
     return statuses(officer_jurisdiction(request), year=filters.year, quarter=filters.quarter, status=filters.status,
                     platform_id=filters.platform_id)
+
+
+class InjuryReportFilter(Schema):
+    status: str = Field("", max_length=10, pattern=r"^(|on_time|late|overdue|pending)$",
+                        description="on_time, late (reported after the due day), overdue (not reported, due day "
+                                    "past), pending (not reported, due day to come)")
+
+
+class InjuryMonthStatusOut(Schema):
+    platform_id: str
+    platform_name: str
+    month: dt.date = Field(description="the first day of the month reported")
+    due: dt.date = Field(description="the end of the following month: ShareCity's default, not verified "
+                                     "(hub.tax.injury.DUE_RULE)")
+    reported_on: dt.date | None
+    status: str
+    orders_covered: int
+    contribution_fen: int
+    workers_covered: int
+    orders_rate_not_loaded: int
+
+
+def injury_rows(jurisdiction: Jurisdiction, *, status: str):
+    today = timezone.now().astimezone(CITY_TZ).date()
+    rows = injury.month_statuses(jurisdiction=jurisdiction, today=today)
+    return [r for r in rows if not status or r.status == status]
+
+
+@router.get("/hub/tax/injury", response={200: list[InjuryMonthStatusOut], **ERRORS})
+def hub_injury_reports(request, filters: Query[InjuryReportFilter]):
+    """Each platform of the officer's jurisdiction in a sector of the occupational-injury pilot (人社部发〔2025〕24号)
+    and each month it owed a report for, with the day it reported, its totals and whether late."""
+    rows = injury_rows(officer_jurisdiction(request), status=filters.status)
+    return [{**{name: getattr(r, name) for name in InjuryMonthStatusOut.model_fields if name != "status"},
+             "status": r.status} for r in rows]

@@ -5,4 +5,5 @@ from sharecity.hub.tax import views
 app_name = "hub_tax"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("injury/", views.injury_index, name="injury"),
 ]

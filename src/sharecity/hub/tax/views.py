@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from sharecity.hub.registry.jurisdiction import jurisdiction_required
-from sharecity.hub.tax.api import statuses
+from sharecity.hub.tax import injury
+from sharecity.hub.tax.api import injury_rows, statuses
 from sharecity.hub.tax.deadlines import SOURCE
 from sharecity.kernel.errors import NotFound
 
@@ -34,6 +35,21 @@ def index(request):
         raise Http404(str(error.message)) from None
     return render(request, "hub_tax/index.html", {
         "rows": rows[:500], "status": status, "statuses": STATUSES, "source": SOURCE,
+        "jurisdiction_label": jurisdiction.label(language=get_language() or "zh-hans"),
+        "late_count": sum(1 for r in rows if r.status in ("late", "overdue")),
+    })
+
+
+@require_GET
+def injury_index(request):
+    """Which platforms reported their occupational-injury cover for which month, and which are late."""
+    jurisdiction = jurisdiction_required(request.user)
+    status = request.GET.get("status", "")
+    status = status if status in STATUSES else ""
+    rows = injury_rows(jurisdiction, status=status)
+    return render(request, "hub_tax/injury.html", {
+        "rows": rows[:500], "status": status, "statuses": STATUSES, "source": injury.SOURCE,
+        "due_rule": injury.DUE_RULE,
         "jurisdiction_label": jurisdiction.label(language=get_language() or "zh-hans"),
         "late_count": sum(1 for r in rows if r.status in ("late", "overdue")),
     })

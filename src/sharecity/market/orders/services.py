@@ -630,9 +630,15 @@ def _transition(*, order: Order, actor: User | None, role: str, name: str, data:
     order.state = step.target
     if step.target != step.source:
         order.state_changed_at = now
-    if target.public_state == "completed" and order.completed_at is None:
+    completing = target.public_state == "completed" and order.completed_at is None
+    if completing:
         order.completed_at = now
     order.save()
+    if completing:
+        # Occupational-injury cover (人社部发〔2025〕24号): the contribution on a covered order, in this transaction.
+        from sharecity.market.injury.services import contribution_for_order
+
+        contribution_for_order(order=order)
     event_data = {k: v for k, v in data.items() if k != "note" or v}
     if ctx.refund_fen:
         event_data["refund_fen"] = ctx.refund_fen

@@ -381,7 +381,15 @@ def _order_page(request, platform: Platform, order, role: str, *, error: str | N
         "unread": _unread(order, request.user),
         "state_labels": {s.name: s.label for s in process.states},
         "transition_labels": {"place": _("Placed"), **{t.name: t.label for t in process.transitions}},
+        "injury_cover": _injury_cover(order),
     }, status=status)
+
+
+def _injury_cover(order) -> dict | None:
+    """Whether the occupational-injury pilot covers this completed order (market.injury)."""
+    from sharecity.market.injury.api import cover_data
+
+    return cover_data(order) if order.completed_at is not None else None
 
 
 @login_required

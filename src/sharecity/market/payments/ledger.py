@@ -16,6 +16,8 @@ How money moves (services persist these drafts, each in one transaction):
 * deposit_deduction: deposits_held → provider_payable; deposit_release: deposits_held →
   customer_funds → gateway_clearing
 * payout: provider_payable → gateway_clearing
+* injury_contribution: platform_commission → injury_insurance_payable (the platform's own expense: the
+  occupational-injury contribution it owes per covered order, market.injury)
 """
 
 from __future__ import annotations
@@ -35,15 +37,16 @@ PROVIDER_PAYABLE = "provider_payable"
 PLATFORM_COMMISSION = "platform_commission"
 DEPOSITS_HELD = "deposits_held"
 TAX_WITHHELD = "tax_withheld"
+INJURY_PAYABLE = "injury_insurance_payable"
 GATEWAY_CLEARING = "gateway_clearing"
 
 ACCOUNT_KINDS = (CUSTOMER_FUNDS, ESCROW, PROVIDER_PAYABLE, PLATFORM_COMMISSION, DEPOSITS_HELD, TAX_WITHHELD,
-                 GATEWAY_CLEARING)
+                 GATEWAY_CLEARING, INJURY_PAYABLE)
 # Accounts kept per person; the others are one per platform.
 OWNED_KINDS = frozenset({CUSTOMER_FUNDS, PROVIDER_PAYABLE})
 
 ENTRY_KINDS = ("payment", "escrow_release", "refund", "deposit_hold", "deposit_release", "deposit_deduction",
-               "payout", "commission", "tax_withholding", "milestone_release")
+               "payout", "commission", "tax_withholding", "milestone_release", "injury_contribution")
 
 BASIS_POINTS = 10_000
 
@@ -150,6 +153,12 @@ def release_entries(*, kind: str, order_ref: str, key: str, provider_id: int, am
         entries.append(entry_build(kind="tax_withholding", order_ref=order_ref, idempotency_key=f"{key}:tax",
                                    lines=move(payable, AccountKey(TAX_WITHHELD), tax_fen)))
     return entries
+
+
+def injury_contribution_entry(*, order_ref: str, key: str, amount_fen: int) -> EntryDraft:
+    """The platform's occupational-injury contribution on one covered order, owed to the social insurance fund."""
+    return entry_build(kind="injury_contribution", order_ref=order_ref, idempotency_key=key,
+                       lines=move(AccountKey(PLATFORM_COMMISSION), AccountKey(INJURY_PAYABLE), amount_fen))
 
 
 def refund_entry(*, order_ref: str, key: str, customer_id: int, from_escrow_fen: int, from_payable_fen: int,

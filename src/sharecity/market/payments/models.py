@@ -18,6 +18,7 @@ class AccountKind(models.TextChoices):
     DEPOSITS_HELD = "deposits_held", _("Deposits held")
     TAX_WITHHELD = "tax_withheld", _("Tax withheld")
     GATEWAY_CLEARING = "gateway_clearing", _("Payment gateway clearing")
+    INJURY_PAYABLE = "injury_insurance_payable", _("Occupational-injury contributions payable")
 
 
 class EntryKind(models.TextChoices):
@@ -31,6 +32,7 @@ class EntryKind(models.TextChoices):
     COMMISSION = "commission", _("Commission")
     TAX_WITHHOLDING = "tax_withholding", _("Tax withheld")
     MILESTONE_RELEASE = "milestone_release", _("Milestone release")
+    INJURY_CONTRIBUTION = "injury_contribution", _("Occupational-injury contribution")
 
 
 class Account(models.Model):

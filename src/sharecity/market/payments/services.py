@@ -100,6 +100,23 @@ def _count(platform: Platform, kind: str, order_ref: str) -> int:
     return JournalEntry.objects.filter(platform=platform, kind=kind, order_ref=order_ref).count()
 
 
+# --- the platform's own expenses -------------------------------------------------------------------
+
+
+def injury_contribution_book(*, platform: Platform, order_ref: str, amount_fen: int) -> JournalEntry:
+    """Book the occupational-injury contribution on a covered order (market.injury) as the platform's expense,
+    payable to the fund; once per order (a second call returns the first entry)."""
+    ledger.positive_amount(amount_fen)
+    key = _key(platform, "injury", order_ref)
+    existing = selectors.entry_by_key(idempotency_key=key)
+    if existing is not None:
+        return existing
+    _lock(platform)
+    (entry,) = _persist(platform, [ledger.injury_contribution_entry(order_ref=order_ref, key=key,
+                                                                    amount_fen=amount_fen)])
+    return entry
+
+
 # --- pay-in ----------------------------------------------------------------------------------------
 
 

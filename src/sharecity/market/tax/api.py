@@ -169,11 +169,19 @@ class TaxStatementVatOut(Schema):
     guide_to_register: bool
 
 
+class TaxStatementInjuryOut(Schema):
+    month: dt.date
+    orders_covered: int = Field(description="orders covered by the occupational-injury pilot, contribution paid")
+    orders_rate_not_loaded: int = Field(description="orders in the pilot whose contribution is not computed: the "
+                                                    "platform has not loaded the per-order rate")
+
+
 class TaxStatementOut(Schema):
     year: int
     months: list[TaxStatementMonthOut]
     totals: dict[str, int]
     vat_returns: list[TaxStatementVatOut] = Field(description="the VAT returns the platform filed for the worker")
+    injury_cover: list[TaxStatementInjuryOut]
 
 
 class TaxStatementQuery(Schema):
@@ -201,7 +209,10 @@ def tax_statement(request, platform: str, query: Query[TaxStatementQuery]):
         "exempt": r.exempt, "levy_rate": str(r.levy_rate), "vat_fen": r.vat_fen,
         "guide_to_register": r.guide_to_register,
     } for r in selectors.vat_returns_of_provider(platform=caller.platform, provider=caller.user,
-                                                 year=statement.year)]}
+                                                 year=statement.year)],
+        "injury_cover": [
+        {"month": c.month, "orders_covered": c.orders_covered, "orders_rate_not_loaded": c.orders_rate_not_loaded}
+        for c in statement.injury_months]}
 
 
 # --- VAT returns filed on workers' behalf ------------------------------------------------------------------------

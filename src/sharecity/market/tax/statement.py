@@ -35,6 +35,9 @@ class StatementMonth:
 class Statement:
     year: int
     months: list[StatementMonth] = field(default_factory=list)
+    # Occupational-injury cover per month (market.injury): orders covered, and orders of the pilot still
+    # waiting for their per-order rate to be loaded.
+    injury_months: list = field(default_factory=list)
 
     def totals(self) -> dict[str, int]:
         return {name: sum(getattr(month, name) for month in self.months)
@@ -73,4 +76,8 @@ def worker_statement(*, platform, provider: User, year: int) -> Statement:
         month.gross_fen += row.income_fen + charged
         month.withheld_fen += row.withheld_fen
         month.working = row
-    return Statement(year=year, months=[months[key] for key in sorted(months)])
+    from sharecity.market.injury.selectors import provider_months
+
+    cover = provider_months(platform=platform, provider=provider, year=year)
+    return Statement(year=year, months=[months[key] for key in sorted(months)],
+                     injury_months=[cover[key] for key in sorted(cover)])
