@@ -141,12 +141,23 @@ def cmd_quota(args) -> None:
 
 
 def cmd_tax(args) -> None:
-    """``tax withhold``: the income tax a platform withholds, by the code its payouts use; bad input exits 2."""
+    """``tax withhold``: the income tax a platform withholds, by the code its payouts use; ``tax month-end``: a
+    month's end run over the platforms' ledgers. Bad input exits 2."""
     import json
 
     from sharecity.kernel.errors import InvalidInput
     from sharecity.market.tax.inputs import withhold_cumulative, withhold_per_payment
 
+    if args.action == "month-end":
+        from sharecity.market.tax.inputs import month_end_command
+
+        try:
+            result = month_end_command(month=args.month, platform=args.platform, prepare=args.prepare)
+        except InvalidInput as error:
+            print(f"error: {error.field}: {error.message}", file=sys.stderr)
+            sys.exit(2)
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
     try:
         if args.method == "cumulative":
             result = withhold_cumulative(monthly=args.monthly, start=args.start, gap_rule=args.gap_rule,
@@ -361,7 +372,14 @@ def main(argv: list[str] | None = None) -> None:
     allocate.add_argument("--by", help="penalty-ladder: freed quota pro rata to 'quota' (default) or 'score'")
     quota.set_defaults(func=cmd_quota)
     tax = commands.add_parser("tax", help="income tax withheld from platform workers' pay")
-    withhold = tax.add_subparsers(dest="action", required=True).add_parser(
+    tax_actions = tax.add_subparsers(dest="action", required=True)
+    month_end = tax_actions.add_parser(
+        "month-end", help="run a month's end for each platform (or one): withholding checked against the payouts, "
+                          "VAT returns on workers' behalf, injury contributions, totals; JSON in yuan")
+    month_end.add_argument("--month", required=True, help="the month, YYYY-MM (an ended month or this one)")
+    month_end.add_argument("--platform", help="one platform's slug (default: every platform)")
+    month_end.add_argument("--prepare", action="store_true", help="also prepare the month's VAT returns")
+    withhold = tax_actions.add_parser(
         "withhold", help="print (JSON, yuan with two decimals) the tax withheld; bad input exits 2")
     withhold.add_argument("--method", required=True, choices=["cumulative", "per-payment"],
                           help="cumulative (platform workers, 国家税务总局公告2025年第16号) or per-payment "

@@ -126,3 +126,35 @@ def withhold_per_payment(*, amount: str | None, on: str | None = None) -> dict:
             "taxable": yuan(result.taxable_fen), "rate": percent(result.rate),
             "quick_deduction": yuan(result.quick_deduction_fen), "withheld": yuan(result.withheld_fen),
             "source": result.source}
+
+
+def _in_yuan(value):
+    """The run's figures with every ``*_fen`` amount written in yuan (two decimals) under a ``*_yuan`` name."""
+    if isinstance(value, dict):
+        return {(key[:-4] + "_yuan" if key.endswith("_fen") else key):
+                (yuan(item) if key.endswith("_fen") else _in_yuan(item)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_in_yuan(item) for item in value]
+    return value
+
+
+def month_end_command(*, month: str | None, platform: str | None = None, prepare: bool = False) -> dict:
+    """``sharecity tax month-end``: ``services.month_end_run`` for one platform or every one, in yuan."""
+    from sharecity.market.platforms.models import Platform
+    from sharecity.market.tax.services import month_end_run
+
+    try:
+        first = dt.datetime.strptime((month or "").strip(), "%Y-%m").date()
+    except ValueError:
+        raise InvalidInput(f"--month is a month written YYYY-MM, not {(month or '')[:20]!r}", field="month",
+                           code="tax.invalid_month") from None
+    if first > _today():
+        raise InvalidInput("--month is this month or an earlier one", field="month", code="tax.future_month")
+    platforms = Platform.objects.order_by("slug")
+    if platform:
+        platforms = platforms.filter(slug=platform)
+        if not platforms.exists():
+            raise InvalidInput(f"no platform has the slug {platform[:60]!r}", field="platform",
+                               code="tax.unknown_platform")
+    return {"month": f"{first:%Y-%m}", "platforms": [
+        _in_yuan(month_end_run(platform=p, month=first, prepare=prepare)) for p in platforms]}

@@ -257,3 +257,42 @@ def vat_month(*, platform: Platform, month: dt.date) -> VatMonth:
     names = {r.provider_id: profiles.get(r.provider_id) or str(r.provider)
              for r in returns}
     return VatMonth(platform=platform, month=month, returns=returns, names=names)
+
+
+
+def month_end_sums(*, platform: Platform, month: dt.date):
+    """The month-end run's input (the frame of sums ``month_end_columns`` reads) from the withholding register: one
+    row per worker paid in ``month`` by the cumulative method, with its payments, what customers paid, the
+    commission and the tax year's earlier months (``month_end.earlier_state``); and the register's own tax withheld
+    from each worker in the month, which the run's recomputation must match."""
+    import polars as pl
+
+    from sharecity.market.tax import month_end
+
+    first = min(month_end.tax_year_start(month), _months_before(month, 11))
+    register = register_months(platform=platform, first=first, last=month)
+    rows, register_withheld = [], {}
+    for provider_id in sorted(p for p, months in register.items() if month in months):
+        months = register[provider_id]
+        payments, income, sales_income, withheld = months[month]
+        state = month_end.earlier_state(month, [
+            month_end.EarlierMonth(m, income_fen=v[1], sales_income_fen=v[2], withheld_fen=v[3])
+            for m, v in months.items() if m < month])
+        rows.append({"worker": str(provider_id), "platform": platform.slug, "orders": payments,
+                     "gross_fen": sales_income, "commission_fen": sales_income - income,
+                     "year_income_fen": state.year_income_fen,
+                     "year_other_deductions_fen": state.year_other_deductions_fen,
+                     "year_withheld_fen": state.year_withheld_fen,
+                     "eleven_months_sales_fen": state.eleven_months_sales_fen,
+                     "year_months_with_income": "".join("1" if had else "0" for had in state.year_months_with_income)})
+        register_withheld[str(provider_id)] = withheld
+    schema = {"worker": pl.String, "platform": pl.String, "orders": pl.Int64, "gross_fen": pl.Int64,
+              "commission_fen": pl.Int64, "year_income_fen": pl.Int64, "year_other_deductions_fen": pl.Int64,
+              "year_withheld_fen": pl.Int64, "eleven_months_sales_fen": pl.Int64, "year_months_with_income": pl.String}
+    return pl.DataFrame(rows, schema=schema), register_withheld
+
+
+def _months_before(month: dt.date, count: int) -> dt.date:
+    for _step in range(count):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month

@@ -112,3 +112,47 @@ def prepare_vat_returns(*, platform: Platform, month: dt.date, actor: User | Non
                          target_id=f"{platform.slug}:{month:%Y-%m}", platform_id=platform.exchange_id,
                          data={"month": f"{month:%Y-%m}", "written": created})
     return selectors.vat_returns_of_month(platform=platform, month=month)
+
+
+def month_end_run(*, platform: Platform, month: dt.date, actor: User | None = None, prepare: bool = False) -> dict:
+    """One platform's month end over every worker at once (``month_end_columns``, the code ``bench/month_end.py``
+    times): the withholding recomputed from the month's sums by the cumulative method and checked against what the
+    payouts withheld (the register); the VAT returns on the workers' behalf (prepared with ``prepare``, then checked
+    against the run's figures); the occupational-injury contributions the completed orders bore (``market.injury``);
+    and the totals of the month's report. Figures in fen; a worker is named by their public id."""
+    from sharecity.kernel.models import User as Person
+    from sharecity.market.injury.selectors import month_summary
+    from sharecity.market.tax.month_end_columns import month_end_frame
+    from sharecity.market.tax.rules import GapRule
+
+    if month.day != 1:
+        raise InvalidInput(_("A month is given by its first day."), field="month", code="tax.month_first_day")
+    sums, register_withheld = selectors.month_end_sums(platform=platform, month=month)
+    run = month_end_frame(sums, month=month, injury_rates={}, gap_rule=GapRule(settings.SHARECITY_TAX_GAP_RULE))
+    public = dict(Person.objects.filter(pk__in=[int(w) for w in register_withheld]).values_list("pk", "public_id"))
+
+    def named(worker: str) -> str:
+        return str(public.get(int(worker), worker))
+
+    recomputed = dict(run.workers.select("worker", "withheld_fen").iter_rows())
+    withholding_differs = sorted(named(w) for w, fen in register_withheld.items() if recomputed.get(w) != fen)
+    if prepare:
+        prepare_vat_returns(platform=platform, month=month, actor=actor)
+    in_force = {str(r.provider_id): r for r in selectors.vat_returns_of_month(platform=platform, month=month)}
+    vat_differs = sorted(
+        named(w) for w, sales, vat, exempt in run.workers.select("worker", "sales_fen", "vat_fen", "exempt").iter_rows()
+        if w in in_force and (in_force[w].sales_fen, in_force[w].vat_fen, in_force[w].exempt) != (sales, vat, exempt))
+    injury = month_summary(platform=platform, month=month)
+    totals = {**run.totals, "injury_orders": injury.orders_covered, "injury_fen": injury.contribution_fen}
+    return {
+        "platform": platform.slug, "month": f"{month:%Y-%m}", "totals": totals,
+        "withholding_check": {
+            "workers": len(register_withheld), "register_withheld_fen": sum(register_withheld.values()),
+            "recomputed_withheld_fen": run.totals["withheld_fen"],
+            "differing_workers": withholding_differs},
+        "vat_check": {"returns_in_force": len(in_force),
+                      "workers_without_return": sorted(named(w) for w in recomputed if w not in in_force),
+                      "differing_workers": vat_differs},
+        "injury": {"orders_covered": injury.orders_covered, "contribution_fen": injury.contribution_fen,
+                   "orders_rate_not_loaded": injury.orders_rate_not_loaded},
+    }
