@@ -60,7 +60,7 @@ def corpus(platform, provider, *, enriched: bool) -> int:
 
     leaves = {c.code: c for c in Category.objects.filter(code__in=list(LEAF_LISTINGS), children__isnull=True)}
     made = []
-    for code, (title, description, price, attributes) in sorted(LEAF_LISTINGS.items()):
+    for code, (title, description, price, attributes, _capacity) in sorted(LEAF_LISTINGS.items()):
         if code not in leaves:
             continue
         for district in DISTRICTS:

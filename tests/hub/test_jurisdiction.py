@@ -125,8 +125,15 @@ def test_an_officer_may_direct_only_platforms_of_their_jurisdiction(world):
 
 
 def test_the_directive_form_offers_only_the_jurisdictions_platforms_and_refuses_a_foreign_one(world):
+    # The form's platform picker searches the jurisdiction's platforms only (every one, with no words typed).
+    picker = Client()
+    picker.force_login(world.siming_officer)
+    response = picker.get(reverse("api-v1:lookup_platforms"), {"limit": 20})
+    assert response.status_code == 200
+    offered = {item["key"] for item in response.json()["items"]}
+    assert world["siming"].platform_id in offered
+    assert world["huli"].platform_id not in offered and world["heping"].platform_id not in offered
     form = page(world.siming_officer, "hub_directives:new", directive_type="assistance.request").content.decode()
-    assert world["siming"].platform_id in form
     assert world["huli"].platform_id not in form and world["heping"].name not in form
     emergency = page(world.siming_officer, "hub_directives:new", language="en",
                      directive_type="emergency.order").content.decode()

@@ -8,7 +8,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sharecity.hub.facts.forms import PickerField, PickerFormMixin
-from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.kernel.districts import district_choices
 from sharecity.kernel.timeutil import CITY_TZ
 from sharecity.web.forms import NoPastDateTimeInput
@@ -65,14 +64,6 @@ class DirectiveForm(PickerFormMixin, forms.Form):
         help_text=_("Leave as proposed or change it; empty means the default for this type."),
     )
 
-    def __init__(self, *args, jurisdiction: Jurisdiction, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.pickers_setup(jurisdiction)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.pickers_resolve()
-        return cleaned
 
     def directive_fields(self) -> dict:
         """The type's own fields, as ``directive_issue`` takes them."""

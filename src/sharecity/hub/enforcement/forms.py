@@ -38,14 +38,8 @@ class CaseForm(PickerFormMixin, forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, jurisdiction, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
         self.fields["district_code"].choices = district_choices(jurisdiction.city_code, jurisdiction.district_code)
-        self.pickers_setup(jurisdiction)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.pickers_resolve()
-        return cleaned
 
 
 class HandoverForm(forms.Form):
@@ -104,15 +98,6 @@ class DirectiveForm(PickerFormMixin, forms.Form):
     finding = forms.CharField(label=_("What is to be rectified"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, jurisdiction, platform_id: str, **kwargs) -> None:
-        """``platform_id``: the case's platform, whose listings are picked."""
-        super().__init__(*args, **kwargs)
-        self.pickers_setup(jurisdiction, platform_id=platform_id)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.pickers_resolve()
-        return cleaned
 
     def service_fields(self, violation_code: str) -> dict:
         data = self.cleaned_data
@@ -128,15 +113,6 @@ class TraceForm(PickerFormMixin, forms.Form):
     platform_id = PickerField(label=_("Platform"), kind="platforms")
     listing_id = PickerField(label=_("Listing"), required=False, kind="listings", platform_field="platform_id")
     complaint_id = forms.CharField(label=_("Complaint id"), required=False, max_length=limits.IDENTIFIER_MAX_LENGTH)
-
-    def __init__(self, *args, jurisdiction, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.pickers_setup(jurisdiction)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.pickers_resolve()
-        return cleaned
 
 
 class LeniencyForm(forms.Form):

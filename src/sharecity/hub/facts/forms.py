@@ -147,12 +147,22 @@ class PickerField(forms.Field):
 
 
 class PickerFormMixin:
-    """For a form with ``PickerField``s: ``pickers_setup`` in ``__init__`` (after the fields exist),
-    ``pickers_resolve`` in ``clean``."""
+    """For a form with ``PickerField``s (put it before ``forms.Form``): the form takes the officer's
+    ``jurisdiction`` (and, for a form without a platform field, the ``platform_id`` whose listings and subjects
+    are picked), sets its pickers up once its fields exist, and resolves them when it is cleaned."""
 
     jurisdiction: Jurisdiction
     # Listings and subjects of this platform, for a form that has no platform field (an order on a case).
     picker_platform: str = ""
+
+    def __init__(self, *args, jurisdiction: Jurisdiction, platform_id: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pickers_setup(jurisdiction, platform_id=platform_id)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.pickers_resolve()
+        return cleaned
 
     def pickers_setup(self, jurisdiction: Jurisdiction, *, platform_id: str = "") -> None:
         self.jurisdiction, self.picker_platform = jurisdiction, platform_id

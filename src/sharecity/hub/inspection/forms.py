@@ -76,15 +76,6 @@ class SubjectPickForm(PickerFormMixin, django_forms.Form):
 
     subject_id = PickerField(label=_lazy("Credit subject"), kind="credit_subjects")
 
-    def __init__(self, *args, jurisdiction, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.pickers_setup(jurisdiction)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.pickers_resolve()
-        return cleaned
-
 
 def subject_picked(data, *, jurisdiction) -> int:
     """The credit subject's number from a picker: 400 for a malformed value, 404 for a file outside the

@@ -5,6 +5,7 @@ option and the rule."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -152,7 +153,10 @@ def month_end_command(*, month: str | None, platform: str | None = None, prepare
         raise InvalidInput("--month is this month or an earlier one", field="month", code="tax.future_month")
     platforms = Platform.objects.order_by("slug")
     if platform:
-        platforms = platforms.filter(slug=platform)
+        # A slug is letters, digits, hyphens and underscores; anything else (a NUL byte, which PostgreSQL would
+        # refuse in a query) names no platform.
+        platforms = platforms.filter(slug=platform) if re.fullmatch(r"[-\w]{1,100}", platform, re.ASCII) \
+            else platforms.none()
         if not platforms.exists():
             raise InvalidInput(f"no platform has the slug {platform[:60]!r}", field="platform",
                                code="tax.unknown_platform")

@@ -260,24 +260,29 @@ def vat_month(*, platform: Platform, month: dt.date) -> VatMonth:
 
 
 
-def month_end_sums(*, platform: Platform, month: dt.date):
-    """The month-end run's input (the frame of sums ``month_end_columns`` reads) from the withholding register: one
-    row per worker paid in ``month`` by the cumulative method, with its payments, what customers paid, the
-    commission and the tax year's earlier months (``month_end.earlier_state``); and the register's own tax withheld
-    from each worker in the month, which the run's recomputation must match."""
-    import polars as pl
-
+def workers_of_month(*, platform: Platform, month: dt.date) -> list[tuple[int, tuple, object]]:
+    """Each worker paid in ``month`` by the cumulative method, by id: (provider id, the month's register sums
+    (payments, income after commission, customers' payments, tax withheld), the state of the earlier months
+    (``month_end.earlier_state``: the tax year's totals and the 11 months before, for the VAT guidance))."""
     from sharecity.market.tax import month_end
 
     first = min(month_end.tax_year_start(month), _months_before(month, 11))
     register = register_months(platform=platform, first=first, last=month)
+    return [(provider_id, register[provider_id][month], month_end.earlier_state(month, [
+        month_end.EarlierMonth(m, income_fen=v[1], sales_income_fen=v[2], withheld_fen=v[3])
+        for m, v in register[provider_id].items() if m < month]))
+        for provider_id in sorted(p for p, months in register.items() if month in months)]
+
+
+def month_end_sums(*, platform: Platform, month: dt.date):
+    """The month-end run's input (the frame of sums ``month_end_columns`` reads) from the withholding register: one
+    row per worker paid in ``month`` by the cumulative method (``workers_of_month``); and the register's own tax
+    withheld from each worker in the month, which the run's recomputation must match."""
+    import polars as pl
+
     rows, register_withheld = [], {}
-    for provider_id in sorted(p for p, months in register.items() if month in months):
-        months = register[provider_id]
-        payments, income, sales_income, withheld = months[month]
-        state = month_end.earlier_state(month, [
-            month_end.EarlierMonth(m, income_fen=v[1], sales_income_fen=v[2], withheld_fen=v[3])
-            for m, v in months.items() if m < month])
+    for provider_id, (payments, income, sales_income, withheld), state in workers_of_month(platform=platform,
+                                                                                         month=month):
         rows.append({"worker": str(provider_id), "platform": platform.slug, "orders": payments,
                      "gross_fen": sales_income, "commission_fen": sales_income - income,
                      "year_income_fen": state.year_income_fen,

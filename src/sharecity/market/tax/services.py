@@ -82,20 +82,12 @@ def prepare_vat_returns(*, platform: Platform, month: dt.date, actor: User | Non
     (a payment booked to the month since) gets a new version. Returns the returns in force."""
     if month.day != 1:
         raise InvalidInput(_("A month is given by its first day."), field="month", code="tax.month_first_day")
-    first = month
-    for _step in range(11):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    register = selectors.register_months(platform=platform, first=first, last=month)
+    workers = selectors.workers_of_month(platform=platform, month=month)
     created = 0
     with transaction.atomic():
         Platform.objects.select_for_update().filter(pk=platform.pk).first()  # one preparation at a time
         latest = {r.provider_id: r for r in selectors.vat_returns_of_month(platform=platform, month=month)}
-        for provider_id in sorted(p for p, months in register.items() if month in months):
-            months = register[provider_id]
-            payments, _income, sales_income, _withheld = months[month]
-            state = month_end.earlier_state(month, [
-                month_end.EarlierMonth(m, income_fen=v[1], sales_income_fen=v[2], withheld_fen=v[3])
-                for m, v in months.items() if m < month])
+        for provider_id, (payments, _income, sales_income, _withheld), state in workers:
             result = month_end.worker_vat(month=month, sales_income_fen=sales_income, state=state)
             figures = {"payments": payments, "income_fen": result.income_fen, "sales_fen": result.sales_fen,
                        "exempt": result.exempt, "levy_rate": result.levy_rate, "vat_fen": result.vat_fen,
