@@ -24,6 +24,12 @@ def next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after ``day``'s (before it, for a negative number)."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def month_end(day: dt.date) -> dt.date:
     """The last day of ``day``'s month."""
     return next_month(day) - dt.timedelta(days=1)

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import SessionAuth
 
 from sharecity.apierrors import VALIDATION, ErrorOut
-from sharecity.hub.registry.jurisdiction import Jurisdiction, officer_jurisdiction
-from sharecity.hub.tax import injury, selectors
-from sharecity.kernel.errors import NotFound
-from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.hub.registry.jurisdiction import officer_jurisdiction
+from sharecity.hub.tax import selectors
 
 ERRORS = {**VALIDATION, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
@@ -45,21 +41,12 @@ class TaxQuarterStatusOut(Schema):
     source: str
 
 
-def statuses(jurisdiction: Jurisdiction, *, year: int | None, quarter: int | None, status: str,
-             platform_id: str = ""):
-    if platform_id and platform_id not in jurisdiction.platform_names():
-        raise NotFound(_("No such platform in your jurisdiction."), field="platform_id", code="tax.platform_not_found")
-    today = timezone.now().astimezone(CITY_TZ).date()
-    rows = selectors.quarter_statuses(jurisdiction=jurisdiction, today=today, year=year, quarter=quarter)
-    return [r for r in rows if (not status or r.status == status) and (not platform_id or r.platform_id == platform_id)]
-
-
 @router.get("/hub/tax/reports", response={200: list[TaxQuarterStatusOut], **ERRORS})
 def hub_tax_reports(request, filters: Query[TaxReportFilter]):
     """Each platform of the officer's jurisdiction and each quarter it owed a tax report for (国务院令第810号
     第四条第一款: within the month after the quarter), with the deadline, the day it was filed and whether late."""
-    return statuses(officer_jurisdiction(request), year=filters.year, quarter=filters.quarter, status=filters.status,
-                    platform_id=filters.platform_id)
+    return selectors.report_statuses(officer_jurisdiction(request), year=filters.year, quarter=filters.quarter,
+                                     status=filters.status, platform_id=filters.platform_id)
 
 
 class InjuryReportFilter(Schema):
@@ -82,16 +69,10 @@ class InjuryMonthStatusOut(Schema):
     orders_rate_not_loaded: int
 
 
-def injury_rows(jurisdiction: Jurisdiction, *, status: str):
-    today = timezone.now().astimezone(CITY_TZ).date()
-    rows = injury.month_statuses(jurisdiction=jurisdiction, today=today)
-    return [r for r in rows if not status or r.status == status]
-
-
 @router.get("/hub/tax/injury", response={200: list[InjuryMonthStatusOut], **ERRORS})
 def hub_injury_reports(request, filters: Query[InjuryReportFilter]):
     """Each platform of the officer's jurisdiction in a sector of the occupational-injury pilot (人社部发〔2025〕24号)
     and each month it owed a report for, with the day it reported, its totals and whether late."""
-    rows = injury_rows(officer_jurisdiction(request), status=filters.status)
+    rows = selectors.injury_statuses(officer_jurisdiction(request), status=filters.status)
     return [{**{name: getattr(r, name) for name in InjuryMonthStatusOut.model_fields if name != "status"},
              "status": r.status} for r in rows]

@@ -22,7 +22,7 @@ from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.hub.registry.models import RegisteredPlatform
 from sharecity.hub.tax.models import InjuryReport
 from sharecity.kernel.errors import InvalidInput
-from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.kernel.timeutil import CITY_TZ, add_months, month_end, next_month
 
 PILOT_FROM = dt.date(2025, 7, 1)
 COVERED_SECTORS = frozenset({"ride_hailing"})
@@ -82,13 +82,8 @@ def injury_report_received(*, envelope, payload) -> InjuryReport:
         return InjuryReport.objects.get(**fields)
 
 
-def _next_month(first: dt.date, n: int = 1) -> dt.date:
-    index = first.year * 12 + first.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def due_date(first: dt.date) -> dt.date:
-    return _next_month(first, DUE_RULE.months_after + 1) - dt.timedelta(days=1)
+    return month_end(add_months(first, DUE_RULE.months_after))
 
 
 @dataclass(frozen=True)
@@ -126,7 +121,7 @@ def month_statuses(*, jurisdiction: Jurisdiction, today: dt.date) -> list[MonthS
             continue
         since = max(PILOT_FROM, platform.registered_at.astimezone(CITY_TZ).date().replace(day=1))
         month = since
-        while _next_month(month) <= today:
+        while next_month(month) <= today:
             report = reports.get((platform.platform_id, month.year, month.month))
             due = due_date(month)
             reported_on = report.sent_at.astimezone(CITY_TZ).date() if report else None
@@ -137,6 +132,6 @@ def month_statuses(*, jurisdiction: Jurisdiction, today: dt.date) -> list[MonthS
                 workers_covered=report.workers_covered if report else 0,
                 orders_rate_not_loaded=report.orders_rate_not_loaded if report else 0,
                 late=(reported_on or today) > due))
-            month = _next_month(month)
+            month = next_month(month)
     rows.sort(key=lambda r: (-r.month.toordinal(), r.platform_name, r.platform_id))
     return rows

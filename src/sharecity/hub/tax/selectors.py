@@ -8,10 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from sharecity.hub.registry.jurisdiction import Jurisdiction
 from sharecity.hub.registry.models import RegisteredPlatform
+from sharecity.hub.tax import injury
 from sharecity.hub.tax.deadlines import due_date, quarters_owed
 from sharecity.hub.tax.models import TaxReportPart
+from sharecity.kernel.errors import NotFound
 from sharecity.kernel.timeutil import CITY_TZ
 
 
@@ -79,3 +84,21 @@ def quarter_statuses(*, jurisdiction: Jurisdiction, today: dt.date, year: int | 
                 gross_fen=int(totals.get("gross_fen", 0)), late=(filed_on or today) > due, source=source))
     rows.sort(key=lambda r: (-r.year, -r.quarter, r.platform_name, r.platform_id))
     return rows
+
+
+def report_statuses(jurisdiction: Jurisdiction, *, year: int | None, quarter: int | None, status: str,
+                    platform_id: str = "") -> list[QuarterStatus]:
+    """``quarter_statuses`` as of today (city time), kept to one status and one platform when given; a platform
+    outside the jurisdiction is NotFound (naming ``platform_id``), whether it exists elsewhere or not."""
+    if platform_id and platform_id not in jurisdiction.platform_names():
+        raise NotFound(_("No such platform in your jurisdiction."), field="platform_id", code="tax.platform_not_found")
+    today = timezone.now().astimezone(CITY_TZ).date()
+    rows = quarter_statuses(jurisdiction=jurisdiction, today=today, year=year, quarter=quarter)
+    return [r for r in rows if (not status or r.status == status) and (not platform_id or r.platform_id == platform_id)]
+
+
+def injury_statuses(jurisdiction: Jurisdiction, *, status: str) -> list[injury.MonthStatus]:
+    """``injury.month_statuses`` as of today (city time), kept to one status when given."""
+    today = timezone.now().astimezone(CITY_TZ).date()
+    rows = injury.month_statuses(jurisdiction=jurisdiction, today=today)
+    return [r for r in rows if not status or r.status == status]

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from sharecity.hub.registry.jurisdiction import jurisdiction_required
 from sharecity.hub.tax import injury
-from sharecity.hub.tax.api import injury_rows, statuses
 from sharecity.hub.tax.deadlines import SOURCE
+from sharecity.hub.tax.selectors import injury_statuses, report_statuses
 from sharecity.kernel.errors import NotFound
 
 STATUSES = ("on_time", "late", "overdue", "pending")
@@ -28,9 +28,9 @@ def index(request):
     status = request.GET.get("status", "")
     status = status if status in STATUSES else ""
     try:
-        rows = statuses(jurisdiction, year=_int(request.GET.get("year"), 2000, 2100),
-                        quarter=_int(request.GET.get("quarter"), 1, 4), status=status,
-                        platform_id=request.GET.get("platform", "")[:64])
+        rows = report_statuses(jurisdiction, year=_int(request.GET.get("year"), 2000, 2100),
+                               quarter=_int(request.GET.get("quarter"), 1, 4), status=status,
+                               platform_id=request.GET.get("platform", "")[:64])
     except NotFound as error:
         raise Http404(str(error.message)) from None
     return render(request, "hub_tax/index.html", {
@@ -46,7 +46,7 @@ def injury_index(request):
     jurisdiction = jurisdiction_required(request.user)
     status = request.GET.get("status", "")
     status = status if status in STATUSES else ""
-    rows = injury_rows(jurisdiction, status=status)
+    rows = injury_statuses(jurisdiction, status=status)
     return render(request, "hub_tax/injury.html", {
         "rows": rows[:500], "status": status, "statuses": STATUSES, "source": injury.SOURCE,
         "due_rule": injury.DUE_RULE,

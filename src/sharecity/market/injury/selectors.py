@@ -3,20 +3,16 @@ months, and what the operator's page shows."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from sharecity.kernel.timeutil import month_end
 from sharecity.market.injury import pilot
 from sharecity.market.injury.models import Contribution, ContributionRate, ContributionStatus, MonthlyReport
 
 LOAD_RATE_HINT = "load the rate from the local 人社 notice"
-
-
-def month_end(first: dt.date) -> dt.date:
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def rate_on(*, province_code: str, industry: str, on: dt.date) -> ContributionRate | None:

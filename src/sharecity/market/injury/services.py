@@ -17,7 +17,7 @@ from sharecity.kernel import limits
 from sharecity.kernel.errors import Conflict, InvalidInput
 from sharecity.kernel.models import User
 from sharecity.kernel.services import audit_record, outbox_enqueue
-from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.kernel.timeutil import CITY_TZ, month_end
 from sharecity.market.injury import pilot, selectors
 from sharecity.market.injury.models import Contribution, ContributionRate, ContributionStatus, MonthlyReport
 from sharecity.market.platforms.models import Platform
@@ -189,7 +189,7 @@ def monthly_report_file(*, actor: User | None, platform: Platform, year: int, mo
     once the month has ended; record the filing and its audit row."""
     first = month_parse(year, month)
     today = (now or timezone.now()).astimezone(CITY_TZ).date()
-    if today < selectors.month_end(first) + dt.timedelta(days=1):
+    if today < month_end(first) + dt.timedelta(days=1):
         raise Conflict(_("The month has not ended yet."), field="month", code="injury.month_not_ended")
     summary = selectors.month_summary(platform=platform, month=first)
     if len(summary.workers) > limits.INJURY_REPORT_WORKERS_MAX_ITEMS:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sharecity.kernel.errors import InvalidInput
+from sharecity.kernel.timeutil import add_months
 from sharecity.market.tax.parameters import (
     CUMULATIVE_VERSIONS,
     CumulativeParameters,
@@ -93,10 +94,9 @@ def earlier_state(month: dt.date, earlier: Iterable[EarlierMonth]) -> EarlierSta
     while current < month:
         year.append(by_month.get(current) or EarlierMonth(current, 0, 0, 0))
         current = next_month(current)
-    eleven, current = 0, month
-    for _ in range(11):
-        current = (current.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        found = by_month.get(current)
+    eleven = 0
+    for back in range(1, 12):
+        found = by_month.get(add_months(month, -back))
         eleven += found.sales_income_fen if found else 0
     return EarlierState(
         year_income_fen=sum(m.income_fen for m in year),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sharecity.kernel.crypto import decrypt_text
 from sharecity.kernel.errors import InvalidInput
 from sharecity.kernel.models import User
-from sharecity.kernel.timeutil import CITY_TZ
+from sharecity.kernel.timeutil import CITY_TZ, add_months
 from sharecity.market.accounts.models import ProviderProfile
 from sharecity.market.accounts.selectors import party_key
 from sharecity.market.orders.models import Order
@@ -266,7 +266,7 @@ def workers_of_month(*, platform: Platform, month: dt.date) -> list[tuple[int, t
     (``month_end.earlier_state``: the tax year's totals and the 11 months before, for the VAT guidance))."""
     from sharecity.market.tax import month_end
 
-    first = min(month_end.tax_year_start(month), _months_before(month, 11))
+    first = min(month_end.tax_year_start(month), add_months(month, -11))
     register = register_months(platform=platform, first=first, last=month)
     return [(provider_id, register[provider_id][month], month_end.earlier_state(month, [
         month_end.EarlierMonth(m, income_fen=v[1], sales_income_fen=v[2], withheld_fen=v[3])
@@ -295,9 +295,3 @@ def month_end_sums(*, platform: Platform, month: dt.date):
               "commission_fen": pl.Int64, "year_income_fen": pl.Int64, "year_other_deductions_fen": pl.Int64,
               "year_withheld_fen": pl.Int64, "eleven_months_sales_fen": pl.Int64, "year_months_with_income": pl.String}
     return pl.DataFrame(rows, schema=schema), register_withheld
-
-
-def _months_before(month: dt.date, count: int) -> dt.date:
-    for _step in range(count):
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return month
