@@ -12,8 +12,6 @@ from sharecity.kernel.timeutil import month_end
 from sharecity.market.injury import pilot
 from sharecity.market.injury.models import Contribution, ContributionRate, ContributionStatus, MonthlyReport
 
-LOAD_RATE_HINT = "load the rate from the local 人社 notice"
-
 
 def rate_on(*, province_code: str, industry: str, on: dt.date) -> ContributionRate | None:
     """The rate in force on ``on``: the loaded row with the latest ``effective_from`` not after it."""
@@ -117,4 +115,4 @@ def platform_overview(*, platform, today: dt.date) -> dict:
         row["total"] = row["total"] or 0
         row["filed"] = row["month"] in filed
         row["ended"] = month_end(row["month"]) < today
-    return {"sectors": sectors, "months": months, "reports": reports, "hint": LOAD_RATE_HINT}
+    return {"sectors": sectors, "months": months, "reports": reports}
